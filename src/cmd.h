@@ -1,0 +1,62 @@
+/* The command layer: the context every command runs in, and the command descriptor. */
+#ifndef VIRT_MDEV_CMD_H
+#define VIRT_MDEV_CMD_H
+
+#include <stdbool.h>
+
+#include "lib/error.h"
+#include "lib/sysfs.h"
+#include "lib/virt.h"
+
+/* What a command needs opened before it runs (virsh's VSH_CMD_FLAG_*). */
+enum cmd_flags {
+	CMD_NEEDS_CONN = 1 << 0, /* a libvirt connection (-c) */
+	CMD_NEEDS_ROOT = 1 << 1, /* the host under --root */
+	CMD_MUTATES = 1 << 2, /* changes the host or libvirt: --dry-run applies */
+	CMD_HIDDEN = 1 << 3, /* for completion scripts; not listed */
+};
+
+struct ctx {
+	const char *uri; /* -c; NULL: libvirt's default (LIBVIRT_DEFAULT_URI) */
+	const char *root_arg; /* --root; NULL: $VIRT_MDEV_ROOT, else "/" */
+	enum backend backend;
+	bool dry_run;
+	bool json;
+	int verbosity; /* -1 with -q, 0 normal, 1 and more with -v */
+	struct sysfs *sysfs; /* open when the command has CMD_NEEDS_ROOT */
+	virConnectPtr conn; /* open when the command has CMD_NEEDS_CONN */
+	struct vm_error err; /* filled by a failing command, printed once by main */
+};
+
+struct cmd {
+	const char *name;
+	const char *args; /* synopsis after the name, "" if none */
+	const char *help; /* one line, lower case, no full stop */
+	unsigned flags; /* enum cmd_flags */
+	/* argv[0] is the command name. Returns an exit code (enum vm_exit); on failure ctx->err says why. */
+	int (*run)(struct ctx *ctx, int argc, char **argv);
+	/* more lines for "virt-mdev help NAME": options and examples; may be NULL */
+	const char *usage;
+};
+
+/* Every command, NULL-terminated: the one table main, help and completion read. */
+extern const struct cmd *const cmd_table[];
+
+const struct cmd *cmd_find(const char *name);
+
+/* Print the general help: synopsis, commands, global options, exit codes. */
+void cmd_print_help(FILE *f);
+
+/* Print a command's usage ("virt-mdev help NAME" and "NAME --help"). */
+void cmd_print_usage(const struct cmd *cmd, FILE *f);
+
+/*
+ * A usage error inside a command: records the message so that main prints it
+ * with "Try 'virt-mdev help NAME'", and returns VM_EXIT_USAGE.
+ */
+int cmd_usage_error(struct ctx *ctx, const struct cmd *cmd, const char *fmt,
+		    ...) _printf_(3, 4);
+
+extern const struct cmd cmd_help;
+
+#endif

@@ -1,0 +1,411 @@
+/* The one door to the host: path building and typed sysfs access under one root. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sysfs.h"
+
+struct sysfs {
+	char *root; /* canonical, without trailing '/' except for "/" itself */
+};
+
+/* Where each area sits below the root (the kernel's and the tools' own places). */
+static const char *const sysfs_area_dirs[SYSFS_AREA__LAST] = {
+	[SYSFS_AREA_SYS] = "sys",
+	[SYSFS_AREA_MDEVCTL] = "etc/mdevctl.d",
+	[SYSFS_AREA_DRIVERCTL] = "etc/driverctl.d",
+	[SYSFS_AREA_LOCK] = "run/lock",
+};
+
+const char *sysfs_area_to_string(enum sysfs_area area)
+{
+	if ((unsigned)area >= SYSFS_AREA__LAST)
+		return NULL;
+	return sysfs_area_dirs[area];
+}
+
+/* The largest attribute we read: sysfs pages are 4 KiB, a bin attribute more. */
+#define SYSFS_READ_MAX (1024 * 1024)
+
+int sysfs_new(struct sysfs **out, const char *root, struct vm_error *err)
+{
+	_cleanup_free_ char *canon = NULL;
+	struct sysfs *s;
+	const char *origin = "--root";
+	struct stat st;
+
+	if (!root) {
+		root = secure_getenv(SYSFS_ROOT_ENV);
+		origin = SYSFS_ROOT_ENV;
+	}
+	if (!root || !*root) {
+		root = "/";
+		origin = "default root";
+	}
+	canon = realpath(root, NULL);
+	if (!canon || stat(canon, &st) < 0)
+		return vm_error_set(err, VM_EXIT_USAGE, errno,
+				    "cannot use root '%s' (%s): %s (it must be an existing directory holding sys/)",
+				    root, origin, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return vm_error_set(err, VM_EXIT_USAGE, ENOTDIR,
+				    "cannot use root '%s' (%s): not a directory (it must be an existing directory holding sys/)",
+				    root, origin);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	s->root = steal_ptr(canon);
+	*out = s;
+	return 0;
+}
+
+void sysfs_free(struct sysfs *s)
+{
+	if (!s)
+		return;
+	free(s->root);
+	free(s);
+}
+
+const char *sysfs_root(const struct sysfs *s)
+{
+	return s->root;
+}
+
+/* A relative path may not climb out of its area: no ".." component. */
+static bool path_climbs(const char *rel)
+{
+	const char *p = rel;
+
+	while (*p) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 2 && p[0] == '.' && p[1] == '.')
+			return true;
+		p += len;
+		while (*p == '/')
+			p++;
+	}
+	return false;
+}
+
+static char *sysfs_vpath(const struct sysfs *s, enum sysfs_area area,
+			 const char *fmt, va_list ap)
+{
+	_cleanup_free_ char *rel = NULL;
+	const char *root_sep;
+	char *path = NULL;
+
+	if ((unsigned)area >= SYSFS_AREA__LAST) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (vasprintf(&rel, fmt, ap) < 0) {
+		rel = NULL;
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (path_climbs(rel)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* "/" + "sys" -> "/sys"; "/tmp/r" + "sys" -> "/tmp/r/sys" */
+	root_sep = strcmp(s->root, "/") == 0 ? "" : s->root;
+	if (asprintf(&path, "%s/%s%s%s", root_sep, sysfs_area_dirs[area],
+		     *rel && rel[0] != '/' ? "/" : "", rel) < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return path;
+}
+
+char *sysfs_area_path(const struct sysfs *s, enum sysfs_area area,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	char *path;
+
+	va_start(ap, fmt);
+	path = sysfs_vpath(s, area, fmt, ap);
+	va_end(ap);
+	return path;
+}
+
+char *sysfs_path(const struct sysfs *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *path;
+
+	va_start(ap, fmt);
+	path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
+	va_end(ap);
+	return path;
+}
+
+/* Read a whole file into a NUL-terminated buffer. */
+static int read_all(const char *path, char **out, size_t *len_out)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, alloc = 4096;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return negative_errno();
+	buf = malloc(alloc + 1);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len == alloc) {
+			char *nbuf;
+
+			if (alloc >= SYSFS_READ_MAX)
+				return -EFBIG;
+			alloc *= 2;
+			nbuf = realloc(buf, alloc + 1);
+			if (!nbuf)
+				return -ENOMEM;
+			buf = nbuf;
+		}
+		n = read(fd, buf + len, alloc - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return negative_errno();
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len))
+		return -EINVAL; /* attributes are text */
+	*out = steal_ptr(buf);
+	if (len_out)
+		*len_out = len;
+	return 0;
+}
+
+static int vread_string(const struct sysfs *s, char **out, const char *fmt,
+			va_list ap)
+{
+	_cleanup_free_ char *path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
+	char *buf;
+	size_t len;
+	int r;
+
+	if (!path)
+		return negative_errno();
+	r = read_all(path, &buf, &len);
+	if (r < 0)
+		return r;
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int sysfs_read_string(const struct sysfs *s, char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vread_string(s, out, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* Parse the whole string as an unsigned number in base 10 or 16. */
+static int parse_ulong(const char *str, int base, unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (base == 16 && str[0] == '0' && (str[1] == 'x' || str[1] == 'X'))
+		str += 2;
+	if (!*str || !(base == 16 ? strchr("0123456789abcdefABCDEF", *str) :
+				    strchr("0123456789", *str)))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(str, &end, base);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int vread_number(const struct sysfs *s, unsigned long *out, int base,
+			const char *fmt, va_list ap)
+{
+	_cleanup_free_ char *str = NULL;
+	int r;
+
+	r = vread_string(s, &str, fmt, ap);
+	if (r < 0)
+		return r;
+	return parse_ulong(str, base, out);
+}
+
+int sysfs_read_unsigned(const struct sysfs *s, unsigned long *out,
+			const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vread_number(s, out, 10, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int sysfs_read_hex(const struct sysfs *s, unsigned long *out, const char *fmt,
+		   ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vread_number(s, out, 16, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int sysfs_write(const struct sysfs *s, const char *value, const char *fmt,
+		...)
+{
+	_cleanup_free_ char *path = NULL;
+	size_t len = strlen(value);
+	ssize_t n;
+	va_list ap;
+	int fd;
+
+	va_start(ap, fmt);
+	path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
+	va_end(ap);
+	if (!path)
+		return negative_errno();
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return negative_errno();
+	/* One write(2): the kernel's store function sees the value once, whole. */
+	do {
+		n = write(fd, value, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		int r = negative_errno();
+
+		close(fd);
+		return r;
+	}
+	if (close(fd) < 0 && errno != EINTR)
+		return negative_errno();
+	if ((size_t)n != len)
+		return -EIO; /* the attribute took only part of the value */
+	return 0;
+}
+
+static int vreadlink(const struct sysfs *s, char **out, const char *fmt,
+		     va_list ap)
+{
+	_cleanup_free_ char *path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (!path)
+		return negative_errno();
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return negative_errno();
+	buf[n] = '\0';
+	*out = strdup(buf);
+	return *out ? 0 : -ENOMEM;
+}
+
+int sysfs_readlink(const struct sysfs *s, char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vreadlink(s, out, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int sysfs_readlink_basename(const struct sysfs *s, char **out,
+			    const char *fmt, ...)
+{
+	_cleanup_free_ char *target = NULL;
+	const char *base;
+	size_t len;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vreadlink(s, &target, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	len = strlen(target);
+	while (len > 1 && target[len - 1] == '/')
+		target[--len] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!*base)
+		return -EINVAL;
+	*out = strdup(base);
+	return *out ? 0 : -ENOMEM;
+}
+
+bool sysfs_exists(const struct sysfs *s, const char *fmt, ...)
+{
+	_cleanup_free_ char *path = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
+	va_end(ap);
+	return path && access(path, F_OK) == 0;
+}
+
+int sysfs_list_dir(const struct sysfs *s, struct strv *out, const char *fmt,
+		   ...)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_closedir_ DIR *dir = NULL;
+	size_t first = out->n;
+	struct dirent *de;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
+	va_end(ap);
+	if (!path)
+		return negative_errno();
+	dir = opendir(path);
+	if (!dir)
+		return negative_errno();
+	for (errno = 0; (de = readdir(dir)); errno = 0) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		r = strv_push(out, de->d_name);
+		if (r < 0)
+			return r;
+	}
+	if (errno)
+		return negative_errno();
+	strv_sort_from(out, first);
+	return 0;
+}

@@ -1,0 +1,93 @@
+/*
+ * The one door to the host: every path to sysfs, to mdevctl's and
+ * driverctl's configuration and to lock files is built here, under one root.
+ */
+#ifndef VIRT_MDEV_SYSFS_H
+#define VIRT_MDEV_SYSFS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "macro.h"
+#include "strv.h"
+
+/* Parts of the host that hang off the root, each at its fixed place. */
+enum sysfs_area {
+	SYSFS_AREA_SYS, /* ROOT/sys */
+	SYSFS_AREA_MDEVCTL, /* ROOT/etc/mdevctl.d */
+	SYSFS_AREA_DRIVERCTL, /* ROOT/etc/driverctl.d */
+	SYSFS_AREA_LOCK, /* ROOT/run/lock */
+	SYSFS_AREA__LAST,
+};
+
+const char *sysfs_area_to_string(enum sysfs_area area);
+
+/* Environment variable naming the root when --root is not given. */
+#define SYSFS_ROOT_ENV "VIRT_MDEV_ROOT"
+
+struct sysfs;
+
+/*
+ * Open the host under root: the --root argument if not NULL, else
+ * $VIRT_MDEV_ROOT (secure_getenv), else "/". The root must be an existing
+ * directory; it is canonicalised.
+ */
+int sysfs_new(struct sysfs **out, const char *root, struct vm_error *err);
+void sysfs_free(struct sysfs *s);
+DEFINE_CLEANUP(struct sysfs *, sysfs_free);
+#define _cleanup_sysfs_ _cleanup_(sysfs_freep)
+
+/* The canonical root ("/" for the real host). */
+const char *sysfs_root(const struct sysfs *s);
+
+/*
+ * The full path of fmt inside area; fmt is relative (no leading '/').
+ * Returns NULL with errno set: ENOMEM, or EINVAL for a path that would climb
+ * out of its area (a ".." component). The caller frees.
+ */
+char *sysfs_area_path(const struct sysfs *s, enum sysfs_area area,
+		      const char *fmt, ...) _printf_(3, 4);
+/* The same inside ROOT/sys. */
+char *sysfs_path(const struct sysfs *s, const char *fmt, ...) _printf_(2, 3);
+
+/*
+ * Readers, all for files inside ROOT/sys. They return 0 or -errno: the
+ * errno of open/read, -EINVAL for content of the wrong form, -ERANGE for a
+ * number that does not fit.
+ */
+/* The whole content, without one trailing newline. */
+int sysfs_read_string(const struct sysfs *s, char **out, const char *fmt, ...)
+	_printf_(3, 4);
+/* A decimal number, as the kernel's "%u\n" / "%d\n" (not negative). */
+int sysfs_read_unsigned(const struct sysfs *s, unsigned long *out,
+			const char *fmt, ...) _printf_(3, 4);
+/* A hex number with or without 0x, as the kernel's "%x\n" / "0x%x\n". */
+int sysfs_read_hex(const struct sysfs *s, unsigned long *out, const char *fmt,
+		   ...) _printf_(3, 4);
+
+/*
+ * Write value to an attribute with exactly one write(2), as "echo -n" would.
+ * Returns 0 or the negative errno that the kernel answered, unchanged
+ * (EBUSY, EADDRINUSE, ENODEV... are information for the caller).
+ */
+int sysfs_write(const struct sysfs *s, const char *value, const char *fmt,
+		...) _printf_(3, 4);
+
+/* The target of a symbolic link, as stored. */
+int sysfs_readlink(const struct sysfs *s, char **out, const char *fmt, ...)
+	_printf_(3, 4);
+/* The last component of a link's target: "vfio_ccw" for a driver link. */
+int sysfs_readlink_basename(const struct sysfs *s, char **out,
+			    const char *fmt, ...) _printf_(3, 4);
+
+/* 1 if the path exists (links are followed), 0 if not. */
+bool sysfs_exists(const struct sysfs *s, const char *fmt, ...) _printf_(2, 3);
+
+/*
+ * The names in a directory, sorted, without "." and "..". Appends to out;
+ * -ENOENT when the directory does not exist.
+ */
+int sysfs_list_dir(const struct sysfs *s, struct strv *out, const char *fmt,
+		   ...) _printf_(3, 4);
+
+#endif

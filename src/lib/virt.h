@@ -1,0 +1,37 @@
+/* libvirt: backends and the connection. */
+#ifndef VIRT_MDEV_VIRT_H
+#define VIRT_MDEV_VIRT_H
+
+#include <libvirt/libvirt.h>
+
+#include "error.h"
+
+/* Which way mdevs are created: libvirt's node-device API or sysfs itself. */
+enum backend {
+	BACKEND_AUTO,
+	BACKEND_LIBVIRT,
+	BACKEND_SYSFS,
+	BACKEND__LAST,
+};
+
+const char *backend_to_string(enum backend b);
+/* -EINVAL for an unknown name, with a message naming the accepted ones. */
+int backend_from_string(const char *str, enum backend *out,
+			struct vm_error *err);
+
+/*
+ * Silence libvirt's default error printer: every failure is reported once,
+ * by the command layer, from the error object. Idempotent.
+ */
+void virt_init(void);
+
+/*
+ * Open a connection: uri NULL means libvirt's default (which honours
+ * LIBVIRT_DEFAULT_URI). On failure the message carries libvirt's own.
+ */
+int virt_open(const char *uri, virConnectPtr *out, struct vm_error *err);
+
+/* libvirt's last error message, or "unknown libvirt error". */
+const char *virt_last_error(void);
+
+#endif

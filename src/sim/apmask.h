@@ -1,0 +1,18 @@
+/* The kernel's apmask/aqmask write parser (ap_parse_bitmap_str), for the simulator. */
+#ifndef VIRT_MDEV_SIM_APMASK_H
+#define VIRT_MDEV_SIM_APMASK_H
+
+#include "lib/ids.h"
+
+/*
+ * Apply a write to /sys/bus/ap/apmask or aqmask as the kernel parses it:
+ * "+"/"-" first means relative terms on the current mask, anything else an
+ * absolute hex mask from all-zero. buf is NUL-terminated (sysfs passes a
+ * terminated page). On -EINVAL *mask is unchanged.
+ */
+int sim_ap_mask_store(struct ap_mask *mask, const char *buf);
+
+/* kstrtoul(buf, 0, &v) with sysfs's one optional trailing newline: 0, -EINVAL or -ERANGE. */
+int sim_kstrtoul(const char *buf, unsigned long *out);
+
+#endif

@@ -1,0 +1,235 @@
+/* virt-mdev: global options, the command table and dispatch; no logic of its own. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "lib/cleanup.h"
+#include "lib/output.h"
+
+const struct cmd *const cmd_table[] = {
+	&cmd_help,
+	NULL,
+};
+
+const struct cmd *cmd_find(const char *name)
+{
+	for (size_t i = 0; cmd_table[i]; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+void cmd_print_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [OPTIONS] COMMAND [ARGS]\n"
+		"\n"
+		"Make s390 channel devices (DASD, tape...) and crypto APQNs vfio mediated\n"
+		"devices of libvirt guests, with checks before acting, a dry run and rollback.\n"
+		"\n"
+		"Commands:\n",
+		PROGRAM_NAME);
+	for (size_t i = 0; cmd_table[i]; i++) {
+		const struct cmd *cmd = cmd_table[i];
+		char head[64];
+
+		if (cmd->flags & CMD_HIDDEN)
+			continue;
+		snprintf(head, sizeof(head), "%s %s", cmd->name, cmd->args);
+		fprintf(f, "  %-28s %s\n", head, cmd->help);
+	}
+	fprintf(f,
+		"\n"
+		"Options:\n"
+		"  -c, --connect URI      libvirt connection URI (default: $LIBVIRT_DEFAULT_URI,\n"
+		"                         else libvirt's default)\n"
+		"      --root DIR         the host's root: sysfs at DIR/sys, mdevctl definitions at\n"
+		"                         DIR/etc/mdevctl.d (default: $" SYSFS_ROOT_ENV ", else /)\n"
+		"      --backend B        how to create mdevs: auto, libvirt or sysfs (default: auto)\n"
+		"  -n, --dry-run          print the steps as commands an admin could type; change nothing\n"
+		"  -j, --json             print one JSON document on stdout\n"
+		"  -q, --quiet            print only errors\n"
+		"  -v, --verbose          say more about each step (repeat for more)\n"
+		"  -h, --help             print this help and exit\n"
+		"  -V, --version          print the version and exit\n"
+		"\n"
+		"Exit codes: 0 ok, 1 failed (rolled back), 2 usage or bad input, 3 not found,\n"
+		"4 refused by a check, 5 failed and rollback incomplete.\n"
+		"\n"
+		"'%s help COMMAND' shows the usage of one command; see %s(8).\n",
+		PROGRAM_NAME, PROGRAM_NAME);
+}
+
+int cmd_usage_error(struct ctx *ctx, const struct cmd *cmd, const char *fmt,
+		    ...)
+{
+	va_list ap;
+
+	ctx->err.exit = VM_EXIT_USAGE;
+	ctx->err.errnum = EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	va_end(ap);
+	vm_error_prefix(&ctx->err, "%s", cmd->name);
+	return VM_EXIT_USAGE;
+}
+
+/* A usage error: one line, then where to look, exit 2. */
+static int usage_error(const struct ctx *ctx, const char *hint)
+{
+	output_error(&ctx->err, ctx->json);
+	fprintf(stderr, "Try '%s %s'.\n", PROGRAM_NAME, hint);
+	return VM_EXIT_USAGE;
+}
+
+enum {
+	OPT_ROOT = 0x100,
+	OPT_BACKEND,
+};
+
+static const struct option global_options[] = {
+	{ "connect", required_argument, NULL, 'c' },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Parse the global options; returns -1 to go on, else the exit code. */
+static int parse_global_options(struct ctx *ctx, int argc, char **argv)
+{
+	bool quiet = false;
+	int c;
+
+	opterr = 0; /* our own one-line messages */
+	while ((c = getopt_long(argc, argv, "+:c:njqvhV", global_options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			ctx->uri = optarg;
+			break;
+		case OPT_ROOT:
+			ctx->root_arg = optarg;
+			break;
+		case OPT_BACKEND:
+			if (backend_from_string(optarg, &ctx->backend,
+						&ctx->err) < 0)
+				return usage_error(ctx, "--help");
+			break;
+		case 'n':
+			ctx->dry_run = true;
+			break;
+		case 'j':
+			ctx->json = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'v':
+			ctx->verbosity++;
+			break;
+		case 'h':
+			cmd_print_help(stdout);
+			return VM_EXIT_OK;
+		case 'V':
+			printf("%s %s\n", PROGRAM_NAME, PACKAGE_VERSION);
+			return VM_EXIT_OK;
+		case ':':
+			vm_error_set(&ctx->err, VM_EXIT_USAGE, EINVAL,
+				     "option '%s' needs a value",
+				     argv[optind - 1]);
+			return usage_error(ctx, "--help");
+		case '?':
+		default:
+			if (optopt && optopt < 0x100)
+				vm_error_set(&ctx->err, VM_EXIT_USAGE, EINVAL,
+					     "unknown option '-%c'", optopt);
+			else
+				vm_error_set(&ctx->err, VM_EXIT_USAGE, EINVAL,
+					     "unknown option '%s'",
+					     argv[optind - 1]);
+			return usage_error(ctx, "--help");
+		}
+	}
+	if (quiet && ctx->verbosity > 0) {
+		vm_error_set(&ctx->err, VM_EXIT_USAGE, EINVAL,
+			     "options -q/--quiet and -v/--verbose exclude each other");
+		return usage_error(ctx, "--help");
+	}
+	if (quiet)
+		ctx->verbosity = -1;
+	return -1;
+}
+
+/* "virt-mdev NAME ... --help" anywhere before "--" shows NAME's usage. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_sysfs_ struct sysfs *sysfs = NULL;
+	_cleanup_conn_ virConnectPtr conn = NULL;
+	struct ctx ctx = { .backend = BACKEND_AUTO };
+	const struct cmd *cmd;
+	char hint[64];
+	int r;
+
+	r = parse_global_options(&ctx, argc, argv);
+	if (r >= 0)
+		return r;
+	if (optind >= argc) {
+		vm_error_set(&ctx.err, VM_EXIT_USAGE, EINVAL, "no command given");
+		return usage_error(&ctx, "--help");
+	}
+	cmd = cmd_find(argv[optind]);
+	if (!cmd) {
+		vm_error_set(&ctx.err, VM_EXIT_USAGE, EINVAL,
+			     "unknown command '%s'", argv[optind]);
+		return usage_error(&ctx, "--help");
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* commands parse their own options from a fresh start */
+	if (wants_help(argc, argv)) {
+		cmd_print_usage(cmd, stdout);
+		return VM_EXIT_OK;
+	}
+	if ((cmd->flags & CMD_NEEDS_ROOT) || ctx.root_arg) {
+		if (sysfs_new(&sysfs, ctx.root_arg, &ctx.err) < 0)
+			return output_error(&ctx.err, ctx.json);
+		ctx.sysfs = sysfs;
+	}
+	if (cmd->flags & CMD_NEEDS_CONN) {
+		if (virt_open(ctx.uri, &conn, &ctx.err) < 0)
+			return output_error(&ctx.err, ctx.json);
+		ctx.conn = conn;
+	}
+	r = cmd->run(&ctx, argc, argv);
+	if (r == VM_EXIT_OK)
+		return r;
+	if (!vm_error_is_set(&ctx.err))
+		vm_error_set(&ctx.err, (enum vm_exit)r, 0,
+			     "%s failed for an unknown reason", cmd->name);
+	if (ctx.err.exit == VM_EXIT_USAGE) {
+		snprintf(hint, sizeof(hint), "help %s", cmd->name);
+		return usage_error(&ctx, hint);
+	}
+	output_error(&ctx.err, ctx.json);
+	return r;
+}

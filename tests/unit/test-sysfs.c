@@ -1,0 +1,258 @@
+/* The one door to the host: paths under the root, typed readers, writers that pass the kernel's errno through. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "lib/sysfs.h"
+#include "tap.h"
+
+static char root[] = "/tmp/virt-mdev-test-sysfs.XXXXXX";
+
+static void put(const char *rel, const char *content)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	f = fopen(path, "w");
+	if (!f || fputs(content, f) < 0 || fclose(f) != 0)
+		abort();
+}
+
+static void mkdirs(const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "mkdir -p '%s/%s'", root, rel);
+	if (system(path) != 0)
+		abort();
+}
+
+static void link_to(const char *target, const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if (symlink(target, path) < 0)
+		abort();
+}
+
+static void make_tree(void)
+{
+	if (!mkdtemp(root))
+		abort();
+	mkdirs("sys/devices/css0/0.0.0313");
+	mkdirs("sys/bus/css/drivers/vfio_ccw");
+	mkdirs("sys/bus/css/devices");
+	mkdirs("sys/bus/ap");
+	put("sys/devices/css0/0.0.0313/type", "0\n");
+	put("sys/devices/css0/0.0.0313/driver_override", "(null)\n");
+	put("sys/devices/css0/0.0.0313/chpids", "2a 3a 00 00 00 00 00 00 \n");
+	put("sys/devices/css0/0.0.0313/empty", "");
+	put("sys/devices/css0/0.0.0313/hexval", "0x2b09\n");
+	put("sys/devices/css0/0.0.0313/hexbare", "ff\n");
+	put("sys/devices/css0/0.0.0313/neg", "-1\n");
+	put("sys/devices/css0/0.0.0313/huge", "99999999999999999999999\n");
+	put("sys/bus/ap/ap_max_domain_id", "255\n");
+	link_to("../../../devices/css0/0.0.0313", "sys/bus/css/devices/0.0.0313");
+	link_to("../../../bus/css/drivers/vfio_ccw",
+		"sys/devices/css0/0.0.0313/driver");
+	link_to("/dev/full", "sys/devices/css0/0.0.0313/full");
+	mkdirs("sys/devices/css0/0.0.0313/0.0.2b09");
+	mkdirs("sys/devices/css0/0.0.0313/mdev_supported_types");
+}
+
+static void remove_tree(void)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		tap_diag("could not remove the test tree");
+}
+
+static void test_paths(struct sysfs *s)
+{
+	_cleanup_free_ char *p1 = sysfs_path(s, "bus/css/devices/%s/type", "0.0.0313");
+	_cleanup_free_ char *p2 = sysfs_area_path(s, SYSFS_AREA_MDEVCTL, "%s/%s", "matrix", "u");
+	_cleanup_free_ char *p3 = sysfs_area_path(s, SYSFS_AREA_DRIVERCTL, "%s", "");
+	_cleanup_free_ char *p4 = sysfs_area_path(s, SYSFS_AREA_LOCK, "s390apconfig.lock");
+	_cleanup_free_ char *e1 = NULL, *e2 = NULL, *expected = NULL;
+	_cleanup_sysfs_ struct sysfs *host = NULL;
+	_cleanup_free_ char *h1 = NULL;
+
+	if (asprintf(&expected, "%s/sys/bus/css/devices/0.0.0313/type", root) < 0)
+		abort();
+	is_str(p1, expected, "sysfs paths hang off ROOT/sys");
+	free(expected);
+	if (asprintf(&expected, "%s/etc/mdevctl.d/matrix/u", root) < 0)
+		abort();
+	is_str(p2, expected, "mdevctl definitions are at ROOT/etc/mdevctl.d");
+	free(expected);
+	if (asprintf(&expected, "%s/etc/driverctl.d", root) < 0)
+		abort();
+	is_str(p3, expected, "driverctl overrides are at ROOT/etc/driverctl.d");
+	free(expected);
+	if (asprintf(&expected, "%s/run/lock/s390apconfig.lock", root) < 0)
+		abort();
+	is_str(p4, expected, "locks are at ROOT/run/lock");
+	is_str(sysfs_root(s), root, "the root is kept canonical");
+
+	errno = 0;
+	e1 = sysfs_path(s, "bus/css/devices/%s/type", "../../../../etc");
+	ok(!e1 && errno == EINVAL, "a path climbing out with .. is refused");
+	e2 = sysfs_path(s, "..");
+	ok(!e2 && errno == EINVAL, "a bare .. is refused");
+	{
+		_cleanup_free_ char *dots = sysfs_path(s, "a..b/..c");
+
+		ok(dots != NULL, "names containing dots are fine");
+	}
+
+	is_int(sysfs_new(&host, "/", NULL), 0, "the real root opens");
+	h1 = sysfs_path(host, "bus/css/devices");
+	is_str(h1, "/sys/bus/css/devices", "with root / the paths are the host's own");
+	is_str(sysfs_area_to_string(SYSFS_AREA_LOCK), "run/lock", "area names");
+	ok(sysfs_area_to_string(SYSFS_AREA__LAST) == NULL, "no area past the last");
+}
+
+static void test_root_selection(void)
+{
+	struct vm_error err = { 0 };
+	_cleanup_sysfs_ struct sysfs *a = NULL;
+	_cleanup_sysfs_ struct sysfs *b = NULL;
+	_cleanup_sysfs_ struct sysfs *c = NULL;
+	struct sysfs *d = NULL;
+	char dotted[600];
+
+	setenv(SYSFS_ROOT_ENV, root, 1);
+	is_int(sysfs_new(&a, NULL, &err), 0, "VIRT_MDEV_ROOT names the root");
+	is_str(sysfs_root(a), root, "the root comes from the environment");
+	snprintf(dotted, sizeof(dotted), "%s/sys/..", root);
+	is_int(sysfs_new(&b, dotted, &err), 0, "--root wins over the environment");
+	is_str(sysfs_root(b), root, "--root is canonicalised");
+	unsetenv(SYSFS_ROOT_ENV);
+	is_int(sysfs_new(&c, NULL, &err), 0, "without both the root is /");
+	is_str(sysfs_root(c), "/", "the default root is /");
+
+	ok(sysfs_new(&d, "/nonexistent/virt-mdev-root", &err) == -ENOENT && !d,
+	   "a missing root is refused with ENOENT");
+	is_int(err.exit, VM_EXIT_USAGE, "a bad root is a usage error");
+	is_str(err.msg,
+	       "cannot use root '/nonexistent/virt-mdev-root' (--root): No such file or directory (it must be an existing directory holding sys/)",
+	       "the message names the value, where it came from and what it must be");
+	setenv(SYSFS_ROOT_ENV, "/nonexistent/env-root", 1);
+	ok(sysfs_new(&d, NULL, &err) < 0, "a bad VIRT_MDEV_ROOT is refused");
+	ok(strstr(err.msg, "'/nonexistent/env-root' (VIRT_MDEV_ROOT)") != NULL,
+	   "the message says the root came from VIRT_MDEV_ROOT");
+	unsetenv(SYSFS_ROOT_ENV);
+	snprintf(dotted, sizeof(dotted), "%s/sys/bus/ap/ap_max_domain_id", root);
+	ok(sysfs_new(&d, dotted, &err) == -ENOTDIR, "a file as root is refused");
+}
+
+static void test_readers(struct sysfs *s)
+{
+	_cleanup_free_ char *str = NULL, *chpids = NULL, *empty = NULL;
+	_cleanup_free_ char *drv = NULL, *target = NULL, *none = NULL;
+	unsigned long v = 0;
+
+	is_int(sysfs_read_string(s, &str, "devices/css0/%s/driver_override", "0.0.0313"), 0,
+	       "read a string attribute");
+	is_str(str, "(null)", "the trailing newline is removed");
+	is_int(sysfs_read_string(s, &chpids, "devices/css0/0.0.0313/chpids"), 0,
+	       "read chpids");
+	is_str(chpids, "2a 3a 00 00 00 00 00 00 ", "other blanks are kept (chpids' trailing blank)");
+	is_int(sysfs_read_string(s, &empty, "devices/css0/0.0.0313/empty"), 0,
+	       "read an empty attribute");
+	is_str(empty, "", "an empty attribute is an empty string");
+	is_int(sysfs_read_string(s, &none, "devices/css0/0.0.0313/nosuch"), -ENOENT,
+	       "a missing attribute is -ENOENT");
+
+	is_int(sysfs_read_unsigned(s, &v, "bus/ap/ap_max_domain_id"), 0, "read a decimal");
+	is_int(v, 255, "ap_max_domain_id is 255");
+	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/type"), 0, "read type");
+	is_int(v, 0, "type 0 is an I/O subchannel");
+	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/neg"), -EINVAL,
+	       "a negative number is -EINVAL");
+	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/hexval"), -EINVAL,
+	       "hex is not a decimal: -EINVAL");
+	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/huge"), -ERANGE,
+	       "a number too big is -ERANGE");
+	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/empty"), -EINVAL,
+	       "an empty attribute is no number");
+	is_int(sysfs_read_hex(s, &v, "devices/css0/0.0.0313/hexval"), 0, "read 0x-hex");
+	is_int(v, 0x2b09, "0x2b09 reads as 0x2b09");
+	is_int(sysfs_read_hex(s, &v, "devices/css0/0.0.0313/hexbare"), 0, "read bare hex");
+	is_int(v, 0xff, "ff reads as 255");
+	is_int(sysfs_read_hex(s, &v, "devices/css0/0.0.0313/chpids"), -EINVAL,
+	       "chpids is not one hex number");
+
+	is_int(sysfs_readlink_basename(s, &drv, "devices/css0/0.0.0313/driver"), 0,
+	       "read a driver link");
+	is_str(drv, "vfio_ccw", "the driver is the last component of the link");
+	is_int(sysfs_readlink(s, &target, "bus/css/devices/0.0.0313"), 0, "read a link");
+	is_str(target, "../../../devices/css0/0.0.0313", "the link target is returned as stored");
+	is_int(sysfs_readlink(s, &target, "devices/css0/0.0.0313/type"), -EINVAL,
+	       "readlink of a file is -EINVAL");
+
+	ok(sysfs_exists(s, "bus/css/devices/%s", "0.0.0313"), "exists follows links");
+	ok(!sysfs_exists(s, "bus/css/devices/0.0.2b09"), "a missing path does not exist");
+}
+
+static void test_dirs(struct sysfs *s)
+{
+	_cleanup_strv_ struct strv names = STRV_INIT;
+
+	is_int(sysfs_list_dir(s, &names, "devices/css0/0.0.0313"), 0, "list a device directory");
+	is_int(names.n, 12, "every entry is listed, without . and ..");
+	is_str(names.v[0], "0.0.2b09", "entries are sorted");
+	is_str(names.v[names.n - 1], "type", "the last entry sorts last");
+	ok(names.v[names.n] == NULL, "the list is NULL-terminated");
+	is_int(sysfs_list_dir(s, &names, "bus/css/devices"), 0, "list a second directory");
+	is_int(names.n, 13, "a second listing appends");
+	is_str(names.v[12], "0.0.0313", "the appended part is sorted on its own");
+	is_int(sysfs_list_dir(s, &names, "bus/ccw/devices"), -ENOENT,
+	       "a missing directory is -ENOENT");
+	is_int(sysfs_list_dir(s, &names, "bus/ap/ap_max_domain_id"), -ENOTDIR,
+	       "a file is not a directory");
+}
+
+static void test_writers(struct sysfs *s)
+{
+	_cleanup_free_ char *back = NULL;
+
+	is_int(sysfs_write(s, "vfio_ccw", "devices/css0/0.0.0313/driver_override"), 0,
+	       "write an attribute");
+	is_int(sysfs_read_string(s, &back, "devices/css0/0.0.0313/driver_override"), 0,
+	       "read it back");
+	is_str(back, "vfio_ccw", "the value is written without a newline, as one write");
+	is_int(sysfs_write(s, "1", "devices/css0/0.0.0313/full"), -ENOSPC,
+	       "the errno of write(2) reaches the caller unchanged (ENOSPC from /dev/full)");
+	is_int(sysfs_write(s, "1", "devices/css0/0.0.0313/nosuch"), -ENOENT,
+	       "a missing attribute is -ENOENT, and nothing is created");
+	ok(!sysfs_exists(s, "devices/css0/0.0.0313/nosuch"), "the writer never creates files");
+	is_int(sysfs_write(s, "1", "devices/css0/0.0.0313/0.0.2b09"), -EISDIR,
+	       "writing to a directory is -EISDIR");
+	is_int(sysfs_write(s, "1", "devices/../../etc/passwd"), -EINVAL,
+	       "writing outside the tree is refused");
+}
+
+int main(void)
+{
+	_cleanup_sysfs_ struct sysfs *s = NULL;
+	struct vm_error err = { 0 };
+
+	make_tree();
+	if (sysfs_new(&s, root, &err) < 0) {
+		printf("Bail out! %s\n", err.msg);
+		return 1;
+	}
+	test_paths(s);
+	test_root_selection();
+	test_readers(s);
+	test_dirs(s);
+	test_writers(s);
+	remove_tree();
+	return tap_done();
+}
