@@ -21,10 +21,11 @@ static int help_run(struct ctx *ctx, int argc, char **argv)
 	const struct cmd *cmd;
 
 	if (argc > 2)
-		return cmd_usage_error(ctx, &cmd_help,
-				       "too many arguments: help takes at most one command name");
-	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
-			  strcmp(argv[1], "--help") == 0)) {
+		return cmd_usage_error(
+			ctx, &cmd_help,
+			"too many arguments: help takes at most one command name");
+	if (argc == 2 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		cmd_print_usage(&cmd_help, stdout);
 		return VM_EXIT_OK;
 	}
@@ -37,9 +38,10 @@ static int help_run(struct ctx *ctx, int argc, char **argv)
 	}
 	cmd = cmd_find(argv[1]);
 	if (!cmd)
-		return cmd_usage_error(ctx, &cmd_help,
-				       "unknown command '%s' (the commands are listed by '%s --help')",
-				       argv[1], PROGRAM_NAME);
+		return cmd_usage_error(
+			ctx, &cmd_help,
+			"unknown command '%s' (the commands are listed by '%s --help')",
+			argv[1], PROGRAM_NAME);
 	cmd_print_usage(cmd, stdout);
 	return VM_EXIT_OK;
 }
@@ -50,6 +52,7 @@ const struct cmd cmd_help = {
 	.help = "show the list of commands, or the usage of one command",
 	.flags = 0,
 	.run = help_run,
-	.usage = "Without COMMAND, the same as 'virt-mdev --help'.\n"
-		 "'virt-mdev COMMAND --help' shows the same as 'virt-mdev help COMMAND'.\n",
+	.usage =
+		"Without COMMAND, the same as 'virt-mdev --help'.\n"
+		"'virt-mdev COMMAND --help' shows the same as 'virt-mdev help COMMAND'.\n",
 };

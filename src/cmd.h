@@ -12,7 +12,8 @@
 enum cmd_flags {
 	CMD_NEEDS_CONN = 1 << 0, /* a libvirt connection (-c) */
 	CMD_NEEDS_ROOT = 1 << 1, /* the host under --root */
-	CMD_MUTATES = 1 << 2, /* changes the host or libvirt: --dry-run applies */
+	CMD_MUTATES = 1
+		      << 2, /* changes the host or libvirt: --dry-run applies */
 	CMD_HIDDEN = 1 << 3, /* for completion scripts; not listed */
 };
 
@@ -25,7 +26,8 @@ struct ctx {
 	int verbosity; /* -1 with -q, 0 normal, 1 and more with -v */
 	struct sysfs *sysfs; /* open when the command has CMD_NEEDS_ROOT */
 	virConnectPtr conn; /* open when the command has CMD_NEEDS_CONN */
-	struct vm_error err; /* filled by a failing command, printed once by main */
+	struct vm_error
+		err; /* filled by a failing command, printed once by main */
 };
 
 struct cmd {
@@ -58,5 +60,6 @@ int cmd_usage_error(struct ctx *ctx, const struct cmd *cmd, const char *fmt,
 		    ...) _printf_(3, 4);
 
 extern const struct cmd cmd_help;
+extern const struct cmd cmd_complete;
 
 #endif

@@ -11,6 +11,7 @@
 
 const struct cmd *const cmd_table[] = {
 	&cmd_help,
+	&cmd_complete,
 	NULL,
 };
 
@@ -47,7 +48,8 @@ void cmd_print_help(FILE *f)
 		"  -c, --connect URI      libvirt connection URI (default: $LIBVIRT_DEFAULT_URI,\n"
 		"                         else libvirt's default)\n"
 		"      --root DIR         the host's root: sysfs at DIR/sys, mdevctl definitions at\n"
-		"                         DIR/etc/mdevctl.d (default: $" SYSFS_ROOT_ENV ", else /)\n"
+		"                         DIR/etc/mdevctl.d (default: $" SYSFS_ROOT_ENV
+		", else /)\n"
 		"      --backend B        how to create mdevs: auto, libvirt or sysfs (default: auto)\n"
 		"  -n, --dry-run          print the steps as commands an admin could type; change nothing\n"
 		"  -j, --json             print one JSON document on stdout\n"
@@ -160,8 +162,9 @@ static int parse_global_options(struct ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (quiet && ctx->verbosity > 0) {
-		vm_error_set(&ctx->err, VM_EXIT_USAGE, EINVAL,
-			     "options -q/--quiet and -v/--verbose exclude each other");
+		vm_error_set(
+			&ctx->err, VM_EXIT_USAGE, EINVAL,
+			"options -q/--quiet and -v/--verbose exclude each other");
 		return usage_error(ctx, "--help");
 	}
 	if (quiet)
@@ -175,7 +178,8 @@ static bool wants_help(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			return false;
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
 			return true;
 	}
 	return false;
@@ -194,7 +198,8 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (optind >= argc) {
-		vm_error_set(&ctx.err, VM_EXIT_USAGE, EINVAL, "no command given");
+		vm_error_set(&ctx.err, VM_EXIT_USAGE, EINVAL,
+			     "no command given");
 		return usage_error(&ctx, "--help");
 	}
 	cmd = cmd_find(argv[optind]);

@@ -1,0 +1,71 @@
+#!/bin/bash
+# Every command of the table is in the man page, in --help and offered by the bash completion.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+# the table, read from the sources: the &cmd_X entries of cmd_table and each X's .name
+table=$(sed -n '/^const struct cmd \*const cmd_table\[\] = {/,/^};/p' "$top_srcdir/src/virt-mdev.c" |
+	grep -o '&cmd_[a-z_]*' | sed 's/^&//')
+names=""
+for sym in $table; do
+	file=$(grep -l "^const struct cmd $sym = {" "$top_srcdir"/src/cmd-*.c)
+	name=$(sed -n "/^const struct cmd $sym = {/,/^};/p" "$file" | sed -n 's/^[[:space:]]*\.name = "\(.*\)",$/\1/p')
+	hidden=$(sed -n "/^const struct cmd $sym = {/,/^};/p" "$file" | grep -c 'CMD_HIDDEN')
+	[ "$hidden" = 0 ] && names="$names $name"
+done
+names=${names# }
+ok "$([ -n "$names" ]; echo $?)" "the command table was read from the sources ($names)"
+
+run "$VIRT_MDEV" __complete commands
+is "$(echo $out)" "$names" "the binary's command list is the table's"
+
+help=$("$VIRT_MDEV" --help)
+man=$(cat "$top_srcdir/doc/virt-mdev.8")
+man_plain=$(sed 's/\\-/-/g' "$top_srcdir/doc/virt-mdev.8")
+
+# completion: run the real completion function in bash, as a user's TAB would
+completion_words() {
+	bash -c '
+		. /usr/share/bash-completion/bash_completion 2>/dev/null
+		. "$1/bash-completion/virt-mdev"
+		PATH="$2/src:$PATH"
+		shift 2
+		COMP_WORDS=("$@")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE="${COMP_WORDS[*]}"
+		COMP_POINT=${#COMP_LINE}
+		_virt_mdev virt-mdev "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+		printf "%s\n" "${COMPREPLY[@]}"
+	' completion "$top_srcdir" "$top_builddir" "$@"
+}
+
+if [ ! -r /usr/share/bash-completion/bash_completion ]; then
+	skip_all "bash-completion is not installed (apt-get install bash-completion)"
+fi
+
+offered=$(completion_words virt-mdev "")
+for name in $names; do
+	like "$help" "^  $name( |$)" "command '$name' is in --help"
+	like "$man" "^\\.SS \"?$name( |\"|\$)" "command '$name' has a section in virt-mdev(8)"
+	like "$offered" "^$name\$" "command '$name' is offered by the completion"
+done
+if printf '%s\n' "$offered" | grep -q '^__'; then ok 1 "hidden commands are not offered"; else ok 0 "hidden commands are not offered"; fi
+
+is "$(completion_words virt-mdev --backend "")" "auto
+libvirt
+sysfs" "the completion offers the backends after --backend"
+is "$(completion_words virt-mdev -n --backend sysfs he)" "help" "the completion finds the command after global options"
+is "$(completion_words virt-mdev help "")" "$(printf '%s\n' $names)" "help completes command names"
+like "$(completion_words virt-mdev --dr)" '^--dry-run$' "the completion offers global options"
+
+for section in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS "EXIT CODES" ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
+	like "$man" "^\\.SH \"?$section\"?\$" "virt-mdev(8) has $section"
+done
+for code in 0 1 2 3 4 5; do
+	like "$(sed -n '/^\.SH EXIT CODES/,/^\.SH /p' "$top_srcdir/doc/virt-mdev.8")" "^\\.B $code\$" "virt-mdev(8) documents exit code $code"
+done
+for opt in connect root backend dry-run json quiet verbose help version; do
+	like "$help" "--$opt" "--help documents --$opt"
+	like "$man_plain" "--$opt" "virt-mdev(8) documents --$opt"
+done
+
+done_testing

@@ -51,11 +51,12 @@ tap_is_str(const char *got, const char *expected, const char *file, int line,
 #define is_str(got, expected, ...) \
 	tap_is_str((got), (expected), __FILE__, __LINE__, __VA_ARGS__)
 
-#define is_int(got, expected, ...)                                              \
-	do {                                                                    \
-		long long _g = (long long)(got), _e = (long long)(expected);   \
-		if (!ok(_g == _e, __VA_ARGS__))                                 \
-			printf("#      got: %lld\n# expected: %lld\n", _g, _e); \
+#define is_int(got, expected, ...)                                           \
+	do {                                                                 \
+		long long _g = (long long)(got), _e = (long long)(expected); \
+		if (!ok(_g == _e, __VA_ARGS__))                              \
+			printf("#      got: %lld\n# expected: %lld\n", _g,   \
+			       _e);                                          \
 	} while (0)
 
 static inline void tap_diag(const char *msg)

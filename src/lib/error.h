@@ -11,7 +11,8 @@ enum vm_exit {
 	VM_EXIT_USAGE = 2, /* usage error or bad input */
 	VM_EXIT_NOT_FOUND = 3, /* the named object does not exist */
 	VM_EXIT_REFUSED = 4, /* refused by a check before acting */
-	VM_EXIT_ROLLBACK_INCOMPLETE = 5, /* failed and could not undo everything */
+	VM_EXIT_ROLLBACK_INCOMPLETE =
+		5, /* failed and could not undo everything */
 	VM_EXIT__LAST,
 };
 
@@ -35,8 +36,7 @@ int vm_error_set(struct vm_error *err, enum vm_exit exit, int errnum,
 		 const char *fmt, ...) _printf_(4, 5);
 
 /* Put "context: " in front of the recorded message. */
-void vm_error_prefix(struct vm_error *err, const char *fmt, ...)
-	_printf_(2, 3);
+void vm_error_prefix(struct vm_error *err, const char *fmt, ...) _printf_(2, 3);
 
 static inline int vm_error_is_set(const struct vm_error *err)
 {

@@ -68,41 +68,48 @@ int ccw_id_parse(const char *str, enum ccw_id_kind kind, struct ccw_id *out,
 	int n;
 
 	if (!*str)
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid %s '': empty (write it as 0.<ssid>.<devno>, e.g. %s)",
-				    what, example);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid %s '': empty (write it as 0.<ssid>.<devno>, e.g. %s)",
+			what, example);
 	if (!strchr(str, '.')) {
 		/* shorthand: the device number alone, in subchannel set 0 */
 		n = take_hex(&p, false, 4, &devno);
 		if (n <= 0 || *p)
-			return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-					    "invalid %s '%s': a short form is 1-4 hex digits (write it as 0.<ssid>.<devno>, e.g. %s, or as %s)",
-					    what, str, example, example + 4);
+			return vm_error_set(
+				err, VM_EXIT_USAGE, EINVAL,
+				"invalid %s '%s': a short form is 1-4 hex digits (write it as 0.<ssid>.<devno>, e.g. %s, or as %s)",
+				what, str, example, example + 4);
 		*out = (struct ccw_id){ 0, 0, (uint16_t)devno };
 		return 0;
 	}
 	if (take_hex(&p, false, 2, &cssid) <= 0 || *p++ != '.' ||
 	    take_hex(&p, false, 1, &ssid) <= 0 || *p++ != '.')
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid %s '%s': expected 0.<ssid>.<devno> in hex (write it as e.g. %s)",
-				    what, str, example);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid %s '%s': expected 0.<ssid>.<devno> in hex (write it as e.g. %s)",
+			what, str, example);
 	if (cssid != 0)
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid %s '%s': the channel subsystem id must be 0, Linux numbers its one css 0 (write it as 0.%lx.<devno>)",
-				    what, str, ssid);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid %s '%s': the channel subsystem id must be 0, Linux numbers its one css 0 (write it as 0.%lx.<devno>)",
+			what, str, ssid);
 	if (ssid > 3)
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid %s '%s': the subchannel set id must be 0-3 (write it as 0.<ssid>.<devno>, e.g. %s)",
-				    what, str, example);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid %s '%s': the subchannel set id must be 0-3 (write it as 0.<ssid>.<devno>, e.g. %s)",
+			what, str, example);
 	n = take_hex(&p, false, 4, &devno);
 	if (n > 0 && n < 4 && !*p)
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid %s '%s': the device number must be exactly 4 hex digits (write it as 0.%lx.%04lx)",
-				    what, str, ssid, devno);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid %s '%s': the device number must be exactly 4 hex digits (write it as 0.%lx.%04lx)",
+			what, str, ssid, devno);
 	if (n != 4 || *p)
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid %s '%s': the device number must be exactly 4 hex digits (write it as 0.<ssid>.<devno>, e.g. %s)",
-				    what, str, example);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid %s '%s': the device number must be exactly 4 hex digits (write it as 0.<ssid>.<devno>, e.g. %s)",
+			what, str, example);
 	*out = (struct ccw_id){ 0, (uint8_t)ssid, (uint16_t)devno };
 	return 0;
 }
@@ -151,8 +158,9 @@ static enum number_status take_number(const char **p, unsigned long limit,
 		return NUMBER_NONE;
 	}
 	for (;;) {
-		int d = base == 16 ? hex_value(*s) :
-				     (isdigit((unsigned char)*s) ? *s - '0' : -1);
+		int d = base == 16 ?
+				hex_value(*s) :
+				(isdigit((unsigned char)*s) ? *s - '0' : -1);
 
 		if (d < 0)
 			break;
@@ -175,17 +183,23 @@ static int guest_devno_check(const char *str, unsigned long cssid,
 			     struct guest_devno *out, struct vm_error *err)
 {
 	if (cssid > GUEST_DEVNO_MAX_CSSID)
-		return vm_error_set(err, VM_EXIT_USAGE, ERANGE,
-				    "invalid guest device number '%s': cssid must be 0x0-0xfe, libvirt refuses 0xff (" GUEST_DEVNO_FIX ")",
-				    str);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, ERANGE,
+			"invalid guest device number '%s': cssid must be 0x0-0xfe, libvirt refuses 0xff (" GUEST_DEVNO_FIX
+			")",
+			str);
 	if (ssid > GUEST_DEVNO_MAX_SSID)
-		return vm_error_set(err, VM_EXIT_USAGE, ERANGE,
-				    "invalid guest device number '%s': ssid must be 0-3 (" GUEST_DEVNO_FIX ")",
-				    str);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, ERANGE,
+			"invalid guest device number '%s': ssid must be 0-3 (" GUEST_DEVNO_FIX
+			")",
+			str);
 	if (devno > 0xffff)
-		return vm_error_set(err, VM_EXIT_USAGE, ERANGE,
-				    "invalid guest device number '%s': devno must be 0x0000-0xffff (" GUEST_DEVNO_FIX ")",
-				    str);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, ERANGE,
+			"invalid guest device number '%s': devno must be 0x0000-0xffff (" GUEST_DEVNO_FIX
+			")",
+			str);
 	*out = (struct guest_devno){ (uint8_t)cssid, (uint8_t)ssid,
 				     (uint16_t)devno };
 	return 0;
@@ -216,49 +230,60 @@ static int guest_devno_parse_attrs(const char *str, struct guest_devno *out,
 				break;
 		}
 		if (i == 3)
-			return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-					    "invalid guest device number '%s': expected cssid=, ssid= and devno= attributes (write it as cssid='0xfe' ssid='0x0' devno='0x1234', or as fe.0.1234)",
-					    str);
+			return vm_error_set(
+				err, VM_EXIT_USAGE, EINVAL,
+				"invalid guest device number '%s': expected cssid=, ssid= and devno= attributes (write it as cssid='0xfe' ssid='0x0' devno='0x1234', or as fe.0.1234)",
+				str);
 		if (seen[i])
-			return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-					    "invalid guest device number '%s': %s is given twice (write each of cssid, ssid and devno once)",
-					    str, names[i]);
+			return vm_error_set(
+				err, VM_EXIT_USAGE, EINVAL,
+				"invalid guest device number '%s': %s is given twice (write each of cssid, ssid and devno once)",
+				str, names[i]);
 		p += len + 1;
 		quote = *p;
 		if (quote != '\'' && quote != '"')
-			return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-					    "invalid guest device number '%s': the value of %s must be quoted (write it as %s='0x...')",
-					    str, names[i], names[i]);
+			return vm_error_set(
+				err, VM_EXIT_USAGE, EINVAL,
+				"invalid guest device number '%s': the value of %s must be quoted (write it as %s='0x...')",
+				str, names[i], names[i]);
 		p++;
 		switch (take_number(&p, limits[i], &val[i])) {
 		case NUMBER_OK:
 			break;
 		case NUMBER_LEADING_ZERO:
-			return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-					    "invalid guest device number '%s': %s has a leading 0, which libvirt reads as octal (write it as 0x-hex, e.g. %s='0x%s')",
-					    str, names[i], names[i], i == 0 ? "fe" : i == 1 ? "0" : "1234");
+			return vm_error_set(
+				err, VM_EXIT_USAGE, EINVAL,
+				"invalid guest device number '%s': %s has a leading 0, which libvirt reads as octal (write it as 0x-hex, e.g. %s='0x%s')",
+				str, names[i], names[i],
+				i == 0 ? "fe" :
+				i == 1 ? "0" :
+					 "1234");
 		case NUMBER_TOO_BIG:
 			return guest_devno_check(str, i == 0 ? 0x100 : 0,
 						 i == 1 ? 4 : 0,
-						 i == 2 ? 0x10000 : 0, out, err);
+						 i == 2 ? 0x10000 : 0, out,
+						 err);
 		case NUMBER_NONE:
 		case NUMBER_EMPTY_HEX:
-			return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-					    "invalid guest device number '%s': %s must be a number, 0x-hex or decimal (write it as %s='0x...')",
-					    str, names[i], names[i]);
+			return vm_error_set(
+				err, VM_EXIT_USAGE, EINVAL,
+				"invalid guest device number '%s': %s must be a number, 0x-hex or decimal (write it as %s='0x...')",
+				str, names[i], names[i]);
 		}
 		if (*p != quote)
-			return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-					    "invalid guest device number '%s': unexpected text in the value of %s (write it as %s='0x...')",
-					    str, names[i], names[i]);
+			return vm_error_set(
+				err, VM_EXIT_USAGE, EINVAL,
+				"invalid guest device number '%s': unexpected text in the value of %s (write it as %s='0x...')",
+				str, names[i], names[i]);
 		p++;
 		seen[i] = true;
 	}
 	for (int i = 0; i < 3; i++)
 		if (!seen[i])
-			return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-					    "invalid guest device number '%s': %s is missing (write it as cssid='0xfe' ssid='0x0' devno='0x1234')",
-					    str, names[i]);
+			return vm_error_set(
+				err, VM_EXIT_USAGE, EINVAL,
+				"invalid guest device number '%s': %s is missing (write it as cssid='0xfe' ssid='0x0' devno='0x1234')",
+				str, names[i]);
 	return guest_devno_check(str, val[0], val[1], val[2], out, err);
 }
 
@@ -272,8 +297,10 @@ int guest_devno_parse(const char *str, struct guest_devno *out,
 	if (strchr(str, '='))
 		return guest_devno_parse_attrs(str, out, err);
 	if (!*str)
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid guest device number '': empty (" GUEST_DEVNO_FIX ")");
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid guest device number '': empty (" GUEST_DEVNO_FIX
+			")");
 	n = take_hex(&p, true, 2, &cssid);
 	if (n < 0)
 		return guest_devno_check(str, 0x100, 0, 0, out, err);
@@ -292,9 +319,11 @@ int guest_devno_parse(const char *str, struct guest_devno *out,
 	return guest_devno_check(str, cssid, ssid, devno, out, err);
 
 bad_form:
-	return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-			    "invalid guest device number '%s': expected <cssid>.<ssid>.<devno> in hex (" GUEST_DEVNO_FIX ")",
-			    str);
+	return vm_error_set(
+		err, VM_EXIT_USAGE, EINVAL,
+		"invalid guest device number '%s': expected <cssid>.<ssid>.<devno> in hex (" GUEST_DEVNO_FIX
+		")",
+		str);
 }
 
 void guest_devno_format(const struct guest_devno *d,
@@ -327,25 +356,31 @@ int apqn_parse(const char *str, struct apqn *out, struct vm_error *err)
 				    "invalid APQN '': empty (" APQN_FIX ")");
 	n = take_hex(&p, true, 2, &apid);
 	if (n < 0)
-		return vm_error_set(err, VM_EXIT_USAGE, ERANGE,
-				    "invalid APQN '%s': the adapter id must be 00-ff (" APQN_FIX ")",
-				    str);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, ERANGE,
+			"invalid APQN '%s': the adapter id must be 00-ff (" APQN_FIX
+			")",
+			str);
 	if (n == 0 || *p++ != '.')
 		goto bad_form;
 	n = take_hex(&p, true, 4, &apqi);
 	if (n == 0 || (n > 0 && *p))
 		goto bad_form;
 	if (n < 0 || apqi > AP_ID_MAX)
-		return vm_error_set(err, VM_EXIT_USAGE, ERANGE,
-				    "invalid APQN '%s': the domain id must be 0000-00ff (" APQN_FIX ")",
-				    str);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, ERANGE,
+			"invalid APQN '%s': the domain id must be 0000-00ff (" APQN_FIX
+			")",
+			str);
 	*out = (struct apqn){ (uint8_t)apid, (uint8_t)apqi };
 	return 0;
 
 bad_form:
-	return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-			    "invalid APQN '%s': expected <adapter>.<domain> in hex (" APQN_FIX ")",
-			    str);
+	return vm_error_set(
+		err, VM_EXIT_USAGE, EINVAL,
+		"invalid APQN '%s': expected <adapter>.<domain> in hex (" APQN_FIX
+		")",
+		str);
 }
 
 void apqn_format(const struct apqn *q, char buf[APQN_STRLEN])
@@ -453,17 +488,19 @@ int ap_mask_parse(const char *str, struct ap_mask *out, struct vm_error *err)
 	if (len > 0 && str[len - 1] == '\n')
 		len--;
 	if (len != AP_MASK_STRLEN - 1 || str[0] != '0' || str[1] != 'x')
-		return vm_error_set(err, VM_EXIT_FAILED, EINVAL,
-				    "invalid AP mask '%.*s': expected 0x and 64 hex digits, as the kernel prints apmask and aqmask",
-				    (int)len, str);
+		return vm_error_set(
+			err, VM_EXIT_FAILED, EINVAL,
+			"invalid AP mask '%.*s': expected 0x and 64 hex digits, as the kernel prints apmask and aqmask",
+			(int)len, str);
 	ap_mask_zero(&m);
 	for (unsigned i = 0; i < 64; i++) {
 		int v = hex_value(p[i]);
 
 		if (v < 0)
-			return vm_error_set(err, VM_EXIT_FAILED, EINVAL,
-					    "invalid AP mask '%.*s': '%c' is not a hex digit",
-					    (int)len, str, p[i]);
+			return vm_error_set(
+				err, VM_EXIT_FAILED, EINVAL,
+				"invalid AP mask '%.*s': '%c' is not a hex digit",
+				(int)len, str, p[i]);
 		m.w[i / 16] |= (uint64_t)v << (4 * (15 - i % 16));
 	}
 	*out = m;
@@ -483,11 +520,10 @@ static int format_id(char *buf, size_t size, unsigned id)
 	return snprintf(buf, size, id < 10 ? "%u" : "0x%x", id);
 }
 
+/* strlen of format_id's output, without printing: 5, 0xa, 0xab */
 static size_t id_len(unsigned id)
 {
-	char buf[8];
-
-	return (size_t)format_id(buf, sizeof(buf), id);
+	return id < 10 ? 1 : id < 16 ? 3 : 4;
 }
 
 /* "+a" or "+a-b": the length of one term. */
@@ -556,7 +592,8 @@ char *ap_mask_relative(const struct ap_mask *from, const struct ap_mask *to)
 			if (ap_mask_test(from, (unsigned)j) == target)
 				unchanged++;
 			s = score[i] + unchanged +
-			    SCORE_LEN * (term_len((unsigned)i, (unsigned)j) + 1);
+			    SCORE_LEN *
+				    (term_len((unsigned)i, (unsigned)j) + 1);
 			if (s < score[j + 1]) {
 				score[j + 1] = s;
 				start[j + 1] = i;
@@ -594,7 +631,8 @@ char *ap_mask_format_list(const struct ap_mask *m)
 		size_t len = strlen(buf);
 		char ida[8], idb[8];
 
-		while (last + 1 < AP_MASK_BITS && ap_mask_test(m, (unsigned)last + 1))
+		while (last + 1 < AP_MASK_BITS &&
+		       ap_mask_test(m, (unsigned)last + 1))
 			last++;
 		format_id(ida, sizeof(ida), (unsigned)bit);
 		format_id(idb, sizeof(idb), (unsigned)last);
@@ -616,24 +654,29 @@ static int list_number(const char *str, const char *what, const char **p,
 	case NUMBER_OK:
 		return 0;
 	case NUMBER_LEADING_ZERO:
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid %s list '%s': '%.*s' has a leading 0, which the kernel would read as octal (write decimal without the 0, or 0x-hex)",
-				    what, str, (int)strspn(at, "0123456789"), at);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid %s list '%s': '%.*s' has a leading 0, which the kernel would read as octal (write decimal without the 0, or 0x-hex)",
+			what, str, (int)strspn(at, "0123456789"), at);
 	case NUMBER_TOO_BIG:
-		return vm_error_set(err, VM_EXIT_USAGE, ERANGE,
-				    "invalid %s list '%s': '%.*s' is out of range, %s ids are 0-255 (0x0-0xff)",
-				    what, str, (int)strcspn(at, ",-"), at, what);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, ERANGE,
+			"invalid %s list '%s': '%.*s' is out of range, %s ids are 0-255 (0x0-0xff)",
+			what, str, (int)strcspn(at, ",-"), at, what);
 	case NUMBER_NONE:
 	case NUMBER_EMPTY_HEX:
 		break;
 	}
 	if (!*at || *at == ',')
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid %s list '%s': an entry is empty (write numbers and ranges separated by commas, e.g. 5,6 or 0x10-0x1f)",
-				    what, str);
-	return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-			    "invalid %s list '%s': '%.*s' is not a number; numbers are decimal, or hex with 0x (write e.g. 4,0xab or 0x10-0x1f)",
-			    what, str, (int)strcspn(at, ",-") ? (int)strcspn(at, ",-") : 1, at);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid %s list '%s': an entry is empty (write numbers and ranges separated by commas, e.g. 5,6 or 0x10-0x1f)",
+			what, str);
+	return vm_error_set(
+		err, VM_EXIT_USAGE, EINVAL,
+		"invalid %s list '%s': '%.*s' is not a number; numbers are decimal, or hex with 0x (write e.g. 4,0xab or 0x10-0x1f)",
+		what, str, (int)strcspn(at, ",-") ? (int)strcspn(at, ",-") : 1,
+		at);
 }
 
 int ap_id_list_parse(const char *str, const char *what, struct ap_mask *out,
@@ -645,9 +688,10 @@ int ap_id_list_parse(const char *str, const char *what, struct ap_mask *out,
 
 	ap_mask_zero(&m);
 	if (!*str)
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid %s list '': empty (write numbers and ranges separated by commas, e.g. 5,6 or 0x10-0x1f)",
-				    what);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid %s list '': empty (write numbers and ranges separated by commas, e.g. 5,6 or 0x10-0x1f)",
+			what);
 	for (;;) {
 		const char *item = p;
 		unsigned long lo, hi;
@@ -662,18 +706,20 @@ int ap_id_list_parse(const char *str, const char *what, struct ap_mask *out,
 			if (r < 0)
 				return r;
 			if (hi < lo)
-				return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-						    "invalid %s list '%s': the range '%.*s' runs backwards (write the lower id first)",
-						    what, str, (int)(p - item), item);
+				return vm_error_set(
+					err, VM_EXIT_USAGE, EINVAL,
+					"invalid %s list '%s': the range '%.*s' runs backwards (write the lower id first)",
+					what, str, (int)(p - item), item);
 		}
 		for (unsigned long id = lo; id <= hi; id++)
 			ap_mask_set(&m, (unsigned)id);
 		if (!*p)
 			break;
 		if (*p != ',')
-			return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-					    "invalid %s list '%s': unexpected '%c' (write numbers and ranges separated by commas, without blanks, e.g. 4,0xab)",
-					    what, str, *p);
+			return vm_error_set(
+				err, VM_EXIT_USAGE, EINVAL,
+				"invalid %s list '%s': unexpected '%c' (write numbers and ranges separated by commas, without blanks, e.g. 4,0xab)",
+				what, str, *p);
 		p++;
 	}
 	*out = m;
@@ -702,9 +748,10 @@ int ids_uuid_parse(const char *str, uuid_t out, struct vm_error *err)
 		}
 	}
 	if (len != 36 || uuid_parse(str, out) < 0)
-		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-				    "invalid uuid '%s': expected 8-4-4-4-12 hex digits (write it as e.g. 90c6c135-ad44-41d0-b1b7-bae47de48627, or leave it out to have one generated)",
-				    str);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"invalid uuid '%s': expected 8-4-4-4-12 hex digits (write it as e.g. 90c6c135-ad44-41d0-b1b7-bae47de48627, or leave it out to have one generated)",
+			str);
 	return 0;
 }
 

@@ -109,8 +109,9 @@ unsigned ap_mask_count(const struct ap_mask *m);
 /* The first set bit after 'after' (-1 to start), or -1 when there is none. */
 int ap_mask_next(const struct ap_mask *m, int after);
 
-#define ap_mask_for_each(bit, m) \
-	for ((bit) = ap_mask_next((m), -1); (bit) >= 0; (bit) = ap_mask_next((m), (bit)))
+#define ap_mask_for_each(bit, m)                        \
+	for ((bit) = ap_mask_next((m), -1); (bit) >= 0; \
+	     (bit) = ap_mask_next((m), (bit)))
 
 /* Parse the kernel's read format: "0x" + 64 hex digits, optional newline. */
 int ap_mask_parse(const char *str, struct ap_mask *out, struct vm_error *err);

@@ -16,11 +16,11 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Move ownership out of a cleanup variable: the variable becomes NULL. */
-#define steal_ptr(p)                       \
-	({                                 \
+#define steal_ptr(p)                         \
+	({                                   \
 		__typeof__(p) _stolen = (p); \
-		(p) = NULL;                \
-		_stolen;                   \
+		(p) = NULL;                  \
+		_stolen;                     \
 	})
 
 /* Move a file descriptor out of a _cleanup_close_ variable. */
@@ -35,12 +35,12 @@
  * DEFINE_CLEANUP(type, func) defines funcp(type *), calling func on a
  * non-NULL value; use it as _cleanup_(funcp).
  */
-#define DEFINE_CLEANUP(type, func)                 \
-	static inline void func##p(type *p)        \
-	{                                          \
-		if (*p)                            \
-			func(*p);                  \
-	}                                          \
+#define DEFINE_CLEANUP(type, func)          \
+	static inline void func##p(type *p) \
+	{                                   \
+		if (*p)                     \
+			func(*p);           \
+	}                                   \
 	struct __useless_struct_to_allow_trailing_semicolon__
 
 static inline void freep(void *p)

@@ -17,10 +17,13 @@ struct json_object *output_error_json(const struct vm_error *err)
 		json_object_put(inner);
 		return NULL;
 	}
-	json_object_object_add(inner, "message", json_object_new_string(err->msg));
-	json_object_object_add(inner, "exit_code", json_object_new_int((int)err->exit));
-	json_object_object_add(inner, "kind",
-			       json_object_new_string(vm_exit_to_string(err->exit)));
+	json_object_object_add(inner, "message",
+			       json_object_new_string(err->msg));
+	json_object_object_add(inner, "exit_code",
+			       json_object_new_int((int)err->exit));
+	json_object_object_add(
+		inner, "kind",
+		json_object_new_string(vm_exit_to_string(err->exit)));
 	json_object_object_add(inner, "errno",
 			       ename ? json_object_new_string(ename) : NULL);
 	json_object_object_add(obj, "error", inner);

@@ -12,7 +12,10 @@ struct strv {
 	size_t alloc;
 };
 
-#define STRV_INIT { NULL, 0, 0 }
+#define STRV_INIT          \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Append a copy of s. Returns 0 or -ENOMEM. */
 int strv_push(struct strv *sv, const char *s);

@@ -48,13 +48,15 @@ int sysfs_new(struct sysfs **out, const char *root, struct vm_error *err)
 	}
 	canon = realpath(root, NULL);
 	if (!canon || stat(canon, &st) < 0)
-		return vm_error_set(err, VM_EXIT_USAGE, errno,
-				    "cannot use root '%s' (%s): %s (it must be an existing directory holding sys/)",
-				    root, origin, strerror(errno));
+		return vm_error_set(
+			err, VM_EXIT_USAGE, errno,
+			"cannot use root '%s' (%s): %s (it must be an existing directory holding sys/)",
+			root, origin, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return vm_error_set(err, VM_EXIT_USAGE, ENOTDIR,
-				    "cannot use root '%s' (%s): not a directory (it must be an existing directory holding sys/)",
-				    root, origin);
+		return vm_error_set(
+			err, VM_EXIT_USAGE, ENOTDIR,
+			"cannot use root '%s' (%s): not a directory (it must be an existing directory holding sys/)",
+			root, origin);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
@@ -280,8 +282,7 @@ int sysfs_read_hex(const struct sysfs *s, unsigned long *out, const char *fmt,
 	return r;
 }
 
-int sysfs_write(const struct sysfs *s, const char *value, const char *fmt,
-		...)
+int sysfs_write(const struct sysfs *s, const char *value, const char *fmt, ...)
 {
 	_cleanup_free_ char *path = NULL;
 	size_t len = strlen(value);
@@ -342,8 +343,8 @@ int sysfs_readlink(const struct sysfs *s, char **out, const char *fmt, ...)
 	return r;
 }
 
-int sysfs_readlink_basename(const struct sysfs *s, char **out,
-			    const char *fmt, ...)
+int sysfs_readlink_basename(const struct sysfs *s, char **out, const char *fmt,
+			    ...)
 {
 	_cleanup_free_ char *target = NULL;
 	const char *base;

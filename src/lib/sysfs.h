@@ -70,15 +70,15 @@ int sysfs_read_hex(const struct sysfs *s, unsigned long *out, const char *fmt,
  * Returns 0 or the negative errno that the kernel answered, unchanged
  * (EBUSY, EADDRINUSE, ENODEV... are information for the caller).
  */
-int sysfs_write(const struct sysfs *s, const char *value, const char *fmt,
-		...) _printf_(3, 4);
+int sysfs_write(const struct sysfs *s, const char *value, const char *fmt, ...)
+	_printf_(3, 4);
 
 /* The target of a symbolic link, as stored. */
 int sysfs_readlink(const struct sysfs *s, char **out, const char *fmt, ...)
 	_printf_(3, 4);
 /* The last component of a link's target: "vfio_ccw" for a driver link. */
-int sysfs_readlink_basename(const struct sysfs *s, char **out,
-			    const char *fmt, ...) _printf_(3, 4);
+int sysfs_readlink_basename(const struct sysfs *s, char **out, const char *fmt,
+			    ...) _printf_(3, 4);
 
 /* 1 if the path exists (links are followed), 0 if not. */
 bool sysfs_exists(const struct sysfs *s, const char *fmt, ...) _printf_(2, 3);

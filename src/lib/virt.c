@@ -28,9 +28,9 @@ int backend_from_string(const char *str, enum backend *out,
 			return 0;
 		}
 	}
-	return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-			    "invalid backend '%s': must be auto, libvirt or sysfs",
-			    str);
+	return vm_error_set(
+		err, VM_EXIT_USAGE, EINVAL,
+		"invalid backend '%s': must be auto, libvirt or sysfs", str);
 }
 
 /* libvirt calls this for every error; the error object carries it instead. */
@@ -59,9 +59,14 @@ int virt_open(const char *uri, virConnectPtr *out, struct vm_error *err)
 	virt_init();
 	conn = virConnectOpen(uri);
 	if (!conn)
-		return vm_error_set(err, VM_EXIT_FAILED, ECONNREFUSED,
-				    "cannot connect to libvirt at '%s': %s (check -c/--connect or LIBVIRT_DEFAULT_URI, and that the daemon runs)",
-				    uri ? uri : (getenv("LIBVIRT_DEFAULT_URI") ? getenv("LIBVIRT_DEFAULT_URI") : "the default URI"), virt_last_error());
+		return vm_error_set(
+			err, VM_EXIT_FAILED, ECONNREFUSED,
+			"cannot connect to libvirt at '%s': %s (check -c/--connect or LIBVIRT_DEFAULT_URI, and that the daemon runs)",
+			uri ? uri :
+			      (getenv("LIBVIRT_DEFAULT_URI") ?
+				       getenv("LIBVIRT_DEFAULT_URI") :
+				       "the default URI"),
+			virt_last_error());
 	*out = conn;
 	return 0;
 }

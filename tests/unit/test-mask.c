@@ -21,34 +21,41 @@ static void test_read_format(void)
 	char buf[AP_MASK_STRLEN];
 	struct ap_mask m;
 
-	is_int(ap_mask_parse("0x0400000000000000000000000000000000000000000000000000000000000000\n",
-			     &m, &err),
+	is_int(ap_mask_parse(
+		       "0x0400000000000000000000000000000000000000000000000000000000000000\n",
+		       &m, &err),
 	       0, "the kernel's apmask line parses");
 	ok(ap_mask_test(&m, 5) && ap_mask_count(&m) == 1,
 	   "0x04 then zeros is adapter 5 alone (bit 0 is the leftmost)");
 	ap_mask_format(&m, buf);
-	is_str(buf, "0x0400000000000000000000000000000000000000000000000000000000000000",
+	is_str(buf,
+	       "0x0400000000000000000000000000000000000000000000000000000000000000",
 	       "the mask is printed as the kernel prints it");
 
-	is_int(ap_mask_parse("0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-			     &m, &err),
+	is_int(ap_mask_parse(
+		       "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+		       &m, &err),
 	       0, "the all-host default mask parses without a newline too");
 	is_int(ap_mask_count(&m), 256, "all 256 bits are set by default");
-	is_int(ap_mask_parse("0x00000000000000000000000000000000000000000000000000000000000000AB",
-			     &m, &err),
+	is_int(ap_mask_parse(
+		       "0x00000000000000000000000000000000000000000000000000000000000000AB",
+		       &m, &err),
 	       0, "upper-case digits are read");
-	ok(ap_mask_test(&m, 248) && ap_mask_test(&m, 255) && !ap_mask_test(&m, 249),
+	ok(ap_mask_test(&m, 248) && ap_mask_test(&m, 255) &&
+		   !ap_mask_test(&m, 249),
 	   "0xab in the last byte is ids 248, 250, 252, 254, 255");
 
 	ok(ap_mask_parse("0x04", &m, &err) < 0, "a short mask is refused");
 	is_str(err.msg,
 	       "invalid AP mask '0x04': expected 0x and 64 hex digits, as the kernel prints apmask and aqmask",
 	       "the short-mask message quotes the mask");
-	ok(ap_mask_parse("0400000000000000000000000000000000000000000000000000000000000000ab",
-			 &m, &err) < 0,
+	ok(ap_mask_parse(
+		   "0400000000000000000000000000000000000000000000000000000000000000ab",
+		   &m, &err) < 0,
 	   "a mask without 0x is refused");
-	ok(ap_mask_parse("0x040000000000000000000000000000000000000000000000000000000000000g",
-			 &m, &err) < 0,
+	ok(ap_mask_parse(
+		   "0x040000000000000000000000000000000000000000000000000000000000000g",
+		   &m, &err) < 0,
 	   "a mask with a non-hex digit is refused");
 	is_str(err.msg,
 	       "invalid AP mask '0x040000000000000000000000000000000000000000000000000000000000000g': 'g' is not a hex digit",
@@ -65,10 +72,12 @@ static void test_set_ops(void)
 		   ap_mask_count(&r) == 15,
 	   "1-10 | 5-15 has 15 ids");
 	ap_mask_and(&r, &a, &b);
-	ok(ap_mask_count(&r) == 6 && ap_mask_test(&r, 5) && ap_mask_test(&r, 10),
+	ok(ap_mask_count(&r) == 6 && ap_mask_test(&r, 5) &&
+		   ap_mask_test(&r, 10),
 	   "1-10 & 5-15 is 5-10");
 	ap_mask_andnot(&r, &a, &b);
-	ok(ap_mask_count(&r) == 4 && ap_mask_test(&r, 1) && !ap_mask_test(&r, 5),
+	ok(ap_mask_count(&r) == 4 && ap_mask_test(&r, 1) &&
+		   !ap_mask_test(&r, 5),
 	   "1-10 & ~5-15 is 1-4");
 	ap_mask_zero(&r);
 	ok(ap_mask_is_empty(&r) && ap_mask_next(&r, -1) == -1,
@@ -94,7 +103,8 @@ static void test_set_ops(void)
 static void check_relative(const char *from_list, const char *to_list,
 			   const char *expected)
 {
-	struct ap_mask from = mask_of(from_list), to = mask_of(to_list), applied;
+	struct ap_mask from = mask_of(from_list), to = mask_of(to_list),
+		       applied;
 	_cleanup_free_ char *rel = ap_mask_relative(&from, &to);
 
 	is_str(rel, expected, "relative write from {%s} to {%s}", from_list,
@@ -149,7 +159,8 @@ static struct ap_mask random_mask(void)
 		else if (style == 2)
 			v |= rng() | rng();
 		else if (style == 3)
-			v = (rng() & 1) ? ~UINT64_C(0) << (rng() % 64) : v >> (rng() % 64);
+			v = (rng() & 1) ? ~UINT64_C(0) << (rng() % 64) :
+					  v >> (rng() % 64);
 		m.w[i] = v;
 	}
 	return m;
@@ -175,7 +186,8 @@ static size_t naive_length(const struct ap_mask *from, const struct ap_mask *to)
 			j++;
 		snprintf(a, sizeof(a), i < 10 ? "%d" : "0x%x", i);
 		snprintf(b, sizeof(b), j < 10 ? "%d" : "0x%x", j);
-		len += (len ? 1 : 0) + 1 + strlen(a) + (i == j ? 0 : 1 + strlen(b));
+		len += (len ? 1 : 0) + 1 + strlen(a) +
+		       (i == j ? 0 : 1 + strlen(b));
 		i = j + 1;
 	}
 	return len;
@@ -186,7 +198,8 @@ static void test_relative_random(void)
 	int wrong = 0, longer = 0, octal = 0;
 
 	for (int round = 0; round < 3000; round++) {
-		struct ap_mask from = random_mask(), to = random_mask(), applied;
+		struct ap_mask from = random_mask(), to = random_mask(),
+			       applied;
 		_cleanup_free_ char *rel = ap_mask_relative(&from, &to);
 
 		if (round % 5 == 0)
@@ -217,7 +230,8 @@ static void test_format_list(void)
 	_cleanup_free_ char *empty = NULL;
 	struct ap_mask back;
 
-	is_str(s, "1,3,5-7,0xab,0xf0-0xff", "a list is printed with ranges joined");
+	is_str(s, "1,3,5-7,0xab,0xf0-0xff",
+	       "a list is printed with ranges joined");
 	is_int(ap_id_list_parse(s, "domain", &back, NULL), 0,
 	       "the printed list parses back");
 	ok(ap_mask_equal(&back, &m), "and gives the same mask");

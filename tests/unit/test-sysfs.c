@@ -55,7 +55,8 @@ static void make_tree(void)
 	put("sys/devices/css0/0.0.0313/neg", "-1\n");
 	put("sys/devices/css0/0.0.0313/huge", "99999999999999999999999\n");
 	put("sys/bus/ap/ap_max_domain_id", "255\n");
-	link_to("../../../devices/css0/0.0.0313", "sys/bus/css/devices/0.0.0313");
+	link_to("../../../devices/css0/0.0.0313",
+		"sys/bus/css/devices/0.0.0313");
 	link_to("../../../bus/css/drivers/vfio_ccw",
 		"sys/devices/css0/0.0.0313/driver");
 	link_to("/dev/full", "sys/devices/css0/0.0.0313/full");
@@ -74,15 +75,20 @@ static void remove_tree(void)
 
 static void test_paths(struct sysfs *s)
 {
-	_cleanup_free_ char *p1 = sysfs_path(s, "bus/css/devices/%s/type", "0.0.0313");
-	_cleanup_free_ char *p2 = sysfs_area_path(s, SYSFS_AREA_MDEVCTL, "%s/%s", "matrix", "u");
-	_cleanup_free_ char *p3 = sysfs_area_path(s, SYSFS_AREA_DRIVERCTL, "%s", "");
-	_cleanup_free_ char *p4 = sysfs_area_path(s, SYSFS_AREA_LOCK, "s390apconfig.lock");
+	_cleanup_free_ char *p1 =
+		sysfs_path(s, "bus/css/devices/%s/type", "0.0.0313");
+	_cleanup_free_ char *p2 =
+		sysfs_area_path(s, SYSFS_AREA_MDEVCTL, "%s/%s", "matrix", "u");
+	_cleanup_free_ char *p3 =
+		sysfs_area_path(s, SYSFS_AREA_DRIVERCTL, "%s", "");
+	_cleanup_free_ char *p4 =
+		sysfs_area_path(s, SYSFS_AREA_LOCK, "s390apconfig.lock");
 	_cleanup_free_ char *e1 = NULL, *e2 = NULL, *expected = NULL;
 	_cleanup_sysfs_ struct sysfs *host = NULL;
 	_cleanup_free_ char *h1 = NULL;
 
-	if (asprintf(&expected, "%s/sys/bus/css/devices/0.0.0313/type", root) < 0)
+	if (asprintf(&expected, "%s/sys/bus/css/devices/0.0.0313/type", root) <
+	    0)
 		abort();
 	is_str(p1, expected, "sysfs paths hang off ROOT/sys");
 	free(expected);
@@ -112,9 +118,11 @@ static void test_paths(struct sysfs *s)
 
 	is_int(sysfs_new(&host, "/", NULL), 0, "the real root opens");
 	h1 = sysfs_path(host, "bus/css/devices");
-	is_str(h1, "/sys/bus/css/devices", "with root / the paths are the host's own");
+	is_str(h1, "/sys/bus/css/devices",
+	       "with root / the paths are the host's own");
 	is_str(sysfs_area_to_string(SYSFS_AREA_LOCK), "run/lock", "area names");
-	ok(sysfs_area_to_string(SYSFS_AREA__LAST) == NULL, "no area past the last");
+	ok(sysfs_area_to_string(SYSFS_AREA__LAST) == NULL,
+	   "no area past the last");
 }
 
 static void test_root_selection(void)
@@ -130,7 +138,8 @@ static void test_root_selection(void)
 	is_int(sysfs_new(&a, NULL, &err), 0, "VIRT_MDEV_ROOT names the root");
 	is_str(sysfs_root(a), root, "the root comes from the environment");
 	snprintf(dotted, sizeof(dotted), "%s/sys/..", root);
-	is_int(sysfs_new(&b, dotted, &err), 0, "--root wins over the environment");
+	is_int(sysfs_new(&b, dotted, &err), 0,
+	       "--root wins over the environment");
 	is_str(sysfs_root(b), root, "--root is canonicalised");
 	unsetenv(SYSFS_ROOT_ENV);
 	is_int(sysfs_new(&c, NULL, &err), 0, "without both the root is /");
@@ -147,8 +156,10 @@ static void test_root_selection(void)
 	ok(strstr(err.msg, "'/nonexistent/env-root' (VIRT_MDEV_ROOT)") != NULL,
 	   "the message says the root came from VIRT_MDEV_ROOT");
 	unsetenv(SYSFS_ROOT_ENV);
-	snprintf(dotted, sizeof(dotted), "%s/sys/bus/ap/ap_max_domain_id", root);
-	ok(sysfs_new(&d, dotted, &err) == -ENOTDIR, "a file as root is refused");
+	snprintf(dotted, sizeof(dotted), "%s/sys/bus/ap/ap_max_domain_id",
+		 root);
+	ok(sysfs_new(&d, dotted, &err) == -ENOTDIR,
+	   "a file as root is refused");
 }
 
 static void test_readers(struct sysfs *s)
@@ -157,61 +168,74 @@ static void test_readers(struct sysfs *s)
 	_cleanup_free_ char *drv = NULL, *target = NULL, *none = NULL;
 	unsigned long v = 0;
 
-	is_int(sysfs_read_string(s, &str, "devices/css0/%s/driver_override", "0.0.0313"), 0,
-	       "read a string attribute");
+	is_int(sysfs_read_string(s, &str, "devices/css0/%s/driver_override",
+				 "0.0.0313"),
+	       0, "read a string attribute");
 	is_str(str, "(null)", "the trailing newline is removed");
 	is_int(sysfs_read_string(s, &chpids, "devices/css0/0.0.0313/chpids"), 0,
 	       "read chpids");
-	is_str(chpids, "2a 3a 00 00 00 00 00 00 ", "other blanks are kept (chpids' trailing blank)");
+	is_str(chpids, "2a 3a 00 00 00 00 00 00 ",
+	       "other blanks are kept (chpids' trailing blank)");
 	is_int(sysfs_read_string(s, &empty, "devices/css0/0.0.0313/empty"), 0,
 	       "read an empty attribute");
 	is_str(empty, "", "an empty attribute is an empty string");
-	is_int(sysfs_read_string(s, &none, "devices/css0/0.0.0313/nosuch"), -ENOENT,
-	       "a missing attribute is -ENOENT");
+	is_int(sysfs_read_string(s, &none, "devices/css0/0.0.0313/nosuch"),
+	       -ENOENT, "a missing attribute is -ENOENT");
 
-	is_int(sysfs_read_unsigned(s, &v, "bus/ap/ap_max_domain_id"), 0, "read a decimal");
+	is_int(sysfs_read_unsigned(s, &v, "bus/ap/ap_max_domain_id"), 0,
+	       "read a decimal");
 	is_int(v, 255, "ap_max_domain_id is 255");
-	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/type"), 0, "read type");
+	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/type"), 0,
+	       "read type");
 	is_int(v, 0, "type 0 is an I/O subchannel");
 	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/neg"), -EINVAL,
 	       "a negative number is -EINVAL");
-	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/hexval"), -EINVAL,
-	       "hex is not a decimal: -EINVAL");
-	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/huge"), -ERANGE,
-	       "a number too big is -ERANGE");
-	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/empty"), -EINVAL,
-	       "an empty attribute is no number");
-	is_int(sysfs_read_hex(s, &v, "devices/css0/0.0.0313/hexval"), 0, "read 0x-hex");
+	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/hexval"),
+	       -EINVAL, "hex is not a decimal: -EINVAL");
+	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/huge"),
+	       -ERANGE, "a number too big is -ERANGE");
+	is_int(sysfs_read_unsigned(s, &v, "devices/css0/0.0.0313/empty"),
+	       -EINVAL, "an empty attribute is no number");
+	is_int(sysfs_read_hex(s, &v, "devices/css0/0.0.0313/hexval"), 0,
+	       "read 0x-hex");
 	is_int(v, 0x2b09, "0x2b09 reads as 0x2b09");
-	is_int(sysfs_read_hex(s, &v, "devices/css0/0.0.0313/hexbare"), 0, "read bare hex");
+	is_int(sysfs_read_hex(s, &v, "devices/css0/0.0.0313/hexbare"), 0,
+	       "read bare hex");
 	is_int(v, 0xff, "ff reads as 255");
 	is_int(sysfs_read_hex(s, &v, "devices/css0/0.0.0313/chpids"), -EINVAL,
 	       "chpids is not one hex number");
 
-	is_int(sysfs_readlink_basename(s, &drv, "devices/css0/0.0.0313/driver"), 0,
-	       "read a driver link");
+	is_int(sysfs_readlink_basename(s, &drv, "devices/css0/0.0.0313/driver"),
+	       0, "read a driver link");
 	is_str(drv, "vfio_ccw", "the driver is the last component of the link");
-	is_int(sysfs_readlink(s, &target, "bus/css/devices/0.0.0313"), 0, "read a link");
-	is_str(target, "../../../devices/css0/0.0.0313", "the link target is returned as stored");
-	is_int(sysfs_readlink(s, &target, "devices/css0/0.0.0313/type"), -EINVAL,
-	       "readlink of a file is -EINVAL");
+	is_int(sysfs_readlink(s, &target, "bus/css/devices/0.0.0313"), 0,
+	       "read a link");
+	is_str(target, "../../../devices/css0/0.0.0313",
+	       "the link target is returned as stored");
+	is_int(sysfs_readlink(s, &target, "devices/css0/0.0.0313/type"),
+	       -EINVAL, "readlink of a file is -EINVAL");
 
-	ok(sysfs_exists(s, "bus/css/devices/%s", "0.0.0313"), "exists follows links");
-	ok(!sysfs_exists(s, "bus/css/devices/0.0.2b09"), "a missing path does not exist");
+	ok(sysfs_exists(s, "bus/css/devices/%s", "0.0.0313"),
+	   "exists follows links");
+	ok(!sysfs_exists(s, "bus/css/devices/0.0.2b09"),
+	   "a missing path does not exist");
 }
 
 static void test_dirs(struct sysfs *s)
 {
 	_cleanup_strv_ struct strv names = STRV_INIT;
 
-	is_int(sysfs_list_dir(s, &names, "devices/css0/0.0.0313"), 0, "list a device directory");
+	is_int(sysfs_list_dir(s, &names, "devices/css0/0.0.0313"), 0,
+	       "list a device directory");
 	is_int(names.n, 12, "every entry is listed, without . and ..");
 	is_str(names.v[0], "0.0.2b09", "entries are sorted");
 	is_str(names.v[names.n - 1], "type", "the last entry sorts last");
 	ok(names.v[names.n] == NULL, "the list is NULL-terminated");
-	is_int(sysfs_list_dir(s, &names, "bus/css/devices"), 0, "list a second directory");
+	is_int(sysfs_list_dir(s, &names, "bus/css/devices"), 0,
+	       "list a second directory");
 	is_int(names.n, 13, "a second listing appends");
-	is_str(names.v[12], "0.0.0313", "the appended part is sorted on its own");
+	is_str(names.v[12], "0.0.0313",
+	       "the appended part is sorted on its own");
 	is_int(sysfs_list_dir(s, &names, "bus/ccw/devices"), -ENOENT,
 	       "a missing directory is -ENOENT");
 	is_int(sysfs_list_dir(s, &names, "bus/ap/ap_max_domain_id"), -ENOTDIR,
@@ -222,16 +246,20 @@ static void test_writers(struct sysfs *s)
 {
 	_cleanup_free_ char *back = NULL;
 
-	is_int(sysfs_write(s, "vfio_ccw", "devices/css0/0.0.0313/driver_override"), 0,
-	       "write an attribute");
-	is_int(sysfs_read_string(s, &back, "devices/css0/0.0.0313/driver_override"), 0,
-	       "read it back");
-	is_str(back, "vfio_ccw", "the value is written without a newline, as one write");
+	is_int(sysfs_write(s, "vfio_ccw",
+			   "devices/css0/0.0.0313/driver_override"),
+	       0, "write an attribute");
+	is_int(sysfs_read_string(s, &back,
+				 "devices/css0/0.0.0313/driver_override"),
+	       0, "read it back");
+	is_str(back, "vfio_ccw",
+	       "the value is written without a newline, as one write");
 	is_int(sysfs_write(s, "1", "devices/css0/0.0.0313/full"), -ENOSPC,
 	       "the errno of write(2) reaches the caller unchanged (ENOSPC from /dev/full)");
 	is_int(sysfs_write(s, "1", "devices/css0/0.0.0313/nosuch"), -ENOENT,
 	       "a missing attribute is -ENOENT, and nothing is created");
-	ok(!sysfs_exists(s, "devices/css0/0.0.0313/nosuch"), "the writer never creates files");
+	ok(!sysfs_exists(s, "devices/css0/0.0.0313/nosuch"),
+	   "the writer never creates files");
 	is_int(sysfs_write(s, "1", "devices/css0/0.0.0313/0.0.2b09"), -EISDIR,
 	       "writing to a directory is -EISDIR");
 	is_int(sysfs_write(s, "1", "devices/../../etc/passwd"), -EINVAL,

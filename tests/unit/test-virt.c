@@ -14,15 +14,21 @@ int main(void)
 	for (unsigned i = 0; i < BACKEND__LAST; i++) {
 		enum backend got;
 
-		is_int(backend_from_string(backend_to_string((enum backend)i), &got, &err), 0,
-		       "backend '%s' is known", backend_to_string((enum backend)i));
-		is_int(got, i, "backend '%s' round-trips", backend_to_string((enum backend)i));
+		is_int(backend_from_string(backend_to_string((enum backend)i),
+					   &got, &err),
+		       0, "backend '%s' is known",
+		       backend_to_string((enum backend)i));
+		is_int(got, i, "backend '%s' round-trips",
+		       backend_to_string((enum backend)i));
 	}
-	is_int(backend_from_string("mdevctl", &b, &err), -EINVAL, "an unknown backend is refused");
-	is_str(err.msg, "invalid backend 'mdevctl': must be auto, libvirt or sysfs",
+	is_int(backend_from_string("mdevctl", &b, &err), -EINVAL,
+	       "an unknown backend is refused");
+	is_str(err.msg,
+	       "invalid backend 'mdevctl': must be auto, libvirt or sysfs",
 	       "the message names the value and the accepted ones");
 	is_int(b, BACKEND_SYSFS, "a refused backend leaves the old value");
-	ok(backend_to_string(BACKEND__LAST) == NULL, "no name past the last backend");
+	ok(backend_to_string(BACKEND__LAST) == NULL,
+	   "no name past the last backend");
 
 	{
 		_cleanup_conn_ virConnectPtr conn = NULL;
@@ -33,14 +39,21 @@ int main(void)
 	}
 	vm_error_clear(&err);
 	/* a test-driver file that does not exist fails without any daemon or socket */
-	ok(virt_open("test:///nonexistent/virt-mdev.xml", &bad, &err) < 0 && !bad,
+	ok(virt_open("test:///nonexistent/virt-mdev.xml", &bad, &err) < 0 &&
+		   !bad,
 	   "a connection that cannot open fails");
 	is_int(err.exit, VM_EXIT_FAILED, "a failed connection is exit 1");
-	ok(strncmp(err.msg, "cannot connect to libvirt at 'test:///nonexistent/virt-mdev.xml': ", 66) == 0,
+	ok(strncmp(err.msg,
+		   "cannot connect to libvirt at 'test:///nonexistent/virt-mdev.xml': ",
+		   66) == 0,
 	   "the message names the URI: %s", err.msg);
-	ok(strstr(err.msg, "(check -c/--connect or LIBVIRT_DEFAULT_URI, and that the daemon runs)") != NULL,
+	ok(strstr(err.msg,
+		  "(check -c/--connect or LIBVIRT_DEFAULT_URI, and that the daemon runs)") !=
+		   NULL,
 	   "the message says what to check");
-	ok(strstr(err.msg, "failed to parse xml document '/nonexistent/virt-mdev.xml'") != NULL,
+	ok(strstr(err.msg,
+		  "failed to parse xml document '/nonexistent/virt-mdev.xml'") !=
+		   NULL,
 	   "libvirt's own reason is included");
 	return tap_done();
 }
