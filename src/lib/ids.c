@@ -517,6 +517,7 @@ void ap_mask_format(const struct ap_mask *m, char buf[AP_MASK_STRLEN])
 /* An id as written to sysfs and shown to admins: 0-9 in decimal, else 0x-hex. */
 static int format_id(char *buf, size_t size, unsigned id)
 {
+	id &= AP_ID_MAX;
 	return snprintf(buf, size, id < 10 ? "%u" : "0x%x", id);
 }
 
@@ -629,7 +630,7 @@ char *ap_mask_format_list(const struct ap_mask *m)
 	ap_mask_for_each(bit, m) {
 		int last = bit;
 		size_t len = strlen(buf);
-		char ida[8], idb[8];
+		char ida[16], idb[16];
 
 		while (last + 1 < AP_MASK_BITS &&
 		       ap_mask_test(m, (unsigned)last + 1))

@@ -96,8 +96,9 @@ static bool path_climbs(const char *rel)
 	return false;
 }
 
-static char *sysfs_vpath(const struct sysfs *s, enum sysfs_area area,
-			 const char *fmt, va_list ap)
+static _printf_(3, 0) char *sysfs_vpath(const struct sysfs *s,
+					enum sysfs_area area, const char *fmt,
+					va_list ap)
 {
 	_cleanup_free_ char *rel = NULL;
 	const char *root_sep;
@@ -195,8 +196,8 @@ static int read_all(const char *path, char **out, size_t *len_out)
 	return 0;
 }
 
-static int vread_string(const struct sysfs *s, char **out, const char *fmt,
-			va_list ap)
+static _printf_(3, 0) int vread_string(const struct sysfs *s, char **out,
+				       const char *fmt, va_list ap)
 {
 	_cleanup_free_ char *path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
 	char *buf;
@@ -246,8 +247,9 @@ static int parse_ulong(const char *str, int base, unsigned long *out)
 	return 0;
 }
 
-static int vread_number(const struct sysfs *s, unsigned long *out, int base,
-			const char *fmt, va_list ap)
+static _printf_(4, 0) int vread_number(const struct sysfs *s,
+				       unsigned long *out, int base,
+				       const char *fmt, va_list ap)
 {
 	_cleanup_free_ char *str = NULL;
 	int r;
@@ -315,8 +317,8 @@ int sysfs_write(const struct sysfs *s, const char *value, const char *fmt, ...)
 	return 0;
 }
 
-static int vreadlink(const struct sysfs *s, char **out, const char *fmt,
-		     va_list ap)
+static _printf_(3, 0) int vreadlink(const struct sysfs *s, char **out,
+				    const char *fmt, va_list ap)
 {
 	_cleanup_free_ char *path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
 	char buf[PATH_MAX];
