@@ -97,6 +97,19 @@ static int modify_bitmap(const char *str, struct ap_mask *m)
 	return 0;
 }
 
+int sim_ap_hex2bitmap(const char *buf, struct ap_mask *out)
+{
+	struct ap_mask m;
+	int r;
+
+	ap_mask_zero(&m);
+	r = hex2bitmap(buf, &m);
+	if (r < 0)
+		return r;
+	*out = m;
+	return 0;
+}
+
 int sim_ap_mask_store(struct ap_mask *mask, const char *buf)
 {
 	struct ap_mask m;

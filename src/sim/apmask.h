@@ -12,6 +12,12 @@
  */
 int sim_ap_mask_store(struct ap_mask *mask, const char *buf);
 
+/*
+ * ap_hex2bitmap: an absolute hex mask ("0x" or "x" optional, at most 64
+ * digits, zero-padded on the right, one optional newline) from all-zero.
+ */
+int sim_ap_hex2bitmap(const char *buf, struct ap_mask *out);
+
 /* kstrtoul(buf, 0, &v) with sysfs's one optional trailing newline: 0, -EINVAL or -ERANGE. */
 int sim_kstrtoul(const char *buf, unsigned long *out);
 

@@ -1,0 +1,173 @@
+/*
+ * virt-mdev-sim's kernel: the state of a simulated s390 host (channel
+ * subsystem, AP bus, vfio_ccw, vfio_ap, mdev core) as a pure state machine
+ * with the kernel's sysfs as its interface. No FUSE in here: the glue calls
+ * model_* and vfs_*; the unit tests call them directly.
+ * Semantics: shared/docs/kernel-sysfs.md (section 5 is the checklist).
+ */
+#ifndef VIRT_MDEV_SIM_MODEL_H
+#define VIRT_MDEV_SIM_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/ids.h"
+#include "vfs.h"
+
+/* ---- kernel profiles ---------------------------------------------------- */
+
+struct kprofile {
+	unsigned major, minor;
+	bool ap_config; /* matrix mdev ap_config (6.10) */
+	bool guest_matrix; /* guest_matrix, hot plug, mask-only EADDRNOTAVAIL (6.0) */
+	bool queue_status; /* vfio_ap queue "status" (6.7) */
+	bool matrix_features; /* /sys/devices/vfio_ap/matrix/features (6.12) */
+	bool mdev_driver_names; /* mdev driver vfio_ap_mdev/vfio_ccw_mdev, not vfio_mdev (6.0) */
+};
+
+/* Parse "6.10", "5.15", "newest"; -EINVAL for what is not supported (older than 5.15). */
+int kprofile_parse(const char *str, struct kprofile *out);
+#define KPROFILE_NEWEST "6.12"
+#define KPROFILE_OLDEST_MAJOR 5
+#define KPROFILE_OLDEST_MINOR 15
+
+/* ---- objects ---------------------------------------------------------------- */
+
+enum css_driver {
+	CSS_DRIVER_NONE,
+	CSS_DRIVER_IO, /* io_subchannel */
+	CSS_DRIVER_VFIO, /* vfio_ccw */
+	CSS_DRIVER__LAST,
+};
+
+const char *css_driver_name(enum css_driver d);
+
+struct model;
+struct subchannel;
+struct mdev;
+
+struct ccw_device {
+	struct ccw_id busid;
+	char cutype[16]; /* "3990/e9" */
+	char devtype[16]; /* "3390/0c" */
+	char availability[16]; /* "good" */
+	char driver[32]; /* ccw driver, "dasd-eckd"; "" for none */
+	bool online;
+	struct subchannel *sch;
+	struct vfs_node *
+		dir; /* NULL while the subchannel is not bound to io_subchannel */
+};
+
+struct subchannel {
+	struct ccw_id schid;
+	unsigned type; /* 0 I/O, 1 CHSC, 2 MSG, 3 EADM */
+	bool qdio;
+	uint8_t chpids[8];
+	uint8_t pim, pam, pom;
+	char *driver_override; /* NULL: "(null)" */
+	enum css_driver driver;
+	bool has_device; /* a ccw device is attached (dev_busid) */
+	struct ccw_device cdev;
+	struct mdev *mdev; /* vfio_ccw allows one per subchannel */
+	struct vfs_node *dir;
+	struct model *model;
+};
+
+enum ap_queue_driver {
+	AP_QDRV_NONE,
+	AP_QDRV_ZCRYPT, /* cex4queue: the host's default driver */
+	AP_QDRV_VFIO, /* vfio_ap */
+	AP_QDRV__LAST,
+};
+
+struct ap_card;
+
+struct ap_queue {
+	struct apqn apqn;
+	enum ap_queue_driver driver;
+	bool online;
+	struct ap_card *card;
+	struct vfs_node *dir;
+};
+
+struct ap_card {
+	uint8_t apid;
+	unsigned hwtype; /* 10 = CEX4 ... */
+	unsigned raw_hwtype;
+	char type[16]; /* "CEX6C" */
+	uint32_t functions;
+	bool online;
+	struct ap_queue *queues;
+	size_t nqueues;
+	struct vfs_node *dir;
+	struct model *model;
+};
+
+enum mdev_kind {
+	MDEV_CCW,
+	MDEV_AP,
+	MDEV__LAST,
+};
+
+struct mdev {
+	char uuid[IDS_UUID_STRLEN];
+	enum mdev_kind kind;
+	struct subchannel *sch; /* MDEV_CCW: the parent */
+	struct ap_mask apm, aqm, adm; /* MDEV_AP: the matrix */
+	unsigned iommu_group;
+	struct vfs_node *dir;
+	struct model *model;
+	struct mdev *next;
+};
+
+/* Device events, for the udev sender. props: NUL-separated KEY=VALUE, ending with "\0\0". */
+typedef void (*model_uevent_fn)(void *opaque, const char *action,
+				const char *devpath, const char *subsystem,
+				const char *props, size_t props_len);
+
+struct model {
+	struct kprofile kernel;
+	struct vfs vfs;
+	struct subchannel **schs; /* sorted by (ssid, devno) */
+	size_t nschs;
+	struct ap_card **cards; /* sorted by apid */
+	size_t ncards;
+	struct ap_mask apmask, aqmask;
+	struct ap_mask adapter_mask, usage_domain_mask,
+		control_domain_mask; /* the machine's (QCI) */
+	unsigned max_adapter_id, max_domain_id;
+	struct mdev *mdevs; /* all, both kinds */
+	unsigned next_iommu_group;
+	unsigned long seqnum;
+	model_uevent_fn uevent;
+	void *uevent_opaque;
+	/* a failure building the tree (ENOMEM): the model is unusable */
+	int broken;
+};
+
+/* A new host with nothing on it: css0, the AP bus, the vfio_ap matrix. */
+int model_init(struct model *m, const struct kprofile *kernel);
+void model_destroy(struct model *m);
+
+/* Building a host (from a host description). Return 0 or -errno. */
+int model_add_subchannel(struct model *m, const struct subchannel *tmpl,
+			 struct subchannel **out);
+int model_add_card(struct model *m, uint8_t apid, unsigned hwtype,
+		   const char *type, const struct ap_mask *domains);
+/* Set both masks (the boot parameters ap.apmask/ap.aqmask) and bind the queues. */
+int model_set_masks(struct model *m, const struct ap_mask *apmask,
+		    const struct ap_mask *aqmask);
+/* Create an mdev as a write to create and then to its attributes would. */
+int model_create_mdev(struct model *m, const char *parent, const char *type,
+		      const char *uuid, struct mdev **out);
+
+struct subchannel *model_find_subchannel(const struct model *m,
+					 const struct ccw_id *id);
+struct mdev *model_find_mdev(const struct model *m, const char *uuid);
+struct ap_queue *model_find_queue(const struct model *m, const struct apqn *q);
+
+/* sysfs access by path relative to /sys (the FUSE glue and the tests use these). */
+int model_read(struct model *m, const char *path, struct strbuf *out);
+int model_write(struct model *m, const char *path, const char *buf, size_t len);
+
+#endif
