@@ -1,0 +1,58 @@
+/* virt-mdev-sim's filesystems: the FUSE glue over the model, fault injection, and the static render. */
+#ifndef VIRT_MDEV_SIM_SIMFS_H
+#define VIRT_MDEV_SIM_SIMFS_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "lib/error.h"
+#include "model.h"
+
+/* "make the Nth write to PATH fail with ERRNO" */
+struct fault_rule {
+	char pattern[512]; /* fnmatch pattern over the path below /sys */
+	unsigned nth;
+	int errnum;
+	unsigned seen;
+};
+
+struct fault_rules {
+	char *file; /* the control file, re-read when it changes; NULL: none */
+	struct timespec mtime;
+	off_t size;
+	struct fault_rule *rules;
+	size_t n;
+};
+
+/*
+ * Parse the control file's text: one rule per line, "PATH N ERRNO" (PATH
+ * relative to /sys or starting with /sys/, shell wildcards allowed; N counted
+ * from 1 over the writes to matching paths since the rule was loaded; ERRNO a
+ * name such as EBUSY or a number). '#' starts a comment.
+ */
+int fault_rules_parse(struct fault_rules *fr, const char *text,
+		      struct vm_error *err);
+/* Re-read the file if it changed. */
+void fault_rules_refresh(struct fault_rules *fr);
+/* Count a write to path; the errno to fail it with, or 0. */
+int fault_rules_check(struct fault_rules *fr, const char *path);
+void fault_rules_clear(struct fault_rules *fr);
+
+struct simfs {
+	struct model *model;
+	struct fault_rules faults;
+	struct fuse *fuse;
+	char *mountpoint;
+};
+
+/* Mount the model at dir (FUSE); serve with simfs_loop. */
+int simfs_mount(struct simfs *fs, const char *dir, struct vm_error *err);
+/* Serve requests until unmounted or simfs_exit; single-threaded. */
+int simfs_loop(struct simfs *fs, bool handle_signals);
+void simfs_exit(struct simfs *fs);
+void simfs_unmount(struct simfs *fs);
+
+/* Write the model as a static tree under dir (which must not exist or be empty). */
+int simfs_render(struct model *m, const char *dir, struct vm_error *err);
+
+#endif

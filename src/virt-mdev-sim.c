@@ -1,0 +1,458 @@
+/* virt-mdev-sim: a simulated s390 host (css, vfio_ccw, AP bus, vfio_ap, mdev core) as sysfs. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/error.h"
+#include "sim/host.h"
+#include "sim/simfs.h"
+#include "sim/uevent.h"
+
+#define PROG "virt-mdev-sim"
+
+static void print_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " COMMAND [OPTIONS] ...\n"
+		"\n"
+		"A simulated s390 host: the kernel's sysfs for css/vfio_ccw, the AP bus/vfio_ap\n"
+		"and the mdev core, so that mdevctl, libvirt and virt-mdev work as on an LPAR.\n"
+		"\n"
+		"Commands:\n"
+		"  mount [HOST] [--faults FILE] DIR     serve the simulated sysfs at DIR (FUSE, foreground)\n"
+		"  render [HOST] DIR                    write a static snapshot of the tree into DIR\n"
+		"  run [HOST] [--faults FILE] [--udev] -- CMD [ARGS]\n"
+		"                                       run CMD in private mount and network namespaces\n"
+		"                                       with the simulated tree at /sys\n"
+		"\n"
+		"HOST options:\n"
+		"  --host FILE        host description (default: the reference host, demo.xml)\n"
+		"  --kernel VERSION   kernel behaviour: 5.15 ... 6.12, or newest (default: the\n"
+		"                     description's kernel attribute, else newest)\n"
+		"  --generate N       instead of a description: N subchannels with DASDs, every\n"
+		"                     second one bound to vfio_ccw with an mdev, and a vfio_ap matrix\n"
+		"  --ap-mdevs N       with --generate: vfio_ap mdevs (default 16, at most 256)\n"
+		"\n"
+		"  --faults FILE      fault injection: lines 'PATH N ERRNO' make the Nth write to\n"
+		"                     PATH (below /sys, wildcards allowed) fail with ERRNO\n"
+		"  --udev             send libudev-format events on device changes (run only:\n"
+		"                     they stay inside its private network namespace)\n"
+		"\n"
+		"  -h, --help         print this help;  -V, --version  print the version\n"
+		"\n"
+		"See virt-mdev-sim(8).\n");
+}
+
+static _printf_(1, 2) int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '" PROG " --help'.\n");
+	return VM_EXIT_USAGE;
+}
+
+static int fail(const struct vm_error *err)
+{
+	fprintf(stderr, PROG ": %s\n", err->msg);
+	return err->exit ? (int)err->exit : VM_EXIT_FAILED;
+}
+
+struct opts {
+	const char *host;
+	const char *kernel;
+	const char *faults;
+	unsigned generate;
+	unsigned ap_mdevs;
+	bool udev;
+};
+
+enum {
+	OPT_HOST = 0x100,
+	OPT_KERNEL,
+	OPT_FAULTS,
+	OPT_GENERATE,
+	OPT_AP_MDEVS,
+	OPT_UDEV,
+};
+
+static const struct option sim_options[] = {
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "faults", required_argument, NULL, OPT_FAULTS },
+	{ "generate", required_argument, NULL, OPT_GENERATE },
+	{ "ap-mdevs", required_argument, NULL, OPT_AP_MDEVS },
+	{ "udev", no_argument, NULL, OPT_UDEV },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_count(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (!*s || *end || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Parse the command's options; returns -1 to go on, else an exit code. */
+static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	o->ap_mdevs = 16;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:h", sim_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_HOST:
+			o->host = optarg;
+			break;
+		case OPT_KERNEL:
+			o->kernel = optarg;
+			break;
+		case OPT_FAULTS:
+			if (strcmp(cmd, "render") == 0)
+				return usage_error(
+					"--faults is for mount and run, not render");
+			o->faults = optarg;
+			break;
+		case OPT_GENERATE:
+			if (parse_count(optarg, 262144, &o->generate) < 0 ||
+			    !o->generate)
+				return usage_error(
+					"invalid --generate '%s': a number of subchannels, 1-262144",
+					optarg);
+			break;
+		case OPT_AP_MDEVS:
+			if (parse_count(optarg, 256, &o->ap_mdevs) < 0)
+				return usage_error(
+					"invalid --ap-mdevs '%s': a number 0-256",
+					optarg);
+			break;
+		case OPT_UDEV:
+			if (strcmp(cmd, "run") != 0)
+				return usage_error(
+					"--udev is only for run (events must stay in its private network namespace)");
+			o->udev = true;
+			break;
+		case 'h':
+			print_help(stdout);
+			return VM_EXIT_OK;
+		case ':':
+			return usage_error("option '%s' needs a value",
+					   argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (o->generate && o->host)
+		return usage_error("--host and --generate exclude each other");
+	return -1;
+}
+
+static const char *default_host(void)
+{
+	static const char *const candidates[] = {
+		HOSTDIR "/demo.xml", SRCDIR "/xml-templates/hosts/demo.xml"
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++)
+		if (access(candidates[i], R_OK) == 0)
+			return candidates[i];
+	return candidates[0];
+}
+
+static int build_model(struct model *m, const struct opts *o,
+		       struct vm_error *err)
+{
+	if (o->generate) {
+		if (o->kernel)
+			return vm_error_set(
+				err, VM_EXIT_USAGE, EINVAL,
+				"--kernel does not apply to --generate (a generated host is the newest kernel)");
+		return host_generate(m, o->generate, true, o->ap_mdevs, err);
+	}
+	return host_load(m, o->host ? o->host : default_host(), o->kernel, err);
+}
+
+static int setup_faults(struct simfs *fs, const struct opts *o,
+			struct vm_error *err)
+{
+	if (!o->faults)
+		return 0;
+	fs->faults.file = realpath(o->faults, NULL);
+	if (!fs->faults.file)
+		return vm_error_set(
+			err, VM_EXIT_USAGE, errno,
+			"cannot use fault file '%s': %s (create it first; it may be empty)",
+			o->faults, strerror(errno));
+	fs->faults.size = -1;
+	fault_rules_refresh(&fs->faults);
+	return 0;
+}
+
+static int cmd_render(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct vm_error err = { 0 };
+	struct model m;
+	int r = parse_opts("render", argc, argv, &o);
+
+	if (r >= 0)
+		return r;
+	if (argc - optind != 1)
+		return usage_error("render takes one directory");
+	if (build_model(&m, &o, &err) < 0) {
+		model_destroy(&m);
+		return fail(&err);
+	}
+	r = simfs_render(&m, argv[optind], &err);
+	model_destroy(&m);
+	return r < 0 ? fail(&err) : VM_EXIT_OK;
+}
+
+static int cmd_mount(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct vm_error err = { 0 };
+	struct simfs fs = { 0 };
+	struct model m;
+	int r = parse_opts("mount", argc, argv, &o);
+
+	if (r >= 0)
+		return r;
+	if (argc - optind != 1)
+		return usage_error("mount takes one directory");
+	if (build_model(&m, &o, &err) < 0 || setup_faults(&fs, &o, &err) < 0) {
+		model_destroy(&m);
+		fault_rules_clear(&fs.faults);
+		return fail(&err);
+	}
+	fs.model = &m;
+	if (simfs_mount(&fs, argv[optind], &err) < 0) {
+		model_destroy(&m);
+		fault_rules_clear(&fs.faults);
+		return fail(&err);
+	}
+	r = simfs_loop(&fs, true);
+	simfs_unmount(&fs);
+	model_destroy(&m);
+	fault_rules_clear(&fs.faults);
+	return r < 0 ? VM_EXIT_FAILED : VM_EXIT_OK;
+}
+
+/* ---- run: private namespaces with the simulated tree at /sys ------------------- */
+
+static void *serve(void *arg)
+{
+	simfs_loop(arg, false);
+	return NULL;
+}
+
+static _printf_(1, 2) int run_cmd(const char *fmt, ...)
+{
+	char cmd[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int bind(const char *from, const char *to, struct vm_error *err)
+{
+	if (mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot bind '%s' over '%s': %s", from, to,
+				    strerror(errno));
+	return 0;
+}
+
+/* A private, empty copy of dir (keeping keep/, e.g. mdevctl's scripts.d) bound over it. */
+static int private_dir(const char *tmp, const char *dir, const char *name,
+		       const char *keep, struct vm_error *err)
+{
+	char priv[512], src[512];
+	struct stat st;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return vm_error_set(
+			err, VM_EXIT_FAILED, ENOENT,
+			"'%s' does not exist: install its package (mdevctl, driverctl) or create it, so that run can put a private one over it",
+			dir);
+	snprintf(priv, sizeof(priv), "%s/%s", tmp, name);
+	if (mkdir(priv, 0755) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot create '%s': %s", priv,
+				    strerror(errno));
+	snprintf(src, sizeof(src), "%s/%s", dir, keep ? keep : "");
+	if (keep && access(src, F_OK) == 0 &&
+	    run_cmd("cp -a '%s' '%s'", src, priv) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, EIO,
+				    "cannot copy '%s'", src);
+	return bind(priv, dir, err);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct vm_error err = { 0 };
+	struct simfs fs = { 0 };
+	char tmp[] = "/tmp/virt-mdev-sim.XXXXXX";
+	char realsys[600], path[700];
+	int udev_fd = -1, status = 0;
+	pthread_t thread;
+	bool serving = false;
+	struct model m;
+	pid_t child;
+	int r = parse_opts("run", argc, argv, &o);
+
+	memset(&m, 0, sizeof(m));
+	if (r >= 0)
+		return r;
+	if (optind >= argc)
+		return usage_error(
+			"run needs a command: run [OPTIONS] -- CMD [ARGS]");
+	if (geteuid() != 0)
+		return usage_error(
+			"run needs root (private mount and network namespaces, FUSE at /sys)");
+	if (build_model(&m, &o, &err) < 0 || setup_faults(&fs, &o, &err) < 0)
+		goto out;
+	fs.model = &m;
+	if (!mkdtemp(tmp)) {
+		vm_error_set(&err, VM_EXIT_FAILED, errno,
+			     "cannot create a private directory: %s",
+			     strerror(errno));
+		goto out;
+	}
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0) {
+		vm_error_set(
+			&err, VM_EXIT_FAILED, errno,
+			"cannot make private mount and network namespaces: %s",
+			strerror(errno));
+		goto out_tmp;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		vm_error_set(&err, VM_EXIT_FAILED, errno,
+			     "cannot make mounts private: %s", strerror(errno));
+		goto out_tmp;
+	}
+	/* keep the real sysfs reachable for what is bound back */
+	snprintf(realsys, sizeof(realsys), "%s/realsys", tmp);
+	if (mkdir(realsys, 0755) < 0 || bind("/sys", realsys, &err) < 0) {
+		if (!vm_error_is_set(&err))
+			vm_error_set(&err, VM_EXIT_FAILED, errno,
+				     "cannot create '%s'", realsys);
+		goto out_tmp;
+	}
+	if (o.udev) {
+		udev_fd = uevent_open();
+		if (udev_fd < 0) {
+			vm_error_set(
+				&err, VM_EXIT_FAILED, -udev_fd,
+				"cannot open the netlink socket for udev events: %s",
+				strerror(-udev_fd));
+			goto out_tmp;
+		}
+		m.uevent = uevent_model_hook;
+		m.uevent_opaque = &udev_fd;
+	}
+	if (simfs_mount(&fs, "/sys", &err) < 0)
+		goto out_tmp;
+	if (pthread_create(&thread, NULL, serve, &fs) != 0) {
+		vm_error_set(&err, VM_EXIT_FAILED, EAGAIN,
+			     "cannot start the FUSE thread");
+		goto out_unmount;
+	}
+	serving = true;
+	snprintf(path, sizeof(path), "%s/fs/cgroup", realsys);
+	if (bind(path, "/sys/fs/cgroup", &err) < 0)
+		goto out_unmount;
+	snprintf(path, sizeof(path), "%s/devices/system", realsys);
+	if (bind(path, "/sys/devices/system", &err) < 0 ||
+	    private_dir(tmp, "/etc/mdevctl.d", "mdevctl.d", "scripts.d", &err) <
+		    0 ||
+	    private_dir(tmp, "/etc/driverctl.d", "driverctl.d", NULL, &err) <
+		    0 ||
+	    private_dir(tmp, "/run/lock", "lock", NULL, &err) < 0)
+		goto out_unmount;
+
+	child = fork();
+	if (child < 0) {
+		vm_error_set(&err, VM_EXIT_FAILED, errno, "cannot fork: %s",
+			     strerror(errno));
+		goto out_unmount;
+	}
+	if (child == 0) {
+		execvp(argv[optind], argv + optind);
+		fprintf(stderr, PROG ": cannot run '%s': %s\n", argv[optind],
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+
+out_unmount:
+	umount2("/run/lock", MNT_DETACH);
+	umount2("/etc/driverctl.d", MNT_DETACH);
+	umount2("/etc/mdevctl.d", MNT_DETACH);
+	umount2("/sys/devices/system", MNT_DETACH);
+	umount2("/sys/fs/cgroup", MNT_DETACH);
+	simfs_exit(&fs);
+	simfs_unmount(&fs);
+	if (serving)
+		pthread_join(thread, NULL);
+out_tmp:
+	umount2(realsys, MNT_DETACH);
+	run_cmd("rm -rf '%s'", tmp);
+out:
+	uevent_close(udev_fd);
+	model_destroy(&m);
+	fault_rules_clear(&fs.faults);
+	if (vm_error_is_set(&err))
+		return fail(&err);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("no command given");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		print_help(stdout);
+		return VM_EXIT_OK;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf(PROG " %s\n", PACKAGE_VERSION);
+		return VM_EXIT_OK;
+	}
+	if (strcmp(argv[1], "mount") == 0)
+		return cmd_mount(argc - 1, argv + 1);
+	if (strcmp(argv[1], "render") == 0)
+		return cmd_render(argc - 1, argv + 1);
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	return usage_error("unknown command '%s'", argv[1]);
+}
