@@ -213,7 +213,7 @@ static int cmd_render(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct vm_error err = { 0 };
-	struct model m;
+	struct model m = { 0 };
 	int r = parse_opts("render", argc, argv, &o);
 
 	if (r >= 0)
@@ -234,7 +234,7 @@ static int cmd_mount(int argc, char **argv)
 	struct opts o = { 0 };
 	struct vm_error err = { 0 };
 	struct simfs fs = { 0 };
-	struct model m;
+	struct model m = { 0 };
 	int r = parse_opts("mount", argc, argv, &o);
 
 	if (r >= 0)

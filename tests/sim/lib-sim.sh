@@ -1,0 +1,52 @@
+# Helpers for tests that mount virt-mdev-sim: prerequisites, mount/unmount by PID.
+# Sourced after tests/lib.sh.
+
+VIRT_MDEV_SIM="$top_builddir/src/virt-mdev-sim"
+SYSFS_WRITE="$top_builddir/tests/helpers/sysfs-write"
+DEMO_HOST="$top_srcdir/xml-templates/hosts/demo.xml"
+
+# need_root_fuse: skip (or fail under CI) without root and /dev/fuse
+need_root_fuse() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root (FUSE mounts, namespaces)"
+	[ -c /dev/fuse ] || skip_all "needs /dev/fuse"
+}
+
+sim_pid=""
+sim_dir=""
+
+# sim_mount DIR [OPTIONS...]: mount the simulator at DIR in the background and wait for it
+sim_mount() {
+	sim_dir=$1
+	shift
+	mkdir -p "$sim_dir"
+	"$VIRT_MDEV_SIM" mount "$@" "$sim_dir" 2>"$sim_dir.log" &
+	sim_pid=$!
+	for _ in $(seq 100); do
+		if [ -e "$sim_dir/bus/css" ]; then
+			return 0
+		fi
+		if ! kill -0 "$sim_pid" 2>/dev/null; then
+			break
+		fi
+		sleep 0.05
+	done
+	echo "Bail out! virt-mdev-sim mount did not come up: $(cat "$sim_dir.log")"
+	exit 1
+}
+
+# sim_umount: stop the simulator we started (by PID) and make sure the mount is gone
+sim_umount() {
+	if [ -n "$sim_pid" ]; then
+		kill -TERM "$sim_pid" 2>/dev/null
+		wait "$sim_pid" 2>/dev/null
+		sim_pid=""
+	fi
+	if [ -n "$sim_dir" ] && grep -q " $sim_dir fuse" /proc/mounts; then
+		umount -l "$sim_dir" 2>/dev/null
+	fi
+}
+
+# w PATH VALUE: one write(2), prints ok or the errno name
+w() {
+	"$SYSFS_WRITE" "$@"
+}
