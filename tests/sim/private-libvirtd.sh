@@ -1,0 +1,62 @@
+# A private libvirtd (real-components.md sections 2 and 3), for scripts that run
+# inside 'virt-mdev-sim run': its own config, state, cache, log and socket
+# directories bound over libvirt's, in the private mount namespace of run.
+# Sourced; defines libvirtd_start, libvirtd_stop and $uri.
+
+lv_priv=""
+lv_pid=""
+lv_made=""
+
+libvirtd_start() {
+	local d
+	lv_priv=$(mktemp -d /tmp/virt-mdev-libvirtd.XXXXXX)
+	mkdir -p "$lv_priv"/etc "$lv_priv"/run "$lv_priv"/lib "$lv_priv"/cache "$lv_priv"/log "$lv_priv"/sock
+	cat >"$lv_priv/etc/libvirtd.conf" <<EOT
+unix_sock_dir="$lv_priv/sock"
+auth_unix_ro="none"
+auth_unix_rw="none"
+log_outputs="1:file:$lv_priv/libvirtd.log"
+EOT
+	cat >"$lv_priv/etc/qemu.conf" <<EOT
+user="root"
+group="root"
+security_driver="none"
+EOT
+	for d in etc:/etc/libvirt run:/run/libvirt lib:/var/lib/libvirt cache:/var/cache/libvirt log:/var/log/libvirt; do
+		# a missing mount point is made for the test and removed after it
+		if [ ! -d "${d#*:}" ]; then
+			mkdir -p "${d#*:}" && lv_made="$lv_made ${d#*:}"
+		fi
+		mount --bind "$lv_priv/${d%%:*}" "${d#*:}" || return 1
+	done
+	SYSTEMD_DEVICE_VERIFY_SYSFS=0 /usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf &
+	lv_pid=$!
+	uri="qemu:///system?socket=$lv_priv/sock/libvirt-sock"
+	for _ in $(seq 100); do
+		if [ -S "$lv_priv/sock/libvirt-sock" ] && virsh -c "$uri" uri >/dev/null 2>&1; then
+			return 0
+		fi
+		kill -0 "$lv_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "libvirtd did not start:" >&2
+	tail -5 "$lv_priv/libvirtd.log" >&2
+	return 1
+}
+
+libvirtd_stop() {
+	local d
+	if [ -n "$lv_pid" ]; then
+		kill -TERM "$lv_pid" 2>/dev/null
+		wait "$lv_pid" 2>/dev/null
+		lv_pid=""
+	fi
+	for d in /etc/libvirt /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
+		umount "$d" 2>/dev/null
+	done
+	for d in $lv_made; do
+		rmdir "$d" 2>/dev/null
+	done
+	[ -n "$lv_priv" ] && rm -rf "$lv_priv"
+	lv_priv=""
+}

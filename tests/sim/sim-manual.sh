@@ -1,0 +1,71 @@
+#!/bin/bash
+# The classic manual procedure (QEMU's and the kernel's vfio-ccw/vfio-ap documentation),
+# typed as a shell script inside 'virt-mdev-sim run', gives the documented results.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/sim/lib-sim.sh"
+need_root_fuse
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/procedure.sh" <<'SCRIPT'
+# QEMU docs/system/s390x/vfio-ccw.rst
+sch=$(basename "$(dirname "$(realpath /sys/bus/ccw/devices/0.0.2b09)")")
+echo "subchannel=$sch"
+echo "$sch" > /sys/bus/css/devices/$sch/driver/unbind
+echo "$sch" > /sys/bus/css/drivers/vfio_ccw/bind
+echo "driver=$(basename "$(readlink /sys/bus/css/devices/$sch/driver)")"
+uuid=7e270a25-e163-4922-af60-757fc8ed48c6
+echo $uuid > /sys/bus/css/devices/$sch/mdev_supported_types/vfio_ccw-io/create
+[ -d /sys/bus/mdev/devices/$uuid ] && echo "ccw mdev=yes"
+echo "parent=$(basename "$(dirname "$(realpath /sys/bus/mdev/devices/$uuid)")")"
+# Documentation/arch/s390/vfio-ap.rst
+echo -5 > /sys/bus/ap/apmask
+echo -4,-0xab > /sys/bus/ap/aqmask
+echo "05.0004=$(basename "$(readlink /sys/bus/ap/devices/05.0004/driver)")"
+echo "05.00ab=$(basename "$(readlink /sys/bus/ap/devices/05.00ab/driver)")"
+ap=4b0818b4-ab66-4fd3-8ad6-eb6e1a2b3a0b
+echo $ap > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create
+cd /sys/devices/vfio_ap/matrix/$ap
+echo 5 > assign_adapter
+echo 4 > assign_domain
+echo 0xab > assign_domain
+echo "matrix:"; cat matrix
+# the simulated /sys is private: the real one is untouched, and cgroups are the real ones
+[ -d /sys/fs/cgroup ] && [ "$(stat -f -c %T /sys/fs/cgroup)" != fuseblk ] && echo "cgroup=real"
+[ -d /sys/devices/system/cpu ] && echo "cpus=real"
+[ -d /etc/mdevctl.d/scripts.d ] && echo "scripts.d=kept"
+touch /etc/mdevctl.d/leak-test /etc/driverctl.d/leak-test /run/lock/leak-test && echo "private dirs=writable"
+SCRIPT
+run "$VIRT_MDEV_SIM" run -- bash -e "$tmp/procedure.sh"
+is "$rc" 0 "the procedure runs without an error"
+[ -n "$err" ] && printf '# stderr: %s\n' "$err"
+is "$out" "subchannel=0.0.0313
+driver=vfio_ccw
+ccw mdev=yes
+parent=0.0.0313
+05.0004=vfio_ap
+05.00ab=vfio_ap
+matrix:
+05.0004
+05.00ab
+cgroup=real
+cpus=real
+scripts.d=kept
+private dirs=writable" "the documented results, step by step"
+ok "$([ ! -e /etc/mdevctl.d/leak-test ] && [ ! -e /etc/driverctl.d/leak-test ] && [ ! -e /run/lock/leak-test ]; echo $?)" "nothing written to /etc/mdevctl.d, /etc/driverctl.d or /run/lock inside leaks out"
+ok "$([ ! -e /sys/bus/css ] || [ ! -e /sys/bus/css/devices/0.0.0313 ]; echo $?)" "the machine's own /sys is untouched"
+ok "$(grep -q 'virt-mdev-sim' /proc/mounts; [ $? = 1 ]; echo $?)" "no simulator mount is left behind"
+
+run "$VIRT_MDEV_SIM" run -- sh -c 'exit 7'
+is "$rc" 7 "run exits with the command's exit code"
+run "$VIRT_MDEV_SIM" run -- /nonexistent/command
+is "$rc" 127 "a command that cannot run is exit 127"
+like "$err" "cannot run '/nonexistent/command'" "and says why"
+run "$VIRT_MDEV_SIM" run --host /nonexistent/host.xml -- true
+is "$rc" 2 "a missing host description is a usage error"
+like "$err" "^virt-mdev-sim: cannot read host description '/nonexistent/host.xml'" "and names the file"
+run "$VIRT_MDEV_SIM" mount --udev "$tmp"
+is "$rc" 2 "--udev outside run is refused"
+like "$err" "--udev is only for run" "and says why"
+
+done_testing
