@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "lib/error.h"
-#include "sim/host.h"
-#include "sim/simfs.h"
-#include "sim/uevent.h"
+#include "host.h"
+#include "simfs.h"
+#include "uevent.h"
 
 #define PROG "virt-mdev-sim"
 
