@@ -301,6 +301,7 @@ static int load_ap(struct model *m, const char *file, xmlNodePtr node,
 		return r;
 	m->apmask = apmask;
 	m->aqmask = aqmask;
+	m->ap_domain = ap_mask_next(&m->usage_domain_mask, -1);
 	for (xmlNodePtr c = node->children; c; c = c->next) {
 		_cleanup_free_ char *type = NULL;
 		struct ap_mask domains, none;

@@ -1442,11 +1442,26 @@ static int bus_show_features(void *model, void *obj, struct strbuf *out)
 
 static int bus_show_ap_domain(void *model, void *obj, struct strbuf *out)
 {
+	(void)obj;
+	return strbuf_addf(out, "%d\n", ((struct model *)model)->ap_domain);
+}
+
+/* ap_domain_store (3.2): "%i", within the maximum and in aqmask, else EINVAL. */
+static int bus_store_ap_domain(void *model, void *obj, const char *buf, size_t len)
+{
 	struct model *m = model;
-	int d = ap_mask_next(&m->usage_domain_mask, -1);
+	long v;
+	char *end;
 
 	(void)obj;
-	return strbuf_addf(out, "%d\n", d);
+	(void)len;
+	errno = 0;
+	v = strtol(buf, &end, 0);
+	if (end == buf || errno || v < 0 || (unsigned long)v > m->max_domain_id ||
+	    !ap_mask_test(&m->aqmask, (unsigned)v))
+		return -EINVAL;
+	m->ap_domain = (int)v;
+	return 0;
 }
 
 static const struct vfs_attr ap_bus_attrs[] = {
@@ -1457,7 +1472,7 @@ static const struct vfs_attr ap_bus_attrs[] = {
 	{ "ap_adapter_mask", 0444, bus_show_adapter_mask, NULL },
 	{ "ap_usage_domain_mask", 0444, bus_show_usage_mask, NULL },
 	{ "ap_control_domain_mask", 0444, bus_show_control_mask, NULL },
-	{ "ap_domain", 0444, bus_show_ap_domain, NULL },
+	{ "ap_domain", 0644, bus_show_ap_domain, bus_store_ap_domain },
 	{ "ap_interrupts", 0444, show_one, NULL },
 	{ "bindings", 0444, bus_show_bindings, NULL },
 	{ "features", 0444, bus_show_features, NULL },
@@ -1467,6 +1482,7 @@ static const struct vfs_attr ap_bus_attrs[] = {
 int model_set_masks(struct model *m, const struct ap_mask *apmask,
 		    const struct ap_mask *aqmask)
 {
+	m->ap_domain = ap_mask_next(&m->usage_domain_mask, -1);
 	m->apmask = *apmask;
 	m->aqmask = *aqmask;
 	return revise_bindings(m);

@@ -136,6 +136,7 @@ struct model {
 	struct ap_mask adapter_mask, usage_domain_mask,
 		control_domain_mask; /* the machine's (QCI) */
 	unsigned max_adapter_id, max_domain_id;
+	int ap_domain; /* the default domain (ap_domain): the first usage domain */
 	struct mdev *mdevs; /* all, both kinds */
 	unsigned next_iommu_group;
 	unsigned long seqnum;

@@ -22,6 +22,9 @@ is "$(cat $S/bus/css/devices/0.0.0313/driver_override)" "vfio_ccw" "driver_overr
 is "$(w $S/bus/css/devices/0.0.0313/driver_override $'\n')" ok "echo > driver_override clears it"
 is "$(cat $S/bus/css/devices/0.0.0313/driver_override)" "(null)" "cleared driver_override reads (null)"
 
+is "$(w $S/bus/css/devices/0.0.0313/driver_override "$(printf 'x%.0s' $(seq 4095))")" EINVAL "driver_override of a page or more: EINVAL"
+is "$(cat $S/bus/css/devices/0.0.0313/driver_override)" "(null)" "and it is unchanged"
+
 # ---- css: bind/unbind (2.5) ----
 is "$(w $S/bus/css/drivers/vfio_ccw/unbind 0.0.0313)" ENODEV "unbind from a driver the subchannel is not bound to: ENODEV"
 is "$(w $S/bus/css/drivers/io_subchannel/unbind 0.0.9999)" ENODEV "unbind of an unknown subchannel: ENODEV"
@@ -71,6 +74,17 @@ is "$(w $S/bus/mdev/devices/$U1/remove 0)" ok "remove with 0 is a no-op"
 ok "$([ -d $S/bus/mdev/devices/$U1 ]; echo $?)" "the device is still there after 0"
 is "$(w $S/bus/mdev/devices/$U1/remove $'1\n')" ok "remove with 1"
 ok "$([ ! -e $S/bus/mdev/devices/$U1 ]; echo $?)" "the device is gone"
+
+# ---- AP bus attributes (3.2, 3.5) ----
+is "$(cat $S/bus/ap/ap_domain)" 4 "ap_domain is the first usage domain"
+is "$(w $S/bus/ap/ap_domain 0x100)" EINVAL "ap_domain above the maximum: EINVAL"
+is "$(w $S/bus/ap/ap_domain 0xab)" ok "ap_domain takes a domain in aqmask"
+is "$(cat $S/bus/ap/ap_domain)" 171 "and reads it back in decimal"
+is "$(w $S/devices/ap/card05/05.0004/online 2)" EINVAL "queue online takes 0 or 1: EINVAL"
+is "$(w $S/devices/ap/card05/online 0)" ok "the card goes offline"
+is "$(cat $S/devices/ap/card05/05.0004/online)" 0 "its queues read offline"
+is "$(w $S/devices/ap/card05/05.0004/online 1)" EINVAL "a queue cannot go online while its card is offline: EINVAL"
+w $S/devices/ap/card05/online 1 >/dev/null
 
 # ---- AP bus masks (3.3) ----
 is "$(cat $S/bus/ap/apmask)" "0x$(printf 'f%.0s' $(seq 64))" "apmask starts all-ones (all reserved for the host)"
@@ -139,6 +153,9 @@ is "$(w $M4/ap_config "0x04,0x08,0x$z")" EADDRINUSE "ap_config overlapping the f
 is "$(cat $M4/matrix)" ".0004" "a refused ap_config changes nothing"
 is "$(w $M4/ap_config "0x04,$(printf '0x%041d2' 0),0x$z"$'\n')" ok "ap_config 05 x 0xa6 (short masks are padded on the right)"
 is "$(cat $M4/matrix)" "05.00a6" "ap_config sets the whole matrix at once"
+is "$(w $M4/ap_config "0x06,$(printf '0x%017d1' 0),0x$z")" EADDRNOTAVAIL "ap_config with 06.0047, reserved for the host: EADDRNOTAVAIL"
+is "$(w $M4/ap_config "0x$(printf '0%.0s' $(seq 65)),0x$z,0x$z")" EINVAL "ap_config with 65 digits: EINVAL"
+is "$(cat $M4/matrix)" "05.00a6" "refused ap_config writes change nothing"
 
 # ---- read-only and write-only attributes ----
 is "$(w $S/bus/ap/bindings 1)" EACCES "writing a read-only attribute: EACCES"
@@ -170,6 +187,20 @@ is "$(readlink $OM/driver | xargs basename)" vfio_mdev "5.15: the mdev driver is
 is "$(w $OM/assign_adapter 5)" ok "5.15: assign_adapter 5"
 is "$(w $OM/assign_domain 0x47)" EADDRNOTAVAIL "5.15: 05.0047 has no queue bound to vfio_ap: EADDRNOTAVAIL"
 is "$(w $OM/assign_domain 4)" ok "5.15: 05.0004 is bound to vfio_ap"
+sim_umount
+
+# ---- small maxima: ENODEV from ap_config's overflow check ----
+cat >"$tmp/small.xml" <<'XML'
+<host><ap max-adapter-id="15" max-domain-id="15" apmask="none" aqmask="none"><card id="05" domains="4"/></ap></host>
+XML
+sim_mount "$tmp/small" --host "$tmp/small.xml"
+w $tmp/small/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create $U3 >/dev/null
+SM=$tmp/small/devices/vfio_ap/matrix/$U3
+is "$(cat $tmp/small/bus/ap/ap_max_domain_id)" 15 "a host with 16 domains"
+is "$(w $SM/ap_config "0x04,0x00008,0x$z")" ENODEV "ap_config with domain 16 above the maximum 15: ENODEV"
+is "$(w $SM/assign_domain 16)" ENODEV "assign_domain 16: ENODEV"
+is "$(w $SM/ap_config "0x04,0x08,0x$z")" ok "ap_config within the maxima"
+is "$(cat $SM/matrix)" "05.0004" "the matrix"
 sim_umount
 
 run "$VIRT_MDEV_SIM" mount --kernel 4.19 "$tmp/x"
