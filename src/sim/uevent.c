@@ -14,6 +14,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "lib/macro.h"
 #include "uevent.h"
 
 #define UDEV_MONITOR_MAGIC 0xfeedcafe
@@ -54,10 +55,10 @@ unsigned uevent_string_hash32(const char *str)
 	switch (len) {
 	case 3:
 		h ^= (uint32_t)data[2] << 16;
-		/* fall through */
+		_fallthrough_;
 	case 2:
 		h ^= (uint32_t)data[1] << 8;
-		/* fall through */
+		_fallthrough_;
 	case 1:
 		h ^= data[0];
 		h *= mix;

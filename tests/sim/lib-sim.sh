@@ -36,10 +36,15 @@ sim_mount() {
 
 # sim_umount: stop the simulator we started (by PID) and make sure the mount is gone
 sim_umount() {
+	local status
 	if [ -n "$sim_pid" ]; then
 		kill -TERM "$sim_pid" 2>/dev/null
 		wait "$sim_pid" 2>/dev/null
+		status=$?
 		sim_pid=""
+		# a clean exit on SIGTERM: no crash, no sanitizer report
+		is "$status" 0 "virt-mdev-sim mount exits cleanly when stopped"
+		[ "$status" = 0 ] || sed 's/^/# /' "$sim_dir.log" | head -40
 	fi
 	if [ -n "$sim_dir" ] && grep -q " $sim_dir fuse" /proc/mounts; then
 		umount -l "$sim_dir" 2>/dev/null
