@@ -1447,7 +1447,8 @@ static int bus_show_ap_domain(void *model, void *obj, struct strbuf *out)
 }
 
 /* ap_domain_store (3.2): "%i", within the maximum and in aqmask, else EINVAL. */
-static int bus_store_ap_domain(void *model, void *obj, const char *buf, size_t len)
+static int bus_store_ap_domain(void *model, void *obj, const char *buf,
+			       size_t len)
 {
 	struct model *m = model;
 	long v;
@@ -1457,7 +1458,8 @@ static int bus_store_ap_domain(void *model, void *obj, const char *buf, size_t l
 	(void)len;
 	errno = 0;
 	v = strtol(buf, &end, 0);
-	if (end == buf || errno || v < 0 || (unsigned long)v > m->max_domain_id ||
+	if (end == buf || errno || v < 0 ||
+	    (unsigned long)v > m->max_domain_id ||
 	    !ap_mask_test(&m->aqmask, (unsigned)v))
 		return -EINVAL;
 	m->ap_domain = (int)v;
