@@ -850,6 +850,24 @@ static int css_drv_store_unbind(void *model, void *obj, const char *buf,
 	return sch_set_driver(model, sch, CSS_DRIVER_NONE);
 }
 
+/* bus_rescan/drivers_probe: bind an unbound subchannel to the first driver that matches. */
+static int css_store_drivers_probe(void *model, void *obj, const char *buf,
+				   size_t len)
+{
+	struct subchannel *sch = sch_by_name(model, buf);
+
+	(void)obj;
+	(void)len;
+	if (!sch)
+		return -ENODEV;
+	if (sch->driver != CSS_DRIVER_NONE)
+		return 0;
+	for (enum css_driver d = CSS_DRIVER_IO; d < CSS_DRIVER__LAST; d++)
+		if (css_match(sch, d) && !(d == CSS_DRIVER_VFIO && sch->qdio))
+			return sch_set_driver(model, sch, d);
+	return 0;
+}
+
 static int drv_store_uevent(void *model, void *obj, const char *buf, size_t len)
 {
 	(void)model;
@@ -858,6 +876,9 @@ static int drv_store_uevent(void *model, void *obj, const char *buf, size_t len)
 	(void)len;
 	return 0;
 }
+
+static const struct vfs_attr css_bus_probe_attr = { "drivers_probe", 0200, NULL,
+						    css_store_drivers_probe };
 
 static const struct vfs_attr css_drv_attrs[] = {
 	{ "bind", 0200, NULL, css_drv_store_bind },
@@ -1850,6 +1871,7 @@ int model_init(struct model *m, const struct kprofile *kernel)
 			      (void *)&css_driver_refs[d]) < 0)
 			return -ENOMEM;
 	}
+	CHECK(vfs_add_file(&m->vfs, dir_at(m, "bus/css"), &css_bus_probe_attr, NULL));
 	if (add_attrs(m, dir_at(m, "bus/ap"), ap_bus_attrs,
 		      ARRAY_SIZE(ap_bus_attrs), NULL) < 0)
 		return -ENOMEM;
