@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "lib/css.h"
 
 static int complete_commands(void)
 {
@@ -20,31 +21,62 @@ static int complete_backends(void)
 	return VM_EXIT_OK;
 }
 
+/* ccw devices and subchannels, as ccw bind/unbind accept them */
+static int complete_ccw(const struct sysfs *s)
+{
+	struct css_subchannel *schs = NULL;
+	size_t n = 0;
+
+	if (!s || css_list(s, &schs, &n, NULL) < 0)
+		return VM_EXIT_OK; /* nothing to offer is not an error for completion */
+	for (size_t i = 0; i < n; i++) {
+		if (schs[i].type != CSS_TYPE_IO)
+			continue;
+		if (schs[i].has_device)
+			printf("%s\n", schs[i].busid_name);
+		printf("%s\n", schs[i].name);
+	}
+	free(schs);
+	return VM_EXIT_OK;
+}
+
 static const struct {
 	const char *what;
 	int (*list)(void);
+	int (*list_host)(const struct sysfs *s);
 } completers[] = {
-	{ "commands", complete_commands },
-	{ "backends", complete_backends },
+	{ "commands", complete_commands, NULL },
+	{ "backends", complete_backends, NULL },
+	{ "ccw", NULL, complete_ccw },
 };
 
 static int complete_run(struct ctx *ctx, int argc, char **argv)
 {
+	_cleanup_sysfs_ struct sysfs *own = NULL;
+
 	if (argc != 2)
-		return cmd_usage_error(ctx, &cmd_complete,
-				       "expected one of: commands, backends");
-	for (size_t i = 0; i < ARRAY_SIZE(completers); i++)
-		if (strcmp(argv[1], completers[i].what) == 0)
+		return cmd_usage_error(
+			ctx, &cmd_complete,
+			"expected one of: commands, backends, ccw");
+	for (size_t i = 0; i < ARRAY_SIZE(completers); i++) {
+		if (strcmp(argv[1], completers[i].what) != 0)
+			continue;
+		if (completers[i].list)
 			return completers[i].list();
+		/* the host of --root, or of VIRT_MDEV_ROOT */
+		if (!ctx->sysfs && sysfs_new(&own, NULL, NULL) == 0)
+			return completers[i].list_host(own);
+		return completers[i].list_host(ctx->sysfs);
+	}
 	return cmd_usage_error(
 		ctx, &cmd_complete,
-		"cannot complete '%s': expected one of: commands, backends",
+		"cannot complete '%s': expected one of: commands, backends, ccw",
 		argv[1]);
 }
 
 const struct cmd cmd_complete = {
 	.name = "__complete",
-	.args = "commands|backends",
+	.args = "commands|backends|ccw",
 	.help = "print the values bash completion offers, one per line",
 	.flags = CMD_HIDDEN,
 	.run = complete_run,

@@ -2,7 +2,9 @@
 #ifndef VIRT_MDEV_CMD_H
 #define VIRT_MDEV_CMD_H
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <json-c/json.h>
 
 #include "lib/error.h"
 #include "lib/sysfs.h"
@@ -26,8 +28,10 @@ struct ctx {
 	int verbosity; /* -1 with -q, 0 normal, 1 and more with -v */
 	struct sysfs *sysfs; /* open when the command has CMD_NEEDS_ROOT */
 	virConnectPtr conn; /* open when the command has CMD_NEEDS_CONN */
-	struct vm_error
-		err; /* filled by a failing command, printed once by main */
+	/* filled by a failing command, printed once by main */
+	struct vm_error err;
+	/* the command printed it already (JSON documents with an error) */
+	bool err_reported;
 };
 
 struct cmd {
@@ -59,7 +63,21 @@ void cmd_print_usage(const struct cmd *cmd, FILE *f);
 int cmd_usage_error(struct ctx *ctx, const struct cmd *cmd, const char *fmt,
 		    ...) _printf_(3, 4);
 
+/*
+ * Run (or with --dry-run print) a plan, with progress lines, JSON and the one
+ * error message; nothing_to_do says why an empty plan is fine. result (may
+ * be NULL) goes into the JSON document; the reference is taken.
+ */
+struct plan;
+int cmd_run_plan(struct ctx *ctx, struct plan *p, const char *nothing_to_do,
+		 struct json_object *result);
+
+/* Parse a command's options with getopt_long; returns the option, -1 at the end, or '?' after recording a usage error. */
+int cmd_getopt(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
+	       const struct option *longopts);
+
 extern const struct cmd cmd_help;
+extern const struct cmd cmd_ccw;
 extern const struct cmd cmd_complete;
 
 #endif

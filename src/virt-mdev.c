@@ -10,6 +10,7 @@
 #include "lib/output.h"
 
 const struct cmd *const cmd_table[] = {
+	&cmd_ccw,
 	&cmd_help,
 	&cmd_complete,
 	NULL,
@@ -77,6 +78,25 @@ int cmd_usage_error(struct ctx *ctx, const struct cmd *cmd, const char *fmt,
 	va_end(ap);
 	vm_error_prefix(&ctx->err, "%s", cmd->name);
 	return VM_EXIT_USAGE;
+}
+
+int cmd_getopt(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
+	       const struct option *longopts)
+{
+	int c;
+
+	opterr = 0;
+	/* options may follow the arguments, as admins write them */
+	c = getopt_long(argc, argv, ":", longopts, NULL);
+	if (c == ':')
+		return cmd_usage_error(ctx, cmd, "option '%s' needs a value",
+				       argv[optind - 1]),
+		       '?';
+	if (c == '?')
+		return cmd_usage_error(ctx, cmd, "unknown option '%s'",
+				       argv[optind - 1]),
+		       '?';
+	return c;
 }
 
 /* A usage error: one line, then where to look, exit 2. */
@@ -227,6 +247,8 @@ int main(int argc, char **argv)
 	}
 	r = cmd->run(&ctx, argc, argv);
 	if (r == VM_EXIT_OK)
+		return r;
+	if (ctx.err_reported)
 		return r;
 	if (!vm_error_is_set(&ctx.err))
 		vm_error_set(&ctx.err, (enum vm_exit)r, 0,

@@ -1871,7 +1871,8 @@ int model_init(struct model *m, const struct kprofile *kernel)
 			      (void *)&css_driver_refs[d]) < 0)
 			return -ENOMEM;
 	}
-	CHECK(vfs_add_file(&m->vfs, dir_at(m, "bus/css"), &css_bus_probe_attr, NULL));
+	CHECK(vfs_add_file(&m->vfs, dir_at(m, "bus/css"), &css_bus_probe_attr,
+			   NULL));
 	if (add_attrs(m, dir_at(m, "bus/ap"), ap_bus_attrs,
 		      ARRAY_SIZE(ap_bus_attrs), NULL) < 0)
 		return -ENOMEM;

@@ -55,3 +55,12 @@ sim_umount() {
 w() {
 	"$SYSFS_WRITE" "$@"
 }
+
+# dump_tree DIR: every link with its target and every readable attribute with its content,
+# so that two dumps compare the whole state of a simulated host
+dump_tree() {
+	(cd "$1" && find . -type l -printf '%p -> %l\n' | sort
+	 find . -type f -perm -u=r -print | sort | while read -r f; do
+		printf '%s: %s\n' "$f" "$(cat "$f" 2>&1 | tr '\n' '|')"
+	 done)
+}

@@ -1,0 +1,213 @@
+/* The channel subsystem as sysfs shows it (kernel-sysfs.md section 2). */
+#include "config.h"
+
+#include <string.h>
+
+#include "css.h"
+
+static const char *const css_type_names[] = { "I/O", "CHSC", "MSG", "EADM" };
+
+const char *css_type_name(unsigned type)
+{
+	return type < ARRAY_SIZE(css_type_names) ? css_type_names[type] :
+						   "unknown";
+}
+
+static void copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+static bool is_uuid_name(const char *s)
+{
+	uuid_t u;
+
+	return strlen(s) == 36 && ids_uuid_parse(s, u, NULL) == 0;
+}
+
+int css_read_subchannel(const struct sysfs *s, const char *name,
+			struct css_subchannel *sch)
+{
+	_cleanup_free_ char *drv = NULL, *override = NULL, *busid = NULL;
+	_cleanup_strv_ struct strv children = STRV_INIT;
+	unsigned long type;
+	int r;
+
+	memset(sch, 0, sizeof(*sch));
+	if (ccw_id_parse(name, CCW_ID_SUBCHANNEL, &sch->schid, NULL) < 0)
+		return -EINVAL;
+	ccw_id_format(&sch->schid, sch->name);
+	r = sysfs_read_unsigned(s, &type, "bus/css/devices/%s/type", sch->name);
+	if (r < 0)
+		return r;
+	sch->type = (unsigned)type;
+	if (sysfs_readlink_basename(s, &drv, "bus/css/devices/%s/driver",
+				    sch->name) == 0)
+		copy(sch->driver, sizeof(sch->driver), drv);
+	if (sysfs_read_string(s, &override,
+			      "bus/css/devices/%s/driver_override",
+			      sch->name) == 0 &&
+	    strcmp(override, "(null)") != 0)
+		copy(sch->driver_override, sizeof(sch->driver_override),
+		     override);
+	if (sysfs_read_string(s, &busid, "bus/css/devices/%s/dev_busid",
+			      sch->name) == 0 &&
+	    strcmp(busid, "none") != 0 &&
+	    ccw_id_parse(busid, CCW_ID_BUSID, &sch->busid, NULL) == 0) {
+		sch->has_device = true;
+		ccw_id_format(&sch->busid, sch->busid_name);
+	}
+	r = sysfs_list_dir(s, &children, "bus/css/devices/%s/", sch->name);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < children.n; i++) {
+		const char *c = children.v[i];
+		struct ccw_id id;
+
+		if (is_uuid_name(c) && !sch->mdev[0]) {
+			copy(sch->mdev, sizeof(sch->mdev), c);
+		} else if (strchr(c, '.') &&
+			   ccw_id_parse(c, CCW_ID_BUSID, &id, NULL) == 0 &&
+			   strlen(c) == CCW_ID_STRLEN - 1) {
+			_cleanup_free_ char *val = NULL, *ddrv = NULL;
+			unsigned long online = 0;
+
+			/* the ccw device is a child while the subchannel is on io_subchannel */
+			sch->device_present = true;
+			sch->has_device = true;
+			sch->busid = id;
+			ccw_id_format(&id, sch->busid_name);
+			if (sysfs_read_unsigned(s, &online,
+						"bus/css/devices/%s/%s/online",
+						sch->name, c) == 0)
+				sch->online = online == 1;
+			if (sysfs_read_string(s, &val,
+					      "bus/css/devices/%s/%s/cutype",
+					      sch->name, c) == 0)
+				copy(sch->cutype, sizeof(sch->cutype), val);
+			free(val);
+			val = NULL;
+			if (sysfs_read_string(s, &val,
+					      "bus/css/devices/%s/%s/devtype",
+					      sch->name, c) == 0)
+				copy(sch->devtype, sizeof(sch->devtype), val);
+			if (sysfs_readlink_basename(
+				    s, &ddrv, "bus/css/devices/%s/%s/driver",
+				    sch->name, c) == 0)
+				copy(sch->device_driver,
+				     sizeof(sch->device_driver), ddrv);
+		}
+	}
+	return 0;
+}
+
+bool css_is_qdio(const struct css_subchannel *sch)
+{
+	static const char *const qdio_drivers[] = { "qeth", "qeth_l2",
+						    "qeth_l3", "zfcp" };
+
+	if (strncmp(sch->cutype, "1731/", 5) == 0)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(qdio_drivers); i++)
+		if (strcmp(sch->device_driver, qdio_drivers[i]) == 0)
+			return true;
+	return false;
+}
+
+int css_find(const struct sysfs *s, const char *what,
+	     struct css_subchannel *sch, struct vm_error *err)
+{
+	_cleanup_strv_ struct strv schs = STRV_INIT;
+	_cleanup_free_ char *target = NULL;
+	char name[CCW_ID_STRLEN];
+	struct ccw_id id;
+	int r;
+
+	r = ccw_id_parse(what, CCW_ID_BUSID, &id, err);
+	if (r < 0) {
+		/* say "device or subchannel" rather than "bus id" */
+		if (err)
+			snprintf(
+				err->msg, sizeof(err->msg),
+				"invalid ccw device or subchannel '%s': expected 0.<ssid>.<devno> with 4 hex digits (write it as e.g. 0.0.2b09, or 2b09)",
+				what);
+		return r;
+	}
+	ccw_id_format(&id, name);
+	/* a ccw device: its subchannel is its parent directory */
+	if (sysfs_readlink(s, &target, "bus/ccw/devices/%s", name) == 0) {
+		char *slash = strrchr(target, '/');
+
+		if (slash) {
+			*slash = '\0';
+			slash = strrchr(target, '/');
+			if (slash &&
+			    css_read_subchannel(s, slash + 1, sch) == 0)
+				return 0;
+		}
+	}
+	/* a device whose subchannel left io_subchannel: dev_busid still names it */
+	r = sysfs_list_dir(s, &schs, "bus/css/devices");
+	if (r < 0 && r != -ENOENT)
+		return vm_error_set(
+			err, VM_EXIT_FAILED, r,
+			"cannot read the subchannels in %s/sys/bus/css/devices: %s",
+			strcmp(sysfs_root(s), "/") ? sysfs_root(s) : "",
+			strerror(-r));
+	for (size_t i = 0; i < schs.n; i++) {
+		_cleanup_free_ char *busid = NULL;
+
+		if (sysfs_read_string(s, &busid, "bus/css/devices/%s/dev_busid",
+				      schs.v[i]) == 0 &&
+		    strcmp(busid, name) == 0 &&
+		    css_read_subchannel(s, schs.v[i], sch) == 0)
+			return 0;
+	}
+	/* a subchannel */
+	if (strv_contains(&schs, name) &&
+	    css_read_subchannel(s, name, sch) == 0)
+		return 0;
+	return vm_error_set(
+		err, VM_EXIT_NOT_FOUND, ENODEV,
+		"no ccw device or subchannel '%s' on this host (searched the ccw devices, the subchannels' dev_busid and the subchannels; 'virt-mdev list ccw' shows them)",
+		name);
+}
+
+static int cmp_sch(const void *a, const void *b)
+{
+	const struct css_subchannel *x = a, *y = b;
+
+	if (x->schid.ssid != y->schid.ssid)
+		return x->schid.ssid < y->schid.ssid ? -1 : 1;
+	return x->schid.devno < y->schid.devno ?
+		       -1 :
+		       x->schid.devno > y->schid.devno;
+}
+
+int css_list(const struct sysfs *s, struct css_subchannel **out, size_t *n,
+	     struct vm_error *err)
+{
+	_cleanup_strv_ struct strv names = STRV_INIT;
+	struct css_subchannel *list;
+	size_t count = 0;
+	int r;
+
+	r = sysfs_list_dir(s, &names, "bus/css/devices");
+	if (r == -ENOENT)
+		names.n = 0;
+	else if (r < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, r,
+				    "cannot list the subchannels: %s",
+				    strerror(-r));
+	list = calloc(names.n + 1, sizeof(*list));
+	if (!list)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	for (size_t i = 0; i < names.n; i++)
+		if (css_read_subchannel(s, names.v[i], &list[count]) == 0)
+			count++;
+	qsort(list, count, sizeof(*list), cmp_sch);
+	*out = list;
+	*n = count;
+	return 0;
+}

@@ -1,0 +1,51 @@
+/* The channel subsystem as sysfs shows it: subchannels, their ccw devices, drivers and mdevs. */
+#ifndef VIRT_MDEV_CSS_H
+#define VIRT_MDEV_CSS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "ids.h"
+#include "sysfs.h"
+
+#define CSS_TYPE_IO 0
+
+struct css_subchannel {
+	struct ccw_id schid;
+	char name[CCW_ID_STRLEN]; /* "0.0.0313" */
+	unsigned type; /* 0 I/O, 1 CHSC, 2 MSG, 3 EADM */
+	char driver[32]; /* "io_subchannel", "vfio_ccw", "" when unbound */
+	char driver_override[64]; /* "" when unset ("(null)") */
+	bool has_device; /* dev_busid names a device */
+	struct ccw_id busid;
+	char busid_name[CCW_ID_STRLEN];
+	bool device_present; /* the ccw device exists (only under io_subchannel) */
+	bool online;
+	char cutype[16], devtype[16];
+	char device_driver[32]; /* the ccw driver: "dasd-eckd", "qeth" */
+	char mdev[IDS_UUID_STRLEN]; /* the mdev on it, "" if none */
+};
+
+/* Fill sch from sysfs for the subchannel named name. -ENOENT when it does not exist. */
+int css_read_subchannel(const struct sysfs *s, const char *name,
+			struct css_subchannel *sch);
+
+/*
+ * Find the subchannel of what the admin named: a ccw bus id (also after its
+ * device is gone, through dev_busid) or a subchannel id. Usage error for what
+ * does not parse, VM_EXIT_NOT_FOUND (naming what was searched) for what is
+ * not there.
+ */
+int css_find(const struct sysfs *s, const char *what,
+	     struct css_subchannel *sch, struct vm_error *err);
+
+/* QDIO devices (OSA, HiperSockets, FCP): control unit 1731 or a QDIO ccw driver. vfio_ccw refuses them. */
+bool css_is_qdio(const struct css_subchannel *sch);
+
+/* All subchannels, sorted by id. Caller frees *out. */
+int css_list(const struct sysfs *s, struct css_subchannel **out, size_t *n,
+	     struct vm_error *err);
+
+const char *css_type_name(unsigned type);
+
+#endif

@@ -1,0 +1,500 @@
+/* The plan engine: steps with undo, dry-run printing, execution with rollback, JSON. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "plan.h"
+
+static const char *const step_status_names[STEP__LAST] = {
+	[STEP_PENDING] = "pending",	    [STEP_DONE] = "done",
+	[STEP_FAILED] = "failed",	    [STEP_UNDONE] = "undone",
+	[STEP_UNDO_FAILED] = "undo-failed", [STEP_NOT_RUN] = "not-run",
+};
+
+const char *step_status_to_string(enum step_status s)
+{
+	return (unsigned)s < STEP__LAST ? step_status_names[s] : "unknown";
+}
+
+void plan_init(struct plan *p, const struct sysfs *sysfs)
+{
+	memset(p, 0, sizeof(*p));
+	p->sysfs = sysfs;
+}
+
+static void step_free(struct step *s)
+{
+	free(s->description);
+	free(s->path);
+	free(s->value);
+	free(s->undo_path);
+	free(s->undo_value);
+	free(s->verify_path);
+	free(s->verify_expect);
+	free(s->error);
+}
+
+void plan_clear(struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		step_free(&p->steps[i]);
+	free(p->steps);
+	p->steps = NULL;
+	p->n = p->alloc = 0;
+}
+
+static struct step *step_new(struct plan *p, enum step_kind kind,
+			     const char *description, enum sysfs_area area,
+			     const char *path, const char *value)
+{
+	struct step *s;
+
+	if (p->n == p->alloc) {
+		size_t alloc = p->alloc ? p->alloc * 2 : 8;
+		struct step *st = realloc(p->steps, alloc * sizeof(*st));
+
+		if (!st)
+			return NULL;
+		p->steps = st;
+		p->alloc = alloc;
+	}
+	s = &p->steps[p->n];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->area = area;
+	s->description = strdup(description);
+	s->path = strdup(path);
+	s->value = value ? strdup(value) : NULL;
+	if (!s->description || !s->path || (value && !s->value)) {
+		step_free(s);
+		return NULL;
+	}
+	p->n++;
+	return s;
+}
+
+struct step *plan_add_write(struct plan *p, const char *description,
+			    const char *path, const char *value,
+			    const char *undo_path, const char *undo_value)
+{
+	struct step *s = step_new(p, STEP_SYSFS_WRITE, description,
+				  SYSFS_AREA_SYS, path, value);
+
+	if (!s || !undo_path)
+		return s;
+	s->has_undo = true;
+	s->undo_path = strdup(undo_path);
+	s->undo_value = strdup(undo_value);
+	if (!s->undo_path || !s->undo_value) {
+		step_free(s);
+		p->n--;
+		return NULL;
+	}
+	return s;
+}
+
+static int set_verify(struct step *s, const char *path, const char *expect,
+		      bool link)
+{
+	free(s->verify_path);
+	free(s->verify_expect);
+	s->verify_path = strdup(path);
+	s->verify_expect = strdup(expect);
+	s->verify_is_link = link;
+	return s->verify_path && s->verify_expect ? 0 : -ENOMEM;
+}
+
+int step_verify_link(struct step *s, const char *path, const char *expect)
+{
+	return set_verify(s, path, expect, true);
+}
+
+int step_verify_value(struct step *s, const char *path, const char *expect)
+{
+	return set_verify(s, path, expect, false);
+}
+
+struct step *plan_add_file_put(struct plan *p, const char *description,
+			       enum sysfs_area area, const char *path,
+			       const char *content)
+{
+	struct step *s =
+		step_new(p, STEP_FILE_PUT, description, area, path, content);
+
+	if (s)
+		s->has_undo = true;
+	return s;
+}
+
+struct step *plan_add_file_delete(struct plan *p, const char *description,
+				  enum sysfs_area area, const char *path)
+{
+	struct step *s =
+		step_new(p, STEP_FILE_DELETE, description, area, path, NULL);
+
+	if (s)
+		s->has_undo = true;
+	return s;
+}
+
+/* A value as the shell needs it: bare when safe, else in single quotes. */
+static char *shell_quote(const char *v)
+{
+	size_t n = strlen(v);
+	char *out, *o;
+
+	if (n &&
+	    strspn(v,
+		   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+,:/=@") ==
+		    n)
+		return strdup(v);
+	out = malloc(n * 4 + 3);
+	if (!out)
+		return NULL;
+	o = out;
+	*o++ = '\'';
+	for (const char *c = v; *c; c++) {
+		if (*c == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else {
+			*o++ = *c;
+		}
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
+static char *command_for(const struct plan *p, enum step_kind kind,
+			 enum sysfs_area area, const char *path,
+			 const char *value)
+{
+	_cleanup_free_ char *full = sysfs_area_path(p->sysfs, area, "%s", path);
+	_cleanup_free_ char *qv = NULL, *qp = NULL;
+	char *cmd = NULL;
+	int r = -1;
+
+	if (!full)
+		return NULL;
+	qp = shell_quote(full);
+	if (!qp)
+		return NULL;
+	switch (kind) {
+	case STEP_SYSFS_WRITE:
+	case STEP_FILE_PUT:
+		if (value && strcmp(value, "\n") == 0) {
+			/* an empty line: what "echo > attr" writes */
+			r = asprintf(&cmd, "echo > %s", qp);
+			break;
+		}
+		qv = shell_quote(value ? value : "");
+		if (!qv)
+			return NULL;
+		r = asprintf(&cmd, "echo %s > %s", qv, qp);
+		break;
+	case STEP_FILE_DELETE:
+		r = asprintf(&cmd, "rm -f %s", qp);
+		break;
+	case STEP__KIND_LAST:
+		break;
+	}
+	return r < 0 ? NULL : cmd;
+}
+
+char *step_command(const struct plan *p, const struct step *s)
+{
+	return command_for(p, s->kind, s->area, s->path, s->value);
+}
+
+char *step_undo_command(const struct plan *p, const struct step *s)
+{
+	if (!s->has_undo)
+		return NULL;
+	if (s->kind == STEP_SYSFS_WRITE)
+		return command_for(p, STEP_SYSFS_WRITE, SYSFS_AREA_SYS,
+				   s->undo_path, s->undo_value);
+	/* files: restore the old content, or remove what was made */
+	if (s->undo_value)
+		return command_for(p, STEP_FILE_PUT, s->area, s->path,
+				   s->undo_value);
+	return command_for(p, STEP_FILE_DELETE, s->area, s->path, NULL);
+}
+
+void plan_print(const struct plan *p, FILE *f)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		_cleanup_free_ char *cmd = step_command(p, &p->steps[i]);
+
+		fprintf(f, "# %s\n%s\n", p->steps[i].description,
+			cmd ? cmd : "(out of memory)");
+	}
+}
+
+/* Read a whole small file; -ENOENT when missing. */
+static int read_file(const char *path, char **out)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		return negative_errno();
+	n = getdelim(&buf, &cap, '\0', f);
+	if (n < 0) {
+		free(buf);
+		buf = strdup("");
+		if (!buf)
+			return -ENOMEM;
+	}
+	*out = buf;
+	return 0;
+}
+
+/* mkdir -p of the directory that holds path */
+static int make_parents(const char *path)
+{
+	_cleanup_free_ char *dir = strdup(path);
+
+	if (!dir)
+		return -ENOMEM;
+	for (char *p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return negative_errno();
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Write a file atomically: a temporary file in the same directory, then rename. */
+static int put_file(const char *path, const char *content)
+{
+	_cleanup_free_ char *tmp = NULL;
+	int fd, r;
+	size_t len = strlen(content);
+
+	r = make_parents(path);
+	if (r < 0)
+		return r;
+	if (asprintf(&tmp, "%s.virt-mdev.XXXXXX", path) < 0) {
+		tmp = NULL;
+		return -ENOMEM;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return negative_errno();
+	if (fchmod(fd, 0644) < 0 || write(fd, content, len) != (ssize_t)len ||
+	    fsync(fd) < 0)
+		r = negative_errno();
+	if (close(fd) < 0 && r == 0)
+		r = negative_errno();
+	if (r == 0 && rename(tmp, path) < 0)
+		r = negative_errno();
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+static int verify(const struct plan *p, const struct step *s, char **why)
+{
+	_cleanup_free_ char *got = NULL;
+	int r;
+
+	if (!s->verify_path)
+		return 0;
+	r = s->verify_is_link ?
+		    sysfs_readlink_basename(p->sysfs, &got, "%s",
+					    s->verify_path) :
+		    sysfs_read_string(p->sysfs, &got, "%s", s->verify_path);
+	if (r < 0 || strcmp(got, s->verify_expect) != 0) {
+		if (asprintf(why, "reading back %s gave '%s', expected '%s'",
+			     s->verify_path, r < 0 ? strerror(-r) : got,
+			     s->verify_expect) < 0)
+			*why = NULL;
+		return -EIO;
+	}
+	return 0;
+}
+
+static int step_run(const struct plan *p, struct step *s, char **why)
+{
+	_cleanup_free_ char *full = NULL;
+	int r;
+
+	switch (s->kind) {
+	case STEP_SYSFS_WRITE:
+		r = sysfs_write(p->sysfs, s->value, "%s", s->path);
+		if (r < 0)
+			break;
+		return verify(p, s, why);
+	case STEP_FILE_PUT:
+	case STEP_FILE_DELETE:
+		full = sysfs_area_path(p->sysfs, s->area, "%s", s->path);
+		if (!full)
+			return -ENOMEM;
+		/* remember what was there, for the undo */
+		free(s->undo_value);
+		s->undo_value = NULL;
+		r = read_file(full, &s->undo_value);
+		if (r < 0 && r != -ENOENT)
+			break;
+		if (s->kind == STEP_FILE_PUT)
+			r = put_file(full, s->value);
+		else
+			r = unlink(full) < 0 && errno != ENOENT ?
+				    negative_errno() :
+				    0;
+		break;
+	case STEP__KIND_LAST:
+	default:
+		r = -EINVAL;
+		break;
+	}
+	if (r < 0 && asprintf(why, "%s", strerror(-r)) < 0)
+		*why = NULL;
+	return r;
+}
+
+static int step_undo(const struct plan *p, struct step *s)
+{
+	_cleanup_free_ char *full = NULL;
+
+	switch (s->kind) {
+	case STEP_SYSFS_WRITE:
+		return sysfs_write(p->sysfs, s->undo_value, "%s", s->undo_path);
+	case STEP_FILE_PUT:
+	case STEP_FILE_DELETE:
+		full = sysfs_area_path(p->sysfs, s->area, "%s", s->path);
+		if (!full)
+			return -ENOMEM;
+		if (s->undo_value)
+			return put_file(full, s->undo_value);
+		return unlink(full) < 0 && errno != ENOENT ? negative_errno() :
+							     0;
+	case STEP__KIND_LAST:
+		break;
+	}
+	return -EINVAL;
+}
+
+int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
+{
+	size_t failed = p->n;
+	int r = 0;
+
+	p->executed = true;
+	for (size_t i = 0; i < p->n; i++) {
+		struct step *s = &p->steps[i];
+		char *why = NULL;
+
+		r = step_run(p, s, &why);
+		s->error = why;
+		if (r < 0) {
+			s->status = STEP_FAILED;
+			failed = i;
+			break;
+		}
+		s->status = STEP_DONE;
+		if (progress)
+			fprintf(progress, "done: %s\n", s->description);
+	}
+	if (failed == p->n)
+		return 0;
+	for (size_t i = failed + 1; i < p->n; i++)
+		p->steps[i].status = STEP_NOT_RUN;
+
+	/* undo in reverse; collect what could not be undone */
+	{
+		char undone[VM_ERROR_MSG_MAX] = "", left[VM_ERROR_MSG_MAX] = "";
+		const struct step *f = &p->steps[failed];
+		_cleanup_free_ char *cmd = step_command(p, f);
+		bool incomplete = false;
+
+		for (size_t i = failed; i-- > 0;) {
+			struct step *s = &p->steps[i];
+			char *buf = undone;
+			size_t len;
+
+			if (!s->has_undo) {
+				/* a step without undo leaves its change: say so */
+				incomplete = true;
+				buf = left;
+			} else if (step_undo(p, s) < 0) {
+				s->status = STEP_UNDO_FAILED;
+				incomplete = true;
+				buf = left;
+			} else {
+				s->status = STEP_UNDONE;
+			}
+			len = strlen(buf);
+			snprintf(buf + len, VM_ERROR_MSG_MAX - len, "%s%s",
+				 len ? "; " : "", s->description);
+		}
+		if (incomplete)
+			return vm_error_set(
+				err, VM_EXIT_ROLLBACK_INCOMPLETE, -r,
+				"cannot %s (%s: %s); undone: %s; NOT undone, fix by hand: %s",
+				f->description, cmd ? cmd : f->path,
+				f->error ? f->error : strerror(-r),
+				undone[0] ? undone : "nothing", left);
+		return vm_error_set(
+			err, VM_EXIT_FAILED, -r, "cannot %s (%s: %s); %s%s",
+			f->description, cmd ? cmd : f->path,
+			f->error ? f->error : strerror(-r),
+			undone[0] ? "undone: " : "nothing was changed", undone);
+	}
+}
+
+struct json_object *plan_to_json(const struct plan *p, bool dry_run,
+				 struct json_object *result)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *steps = json_object_new_array();
+	bool changed = false;
+
+	if (!obj || !steps) {
+		json_object_put(obj);
+		json_object_put(steps);
+		return NULL;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct step *s = &p->steps[i];
+		struct json_object *js = json_object_new_object();
+		_cleanup_free_ char *cmd = step_command(p, s);
+		_cleanup_free_ char *undo = step_undo_command(p, s);
+
+		if (!js)
+			continue;
+		if (s->status == STEP_DONE)
+			changed = true;
+		json_object_object_add(js, "description",
+				       json_object_new_string(s->description));
+		json_object_object_add(js, "command",
+				       cmd ? json_object_new_string(cmd) :
+					     NULL);
+		json_object_object_add(
+			js, "undo", undo ? json_object_new_string(undo) : NULL);
+		json_object_object_add(
+			js, "status",
+			json_object_new_string(
+				dry_run ? "planned" :
+					  step_status_to_string(s->status)));
+		if (s->error)
+			json_object_object_add(
+				js, "error", json_object_new_string(s->error));
+		json_object_array_add(steps, js);
+	}
+	json_object_object_add(obj, "changed",
+			       json_object_new_boolean(changed));
+	json_object_object_add(obj, "dry_run",
+			       json_object_new_boolean(dry_run));
+	json_object_object_add(obj, "steps", steps);
+	if (result)
+		json_object_object_add(obj, "result", result);
+	return obj;
+}

@@ -1,0 +1,102 @@
+/*
+ * A plan: the ordered steps of a change to the host, each with its undo.
+ * Printed as the commands an admin could type (--dry-run), executed with
+ * rollback in reverse order on the first failure, reported as JSON.
+ */
+#ifndef VIRT_MDEV_PLAN_H
+#define VIRT_MDEV_PLAN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <json-c/json.h>
+
+#include "error.h"
+#include "sysfs.h"
+
+enum step_status {
+	STEP_PENDING,
+	STEP_DONE,
+	STEP_FAILED,
+	STEP_UNDONE,
+	STEP_UNDO_FAILED,
+	STEP_NOT_RUN,
+	STEP__LAST,
+};
+
+const char *step_status_to_string(enum step_status s);
+
+enum step_kind {
+	STEP_SYSFS_WRITE, /* one write(2) to a sysfs attribute */
+	STEP_FILE_PUT, /* write a configuration file (driverctl, mdevctl), atomically */
+	STEP_FILE_DELETE, /* remove a configuration file */
+	STEP__KIND_LAST,
+};
+
+struct step {
+	enum step_kind kind;
+	char *description; /* "unbind subchannel 0.0.0313 from io_subchannel" */
+	enum sysfs_area area; /* where path is */
+	char *path; /* relative to the area */
+	char *value; /* what is written (SYSFS_WRITE, FILE_PUT) */
+	/* undo: a sysfs write, or restoring a file's old content (NULL: it did not exist) */
+	bool has_undo;
+	char *undo_path;
+	char *undo_value;
+	/* read back after the write: the step fails if this attribute does not hold expect */
+	char *verify_path;
+	char *verify_expect; /* for links: the basename of the target */
+	bool verify_is_link;
+	enum step_status status;
+	char *error;
+};
+
+struct plan {
+	const struct sysfs *sysfs;
+	struct step *steps;
+	size_t n, alloc;
+	bool executed;
+};
+
+void plan_init(struct plan *p, const struct sysfs *sysfs);
+void plan_clear(struct plan *p);
+
+/* A sysfs write; with undo_path, its undo writes undo_value there. Returns the step or NULL (ENOMEM). */
+struct step *plan_add_write(struct plan *p, const char *description,
+			    const char *path, const char *value,
+			    const char *undo_path, const char *undo_value);
+/* Check after the write that the link at path points at a target named expect. */
+int step_verify_link(struct step *s, const char *path, const char *expect);
+/* Check after the write that the attribute at path reads expect. */
+int step_verify_value(struct step *s, const char *path, const char *expect);
+/* Put a file (content) in area; the undo restores what was there before (or removes it). */
+struct step *plan_add_file_put(struct plan *p, const char *description,
+			       enum sysfs_area area, const char *path,
+			       const char *content);
+struct step *plan_add_file_delete(struct plan *p, const char *description,
+				  enum sysfs_area area, const char *path);
+
+static inline bool plan_is_empty(const struct plan *p)
+{
+	return p->n == 0;
+}
+
+/* The shell command a step does: "echo 0.0.0313 > /sys/bus/css/drivers/vfio_ccw/bind". Caller frees. */
+char *step_command(const struct plan *p, const struct step *s);
+char *step_undo_command(const struct plan *p, const struct step *s);
+
+/* --dry-run: one "# description" line and the command, per step. */
+void plan_print(const struct plan *p, FILE *f);
+
+/*
+ * Run the steps in order; at the first failure undo the done ones in
+ * reverse. Returns 0, or -errno with err saying what failed, what was
+ * undone and what could not be (exit 1, or 5 when an undo failed).
+ * progress, when not NULL, is told each step as it is done.
+ */
+int plan_execute(struct plan *p, FILE *progress, struct vm_error *err);
+
+/* {"changed": bool, "dry_run": bool, "steps": [...]}; result is added as "result" when not NULL (reference taken). */
+struct json_object *plan_to_json(const struct plan *p, bool dry_run,
+				 struct json_object *result);
+
+#endif
