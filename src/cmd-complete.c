@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "lib/ap.h"
 #include "lib/css.h"
 
 static int complete_commands(void)
@@ -40,6 +41,19 @@ static int complete_ccw(const struct sysfs *s)
 	return VM_EXIT_OK;
 }
 
+/* the host's APQNs, as ap reserve/release accept them */
+static int complete_apqns(const struct sysfs *s)
+{
+	struct ap_host h;
+
+	if (!s || ap_read_host(s, &h, NULL) < 0)
+		return VM_EXIT_OK;
+	for (size_t i = 0; i < h.nqueues; i++)
+		printf("%s\n", h.queues[i].name);
+	ap_host_clear(&h);
+	return VM_EXIT_OK;
+}
+
 static const struct {
 	const char *what;
 	int (*list)(void);
@@ -48,6 +62,7 @@ static const struct {
 	{ "commands", complete_commands, NULL },
 	{ "backends", complete_backends, NULL },
 	{ "ccw", NULL, complete_ccw },
+	{ "apqns", NULL, complete_apqns },
 };
 
 static int complete_run(struct ctx *ctx, int argc, char **argv)
@@ -57,7 +72,7 @@ static int complete_run(struct ctx *ctx, int argc, char **argv)
 	if (argc != 2)
 		return cmd_usage_error(
 			ctx, &cmd_complete,
-			"expected one of: commands, backends, ccw");
+			"expected one of: commands, backends, ccw, apqns");
 	for (size_t i = 0; i < ARRAY_SIZE(completers); i++) {
 		if (strcmp(argv[1], completers[i].what) != 0)
 			continue;
@@ -70,13 +85,13 @@ static int complete_run(struct ctx *ctx, int argc, char **argv)
 	}
 	return cmd_usage_error(
 		ctx, &cmd_complete,
-		"cannot complete '%s': expected one of: commands, backends, ccw",
+		"cannot complete '%s': expected one of: commands, backends, ccw, apqns",
 		argv[1]);
 }
 
 const struct cmd cmd_complete = {
 	.name = "__complete",
-	.args = "commands|backends|ccw",
+	.args = "commands|backends|ccw|apqns",
 	.help = "print the values bash completion offers, one per line",
 	.flags = CMD_HIDDEN,
 	.run = complete_run,

@@ -78,6 +78,7 @@ int cmd_getopt(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
 
 extern const struct cmd cmd_help;
 extern const struct cmd cmd_ccw;
+extern const struct cmd cmd_ap;
 extern const struct cmd cmd_complete;
 
 #endif

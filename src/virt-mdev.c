@@ -10,10 +10,7 @@
 #include "lib/output.h"
 
 const struct cmd *const cmd_table[] = {
-	&cmd_ccw,
-	&cmd_help,
-	&cmd_complete,
-	NULL,
+	&cmd_ap, &cmd_ccw, &cmd_help, &cmd_complete, NULL,
 };
 
 const struct cmd *cmd_find(const char *name)

@@ -1,0 +1,53 @@
+/* The AP bus as sysfs shows it: masks, maxima, queues and their drivers, vfio_ap mdevs and their matrices. */
+#ifndef VIRT_MDEV_AP_H
+#define VIRT_MDEV_AP_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "ids.h"
+#include "sysfs.h"
+
+struct ap_queue_info {
+	struct apqn apqn;
+	char name[APQN_STRLEN];
+	char driver[32]; /* "cex4queue", "vfio_ap", "" */
+};
+
+struct ap_mdev_info {
+	char uuid[IDS_UUID_STRLEN];
+	bool active; /* in sysfs */
+	bool defined; /* an mdevctl definition */
+	bool autostart;
+	struct ap_mask apm, aqm, adm;
+};
+
+struct ap_host {
+	struct ap_mask apmask, aqmask;
+	unsigned max_adapter_id, max_domain_id;
+	struct ap_queue_info *queues;
+	size_t nqueues;
+	struct ap_mdev_info *mdevs;
+	size_t nmdevs;
+};
+
+/* Read masks, maxima, queues and the vfio_ap mdevs (active from sysfs, defined from mdevctl). */
+int ap_read_host(const struct sysfs *s, struct ap_host *h,
+		 struct vm_error *err);
+void ap_host_clear(struct ap_host *h);
+
+/* Is the APQN reserved for the host's drivers by these masks? */
+bool ap_reserved(const struct ap_mask *apmask, const struct ap_mask *aqmask,
+		 const struct apqn *q);
+
+/* The mdev (active or defined) whose matrix holds the APQN, or NULL. */
+const struct ap_mdev_info *ap_owner(const struct ap_host *h,
+				    const struct apqn *q);
+
+/* Parse a vfio_ap "matrix" file ("05.0004", "05.", ".0004" lines) into masks. */
+int ap_parse_matrix(const char *text, struct ap_mask *apm, struct ap_mask *aqm);
+
+/* Take the s390-tools lock (ROOT/run/lock/s390apconfig.lock, flock) for vfio-ap changes; returns the fd. */
+int ap_lock(const struct sysfs *s, struct vm_error *err);
+
+#endif

@@ -1,0 +1,115 @@
+#!/bin/bash
+# virt-mdev ap reserve/release against a mounted virt-mdev-sim: the masks, the queues that
+# move, refusals that change nothing, dry run, idempotence, rollback under fault injection.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/sim/lib-sim.sh"
+need_root_fuse
+
+tmp=$(mktemp -d)
+trap 'sim_umount; rm -rf "$tmp"' EXIT
+: >"$tmp/faults"
+mkdir -p "$tmp/root/etc/mdevctl.d" "$tmp/root/run/lock"
+sim_mount "$tmp/root/sys" --host "$DEMO_HOST" --faults "$tmp/faults"
+S=$tmp/root/sys
+vm() { "$VIRT_MDEV" --root "$tmp/root" "$@"; }
+snapshot() { dump_tree "$S" >"$tmp/$1"; }
+same() { cmp -s "$tmp/$1" "$tmp/$2"; }
+ALL="0x$(printf 'f%.0s' $(seq 64))"
+
+# ---- dry run: the documented manual steps, and every queue that leaves the host ----
+snapshot before
+run vm -n ap reserve 05.0004 05.00ab
+is "$rc" 0 "dry run of ap reserve exits 0"
+is "$out" "# free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab
+echo -5 > $S/bus/ap/apmask
+# free domains 4,0xab in aqmask; queues leaving the host: 06.0004 06.00ab
+echo -4,-0xab > $S/bus/ap/aqmask" "the dry run prints -5 and -4,-0xab, and names 06.0004 06.00ab that leave the host with the domains"
+snapshot after
+ok "$(same before after; echo $?)" "the dry run changes nothing"
+
+# ---- refusals ----
+refuse() { # CODE PATTERN WHAT ARGS...
+	local code=$1 pattern=$2 what=$3
+	shift 3
+	snapshot before
+	run vm "$@"
+	is "$rc" "$code" "$what: exit $code"
+	like "$err" "$pattern" "$what: the message says what and how to fix it"
+	snapshot after
+	ok "$(same before after; echo $?)" "$what: nothing changed"
+}
+refuse 2 "^virt-mdev: invalid APQN '05.0100': the domain id must be 0000-00ff" "a bad APQN" ap reserve 05.0100
+refuse 2 "^virt-mdev: invalid domain list '010': '010' has a leading 0, which the kernel would read as octal" \
+	"an octal-looking domain" ap reserve --adapters 5 --domains 010
+refuse 2 "^virt-mdev: ap: name APQNs \(05.0004 05.00ab\) or both --adapters and --domains" "adapters without domains" ap reserve --adapters 5
+refuse 2 "^virt-mdev: ap: unknown action 'free'" "an unknown action" ap free 05.0004
+
+# ---- reserve: masks, queues on vfio_ap, the lock, a second run changes nothing ----
+run vm ap reserve 05.0004 05.00ab
+is "$rc" 0 "ap reserve 05.0004 05.00ab exits 0"
+like "$out" "queue 05.0004: cex4queue -> vfio_ap" "it reports 05.0004 moving to vfio_ap"
+like "$out" "queue 06.00ab: cex4queue -> vfio_ap" "and 06.00ab"
+like "$out" "note: apmask and aqmask last until the next boot; to keep them, add 'ap.apmask=0xfbf+ ap.aqmask=0xf7f+e?f+' to the kernel parameters" "it says what is not persistent, and how to make it so"
+is "$(cat $S/bus/ap/apmask)" "0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "apmask has adapter 5 cleared"
+is "$(cat $S/bus/ap/aqmask)" "0xf7ffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffff" "aqmask has domains 4 and 0xab cleared"
+is "$(ls $S/bus/ap/drivers/vfio_ap | tr '\n' ' ')" "05.0004 05.00ab 06.0004 06.00ab " "the four queues are on vfio_ap"
+ok "$([ -e "$tmp/root/run/lock/s390apconfig.lock" ]; echo $?)" "the s390-tools lock file was used"
+run vm -j ap reserve --adapters 5 --domains 4,0xab
+is "$(printf '%s' "$out" | jq -r '[.changed, (.steps|length), .result.persistent] | @tsv')" "false	0	false" "the second reserve: changed false, no step, not persistent"
+
+# ---- release refused while an mdev, active or defined, holds an APQN ----
+U=22222222-2222-4333-8444-555555555555
+w $S/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create $U >/dev/null
+w $S/devices/vfio_ap/matrix/$U/assign_adapter 5 >/dev/null
+w $S/devices/vfio_ap/matrix/$U/assign_domain 0xab >/dev/null
+refuse 4 "^virt-mdev: cannot release APQN 05.00ab to the host: active mdev $U holds it \(remove the mdev, or unassign the APQN from it, first\)" \
+	"release with an active mdev" ap release 05.0004 05.00ab
+w $S/devices/vfio_ap/matrix/$U/remove 1 >/dev/null
+D=33333333-2222-4333-8444-555555555555
+mkdir -p "$tmp/root/etc/mdevctl.d/matrix"
+printf '{\n  "mdev_type": "vfio_ap-passthrough",\n  "start": "auto",\n  "attrs": [\n    {"assign_adapter": "5"},\n    {"assign_domain": "4"}\n  ]\n}\n' >"$tmp/root/etc/mdevctl.d/matrix/$D"
+refuse 4 "^virt-mdev: cannot release APQN 05.0004 to the host: defined mdev $D holds it \(remove and undefine the mdev" \
+	"release with a defined mdev (mdevctl)" ap release 05.0004
+rm "$tmp/root/etc/mdevctl.d/matrix/$D"
+
+# ---- fault injection at each step: the rollback restores the masks and the bindings ----
+for rule in "bus/ap/aqmask 1 EIO" "bus/ap/apmask 1 EBUSY"; do
+	snapshot before
+	echo "$rule" >"$tmp/faults"
+	run vm ap release 05.0004 05.00ab
+	: >"$tmp/faults"
+	is "$rc" 1 "release with fault '$rule': exit 1"
+	like "$err" "^virt-mdev: cannot give back" "fault '$rule': the message says what failed"
+	snapshot after
+	ok "$(same before after; echo $?)" "fault '$rule': the masks and bindings are as before"
+done
+
+# ---- release: back to the host ----
+run vm ap release 05.0004 05.00ab
+is "$rc" 0 "ap release exits 0"
+like "$out" "queue 05.0004: vfio_ap -> cex4queue" "it reports 05.0004 back on the host's driver"
+is "$(cat $S/bus/ap/apmask) $(cat $S/bus/ap/aqmask)" "$ALL $ALL" "both masks are all-host again"
+run vm -j ap release 05.0004 05.00ab
+is "$(printf '%s' "$out" | jq -r .changed)" false "the second release: changed false"
+
+# ---- fault on the reserve's second step: the first is undone ----
+snapshot before
+echo "bus/ap/aqmask 1 EIO" >"$tmp/faults"
+run vm ap reserve 05.0004 05.00ab
+: >"$tmp/faults"
+is "$rc" 1 "reserve with a failing aqmask write: exit 1"
+like "$err" "undone: free adapters 5 in apmask" "the apmask write is undone"
+snapshot after
+ok "$(same before after; echo $?)" "the tree is as before"
+sim_umount
+
+# ---- the host's maxima ----
+cat >"$tmp/small.xml" <<'XML'
+<host><ap max-adapter-id="15" max-domain-id="15"><card id="05" domains="4"/></ap></host>
+XML
+sim_mount "$tmp/root/sys" --host "$tmp/small.xml"
+refuse 4 "^virt-mdev: cannot reserve domain 171 \(0xab\): this host's domain ids are 0-15 \(ap_max_domain_id\)" \
+	"a domain above the host's maximum" ap reserve 05.00ab
+sim_umount
+
+done_testing
