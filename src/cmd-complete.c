@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "lib/ap.h"
 #include "lib/css.h"
+#include "lib/mdev.h"
 
 static int complete_commands(void)
 {
@@ -54,6 +55,28 @@ static int complete_apqns(const struct sysfs *s)
 	return VM_EXIT_OK;
 }
 
+/* mdev uuids, active and defined */
+static int complete_mdevs(const struct sysfs *s)
+{
+	struct mdev_info *mdevs = NULL;
+	size_t n = 0;
+
+	if (!s || mdev_list(s, &mdevs, &n, NULL) < 0)
+		return VM_EXIT_OK;
+	for (size_t i = 0; i < n; i++)
+		printf("%s\n", mdevs[i].uuid);
+	mdev_list_free(mdevs, n);
+	return VM_EXIT_OK;
+}
+
+/* everything show accepts */
+static int complete_ids(const struct sysfs *s)
+{
+	complete_ccw(s);
+	complete_apqns(s);
+	return complete_mdevs(s);
+}
+
 static const struct {
 	const char *what;
 	int (*list)(void);
@@ -63,6 +86,8 @@ static const struct {
 	{ "backends", complete_backends, NULL },
 	{ "ccw", NULL, complete_ccw },
 	{ "apqns", NULL, complete_apqns },
+	{ "mdevs", NULL, complete_mdevs },
+	{ "ids", NULL, complete_ids },
 };
 
 static int complete_run(struct ctx *ctx, int argc, char **argv)
@@ -72,7 +97,7 @@ static int complete_run(struct ctx *ctx, int argc, char **argv)
 	if (argc != 2)
 		return cmd_usage_error(
 			ctx, &cmd_complete,
-			"expected one of: commands, backends, ccw, apqns");
+			"expected one of: commands, backends, ccw, apqns, mdevs, ids");
 	for (size_t i = 0; i < ARRAY_SIZE(completers); i++) {
 		if (strcmp(argv[1], completers[i].what) != 0)
 			continue;
@@ -85,13 +110,13 @@ static int complete_run(struct ctx *ctx, int argc, char **argv)
 	}
 	return cmd_usage_error(
 		ctx, &cmd_complete,
-		"cannot complete '%s': expected one of: commands, backends, ccw, apqns",
+		"cannot complete '%s': expected one of: commands, backends, ccw, apqns, mdevs, ids",
 		argv[1]);
 }
 
 const struct cmd cmd_complete = {
 	.name = "__complete",
-	.args = "commands|backends|ccw|apqns",
+	.args = "commands|backends|ccw|apqns|mdevs|ids",
 	.help = "print the values bash completion offers, one per line",
 	.flags = CMD_HIDDEN,
 	.run = complete_run,

@@ -79,6 +79,8 @@ int cmd_getopt(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
 extern const struct cmd cmd_help;
 extern const struct cmd cmd_ccw;
 extern const struct cmd cmd_ap;
+extern const struct cmd cmd_list;
+extern const struct cmd cmd_show;
 extern const struct cmd cmd_complete;
 
 #endif

@@ -9,9 +9,11 @@
 #include "lib/cleanup.h"
 #include "lib/output.h"
 
+/* clang-format off: one command a line, in the order --help lists them */
 const struct cmd *const cmd_table[] = {
-	&cmd_ap, &cmd_ccw, &cmd_help, &cmd_complete, NULL,
+	&cmd_list, &cmd_show, &cmd_ccw, &cmd_ap, &cmd_help, &cmd_complete, NULL,
 };
+/* clang-format on */
 
 const struct cmd *cmd_find(const char *name)
 {

@@ -31,6 +31,19 @@ void virt_init(void);
  */
 int virt_open(const char *uri, virConnectPtr *out, struct vm_error *err);
 
+/* The same, read-only (enough to list). */
+int virt_open_readonly(const char *uri, virConnectPtr *out,
+		       struct vm_error *err);
+
+/*
+ * For every domain of the connection, every mdev uuid its XML (live and
+ * persistent) references in a <hostdev type='mdev'>: fn(uuid, domain name).
+ */
+int virt_domain_mdevs(virConnectPtr conn,
+		      void (*fn)(const char *uuid, const char *domain,
+				 void *opaque),
+		      void *opaque, struct vm_error *err);
+
 /* libvirt's last error message, or "unknown libvirt error". */
 const char *virt_last_error(void);
 

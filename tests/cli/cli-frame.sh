@@ -115,8 +115,10 @@ is "$(printf '%s' "$out" | jq -r '.error.errno')" ENOENT "--json names ENOENT fo
 # __complete, for the completion script
 run "$VIRT_MDEV" __complete commands
 is "$rc" 0 "__complete commands exits 0"
-is "$out" "ap
+is "$out" "list
+show
 ccw
+ap
 help" "__complete commands lists the visible commands"
 run "$VIRT_MDEV" __complete backends
 is "$out" "auto
@@ -124,7 +126,7 @@ libvirt
 sysfs" "__complete backends lists the backends"
 run "$VIRT_MDEV" __complete nonsense
 is "$rc" 2 "__complete of something unknown is exit 2"
-is "$err" "virt-mdev: __complete: cannot complete 'nonsense': expected one of: commands, backends, ccw, apqns
+is "$err" "virt-mdev: __complete: cannot complete 'nonsense': expected one of: commands, backends, ccw, apqns, mdevs, ids
 Try 'virt-mdev help __complete'." "__complete names what it cannot complete"
 
 done_testing

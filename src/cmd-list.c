@@ -1,0 +1,555 @@
+/* virt-mdev list [ccw|ap|mdev|types] and show ID: the host's inventory, as tables or JSON. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cmd.h"
+#include "lib/ap.h"
+#include "lib/cleanup.h"
+#include "lib/css.h"
+#include "lib/mdev.h"
+#include "lib/output.h"
+
+/* ---- libvirt: only for what only libvirt knows (the domains using an mdev) ---- */
+
+struct domains_ctx {
+	struct mdev_info *mdevs;
+	size_t n;
+};
+
+static void add_domain(const char *uuid, const char *domain, void *opaque)
+{
+	struct domains_ctx *d = opaque;
+
+	for (size_t i = 0; i < d->n; i++)
+		if (strcasecmp(d->mdevs[i].uuid, uuid) == 0 &&
+		    !strv_contains(&d->mdevs[i].domains, domain))
+			strv_push(&d->mdevs[i].domains, domain);
+}
+
+/* Fill in the domains; when libvirt cannot be reached, say so once and go on. */
+static struct json_object *scan_domains(struct ctx *ctx,
+					struct mdev_info *mdevs, size_t n)
+{
+	struct json_object *lv = json_object_new_object();
+	struct vm_error err = { 0 };
+	struct domains_ctx d = { mdevs, n };
+	virConnectPtr conn = ctx->conn;
+	_cleanup_conn_ virConnectPtr own = NULL;
+
+	if (!conn && virt_open_readonly(ctx->uri, &own, &err) == 0)
+		conn = own;
+	if (conn && virt_domain_mdevs(conn, add_domain, &d, &err) == 0) {
+		json_object_object_add(lv, "reachable",
+				       json_object_new_boolean(true));
+		return lv;
+	}
+	json_object_object_add(lv, "reachable", json_object_new_boolean(false));
+	json_object_object_add(lv, "error", json_object_new_string(err.msg));
+	if (ctx->verbosity >= 0)
+		fprintf(stderr,
+			"%s: note: %s; listing from sysfs and mdevctl's definitions only, without the domains that use each mdev\n",
+			PROGRAM_NAME, err.msg);
+	return lv;
+}
+
+/* ---- JSON objects ---- */
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *apqn_array(const struct ap_mask *apm,
+				      const struct ap_mask *aqm)
+{
+	struct json_object *a = json_object_new_array();
+	int x, y;
+
+	ap_mask_for_each(x, apm)
+		ap_mask_for_each(y, aqm) {
+			char name[APQN_STRLEN];
+			struct apqn q = { (uint8_t)x, (uint8_t)y };
+
+			apqn_format(&q, name);
+			json_object_array_add(a, json_object_new_string(name));
+		}
+	return a;
+}
+
+static struct json_object *sch_json(const struct css_subchannel *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "subchannel",
+			       json_object_new_string(s->name));
+	json_object_object_add(
+		o, "device",
+		s->has_device ? json_object_new_string(s->busid_name) : NULL);
+	json_object_object_add(o, "type",
+			       json_object_new_string(css_type_name(s->type)));
+	json_object_object_add(o, "driver", str_or_null(s->driver));
+	json_object_object_add(o, "driver_override",
+			       str_or_null(s->driver_override));
+	json_object_object_add(
+		o, "online",
+		s->device_present ? json_object_new_boolean(s->online) : NULL);
+	json_object_object_add(o, "cutype", str_or_null(s->cutype));
+	json_object_object_add(o, "devtype", str_or_null(s->devtype));
+	json_object_object_add(o, "device_driver",
+			       str_or_null(s->device_driver));
+	json_object_object_add(o, "qdio",
+			       json_object_new_boolean(css_is_qdio(s)));
+	json_object_object_add(o, "mdev", str_or_null(s->mdev));
+	return o;
+}
+
+static struct json_object *mdev_json(const struct mdev_info *m)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *doms = json_object_new_array();
+
+	json_object_object_add(o, "uuid", json_object_new_string(m->uuid));
+	json_object_object_add(o, "parent", json_object_new_string(m->parent));
+	json_object_object_add(o, "type", str_or_null(m->type));
+	json_object_object_add(o, "active", json_object_new_boolean(m->active));
+	json_object_object_add(o, "defined",
+			       json_object_new_boolean(m->defined));
+	json_object_object_add(o, "autostart",
+			       json_object_new_boolean(m->autostart));
+	if (m->is_ap) {
+		_cleanup_free_ char *cd = ap_mask_format_list(&m->adm);
+
+		json_object_object_add(o, "apqns",
+				       apqn_array(&m->apm, &m->aqm));
+		json_object_object_add(o, "control_domains", str_or_null(cd));
+	}
+	for (size_t i = 0; i < m->domains.n; i++)
+		json_object_array_add(doms,
+				      json_object_new_string(m->domains.v[i]));
+	json_object_object_add(o, "domains", doms);
+	return o;
+}
+
+/* ---- sections ---- */
+
+static const char *state_of(const struct mdev_info *m)
+{
+	return m->active && m->defined ? "active,defined" :
+	       m->active	       ? "active" :
+					 "defined";
+}
+
+static void apqns_text(const struct mdev_info *m, char *buf, size_t size)
+{
+	size_t len = 0;
+	int x, y;
+
+	buf[0] = '\0';
+	ap_mask_for_each(x, &m->apm)
+		ap_mask_for_each(y, &m->aqm) {
+			snprintf(buf + len, size - len, "%s%02x.%04x",
+				 len ? "," : "", x, y);
+			len = strlen(buf);
+		}
+	if (!buf[0])
+		snprintf(buf, size, "-");
+}
+
+static int section_ccw(struct ctx *ctx, struct json_object *doc)
+{
+	struct css_subchannel *schs = NULL;
+	struct json_object *arr;
+	size_t n = 0;
+
+	if (css_list(ctx->sysfs, &schs, &n, &ctx->err) < 0)
+		return -1;
+	if (doc) {
+		arr = json_object_new_array();
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(arr, sch_json(&schs[i]));
+		json_object_object_add(doc, "subchannels", arr);
+	} else {
+		printf("%-10s %-9s %-5s %-14s %-6s %-8s %-8s %s\n",
+		       "SUBCHANNEL", "DEVICE", "TYPE", "DRIVER", "ONLINE",
+		       "CUTYPE", "DEVTYPE", "MDEV");
+		for (size_t i = 0; i < n; i++) {
+			const struct css_subchannel *s = &schs[i];
+
+			printf("%-10s %-9s %-5s %-14s %-6s %-8s %-8s %s\n",
+			       s->name, s->has_device ? s->busid_name : "-",
+			       css_type_name(s->type),
+			       s->driver[0] ? s->driver : "-",
+			       s->device_present ? (s->online ? "yes" : "no") :
+						   "-",
+			       s->cutype[0] ? s->cutype : "-",
+			       s->devtype[0] ? s->devtype : "-",
+			       s->mdev[0] ? s->mdev : "-");
+		}
+	}
+	free(schs);
+	return 0;
+}
+
+static void queue_row(const struct ctx *ctx, const struct ap_host *h,
+		      const struct ap_queue_info *q, struct json_object *arr)
+{
+	_cleanup_free_ char *type = NULL;
+	const struct ap_mdev_info *owner = ap_owner(h, &q->apqn);
+	bool host = ap_reserved(&h->apmask, &h->aqmask, &q->apqn);
+	char card[8];
+
+	snprintf(card, sizeof(card), "card%02x", q->apqn.apid);
+	sysfs_read_string(ctx->sysfs, &type, "bus/ap/devices/%s/type", card);
+	if (arr) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "apqn",
+				       json_object_new_string(q->name));
+		json_object_object_add(o, "card_type", str_or_null(type));
+		json_object_object_add(
+			o, "owner",
+			json_object_new_string(host ? "host" : "vfio_ap"));
+		json_object_object_add(o, "driver", str_or_null(q->driver));
+		json_object_object_add(
+			o, "mdev",
+			owner ? json_object_new_string(owner->uuid) : NULL);
+		json_object_array_add(arr, o);
+		return;
+	}
+	printf("%-8s %-6s %-8s %-10s %s\n", q->name, type ? type : "-",
+	       host ? "host" : "vfio_ap", q->driver[0] ? q->driver : "-",
+	       owner ? owner->uuid : "-");
+}
+
+static int section_ap(struct ctx *ctx, struct json_object *doc)
+{
+	struct ap_host h;
+	struct json_object *arr = NULL;
+
+	if (ap_read_host(ctx->sysfs, &h, &ctx->err) < 0)
+		return -1;
+	if (doc) {
+		char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN];
+
+		arr = json_object_new_array();
+		ap_mask_format(&h.apmask, am);
+		ap_mask_format(&h.aqmask, qm);
+		json_object_object_add(doc, "apmask",
+				       json_object_new_string(am));
+		json_object_object_add(doc, "aqmask",
+				       json_object_new_string(qm));
+	} else {
+		printf("%-8s %-6s %-8s %-10s %s\n", "APQN", "TYPE", "OWNER",
+		       "DRIVER", "MDEV");
+	}
+	for (size_t i = 0; i < h.nqueues; i++)
+		queue_row(ctx, &h, &h.queues[i], arr);
+	if (doc)
+		json_object_object_add(doc, "queues", arr);
+	ap_host_clear(&h);
+	return 0;
+}
+
+static int section_mdev(struct ctx *ctx, struct json_object *doc)
+{
+	struct mdev_info *mdevs = NULL;
+	struct json_object *lv;
+	size_t n = 0;
+
+	if (mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
+		return -1;
+	lv = scan_domains(ctx, mdevs, n);
+	if (doc) {
+		struct json_object *arr = json_object_new_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(arr, mdev_json(&mdevs[i]));
+		json_object_object_add(doc, "mdevs", arr);
+		json_object_object_add(doc, "libvirt", lv);
+	} else {
+		json_object_put(lv);
+		printf("%-36s %-9s %-20s %-14s %-9s %-16s %s\n", "UUID",
+		       "PARENT", "TYPE", "STATE", "AUTOSTART", "APQNS",
+		       "DOMAINS");
+		for (size_t i = 0; i < n; i++) {
+			const struct mdev_info *m = &mdevs[i];
+			char apqns[4096], doms[1024] = "";
+
+			apqns_text(m, apqns, sizeof(apqns));
+			for (size_t j = 0; j < m->domains.n; j++)
+				snprintf(doms + strlen(doms),
+					 sizeof(doms) - strlen(doms), "%s%s",
+					 j ? "," : "", m->domains.v[j]);
+			printf("%-36s %-9s %-20s %-14s %-9s %-16s %s\n",
+			       m->uuid, m->parent, m->type[0] ? m->type : "-",
+			       state_of(m), m->autostart ? "yes" : "no", apqns,
+			       doms[0] ? doms : "-");
+		}
+	}
+	mdev_list_free(mdevs, n);
+	return 0;
+}
+
+static int section_types(struct ctx *ctx, struct json_object *doc)
+{
+	struct mdev_type_info *types = NULL;
+	size_t n = 0;
+
+	if (mdev_types_list(ctx->sysfs, &types, &n, &ctx->err) < 0)
+		return -1;
+	if (doc) {
+		struct json_object *arr = json_object_new_array();
+
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(
+				o, "parent",
+				json_object_new_string(types[i].parent));
+			json_object_object_add(
+				o, "type",
+				json_object_new_string(types[i].type));
+			json_object_object_add(
+				o, "available_instances",
+				json_object_new_int64(
+					(int64_t)types[i].available));
+			json_object_object_add(
+				o, "device_api",
+				str_or_null(types[i].device_api));
+			json_object_object_add(o, "name",
+					       str_or_null(types[i].name));
+			json_object_array_add(arr, o);
+		}
+		json_object_object_add(doc, "types", arr);
+	} else {
+		printf("%-9s %-20s %-9s %-10s %s\n", "PARENT", "TYPE",
+		       "AVAILABLE", "DEVICE_API", "NAME");
+		for (size_t i = 0; i < n; i++)
+			printf("%-9s %-20s %-9lu %-10s %s\n", types[i].parent,
+			       types[i].type, types[i].available,
+			       types[i].device_api, types[i].name);
+	}
+	free(types);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct ctx *ctx, struct json_object *doc);
+} sections[] = {
+	{ "ccw", section_ccw },
+	{ "ap", section_ap },
+	{ "mdev", section_mdev },
+	{ "types", section_types },
+};
+
+static int list_run(struct ctx *ctx, int argc, char **argv)
+{
+	_cleanup_json_ struct json_object *doc = NULL;
+	int which = -1;
+
+	if (argc > 2)
+		return cmd_usage_error(
+			ctx, &cmd_list,
+			"list takes at most one of ccw, ap, mdev, types");
+	if (argc == 2) {
+		for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
+			if (strcmp(argv[1], sections[i].name) == 0)
+				which = (int)i;
+		if (which < 0)
+			return cmd_usage_error(
+				ctx, &cmd_list,
+				"unknown section '%s' (expected ccw, ap, mdev or types)",
+				argv[1]);
+	}
+	if (ctx->json)
+		doc = json_object_new_object();
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
+		if (which >= 0 && (size_t)which != i)
+			continue;
+		if (!ctx->json && which < 0)
+			printf("%s%s:\n", i ? "\n" : "", sections[i].name);
+		if (sections[i].fn(ctx, doc) < 0) {
+			/* a host without an AP bus still lists its channel devices */
+			if (which < 0 && ctx->err.exit == VM_EXIT_NOT_FOUND) {
+				vm_error_clear(&ctx->err);
+				continue;
+			}
+			return (int)ctx->err.exit;
+		}
+	}
+	if (doc)
+		output_json(stdout, doc);
+	return VM_EXIT_OK;
+}
+
+const struct cmd cmd_list = {
+	.name = "list",
+	.args = "[ccw|ap|mdev|types]",
+	.help = "list subchannels, AP queues, mdevs and mdev types, with who uses what",
+	.flags = CMD_NEEDS_ROOT,
+	.run = list_run,
+	.usage =
+		"ccw    subchannels: ccw device, type, driver, online, mdev\n"
+		"ap     AP queues: card type, owner by apmask/aqmask (host or vfio_ap), driver,\n"
+		"       the mdev that holds it\n"
+		"mdev   mdevs: parent, type, state (active from sysfs, defined and autostart from\n"
+		"       mdevctl's definitions), APQNs, the libvirt domains whose XML uses it\n"
+		"types  mdev types of every parent, with available instances\n"
+		"Without a section, all four. With --json, one document.\n",
+};
+
+/* ---- show ---- */
+
+static int show_mdev(struct ctx *ctx, const char *uuid)
+{
+	struct mdev_info *mdevs = NULL;
+	struct json_object *lv;
+	size_t n = 0;
+	int r = VM_EXIT_NOT_FOUND;
+
+	if (mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
+		return (int)ctx->err.exit;
+	lv = scan_domains(ctx, mdevs, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct mdev_info *m = &mdevs[i];
+
+		if (strcmp(m->uuid, uuid) != 0)
+			continue;
+		if (ctx->json) {
+			_cleanup_json_ struct json_object *o = mdev_json(m);
+
+			json_object_object_add(o, "libvirt",
+					       json_object_get(lv));
+			output_json(stdout, o);
+		} else {
+			char apqns[4096];
+			_cleanup_free_ char *cd = ap_mask_format_list(&m->adm);
+
+			apqns_text(m, apqns, sizeof(apqns));
+			printf("uuid: %s\nparent: %s\ntype: %s\nstate: %s\nautostart: %s\n",
+			       m->uuid, m->parent, m->type, state_of(m),
+			       m->autostart ? "yes" : "no");
+			if (m->is_ap)
+				printf("apqns: %s\ncontrol domains: %s\n",
+				       apqns, cd && *cd ? cd : "-");
+			printf("domains:");
+			for (size_t j = 0; j < m->domains.n; j++)
+				printf(" %s", m->domains.v[j]);
+			printf("%s\n", m->domains.n ? "" : " -");
+		}
+		r = VM_EXIT_OK;
+		break;
+	}
+	json_object_put(lv);
+	mdev_list_free(mdevs, n);
+	if (r != VM_EXIT_OK)
+		vm_error_set(
+			&ctx->err, VM_EXIT_NOT_FOUND, ENODEV,
+			"no mdev '%s' on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
+			uuid);
+	return r;
+}
+
+static int show_apqn(struct ctx *ctx, const struct apqn *q)
+{
+	struct ap_host h;
+	char name[APQN_STRLEN];
+	int r = VM_EXIT_NOT_FOUND;
+
+	apqn_format(q, name);
+	if (ap_read_host(ctx->sysfs, &h, &ctx->err) < 0)
+		return (int)ctx->err.exit;
+	for (size_t i = 0; i < h.nqueues; i++) {
+		if (strcmp(h.queues[i].name, name) != 0)
+			continue;
+		if (ctx->json) {
+			_cleanup_json_ struct json_object *arr =
+				json_object_new_array();
+
+			queue_row(ctx, &h, &h.queues[i], arr);
+			output_json(stdout, json_object_array_get_idx(arr, 0));
+		} else {
+			const struct ap_mdev_info *owner =
+				ap_owner(&h, &h.queues[i].apqn);
+
+			printf("apqn: %s\nowner: %s\ndriver: %s\nmdev: %s\n",
+			       name,
+			       ap_reserved(&h.apmask, &h.aqmask, q) ?
+				       "host (reserved by apmask and aqmask)" :
+				       "vfio_ap (freed by apmask or aqmask)",
+			       h.queues[i].driver[0] ? h.queues[i].driver : "-",
+			       owner ? owner->uuid : "-");
+		}
+		r = VM_EXIT_OK;
+	}
+	ap_host_clear(&h);
+	if (r != VM_EXIT_OK)
+		vm_error_set(
+			&ctx->err, VM_EXIT_NOT_FOUND, ENODEV,
+			"no AP queue %s on this host (searched the AP bus's devices; 'virt-mdev list ap' shows them)",
+			name);
+	return r;
+}
+
+static int show_run(struct ctx *ctx, int argc, char **argv)
+{
+	struct css_subchannel sch;
+	struct vm_error ignore = { 0 };
+	struct apqn q;
+	uuid_t u;
+
+	if (argc != 2)
+		return cmd_usage_error(
+			ctx, &cmd_show,
+			"show takes one ID: a busid (0.0.2b09), a subchannel (0.0.0313), a uuid or an APQN (05.0004)");
+	if (ids_uuid_parse(argv[1], u, NULL) == 0) {
+		char canon[IDS_UUID_STRLEN];
+
+		ids_uuid_format(u, canon);
+		return show_mdev(ctx, canon);
+	}
+	/* two dotted parts is an APQN, three a ccw id */
+	if (strchr(argv[1], '.') &&
+	    strchr(argv[1], '.') == strrchr(argv[1], '.') &&
+	    apqn_parse(argv[1], &q, &ignore) == 0)
+		return show_apqn(ctx, &q);
+	if (css_find(ctx->sysfs, argv[1], &sch, &ctx->err) < 0) {
+		if (ctx->err.exit == VM_EXIT_USAGE)
+			snprintf(
+				ctx->err.msg, sizeof(ctx->err.msg),
+				"invalid ID '%s': not a busid (0.0.2b09), subchannel (0.0.0313), uuid or APQN (05.0004)",
+				argv[1]);
+		return (int)ctx->err.exit;
+	}
+	if (ctx->json) {
+		_cleanup_json_ struct json_object *o = sch_json(&sch);
+
+		output_json(stdout, o);
+	} else {
+		printf("subchannel: %s\ndevice: %s\ntype: %s\ndriver: %s\ndriver_override: %s\n",
+		       sch.name, sch.has_device ? sch.busid_name : "-",
+		       css_type_name(sch.type),
+		       sch.driver[0] ? sch.driver : "-",
+		       sch.driver_override[0] ? sch.driver_override : "-");
+		printf("online: %s\ncutype: %s\ndevtype: %s\nqdio: %s\nmdev: %s\n",
+		       sch.device_present ? (sch.online ? "yes" : "no") : "-",
+		       sch.cutype[0] ? sch.cutype : "-",
+		       sch.devtype[0] ? sch.devtype : "-",
+		       css_is_qdio(&sch) ? "yes" : "no",
+		       sch.mdev[0] ? sch.mdev : "-");
+	}
+	return VM_EXIT_OK;
+}
+
+const struct cmd cmd_show = {
+	.name = "show",
+	.args = "ID",
+	.help = "show one busid, subchannel, mdev uuid or APQN in full",
+	.flags = CMD_NEEDS_ROOT,
+	.run = show_run,
+	.usage =
+		"ID is a ccw busid (0.0.2b09), a subchannel (0.0.0313), an mdev uuid or an APQN\n"
+		"(05.0004). An ID that is not on this host is exit 3.\n",
+};

@@ -1,0 +1,283 @@
+/* Mediated devices and types: sysfs (kernel-sysfs.md section 1) and mdevctl's definitions (section 4.4). */
+#include "config.h"
+
+#include <string.h>
+
+#include "ap.h"
+#include "cleanup.h"
+#include "mdev.h"
+
+static void copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+static struct mdev_info *slot(struct mdev_info **list, size_t *n, size_t *alloc,
+			      const char *uuid, const char *parent)
+{
+	struct mdev_info *m;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*list)[i].uuid, uuid) == 0 &&
+		    strcmp((*list)[i].parent, parent) == 0)
+			return &(*list)[i];
+	if (*n == *alloc) {
+		size_t a = *alloc ? *alloc * 2 : 64;
+		struct mdev_info *l = realloc(*list, a * sizeof(*l));
+
+		if (!l)
+			return NULL;
+		*list = l;
+		*alloc = a;
+	}
+	m = &(*list)[(*n)++];
+	memset(m, 0, sizeof(*m));
+	copy(m->uuid, sizeof(m->uuid), uuid);
+	copy(m->parent, sizeof(m->parent), parent);
+	return m;
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* the definition's attrs into the matrix masks, as the kernel would read mdevctl's values */
+static void definition_attrs(struct mdev_info *m, struct json_object *attrs)
+{
+	for (size_t i = 0; i < json_object_array_length(attrs); i++) {
+		json_object_object_foreach(json_object_array_get_idx(attrs, i),
+					   key, val)
+		{
+			const char *v = json_object_get_string(val);
+			unsigned long id;
+			char *end;
+
+			errno = 0;
+			id = strtoul(v ? v : "", &end, 0);
+			if (!v || !*v || *end || errno || id > AP_ID_MAX)
+				continue;
+			if (strcmp(key, "assign_adapter") == 0)
+				ap_mask_set(&m->apm, (unsigned)id);
+			else if (strcmp(key, "assign_domain") == 0)
+				ap_mask_set(&m->aqm, (unsigned)id);
+			else if (strcmp(key, "assign_control_domain") == 0)
+				ap_mask_set(&m->adm, (unsigned)id);
+		}
+	}
+}
+
+static int read_definitions(const struct sysfs *s, struct mdev_info **list,
+			    size_t *n, size_t *alloc)
+{
+	_cleanup_free_ char *dir =
+		sysfs_area_path(s, SYSFS_AREA_MDEVCTL, "%s", "");
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *pe;
+
+	if (!dir)
+		return -ENOMEM;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : negative_errno();
+	while ((pe = readdir(d))) {
+		_cleanup_closedir_ DIR *pd = NULL;
+		char pdir[PATH_MAX + 256];
+		struct dirent *de;
+
+		if (pe->d_name[0] == '.' ||
+		    strcmp(pe->d_name, "scripts.d") == 0)
+			continue;
+		snprintf(pdir, sizeof(pdir), "%s/%s", dir, pe->d_name);
+		pd = opendir(pdir);
+		if (!pd)
+			continue;
+		while ((de = readdir(pd))) {
+			_cleanup_json_ struct json_object *def = NULL;
+			struct json_object *v;
+			struct mdev_info *m;
+			char path[PATH_MAX + 512];
+			uuid_t u;
+
+			if (ids_uuid_parse(de->d_name, u, NULL) < 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", pdir, de->d_name);
+			def = json_object_from_file(path);
+			if (!def ||
+			    !json_object_object_get_ex(def, "mdev_type", &v))
+				continue; /* mdevctl ignores it too */
+			m = slot(list, n, alloc, de->d_name, pe->d_name);
+			if (!m)
+				return -ENOMEM;
+			m->defined = true;
+			if (!m->type[0])
+				copy(m->type, sizeof(m->type),
+				     json_object_get_string(v));
+			if (json_object_object_get_ex(def, "start", &v))
+				m->autostart = strcmp(json_object_get_string(v),
+						      "auto") == 0;
+			if (strcmp(pe->d_name, "matrix") == 0)
+				m->is_ap = true;
+			if (!m->active &&
+			    json_object_object_get_ex(def, "attrs", &v))
+				definition_attrs(m, v);
+		}
+	}
+	return 0;
+}
+
+static int cmp_mdev(const void *a, const void *b)
+{
+	const struct mdev_info *x = a, *y = b;
+	int c = strcmp(x->parent, y->parent);
+
+	return c ? c : strcmp(x->uuid, y->uuid);
+}
+
+int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
+	      struct vm_error *err)
+{
+	_cleanup_strv_ struct strv uuids = STRV_INIT;
+	struct mdev_info *list = NULL;
+	size_t count = 0, alloc = 0;
+	int r;
+
+	r = sysfs_list_dir(s, &uuids, "bus/mdev/devices");
+	if (r < 0 && r != -ENOENT)
+		return vm_error_set(err, VM_EXIT_FAILED, r,
+				    "cannot list the mdevs: %s", strerror(-r));
+	/* active: two readlinks each (parent, type), and the matrix of a vfio-ap one */
+	for (size_t i = 0; i < uuids.n; i++) {
+		_cleanup_free_ char *target = NULL, *type = NULL,
+				    *matrix = NULL;
+		struct mdev_info *m;
+		char *slash;
+
+		if (sysfs_readlink(s, &target, "bus/mdev/devices/%s",
+				   uuids.v[i]) < 0)
+			continue;
+		slash = strrchr(target, '/');
+		if (!slash)
+			continue;
+		*slash = '\0';
+		m = slot(&list, &count, &alloc, uuids.v[i],
+			 basename_of(target));
+		if (!m) {
+			mdev_list_free(list, count);
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+		}
+		m->active = true;
+		if (sysfs_readlink_basename(s, &type,
+					    "bus/mdev/devices/%s/mdev_type",
+					    uuids.v[i]) == 0)
+			copy(m->type, sizeof(m->type), type);
+		if (strcmp(m->parent, "matrix") == 0) {
+			m->is_ap = true;
+			if (sysfs_read_string(s, &matrix,
+					      "bus/mdev/devices/%s/matrix",
+					      uuids.v[i]) == 0)
+				ap_parse_matrix(matrix, &m->apm, &m->aqm);
+		}
+	}
+	r = read_definitions(s, &list, &count, &alloc);
+	if (r < 0) {
+		mdev_list_free(list, count);
+		return vm_error_set(err, VM_EXIT_FAILED, r,
+				    "cannot read mdevctl's definitions: %s",
+				    strerror(-r));
+	}
+	if (count > 1)
+		qsort(list, count, sizeof(*list), cmp_mdev);
+	*out = list;
+	*n = count;
+	return 0;
+}
+
+void mdev_list_free(struct mdev_info *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strv_clear(&list[i].domains);
+	free(list);
+}
+
+int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
+		    size_t *n, struct vm_error *err)
+{
+	_cleanup_strv_ struct strv parents = STRV_INIT;
+	struct mdev_type_info *list = NULL, *l;
+	/* name and device_api belong to a type id: read once per distinct type */
+	struct mdev_type_info seen[16];
+	size_t count = 0, alloc = 0, nseen = 0;
+	int r;
+
+	r = sysfs_list_dir(s, &parents, "class/mdev_bus");
+	if (r < 0 && r != -ENOENT)
+		return vm_error_set(err, VM_EXIT_FAILED, r,
+				    "cannot list the mdev parents: %s",
+				    strerror(-r));
+	for (size_t i = 0; i < parents.n; i++) {
+		_cleanup_strv_ struct strv types = STRV_INIT;
+
+		if (sysfs_list_dir(s, &types,
+				   "class/mdev_bus/%s/mdev_supported_types",
+				   parents.v[i]) < 0)
+			continue;
+		for (size_t j = 0; j < types.n; j++) {
+			_cleanup_free_ char *name = NULL, *api = NULL;
+			struct mdev_type_info *t;
+
+			if (count == alloc) {
+				alloc = alloc ? alloc * 2 : 64;
+				l = realloc(list, alloc * sizeof(*l));
+				if (!l) {
+					free(list);
+					return vm_error_set(err, VM_EXIT_FAILED,
+							    ENOMEM,
+							    "out of memory");
+				}
+				list = l;
+			}
+			t = &list[count];
+			memset(t, 0, sizeof(*t));
+			copy(t->parent, sizeof(t->parent), parents.v[i]);
+			copy(t->type, sizeof(t->type), types.v[j]);
+			if (sysfs_read_unsigned(
+				    s, &t->available,
+				    "class/mdev_bus/%s/mdev_supported_types/%s/available_instances",
+				    parents.v[i], types.v[j]) < 0)
+				continue;
+			for (size_t k = 0; k < nseen; k++) {
+				if (strcmp(seen[k].type, t->type) == 0) {
+					copy(t->name, sizeof(t->name),
+					     seen[k].name);
+					copy(t->device_api,
+					     sizeof(t->device_api),
+					     seen[k].device_api);
+					break;
+				}
+			}
+			if (!t->name[0]) {
+				if (sysfs_read_string(
+					    s, &name,
+					    "class/mdev_bus/%s/mdev_supported_types/%s/name",
+					    parents.v[i], types.v[j]) == 0)
+					copy(t->name, sizeof(t->name), name);
+				if (sysfs_read_string(
+					    s, &api,
+					    "class/mdev_bus/%s/mdev_supported_types/%s/device_api",
+					    parents.v[i], types.v[j]) == 0)
+					copy(t->device_api,
+					     sizeof(t->device_api), api);
+				if (nseen < ARRAY_SIZE(seen))
+					seen[nseen++] = *t;
+			}
+			count++;
+		}
+	}
+	*out = list;
+	*n = count;
+	return 0;
+}
