@@ -191,6 +191,38 @@ static int parse_global_options(struct ctx *ctx, int argc, char **argv)
 	return -1;
 }
 
+/*
+ * The global flags without a value may also follow the command, as in
+ * "virt-mdev list mdev --json": take them out of the command's arguments.
+ */
+static int take_trailing_globals(struct ctx *ctx, int argc, char **argv,
+				 bool *quiet)
+{
+	int out = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-j") == 0 || strcmp(a, "--json") == 0)
+			ctx->json = true;
+		else if (strcmp(a, "-n") == 0 || strcmp(a, "--dry-run") == 0)
+			ctx->dry_run = true;
+		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+			*quiet = true;
+		else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
+			ctx->verbosity++;
+		else
+			argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
 /* "virt-mdev NAME ... --help" anywhere before "--" shows NAME's usage. */
 static bool wants_help(int argc, char **argv)
 {
@@ -230,6 +262,21 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0; /* commands parse their own options from a fresh start */
+	{
+		bool quiet = ctx.verbosity < 0;
+
+		if (quiet)
+			ctx.verbosity = 0;
+		argc = take_trailing_globals(&ctx, argc, argv, &quiet);
+		if (quiet && ctx.verbosity > 0) {
+			vm_error_set(
+				&ctx.err, VM_EXIT_USAGE, EINVAL,
+				"options -q/--quiet and -v/--verbose exclude each other");
+			return usage_error(&ctx, "--help");
+		}
+		if (quiet)
+			ctx.verbosity = -1;
+	}
 	if (wants_help(argc, argv)) {
 		cmd_print_usage(cmd, stdout);
 		return VM_EXIT_OK;

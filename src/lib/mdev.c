@@ -12,15 +12,33 @@ static void copy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
+/*
+ * The entry for (uuid, parent): found among the first 'sorted' entries (the
+ * active ones, in uuid order as sysfs_list_dir gives them) by binary search,
+ * or appended. The active ones are appended without a search: sysfs names
+ * each uuid once.
+ */
 static struct mdev_info *slot(struct mdev_info **list, size_t *n, size_t *alloc,
-			      const char *uuid, const char *parent)
+			      size_t sorted, const char *uuid,
+			      const char *parent)
 {
 	struct mdev_info *m;
+	size_t lo = 0, hi = sorted;
 
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*list)[i].uuid, uuid) == 0 &&
-		    strcmp((*list)[i].parent, parent) == 0)
-			return &(*list)[i];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp((*list)[mid].uuid, uuid);
+
+		if (c == 0) {
+			if (strcmp((*list)[mid].parent, parent) == 0)
+				return &(*list)[mid];
+			break;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	if (*n == *alloc) {
 		size_t a = *alloc ? *alloc * 2 : 64;
 		struct mdev_info *l = realloc(*list, a * sizeof(*l));
@@ -70,7 +88,7 @@ static void definition_attrs(struct mdev_info *m, struct json_object *attrs)
 }
 
 static int read_definitions(const struct sysfs *s, struct mdev_info **list,
-			    size_t *n, size_t *alloc)
+			    size_t *n, size_t *alloc, size_t sorted)
 {
 	_cleanup_free_ char *dir =
 		sysfs_area_path(s, SYSFS_AREA_MDEVCTL, "%s", "");
@@ -108,7 +126,8 @@ static int read_definitions(const struct sysfs *s, struct mdev_info **list,
 			if (!def ||
 			    !json_object_object_get_ex(def, "mdev_type", &v))
 				continue; /* mdevctl ignores it too */
-			m = slot(list, n, alloc, de->d_name, pe->d_name);
+			m = slot(list, n, alloc, sorted, de->d_name,
+				 pe->d_name);
 			if (!m)
 				return -ENOMEM;
 			m->defined = true;
@@ -162,7 +181,7 @@ int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 		if (!slash)
 			continue;
 		*slash = '\0';
-		m = slot(&list, &count, &alloc, uuids.v[i],
+		m = slot(&list, &count, &alloc, 0, uuids.v[i],
 			 basename_of(target));
 		if (!m) {
 			mdev_list_free(list, count);
@@ -182,7 +201,7 @@ int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 				ap_parse_matrix(matrix, &m->apm, &m->aqm);
 		}
 	}
-	r = read_definitions(s, &list, &count, &alloc);
+	r = read_definitions(s, &list, &count, &alloc, count);
 	if (r < 0) {
 		mdev_list_free(list, count);
 		return vm_error_set(err, VM_EXIT_FAILED, r,
