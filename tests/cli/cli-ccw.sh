@@ -23,7 +23,7 @@ is "$comp" "0.0.2b09 0.0.0313 0.0.2b0a 0.0.0314 0.0.2b0b 0.0.0315 0.0.f500 0.0.0
 
 # ---- dry run: the classic manual steps, nothing changed ----
 snapshot before
-ok "$([ "$(wc -l <"$tmp/before")" -gt 200 ] && grep -q '^./bus/ap/apmask: 0xff' "$tmp/before"; echo $?)" "a snapshot holds the whole tree ($(wc -l <"$tmp/before") lines)"
+ok "$([ "$(wc -l <"$tmp/before")" -gt 200 ] && grep -q '^./bus/ap/apmask:0xff' "$tmp/before"; echo $?)" "a snapshot holds the whole tree ($(wc -l <"$tmp/before") lines)"
 run vm -n ccw bind 0.0.2b09
 is "$rc" 0 "dry run of ccw bind exits 0"
 is "$out" "# unbind subchannel 0.0.0313 from io_subchannel

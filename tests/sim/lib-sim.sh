@@ -60,7 +60,6 @@ w() {
 # so that two dumps compare the whole state of a simulated host
 dump_tree() {
 	(cd "$1" && find . -type l -printf '%p -> %l\n' | sort
-	 find . -type f -perm -u=r -print | sort | while read -r f; do
-		printf '%s: %s\n' "$f" "$(cat "$f" 2>&1 | tr '\n' '|')"
-	 done)
+	 find . -type f -printf '%p %m\n' | sort
+	 find . -type f -perm -u=r -print0 | sort -z | xargs -0 grep -H -- '' 2>&1)
 }
