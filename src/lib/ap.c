@@ -8,6 +8,7 @@
 
 #include "ap.h"
 #include "cleanup.h"
+#include "mdev.h"
 
 bool ap_reserved(const struct ap_mask *apmask, const struct ap_mask *aqmask,
 		 const struct apqn *q)
@@ -52,92 +53,36 @@ int ap_parse_matrix(const char *text, struct ap_mask *apm, struct ap_mask *aqm)
 	return 0;
 }
 
-static struct ap_mdev_info *mdev_slot(struct ap_host *h, const char *uuid)
+/* Every vfio_ap mdev, active (its matrix from sysfs) or defined (its attrs in mdevctl's definition). */
+static int read_ap_mdevs(const struct sysfs *s, struct ap_host *h,
+			 struct vm_error *err)
 {
-	struct ap_mdev_info *m;
+	struct mdev_info *mdevs = NULL;
+	size_t n = 0;
 
-	for (size_t i = 0; i < h->nmdevs; i++)
-		if (strcmp(h->mdevs[i].uuid, uuid) == 0)
-			return &h->mdevs[i];
-	m = realloc(h->mdevs, (h->nmdevs + 1) * sizeof(*m));
-	if (!m)
-		return NULL;
-	h->mdevs = m;
-	m = &h->mdevs[h->nmdevs++];
-	memset(m, 0, sizeof(*m));
-	snprintf(m->uuid, sizeof(m->uuid), "%s", uuid);
-	return m;
-}
-
-/* A value as the kernel's kstrtoul(base 0) reads what mdevctl writes verbatim. */
-static int attr_id(const char *v, unsigned *out)
-{
-	char *end;
-	unsigned long x;
-
-	errno = 0;
-	x = strtoul(v, &end, 0);
-	if (!*v || *end || errno || x > AP_ID_MAX)
-		return -EINVAL;
-	*out = (unsigned)x;
-	return 0;
-}
-
-/* mdevctl's definitions of vfio_ap devices: /etc/mdevctl.d/matrix/<uuid>, JSON with ordered attrs. */
-static int read_definitions(const struct sysfs *s, struct ap_host *h)
-{
-	_cleanup_free_ char *dir =
-		sysfs_area_path(s, SYSFS_AREA_MDEVCTL, "matrix");
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
-
-	if (!dir)
-		return -ENOMEM;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : negative_errno();
-	while ((de = readdir(d))) {
-		_cleanup_json_ struct json_object *def = NULL;
-		struct json_object *attrs, *start;
-		struct ap_mdev_info *m;
-		uuid_t u;
-		char path[PATH_MAX];
-
-		if (ids_uuid_parse(de->d_name, u, NULL) < 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		def = json_object_from_file(path);
-		if (!def)
-			continue; /* mdevctl too ignores what it cannot read */
-		m = mdev_slot(h, de->d_name);
-		if (!m)
-			return -ENOMEM;
-		m->defined = true;
-		if (json_object_object_get_ex(def, "start", &start))
-			m->autostart = strcmp(json_object_get_string(start),
-					      "auto") == 0;
-		if (m->active ||
-		    !json_object_object_get_ex(def, "attrs", &attrs))
-			continue; /* an active device's matrix is what sysfs says */
-		for (size_t i = 0; i < json_object_array_length(attrs); i++) {
-			json_object_object_foreach(
-				json_object_array_get_idx(attrs, i), key, val)
-			{
-				unsigned id;
-
-				if (attr_id(json_object_get_string(val), &id) <
-				    0)
-					continue;
-				if (strcmp(key, "assign_adapter") == 0)
-					ap_mask_set(&m->apm, id);
-				else if (strcmp(key, "assign_domain") == 0)
-					ap_mask_set(&m->aqm, id);
-				else if (strcmp(key, "assign_control_domain") ==
-					 0)
-					ap_mask_set(&m->adm, id);
-			}
-		}
+	if (mdev_list(s, &mdevs, &n, err) < 0)
+		return -EIO;
+	h->mdevs = calloc(n + 1, sizeof(*h->mdevs));
+	if (!h->mdevs) {
+		mdev_list_free(mdevs, n);
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
 	}
+	for (size_t i = 0; i < n; i++) {
+		struct ap_mdev_info *m;
+
+		if (!mdevs[i].is_ap)
+			continue;
+		m = &h->mdevs[h->nmdevs++];
+		snprintf(m->uuid, sizeof(m->uuid), "%s", mdevs[i].uuid);
+		m->active = mdevs[i].active;
+		m->defined = mdevs[i].defined;
+		m->autostart = mdevs[i].autostart;
+		m->apm = mdevs[i].apm;
+		m->aqm = mdevs[i].aqm;
+		m->adm = mdevs[i].adm;
+	}
+	mdev_list_free(mdevs, n);
 	return 0;
 }
 
@@ -145,7 +90,6 @@ int ap_read_host(const struct sysfs *s, struct ap_host *h, struct vm_error *err)
 {
 	_cleanup_free_ char *apmask = NULL, *aqmask = NULL;
 	_cleanup_strv_ struct strv devs = STRV_INIT;
-	_cleanup_strv_ struct strv mdevs = STRV_INIT;
 	unsigned long max;
 	int r;
 
@@ -190,44 +134,7 @@ int ap_read_host(const struct sysfs *s, struct ap_host *h, struct vm_error *err)
 			h->nqueues++;
 		}
 	}
-	/* active vfio_ap mdevs: children of the matrix device with a matrix file */
-	if (sysfs_list_dir(s, &mdevs, "devices/vfio_ap/matrix") == 0) {
-		for (size_t i = 0; i < mdevs.n; i++) {
-			_cleanup_free_ char *matrix = NULL, *cdoms = NULL;
-			struct ap_mdev_info *m;
-			uuid_t u;
-
-			if (ids_uuid_parse(mdevs.v[i], u, NULL) < 0 ||
-			    sysfs_read_string(s, &matrix,
-					      "devices/vfio_ap/matrix/%s/matrix",
-					      mdevs.v[i]) < 0)
-				continue;
-			m = mdev_slot(h, mdevs.v[i]);
-			if (!m)
-				return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
-						    "out of memory");
-			m->active = true;
-			ap_parse_matrix(matrix, &m->apm, &m->aqm);
-			if (sysfs_read_string(
-				    s, &cdoms,
-				    "devices/vfio_ap/matrix/%s/control_domains",
-				    mdevs.v[i]) == 0) {
-				for (char *p = cdoms; *p;) {
-					unsigned long d = strtoul(p, &p, 16);
-
-					ap_mask_set(&m->adm, (unsigned)d);
-					while (*p == '\n')
-						p++;
-				}
-			}
-		}
-	}
-	r = read_definitions(s, h);
-	if (r < 0)
-		return vm_error_set(err, VM_EXIT_FAILED, r,
-				    "cannot read mdevctl's definitions: %s",
-				    strerror(-r));
-	return 0;
+	return read_ap_mdevs(s, h, err);
 }
 
 void ap_host_clear(struct ap_host *h)

@@ -194,11 +194,27 @@ int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 					    uuids.v[i]) == 0)
 			copy(m->type, sizeof(m->type), type);
 		if (strcmp(m->parent, "matrix") == 0) {
+			_cleanup_free_ char *cdoms = NULL;
+
 			m->is_ap = true;
 			if (sysfs_read_string(s, &matrix,
 					      "bus/mdev/devices/%s/matrix",
 					      uuids.v[i]) == 0)
 				ap_parse_matrix(matrix, &m->apm, &m->aqm);
+			/* control domains: "%04lx" lines */
+			if (sysfs_read_string(
+				    s, &cdoms,
+				    "bus/mdev/devices/%s/control_domains",
+				    uuids.v[i]) == 0)
+				for (char *p = cdoms; *p;) {
+					char *end;
+					unsigned long d = strtoul(p, &end, 16);
+
+					if (end == p)
+						break;
+					ap_mask_set(&m->adm, (unsigned)d);
+					p = end + strspn(end, "\n");
+				}
 		}
 	}
 	r = read_definitions(s, &list, &count, &alloc, count);

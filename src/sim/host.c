@@ -84,8 +84,10 @@ static int prop_mask(const char *file, xmlNodePtr node, const char *name,
 	return 0;
 }
 
-static int prop_hex_byte(const char *file, xmlNodePtr node, const char *name,
-			 unsigned def, unsigned *out, struct vm_error *err)
+/* A number attribute, in base (16: hex without 0x, as ids are written; 0: decimal or 0x-hex), 0-max. */
+static int prop_number(const char *file, xmlNodePtr node, const char *name,
+		       int base, unsigned def, unsigned max, unsigned *out,
+		       struct vm_error *err)
 {
 	_cleanup_free_ char *v = prop(node, name);
 	unsigned long x;
@@ -95,34 +97,31 @@ static int prop_hex_byte(const char *file, xmlNodePtr node, const char *name,
 		*out = def;
 		return 0;
 	}
-	x = strtoul(v, &end, 16);
-	if (!*v || *end || x > 0xff)
-		return HOST_FAIL(err, node,
-				 "<%s %s='%s'>: must be a hex byte (00-ff)",
-				 node->name, name, v);
+	x = strtoul(v, &end, base);
+	if (!*v || *end || x > max)
+		return base == 16 ?
+			       HOST_FAIL(
+				       err, node,
+				       "<%s %s='%s'>: must be hex, 0-%x (e.g. 05)",
+				       node->name, name, v, max) :
+			       HOST_FAIL(err, node,
+					 "<%s %s='%s'>: must be a number 0-%u",
+					 node->name, name, v, max);
 	*out = (unsigned)x;
 	return 0;
+}
+
+static int prop_hex_byte(const char *file, xmlNodePtr node, const char *name,
+			 unsigned def, unsigned *out, struct vm_error *err)
+{
+	return prop_number(file, node, name, 16, def, 0xff, out, err);
 }
 
 static int prop_uint(const char *file, xmlNodePtr node, const char *name,
 		     unsigned def, unsigned max, unsigned *out,
 		     struct vm_error *err)
 {
-	_cleanup_free_ char *v = prop(node, name);
-	unsigned long x;
-	char *end;
-
-	if (!v) {
-		*out = def;
-		return 0;
-	}
-	x = strtoul(v, &end, 0);
-	if (!*v || *end || x > max)
-		return HOST_FAIL(err, node,
-				 "<%s %s='%s'>: must be a number 0-%u",
-				 node->name, name, v, max);
-	*out = (unsigned)x;
-	return 0;
+	return prop_number(file, node, name, 0, def, max, out, err);
 }
 
 static int load_device(const char *file, xmlNodePtr node,

@@ -91,6 +91,16 @@ is "$rc" 2 "an ID of no known form is exit 2"
 like "$err" "invalid ID 'nonsense': not a busid \(0.0.2b09\), subchannel \(0.0.0313\), uuid or APQN \(05.0004\)" "and the message lists the forms"
 run vm list frob
 is "$rc" 2 "an unknown section is exit 2"
+X=55555555-2222-4333-8444-555555555555
+w $S/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create $X >/dev/null
+w $S/devices/vfio_ap/matrix/$X/assign_adapter 6 >/dev/null
+w $S/devices/vfio_ap/matrix/$X/assign_domain 4 >/dev/null
+w $S/devices/vfio_ap/matrix/$X/assign_control_domain 0xac >/dev/null
+run vm show $X
+like "$out" "^apqns: 06.0004$" "show of an active vfio-ap mdev: its matrix from sysfs"
+like "$out" "^control domains: 0xac$" "and its control domains"
+run vm list ap
+like "$out" "06.0004  CEX7A  vfio_ap  vfio_ap    $X" "list ap names the active mdev that holds 06.0004"
 sim_umount
 
 # interop: list --json agrees with mdevctl on the same simulated host
