@@ -29,7 +29,7 @@ state() {
 }
 settle() {
 	local want=$1 got
-	for _ in $(seq 50); do
+	for _ in $(seq 150); do
 		got=$(state)
 		[ "$got" = "$want" ] && break
 		sleep 0.1
