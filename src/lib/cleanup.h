@@ -9,10 +9,11 @@
 #include <libxml/xpath.h>
 
 #include "macro.h"
+#include "virt.h"
 
-DEFINE_CLEANUP(virConnectPtr, virConnectClose);
-DEFINE_CLEANUP(virDomainPtr, virDomainFree);
-DEFINE_CLEANUP(virNodeDevicePtr, virNodeDeviceFree);
+DEFINE_CLEANUP(virConnectPtr, virt_conn_close);
+DEFINE_CLEANUP(virDomainPtr, virt_domain_free);
+DEFINE_CLEANUP(virNodeDevicePtr, virt_nodedev_free);
 DEFINE_CLEANUP(xmlDocPtr, xmlFreeDoc);
 DEFINE_CLEANUP(xmlXPathContextPtr, xmlXPathFreeContext);
 DEFINE_CLEANUP(xmlXPathObjectPtr, xmlXPathFreeObject);
@@ -25,9 +26,9 @@ static inline void xml_freep(xmlChar **p)
 		xmlFree(*p);
 }
 
-#define _cleanup_conn_ _cleanup_(virConnectClosep)
-#define _cleanup_domain_ _cleanup_(virDomainFreep)
-#define _cleanup_nodedev_ _cleanup_(virNodeDeviceFreep)
+#define _cleanup_conn_ _cleanup_(virt_conn_closep)
+#define _cleanup_domain_ _cleanup_(virt_domain_freep)
+#define _cleanup_nodedev_ _cleanup_(virt_nodedev_freep)
 #define _cleanup_xmldoc_ _cleanup_(xmlFreeDocp)
 #define _cleanup_xpathctx_ _cleanup_(xmlXPathFreeContextp)
 #define _cleanup_xpathobj_ _cleanup_(xmlXPathFreeObjectp)

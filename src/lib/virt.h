@@ -44,6 +44,11 @@ int virt_domain_mdevs(virConnectPtr conn,
 				 void *opaque),
 		      void *opaque, struct vm_error *err);
 
+/* Close or free what libvirt gave (libvirt is loaded on demand); NULL is fine. */
+void virt_conn_close(virConnectPtr conn);
+void virt_domain_free(virDomainPtr dom);
+void virt_nodedev_free(virNodeDevicePtr dev);
+
 /* libvirt's last error message, or "unknown libvirt error". */
 const char *virt_last_error(void);
 
