@@ -100,17 +100,20 @@ static _printf_(3, 0) char *sysfs_vpath(const struct sysfs *s,
 					enum sysfs_area area, const char *fmt,
 					va_list ap)
 {
-	_cleanup_free_ char *rel = NULL;
+	char rel[PATH_MAX];
 	const char *root_sep;
-	char *path = NULL;
+	char *path;
+	size_t len;
+	int n;
 
 	if ((unsigned)area >= SYSFS_AREA__LAST) {
 		errno = EINVAL;
 		return NULL;
 	}
-	if (vasprintf(&rel, fmt, ap) < 0) {
-		rel = NULL;
-		errno = ENOMEM;
+	/* on the stack: this runs for every attribute a listing reads */
+	n = vsnprintf(rel, sizeof(rel), fmt, ap);
+	if (n < 0 || (size_t)n >= sizeof(rel)) {
+		errno = ENAMETOOLONG;
 		return NULL;
 	}
 	if (path_climbs(rel)) {
@@ -119,11 +122,15 @@ static _printf_(3, 0) char *sysfs_vpath(const struct sysfs *s,
 	}
 	/* "/" + "sys" -> "/sys"; "/tmp/r" + "sys" -> "/tmp/r/sys" */
 	root_sep = strcmp(s->root, "/") == 0 ? "" : s->root;
-	if (asprintf(&path, "%s/%s%s%s", root_sep, sysfs_area_dirs[area],
-		     *rel && rel[0] != '/' ? "/" : "", rel) < 0) {
+	len = strlen(root_sep) + 1 + strlen(sysfs_area_dirs[area]) + 1 +
+	      (size_t)n + 1;
+	path = malloc(len);
+	if (!path) {
 		errno = ENOMEM;
 		return NULL;
 	}
+	snprintf(path, len, "%s/%s%s%s", root_sep, sysfs_area_dirs[area],
+		 *rel && rel[0] != '/' ? "/" : "", rel);
 	return path;
 }
 
@@ -186,6 +193,9 @@ static int read_all(const char *path, char **out, size_t *len_out)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		/* an attribute comes whole in one read: a short read is its end */
+		if (len < alloc)
+			break;
 	}
 	buf[len] = '\0';
 	if (memchr(buf, '\0', len))
