@@ -45,9 +45,7 @@ static void moved_queues(const struct ap_host *h,
 static int add_mask_step(struct ctx *ctx, struct plan *p,
 			 const struct ap_host *h, bool adapters, bool reserve,
 			 const struct ap_mask *from, const struct ap_mask *to,
-			 const struct ap_mask *other_from,
-			 const struct ap_mask *other_to,
-			 const struct ap_mask *ids)
+			 const struct ap_mask *other, const struct ap_mask *ids)
 {
 	_cleanup_free_ char *fwd = ap_mask_relative(from, to);
 	_cleanup_free_ char *back = ap_mask_relative(to, from);
@@ -60,12 +58,13 @@ static int add_mask_step(struct ctx *ctx, struct plan *p,
 				    "out of memory");
 	if (!*fwd)
 		return 0;
+	/* other: the other mask as it stands when this step runs */
 	if (adapters)
-		moved_queues(h, from, other_from, to, other_from, queues,
-			     sizeof(queues), NULL);
+		moved_queues(h, from, other, to, other, queues, sizeof(queues),
+			     NULL);
 	else
-		moved_queues(h, other_to, from, other_to, to, queues,
-			     sizeof(queues), NULL);
+		moved_queues(h, other, from, other, to, queues, sizeof(queues),
+			     NULL);
 	snprintf(desc, sizeof(desc), "%s %s %s in %s; %s %s",
 		 reserve ? "free" : "give back",
 		 adapters ? "adapters" : "domains", list,
@@ -73,7 +72,6 @@ static int add_mask_step(struct ctx *ctx, struct plan *p,
 		 reserve ? "queues leaving the host:" :
 			   "queues returning to the host:",
 		 queues[0] ? queues : "none on this host");
-	(void)other_to;
 	if (!plan_add_write(p, desc, file, fwd, file, back))
 		return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
@@ -207,19 +205,17 @@ static int ap_run(struct ctx *ctx, int argc, char **argv)
 	/* reserve: apmask first; release: aqmask first (the reverse order) */
 	if (reserve)
 		r = add_mask_step(ctx, &p, &h, true, true, &h.apmask, &new_apm,
-				  &h.aqmask, &new_aqm, &adapters);
+				  &h.aqmask, &adapters);
 	else
 		r = add_mask_step(ctx, &p, &h, false, false, &h.aqmask,
-				  &new_aqm, &h.apmask, &h.apmask, &domains);
+				  &new_aqm, &h.apmask, &domains);
 	if (r == 0) {
 		if (reserve)
 			r = add_mask_step(ctx, &p, &h, false, true, &h.aqmask,
-					  &new_aqm, &h.apmask, &new_apm,
-					  &domains);
+					  &new_aqm, &new_apm, &domains);
 		else
 			r = add_mask_step(ctx, &p, &h, true, false, &h.apmask,
-					  &new_apm, &new_aqm, &new_aqm,
-					  &adapters);
+					  &new_apm, &new_aqm, &adapters);
 	}
 	if (r < 0) {
 		plan_clear(&p);

@@ -49,29 +49,6 @@ static int read_driverctl(const struct ctx *ctx,
 	return *out ? 0 : -ENOMEM;
 }
 
-static struct json_object *sch_json(const struct css_subchannel *sch)
-{
-	struct json_object *o = json_object_new_object();
-
-	if (!o)
-		return NULL;
-	json_object_object_add(o, "subchannel",
-			       json_object_new_string(sch->name));
-	json_object_object_add(o, "device",
-			       sch->has_device ?
-				       json_object_new_string(sch->busid_name) :
-				       NULL);
-	json_object_object_add(
-		o, "driver",
-		sch->driver[0] ? json_object_new_string(sch->driver) : NULL);
-	json_object_object_add(
-		o, "driver_override",
-		sch->driver_override[0] ?
-			json_object_new_string(sch->driver_override) :
-			NULL);
-	return o;
-}
-
 static int plan_bind(struct ctx *ctx, const struct css_subchannel *sch,
 		     bool persistent, bool force, struct plan *p)
 {
@@ -304,7 +281,6 @@ static int ccw_run(struct ctx *ctx, int argc, char **argv)
 			printf("subchannel %s: driver %s\n", now.name,
 			       now.driver[0] ? now.driver : "none");
 	}
-	(void)sch_json;
 	return r;
 }
 

@@ -478,11 +478,6 @@ static void cdev_unregister(struct model *m, struct subchannel *sch)
 
 static void mdev_remove(struct model *m, struct mdev *mdev);
 
-struct mdev_type_ref {
-	struct model *model;
-	struct subchannel *sch; /* NULL: the vfio_ap matrix */
-};
-
 static unsigned mdev_count(const struct model *m, const struct subchannel *sch,
 			   enum mdev_kind kind)
 {
@@ -698,8 +693,6 @@ static int mdev_add(struct model *m, struct subchannel *sch, const char *uuid,
 	return 0;
 }
 
-static void queue_status_refresh(struct model *m);
-
 static void mdev_remove(struct model *m, struct mdev *mdev)
 {
 	_cleanup_free_ char *ppath = NULL;
@@ -733,7 +726,6 @@ static void mdev_remove(struct model *m, struct mdev *mdev)
 	if (mdev->sch)
 		mdev->sch->mdev = NULL;
 	free(mdev);
-	queue_status_refresh(m);
 }
 
 /* ---- css drivers: bind and unbind (2.5) ------------------------------------ */
@@ -1152,12 +1144,6 @@ static int revise_bindings(struct model *m)
 			if (queue_bind(m, &m->cards[i]->queues[j]) < 0)
 				return -ENOMEM;
 	return 0;
-}
-
-static void queue_status_refresh(struct model *m)
-{
-	/* status is computed on read; nothing is cached */
-	(void)m;
 }
 
 static int card_show_hwtype(void *model, void *obj, struct strbuf *out)
