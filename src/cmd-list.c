@@ -7,6 +7,7 @@
 #include "lib/ap.h"
 #include "lib/cleanup.h"
 #include "lib/css.h"
+#include "lib/jsonw.h"
 #include "lib/mdev.h"
 #include "lib/output.h"
 
@@ -28,107 +29,111 @@ static void add_domain(const char *uuid, const char *domain, void *opaque)
 }
 
 /* Fill in the domains; when libvirt cannot be reached, say so once and go on. */
-static struct json_object *scan_domains(struct ctx *ctx,
-					struct mdev_info *mdevs, size_t n)
+static void scan_domains(struct ctx *ctx, struct mdev_info *mdevs, size_t n,
+			 struct vm_error *unreachable)
 {
-	struct json_object *lv = json_object_new_object();
-	struct vm_error err = { 0 };
 	struct domains_ctx d = { mdevs, n };
 	virConnectPtr conn = ctx->conn;
 	_cleanup_conn_ virConnectPtr own = NULL;
 
-	if (!conn && virt_open_readonly(ctx->uri, &own, &err) == 0)
+	vm_error_clear(unreachable);
+	if (!conn && virt_open_readonly(ctx->uri, &own, unreachable) == 0)
 		conn = own;
-	if (conn && virt_domain_mdevs(conn, add_domain, &d, &err) == 0) {
-		json_object_object_add(lv, "reachable",
-				       json_object_new_boolean(true));
-		return lv;
-	}
-	json_object_object_add(lv, "reachable", json_object_new_boolean(false));
-	json_object_object_add(lv, "error", json_object_new_string(err.msg));
+	if (conn && virt_domain_mdevs(conn, add_domain, &d, unreachable) == 0)
+		return;
+	if (!unreachable->msg[0])
+		vm_error_set(unreachable, VM_EXIT_FAILED, 0,
+			     "libvirt did not answer");
 	if (ctx->verbosity >= 0)
 		fprintf(stderr,
 			"%s: note: %s; listing from sysfs and mdevctl's definitions only, without the domains that use each mdev\n",
-			PROGRAM_NAME, err.msg);
-	return lv;
+			PROGRAM_NAME, unreachable->msg);
 }
 
-/* ---- JSON objects ---- */
+/* ---- JSON, written as it goes (a listing has thousands of objects) ---- */
 
-static struct json_object *str_or_null(const char *s)
+static void libvirt_write(struct jw *w, const struct vm_error *unreachable)
 {
-	return s && *s ? json_object_new_string(s) : NULL;
+	jw_key(w, "libvirt");
+	jw_begin_object(w);
+	jw_key(w, "reachable");
+	jw_bool(w, !vm_error_is_set(unreachable));
+	if (vm_error_is_set(unreachable)) {
+		jw_key(w, "error");
+		jw_string(w, unreachable->msg);
+	}
+	jw_end_object(w);
 }
 
-static struct json_object *apqn_array(const struct ap_mask *apm,
-				      const struct ap_mask *aqm)
+static void sch_write(struct jw *w, const struct css_subchannel *s)
 {
-	struct json_object *a = json_object_new_array();
-	int x, y;
-
-	ap_mask_for_each(x, apm)
-		ap_mask_for_each(y, aqm) {
-			char name[APQN_STRLEN];
-			struct apqn q = { (uint8_t)x, (uint8_t)y };
-
-			apqn_format(&q, name);
-			json_object_array_add(a, json_object_new_string(name));
-		}
-	return a;
+	jw_begin_object(w);
+	jw_key(w, "subchannel");
+	jw_string(w, s->name);
+	jw_key(w, "device");
+	jw_string(w, s->has_device ? s->busid_name : NULL);
+	jw_key(w, "type");
+	jw_string(w, css_type_name(s->type));
+	jw_key(w, "driver");
+	jw_string_or_null(w, s->driver);
+	jw_key(w, "driver_override");
+	jw_string_or_null(w, s->driver_override);
+	jw_key(w, "online");
+	if (s->device_present)
+		jw_bool(w, s->online);
+	else
+		jw_null(w);
+	jw_key(w, "cutype");
+	jw_string_or_null(w, s->cutype);
+	jw_key(w, "devtype");
+	jw_string_or_null(w, s->devtype);
+	jw_key(w, "device_driver");
+	jw_string_or_null(w, s->device_driver);
+	jw_key(w, "qdio");
+	jw_bool(w, css_is_qdio(s));
+	jw_key(w, "mdev");
+	jw_string_or_null(w, s->mdev);
+	jw_end_object(w);
 }
 
-static struct json_object *sch_json(const struct css_subchannel *s)
+/* the members of an mdev's object; the caller opens and closes it */
+static void mdev_members(struct jw *w, const struct mdev_info *m)
 {
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "subchannel",
-			       json_object_new_string(s->name));
-	json_object_object_add(
-		o, "device",
-		s->has_device ? json_object_new_string(s->busid_name) : NULL);
-	json_object_object_add(o, "type",
-			       json_object_new_string(css_type_name(s->type)));
-	json_object_object_add(o, "driver", str_or_null(s->driver));
-	json_object_object_add(o, "driver_override",
-			       str_or_null(s->driver_override));
-	json_object_object_add(
-		o, "online",
-		s->device_present ? json_object_new_boolean(s->online) : NULL);
-	json_object_object_add(o, "cutype", str_or_null(s->cutype));
-	json_object_object_add(o, "devtype", str_or_null(s->devtype));
-	json_object_object_add(o, "device_driver",
-			       str_or_null(s->device_driver));
-	json_object_object_add(o, "qdio",
-			       json_object_new_boolean(css_is_qdio(s)));
-	json_object_object_add(o, "mdev", str_or_null(s->mdev));
-	return o;
-}
-
-static struct json_object *mdev_json(const struct mdev_info *m)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *doms = json_object_new_array();
-
-	json_object_object_add(o, "uuid", json_object_new_string(m->uuid));
-	json_object_object_add(o, "parent", json_object_new_string(m->parent));
-	json_object_object_add(o, "type", str_or_null(m->type));
-	json_object_object_add(o, "active", json_object_new_boolean(m->active));
-	json_object_object_add(o, "defined",
-			       json_object_new_boolean(m->defined));
-	json_object_object_add(o, "autostart",
-			       json_object_new_boolean(m->autostart));
+	jw_key(w, "uuid");
+	jw_string(w, m->uuid);
+	jw_key(w, "parent");
+	jw_string(w, m->parent);
+	jw_key(w, "type");
+	jw_string_or_null(w, m->type);
+	jw_key(w, "active");
+	jw_bool(w, m->active);
+	jw_key(w, "defined");
+	jw_bool(w, m->defined);
+	jw_key(w, "autostart");
+	jw_bool(w, m->autostart);
 	if (m->is_ap) {
 		_cleanup_free_ char *cd = ap_mask_format_list(&m->adm);
+		int x, y;
 
-		json_object_object_add(o, "apqns",
-				       apqn_array(&m->apm, &m->aqm));
-		json_object_object_add(o, "control_domains", str_or_null(cd));
+		jw_key(w, "apqns");
+		jw_begin_array(w);
+		ap_mask_for_each(x, &m->apm)
+			ap_mask_for_each(y, &m->aqm) {
+				char name[APQN_STRLEN];
+				struct apqn q = { (uint8_t)x, (uint8_t)y };
+
+				apqn_format(&q, name);
+				jw_string(w, name);
+			}
+		jw_end_array(w);
+		jw_key(w, "control_domains");
+		jw_string_or_null(w, cd);
 	}
+	jw_key(w, "domains");
+	jw_begin_array(w);
 	for (size_t i = 0; i < m->domains.n; i++)
-		json_object_array_add(doms,
-				      json_object_new_string(m->domains.v[i]));
-	json_object_object_add(o, "domains", doms);
-	return o;
+		jw_string(w, m->domains.v[i]);
+	jw_end_array(w);
 }
 
 /* ---- sections ---- */
@@ -156,19 +161,19 @@ static void apqns_text(const struct mdev_info *m, char *buf, size_t size)
 		snprintf(buf, size, "-");
 }
 
-static int section_ccw(struct ctx *ctx, struct json_object *doc)
+static int section_ccw(struct ctx *ctx, struct jw *w)
 {
 	struct css_subchannel *schs = NULL;
-	struct json_object *arr;
 	size_t n = 0;
 
 	if (css_list(ctx->sysfs, &schs, &n, &ctx->err) < 0)
 		return -1;
-	if (doc) {
-		arr = json_object_new_array();
+	if (w) {
+		jw_key(w, "subchannels");
+		jw_begin_array(w);
 		for (size_t i = 0; i < n; i++)
-			json_object_array_add(arr, sch_json(&schs[i]));
-		json_object_object_add(doc, "subchannels", arr);
+			sch_write(w, &schs[i]);
+		jw_end_array(w);
 	} else {
 		printf("%-10s %-9s %-5s %-14s %-6s %-8s %-8s %s\n",
 		       "SUBCHANNEL", "DEVICE", "TYPE", "DRIVER", "ONLINE",
@@ -192,7 +197,7 @@ static int section_ccw(struct ctx *ctx, struct json_object *doc)
 }
 
 static void queue_row(const struct ctx *ctx, const struct ap_host *h,
-		      const struct ap_queue_info *q, struct json_object *arr)
+		      const struct ap_queue_info *q, struct jw *w)
 {
 	_cleanup_free_ char *type = NULL;
 	const struct ap_mdev_info *owner = ap_owner(h, &q->apqn);
@@ -201,20 +206,19 @@ static void queue_row(const struct ctx *ctx, const struct ap_host *h,
 
 	snprintf(card, sizeof(card), "card%02x", q->apqn.apid);
 	sysfs_read_string(ctx->sysfs, &type, "bus/ap/devices/%s/type", card);
-	if (arr) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "apqn",
-				       json_object_new_string(q->name));
-		json_object_object_add(o, "card_type", str_or_null(type));
-		json_object_object_add(
-			o, "owner",
-			json_object_new_string(host ? "host" : "vfio_ap"));
-		json_object_object_add(o, "driver", str_or_null(q->driver));
-		json_object_object_add(
-			o, "mdev",
-			owner ? json_object_new_string(owner->uuid) : NULL);
-		json_object_array_add(arr, o);
+	if (w) {
+		jw_begin_object(w);
+		jw_key(w, "apqn");
+		jw_string(w, q->name);
+		jw_key(w, "card_type");
+		jw_string_or_null(w, type);
+		jw_key(w, "owner");
+		jw_string(w, host ? "host" : "vfio_ap");
+		jw_key(w, "driver");
+		jw_string_or_null(w, q->driver);
+		jw_key(w, "mdev");
+		jw_string(w, owner ? owner->uuid : NULL);
+		jw_end_object(w);
 		return;
 	}
 	printf("%-8s %-6s %-8s %-10s %s\n", q->name, type ? type : "-",
@@ -222,53 +226,55 @@ static void queue_row(const struct ctx *ctx, const struct ap_host *h,
 	       owner ? owner->uuid : "-");
 }
 
-static int section_ap(struct ctx *ctx, struct json_object *doc)
+static int section_ap(struct ctx *ctx, struct jw *w)
 {
 	struct ap_host h;
-	struct json_object *arr = NULL;
 
 	if (ap_read_host(ctx->sysfs, &h, &ctx->err) < 0)
 		return -1;
-	if (doc) {
+	if (w) {
 		char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN];
 
-		arr = json_object_new_array();
 		ap_mask_format(&h.apmask, am);
 		ap_mask_format(&h.aqmask, qm);
-		json_object_object_add(doc, "apmask",
-				       json_object_new_string(am));
-		json_object_object_add(doc, "aqmask",
-				       json_object_new_string(qm));
+		jw_key(w, "apmask");
+		jw_string(w, am);
+		jw_key(w, "aqmask");
+		jw_string(w, qm);
+		jw_key(w, "queues");
+		jw_begin_array(w);
 	} else {
 		printf("%-8s %-6s %-8s %-10s %s\n", "APQN", "TYPE", "OWNER",
 		       "DRIVER", "MDEV");
 	}
 	for (size_t i = 0; i < h.nqueues; i++)
-		queue_row(ctx, &h, &h.queues[i], arr);
-	if (doc)
-		json_object_object_add(doc, "queues", arr);
+		queue_row(ctx, &h, &h.queues[i], w);
+	if (w)
+		jw_end_array(w);
 	ap_host_clear(&h);
 	return 0;
 }
 
-static int section_mdev(struct ctx *ctx, struct json_object *doc)
+static int section_mdev(struct ctx *ctx, struct jw *w)
 {
 	struct mdev_info *mdevs = NULL;
-	struct json_object *lv;
+	struct vm_error unreachable;
 	size_t n = 0;
 
 	if (mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
 		return -1;
-	lv = scan_domains(ctx, mdevs, n);
-	if (doc) {
-		struct json_object *arr = json_object_new_array();
-
-		for (size_t i = 0; i < n; i++)
-			json_object_array_add(arr, mdev_json(&mdevs[i]));
-		json_object_object_add(doc, "mdevs", arr);
-		json_object_object_add(doc, "libvirt", lv);
+	scan_domains(ctx, mdevs, n, &unreachable);
+	if (w) {
+		jw_key(w, "mdevs");
+		jw_begin_array(w);
+		for (size_t i = 0; i < n; i++) {
+			jw_begin_object(w);
+			mdev_members(w, &mdevs[i]);
+			jw_end_object(w);
+		}
+		jw_end_array(w);
+		libvirt_write(w, &unreachable);
 	} else {
-		json_object_put(lv);
 		printf("%-36s %-9s %-20s %-14s %-9s %-16s %s\n", "UUID",
 		       "PARENT", "TYPE", "STATE", "AUTOSTART", "APQNS",
 		       "DOMAINS");
@@ -291,37 +297,31 @@ static int section_mdev(struct ctx *ctx, struct json_object *doc)
 	return 0;
 }
 
-static int section_types(struct ctx *ctx, struct json_object *doc)
+static int section_types(struct ctx *ctx, struct jw *w)
 {
 	struct mdev_type_info *types = NULL;
 	size_t n = 0;
 
 	if (mdev_types_list(ctx->sysfs, &types, &n, &ctx->err) < 0)
 		return -1;
-	if (doc) {
-		struct json_object *arr = json_object_new_array();
-
+	if (w) {
+		jw_key(w, "types");
+		jw_begin_array(w);
 		for (size_t i = 0; i < n; i++) {
-			struct json_object *o = json_object_new_object();
-
-			json_object_object_add(
-				o, "parent",
-				json_object_new_string(types[i].parent));
-			json_object_object_add(
-				o, "type",
-				json_object_new_string(types[i].type));
-			json_object_object_add(
-				o, "available_instances",
-				json_object_new_int64(
-					(int64_t)types[i].available));
-			json_object_object_add(
-				o, "device_api",
-				str_or_null(types[i].device_api));
-			json_object_object_add(o, "name",
-					       str_or_null(types[i].name));
-			json_object_array_add(arr, o);
+			jw_begin_object(w);
+			jw_key(w, "parent");
+			jw_string(w, types[i].parent);
+			jw_key(w, "type");
+			jw_string(w, types[i].type);
+			jw_key(w, "available_instances");
+			jw_int(w, (int64_t)types[i].available);
+			jw_key(w, "device_api");
+			jw_string_or_null(w, types[i].device_api);
+			jw_key(w, "name");
+			jw_string_or_null(w, types[i].name);
+			jw_end_object(w);
 		}
-		json_object_object_add(doc, "types", arr);
+		jw_end_array(w);
 	} else {
 		printf("%-9s %-20s %-9s %-10s %s\n", "PARENT", "TYPE",
 		       "AVAILABLE", "DEVICE_API", "NAME");
@@ -336,7 +336,7 @@ static int section_types(struct ctx *ctx, struct json_object *doc)
 
 static const struct {
 	const char *name;
-	int (*fn)(struct ctx *ctx, struct json_object *doc);
+	int (*fn)(struct ctx *ctx, struct jw *w);
 } sections[] = {
 	{ "ccw", section_ccw },
 	{ "ap", section_ap },
@@ -346,8 +346,8 @@ static const struct {
 
 static int list_run(struct ctx *ctx, int argc, char **argv)
 {
-	_cleanup_json_ struct json_object *doc = NULL;
-	int which = -1;
+	struct jw doc = JW_INIT;
+	int which = -1, r = VM_EXIT_OK;
 
 	if (argc > 2)
 		return cmd_usage_error(
@@ -364,24 +364,31 @@ static int list_run(struct ctx *ctx, int argc, char **argv)
 				argv[1]);
 	}
 	if (ctx->json)
-		doc = json_object_new_object();
+		jw_begin_object(&doc);
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
 		if (which >= 0 && (size_t)which != i)
 			continue;
 		if (!ctx->json && which < 0)
 			printf("%s%s:\n", i ? "\n" : "", sections[i].name);
-		if (sections[i].fn(ctx, doc) < 0) {
+		if (sections[i].fn(ctx, ctx->json ? &doc : NULL) < 0) {
 			/* a host without an AP bus still lists its channel devices */
 			if (which < 0 && ctx->err.exit == VM_EXIT_NOT_FOUND) {
 				vm_error_clear(&ctx->err);
 				continue;
 			}
-			return (int)ctx->err.exit;
+			r = (int)ctx->err.exit;
+			break;
 		}
 	}
-	if (doc)
-		output_json(stdout, doc);
-	return VM_EXIT_OK;
+	if (ctx->json && r == VM_EXIT_OK) {
+		jw_end_object(&doc);
+		if (jw_flush(&doc, stdout) < 0)
+			r = vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
+					 "cannot write the listing: %s",
+					 strerror(ENOMEM));
+	}
+	jw_free(&doc);
+	return r;
 }
 
 const struct cmd cmd_list = {
@@ -405,24 +412,27 @@ const struct cmd cmd_list = {
 static int show_mdev(struct ctx *ctx, const char *uuid)
 {
 	struct mdev_info *mdevs = NULL;
-	struct json_object *lv;
+	struct vm_error unreachable;
 	size_t n = 0;
 	int r = VM_EXIT_NOT_FOUND;
 
 	if (mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
 		return (int)ctx->err.exit;
-	lv = scan_domains(ctx, mdevs, n);
+	scan_domains(ctx, mdevs, n, &unreachable);
 	for (size_t i = 0; i < n; i++) {
 		const struct mdev_info *m = &mdevs[i];
 
 		if (strcmp(m->uuid, uuid) != 0)
 			continue;
 		if (ctx->json) {
-			_cleanup_json_ struct json_object *o = mdev_json(m);
+			struct jw w = JW_INIT;
 
-			json_object_object_add(o, "libvirt",
-					       json_object_get(lv));
-			output_json(stdout, o);
+			jw_begin_object(&w);
+			mdev_members(&w, m);
+			libvirt_write(&w, &unreachable);
+			jw_end_object(&w);
+			jw_flush(&w, stdout);
+			jw_free(&w);
 		} else {
 			char apqns[4096];
 			_cleanup_free_ char *cd = ap_mask_format_list(&m->adm);
@@ -442,7 +452,6 @@ static int show_mdev(struct ctx *ctx, const char *uuid)
 		r = VM_EXIT_OK;
 		break;
 	}
-	json_object_put(lv);
 	mdev_list_free(mdevs, n);
 	if (r != VM_EXIT_OK)
 		vm_error_set(
@@ -465,11 +474,11 @@ static int show_apqn(struct ctx *ctx, const struct apqn *q)
 		if (strcmp(h.queues[i].name, name) != 0)
 			continue;
 		if (ctx->json) {
-			_cleanup_json_ struct json_object *arr =
-				json_object_new_array();
+			struct jw w = JW_INIT;
 
-			queue_row(ctx, &h, &h.queues[i], arr);
-			output_json(stdout, json_object_array_get_idx(arr, 0));
+			queue_row(ctx, &h, &h.queues[i], &w);
+			jw_flush(&w, stdout);
+			jw_free(&w);
 		} else {
 			const struct ap_mdev_info *owner =
 				ap_owner(&h, &h.queues[i].apqn);
@@ -524,9 +533,11 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 		return (int)ctx->err.exit;
 	}
 	if (ctx->json) {
-		_cleanup_json_ struct json_object *o = sch_json(&sch);
+		struct jw w = JW_INIT;
 
-		output_json(stdout, o);
+		sch_write(&w, &sch);
+		jw_flush(&w, stdout);
+		jw_free(&w);
 	} else {
 		printf("subchannel: %s\ndevice: %s\ntype: %s\ndriver: %s\ndriver_override: %s\n",
 		       sch.name, sch.has_device ? sch.busid_name : "-",

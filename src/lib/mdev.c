@@ -9,7 +9,11 @@
 
 static void copy(char *dst, size_t size, const char *src)
 {
-	snprintf(dst, size, "%s", src ? src : "");
+	size_t n = src ? strnlen(src, size - 1) : 0;
+
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 /*
@@ -159,6 +163,7 @@ int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 	      struct vm_error *err)
 {
 	_cleanup_strv_ struct strv uuids = STRV_INIT;
+	_cleanup_close_ int dfd = -1;
 	struct mdev_info *list = NULL;
 	size_t count = 0, alloc = 0;
 	int r;
@@ -167,15 +172,25 @@ int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 	if (r < 0 && r != -ENOENT)
 		return vm_error_set(err, VM_EXIT_FAILED, r,
 				    "cannot list the mdevs: %s", strerror(-r));
-	/* active: two readlinks each (parent, type), and the matrix of a vfio-ap one */
+	/*
+	 * active: two readlinks each (parent, type), relative to the open
+	 * bus/mdev/devices, and the matrix of a vfio-ap one
+	 */
+	if (uuids.n > 0) {
+		dfd = sysfs_open_dir(s, "bus/mdev/devices");
+		if (dfd < 0)
+			return vm_error_set(err, VM_EXIT_FAILED, -dfd,
+					    "cannot open the mdevs: %s",
+					    strerror(-dfd));
+	}
 	for (size_t i = 0; i < uuids.n; i++) {
-		_cleanup_free_ char *target = NULL, *type = NULL,
-				    *matrix = NULL;
+		_cleanup_free_ char *matrix = NULL;
+		char target[PATH_MAX], rel[IDS_UUID_STRLEN + 16];
 		struct mdev_info *m;
 		char *slash;
 
-		if (sysfs_readlink(s, &target, "bus/mdev/devices/%s",
-				   uuids.v[i]) < 0)
+		if (sysfs_readlinkat(dfd, uuids.v[i], target, sizeof(target)) <
+		    0)
 			continue;
 		slash = strrchr(target, '/');
 		if (!slash)
@@ -189,10 +204,9 @@ int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 					    "out of memory");
 		}
 		m->active = true;
-		if (sysfs_readlink_basename(s, &type,
-					    "bus/mdev/devices/%s/mdev_type",
-					    uuids.v[i]) == 0)
-			copy(m->type, sizeof(m->type), type);
+		snprintf(rel, sizeof(rel), "%s/mdev_type", uuids.v[i]);
+		if (sysfs_readlinkat(dfd, rel, target, sizeof(target)) > 0)
+			copy(m->type, sizeof(m->type), basename_of(target));
 		if (strcmp(m->parent, "matrix") == 0) {
 			_cleanup_free_ char *cdoms = NULL;
 
@@ -246,6 +260,7 @@ int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 	/* name and device_api belong to a type id: read once per distinct type */
 	struct mdev_type_info seen[16];
 	size_t count = 0, alloc = 0, nseen = 0;
+	_cleanup_close_ int dfd = -1;
 	int r;
 
 	r = sysfs_list_dir(s, &parents, "class/mdev_bus");
@@ -253,15 +268,27 @@ int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 		return vm_error_set(err, VM_EXIT_FAILED, r,
 				    "cannot list the mdev parents: %s",
 				    strerror(-r));
+	/* relative to the open class/mdev_bus: a short path walk per parent */
+	if (parents.n > 0) {
+		dfd = sysfs_open_dir(s, "class/mdev_bus");
+		if (dfd < 0)
+			return vm_error_set(err, VM_EXIT_FAILED, -dfd,
+					    "cannot open the mdev parents: %s",
+					    strerror(-dfd));
+	}
 	for (size_t i = 0; i < parents.n; i++) {
 		_cleanup_strv_ struct strv types = STRV_INIT;
+		_cleanup_close_ int tfd = -1;
+		char rel[PATH_MAX];
 
-		if (sysfs_list_dir(s, &types,
-				   "class/mdev_bus/%s/mdev_supported_types",
-				   parents.v[i]) < 0)
+		/* the types directory once; then a short walk for each type */
+		snprintf(rel, sizeof(rel), "%s/mdev_supported_types",
+			 parents.v[i]);
+		tfd = sysfs_open_dir_at(dfd, rel);
+		if (tfd < 0 || sysfs_list_fd(tfd, &types) < 0)
 			continue;
 		for (size_t j = 0; j < types.n; j++) {
-			_cleanup_free_ char *name = NULL, *api = NULL;
+			char num[32];
 			struct mdev_type_info *t;
 
 			if (count == alloc) {
@@ -279,10 +306,10 @@ int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 			memset(t, 0, sizeof(*t));
 			copy(t->parent, sizeof(t->parent), parents.v[i]);
 			copy(t->type, sizeof(t->type), types.v[j]);
-			if (sysfs_read_unsigned(
-				    s, &t->available,
-				    "class/mdev_bus/%s/mdev_supported_types/%s/available_instances",
-				    parents.v[i], types.v[j]) < 0)
+			snprintf(rel, sizeof(rel), "%s/available_instances",
+				 types.v[j]);
+			if (sysfs_read_at(tfd, rel, num, sizeof(num)) < 0 ||
+			    sysfs_parse_unsigned(num, &t->available) < 0)
 				continue;
 			for (size_t k = 0; k < nseen; k++) {
 				if (strcmp(seen[k].type, t->type) == 0) {
@@ -295,6 +322,8 @@ int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 				}
 			}
 			if (!t->name[0]) {
+				_cleanup_free_ char *name = NULL, *api = NULL;
+
 				if (sysfs_read_string(
 					    s, &name,
 					    "class/mdev_bus/%s/mdev_supported_types/%s/name",

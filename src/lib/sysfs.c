@@ -4,8 +4,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "sysfs.h"
 
@@ -257,6 +260,11 @@ static int parse_ulong(const char *str, int base, unsigned long *out)
 	return 0;
 }
 
+int sysfs_parse_unsigned(const char *str, unsigned long *out)
+{
+	return parse_ulong(str, 10, out);
+}
+
 static _printf_(4, 0) int vread_number(const struct sysfs *s,
 				       unsigned long *out, int base,
 				       const char *fmt, va_list ap)
@@ -419,6 +427,116 @@ int sysfs_list_dir(const struct sysfs *s, struct strv *out, const char *fmt,
 	}
 	if (errno)
 		return negative_errno();
+	strv_sort_from(out, first);
+	return 0;
+}
+
+int sysfs_open_dir(const struct sysfs *s, const char *fmt, ...)
+{
+	_cleanup_free_ char *path = NULL;
+	va_list ap;
+	int fd;
+
+	va_start(ap, fmt);
+	path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
+	va_end(ap);
+	if (!path)
+		return negative_errno();
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? negative_errno() : fd;
+}
+
+static bool bad_relative(const char *name)
+{
+	return !*name || name[0] == '/' || path_climbs(name);
+}
+
+int sysfs_readlinkat(int dirfd, const char *name, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (bad_relative(name) || size < 2)
+		return -EINVAL;
+	n = readlinkat(dirfd, name, buf, size - 1);
+	if (n < 0)
+		return negative_errno();
+	if ((size_t)n == size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int sysfs_read_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	if (bad_relative(name) || size < 2)
+		return -EINVAL;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return negative_errno();
+	do
+		n = read(fd, buf, size - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return negative_errno();
+	/* an attribute comes whole in one read: a full buffer may be cut */
+	if ((size_t)n == size - 1)
+		return -EFBIG;
+	buf[n] = '\0';
+	if (memchr(buf, '\0', (size_t)n))
+		return -EINVAL;
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+/* the layout getdents64(2) fills in */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+int sysfs_open_dir_at(int dirfd, const char *name)
+{
+	int fd;
+
+	if (bad_relative(name))
+		return -EINVAL;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? negative_errno() : fd;
+}
+
+int sysfs_list_fd(int fd, struct strv *out)
+{
+	/* a sysfs directory's entries fit in one or two calls */
+	char buf[16384] __attribute__((aligned(8)));
+	size_t first = out->n;
+
+	for (;;) {
+		long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+
+		if (n < 0)
+			return negative_errno();
+		if (n == 0)
+			break;
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *de = (void *)(buf + off);
+			int r;
+
+			off += de->d_reclen;
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			r = strv_push(out, de->d_name);
+			if (r < 0)
+				return r;
+		}
+	}
 	strv_sort_from(out, first);
 	return 0;
 }

@@ -90,4 +90,23 @@ bool sysfs_exists(const struct sysfs *s, const char *fmt, ...) _printf_(2, 3);
 int sysfs_list_dir(const struct sysfs *s, struct strv *out, const char *fmt,
 		   ...) _printf_(3, 4);
 
+/*
+ * Readers relative to an opened directory, for listings that read a few
+ * files in each of thousands of directories: the kernel then walks one or
+ * two path components instead of the whole path. sysfs_open_dir opens a
+ * directory inside ROOT/sys and returns its fd (the caller closes it) or
+ * -errno; name is relative to it and must not climb out (-EINVAL).
+ */
+int sysfs_open_dir(const struct sysfs *s, const char *fmt, ...) _printf_(2, 3);
+/* The target of a link into buf, NUL-terminated: its length or -errno. */
+int sysfs_readlinkat(int dirfd, const char *name, char *buf, size_t size);
+/* An attribute into buf without one trailing newline: 0, -errno, or -EFBIG when it does not fit. */
+int sysfs_read_at(int dirfd, const char *name, char *buf, size_t size);
+/* A decimal attribute's text (as sysfs_read_at gives it) as a number: 0, -EINVAL, -ERANGE. */
+int sysfs_parse_unsigned(const char *str, unsigned long *out);
+/* A directory under dirfd, opened: its fd or -errno. */
+int sysfs_open_dir_at(int dirfd, const char *name);
+/* The names in a freshly opened directory, sorted, as sysfs_list_dir. */
+int sysfs_list_fd(int fd, struct strv *out);
+
 #endif
