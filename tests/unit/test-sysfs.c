@@ -242,6 +242,46 @@ static void test_dirs(struct sysfs *s)
 	       "a file is not a directory");
 }
 
+/* the readers relative to an open directory, as the listings use them */
+static void test_at(struct sysfs *s)
+{
+	_cleanup_strv_ struct strv names = STRV_INIT;
+	_cleanup_close_ int dfd = sysfs_open_dir(s, "bus/css/devices");
+	_cleanup_close_ int tfd = -1;
+	char buf[64], tiny[4];
+
+	ok(dfd >= 0, "open a directory inside sys");
+	is_int(sysfs_open_dir(s, "bus/ccw"), -ENOENT,
+	       "a missing directory is -ENOENT");
+	is_int(sysfs_readlinkat(dfd, "0.0.0313", buf, sizeof(buf)),
+	       (int)strlen("../../../devices/css0/0.0.0313"),
+	       "readlinkat gives the target's length");
+	is_str(buf, "../../../devices/css0/0.0.0313", "and the target");
+	is_int(sysfs_readlinkat(dfd, "0.0.0313", tiny, sizeof(tiny)),
+	       -ENAMETOOLONG, "a target that does not fit is -ENAMETOOLONG");
+	is_int(sysfs_readlinkat(dfd, "../devices", buf, sizeof(buf)), -EINVAL,
+	       "a name that climbs out is refused");
+	is_int(sysfs_readlinkat(dfd, "/etc/passwd", buf, sizeof(buf)), -EINVAL,
+	       "an absolute name is refused");
+	is_int(sysfs_read_at(dfd, "0.0.0313/type", buf, sizeof(buf)), 0,
+	       "read an attribute through a link below the directory");
+	is_str(buf, "0", "without its trailing newline");
+	is_int(sysfs_read_at(dfd, "0.0.0313/chpids", tiny, sizeof(tiny)),
+	       -EFBIG, "an attribute that does not fit is -EFBIG, not cut");
+	is_int(sysfs_read_at(dfd, "0.0.0313/nothing", buf, sizeof(buf)),
+	       -ENOENT, "a missing attribute is -ENOENT");
+	ok(sysfs_parse_unsigned("255", &(unsigned long){ 0 }) == 0 &&
+		   sysfs_parse_unsigned("-1", &(unsigned long){ 0 }) == -EINVAL,
+	   "decimal text parses; a negative number is -EINVAL");
+	tfd = sysfs_open_dir_at(dfd, "0.0.0313");
+	ok(tfd >= 0, "open a directory below an open one");
+	is_int(sysfs_list_fd(tfd, &names), 0, "list it");
+	is_int(names.n, 12, "the same entries as sysfs_list_dir");
+	is_str(names.v[0], "0.0.2b09", "sorted");
+	is_int(sysfs_open_dir_at(dfd, "0.0.0313/type"), -ENOTDIR,
+	       "a file is not a directory");
+}
+
 static void test_writers(struct sysfs *s)
 {
 	_cleanup_free_ char *back = NULL;
@@ -280,6 +320,7 @@ int main(void)
 	test_root_selection();
 	test_readers(s);
 	test_dirs(s);
+	test_at(s);
 	test_writers(s);
 	remove_tree();
 	return tap_done();
