@@ -81,6 +81,11 @@ extern const struct cmd cmd_ccw;
 extern const struct cmd cmd_ap;
 extern const struct cmd cmd_list;
 extern const struct cmd cmd_show;
+extern const struct cmd cmd_create;
+extern const struct cmd cmd_start;
+extern const struct cmd cmd_stop;
+extern const struct cmd cmd_remove;
+extern const struct cmd cmd_validate;
 extern const struct cmd cmd_complete;
 
 #endif

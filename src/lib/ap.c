@@ -154,6 +154,24 @@ int ap_lock(const struct sysfs *s, struct vm_error *err)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		/* /run/lock exists on every host; a --root tree may lack it */
+		_cleanup_free_ char *dir =
+			sysfs_area_path(s, SYSFS_AREA_LOCK, "%s", "");
+
+		char *slash = dir ? strrchr(dir, '/') : NULL;
+
+		/* ROOT/run, then ROOT/run/lock */
+		if (slash && slash != dir) {
+			*slash = '\0';
+			(void)mkdir(dir, 0755);
+			*slash = '/';
+		}
+		if (dir && mkdir(dir, 0755) == 0)
+			fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		else
+			errno = ENOENT;
+	}
 	if (fd < 0)
 		return vm_error_set(
 			err, VM_EXIT_FAILED, errno,

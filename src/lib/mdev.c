@@ -345,3 +345,191 @@ int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 	*n = count;
 	return 0;
 }
+
+/* ---- one mdev's configuration ---- */
+
+void mdev_spec_from_info(const struct mdev_info *i, struct mdev_spec *out)
+{
+	memset(out, 0, sizeof(*out));
+	copy(out->uuid, sizeof(out->uuid), i->uuid);
+	copy(out->parent, sizeof(out->parent), i->parent);
+	copy(out->type, sizeof(out->type), i->type);
+	out->is_ap = i->is_ap;
+	out->apm = i->apm;
+	out->aqm = i->aqm;
+	out->adm = i->adm;
+}
+
+static void diff_mask(char *buf, size_t size, const char *what,
+		      const struct ap_mask *have, const struct ap_mask *want)
+{
+	_cleanup_free_ char *h = NULL, *w = NULL;
+	size_t len = strlen(buf);
+
+	if (ap_mask_equal(have, want))
+		return;
+	h = ap_mask_format_list(have);
+	w = ap_mask_format_list(want);
+	snprintf(buf + len, size - len, "%s%s %s here, %s asked", len ? "; " : "",
+		 what, h && *h ? h : "none", w && *w ? w : "none");
+}
+
+void mdev_spec_diff(const struct mdev_spec *have, const struct mdev_spec *want,
+		    char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (strcmp(have->parent, want->parent) != 0)
+		snprintf(buf, size, "parent %s here, %s asked", have->parent,
+			 want->parent);
+	if (strcmp(have->type, want->type) != 0) {
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, size - len, "%stype %s here, %s asked",
+			 len ? "; " : "", have->type[0] ? have->type : "none",
+			 want->type);
+	}
+	if (!have->is_ap && !want->is_ap)
+		return;
+	diff_mask(buf, size, "adapters", &have->apm, &want->apm);
+	diff_mask(buf, size, "domains", &have->aqm, &want->aqm);
+	diff_mask(buf, size, "control domains", &have->adm, &want->adm);
+}
+
+static void hex_id(unsigned id, char buf[16])
+{
+	snprintf(buf, 16, "0x%x", id);
+}
+
+int mdev_spec_attrs(const struct mdev_spec *m, struct strv *names,
+		    struct strv *values)
+{
+	static const char *const attr[] = { "assign_adapter", "assign_domain",
+					    "assign_control_domain" };
+	const struct ap_mask *masks[] = { &m->apm, &m->aqm, &m->adm };
+
+	if (!m->is_ap)
+		return 0;
+	for (size_t k = 0; k < ARRAY_SIZE(masks); k++) {
+		int bit;
+
+		ap_mask_for_each(bit, masks[k])
+		{
+			char v[16];
+
+			hex_id((unsigned)bit, v);
+			if (strv_push(names, attr[k]) < 0 ||
+			    strv_push(values, v) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void mdev_create_path(const struct mdev_spec *m, char *buf, size_t size)
+{
+	if (m->is_ap)
+		snprintf(buf, size,
+			 "devices/vfio_ap/matrix/mdev_supported_types/%s/create",
+			 m->type);
+	else
+		snprintf(buf, size,
+			 "bus/css/devices/%s/mdev_supported_types/%s/create",
+			 m->parent, m->type);
+}
+
+void mdev_ap_config_value(const struct mdev_spec *m, char *buf, size_t size)
+{
+	char a[AP_MASK_STRLEN], q[AP_MASK_STRLEN], d[AP_MASK_STRLEN];
+
+	ap_mask_format(&m->apm, a);
+	ap_mask_format(&m->aqm, q);
+	ap_mask_format(&m->adm, d);
+	snprintf(buf, size, "%s,%s,%s", a, q, d);
+}
+
+bool mdev_kernel_has_ap_config(const struct sysfs *s)
+{
+	_cleanup_free_ char *features = NULL;
+	_cleanup_strv_ struct strv uuids = STRV_INIT;
+
+	if (sysfs_read_string(s, &features, "devices/vfio_ap/matrix/features") ==
+		    0 &&
+	    strstr(features, "ap_config"))
+		return true;
+	if (sysfs_list_dir(s, &uuids, "devices/vfio_ap/matrix") < 0)
+		return false;
+	for (size_t i = 0; i < uuids.n; i++) {
+		uuid_t u;
+
+		if (ids_uuid_parse(uuids.v[i], u, NULL) == 0 &&
+		    sysfs_exists(s, "devices/vfio_ap/matrix/%s/ap_config",
+				 uuids.v[i]))
+			return true;
+	}
+	return false;
+}
+
+char *mdev_definition_json(const struct mdev_spec *m, bool autostart)
+{
+	_cleanup_strv_ struct strv names = STRV_INIT, values = STRV_INIT;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (mdev_spec_attrs(m, &names, &values) < 0)
+		return NULL;
+	f = open_memstream(&out, &len);
+	if (!f)
+		return NULL;
+	/* the layout mdevctl itself writes (serde_json's pretty printer) */
+	fprintf(f, "{\n  \"mdev_type\": \"%s\",\n  \"start\": \"%s\",\n",
+		m->type, autostart ? "auto" : "manual");
+	if (names.n == 0) {
+		fprintf(f, "  \"attrs\": []\n}\n");
+	} else {
+		fprintf(f, "  \"attrs\": [\n");
+		for (size_t i = 0; i < names.n; i++)
+			fprintf(f, "    {\n      \"%s\": \"%s\"\n    }%s\n",
+				names.v[i], values.v[i],
+				i + 1 < names.n ? "," : "");
+		fprintf(f, "  ]\n}\n");
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+void mdev_definition_path(const struct mdev_spec *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", m->parent, m->uuid);
+}
+
+/* libvirt's udevGenerateDeviceName: every character that is not alphanumeric becomes '_' */
+static void underscored(char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9')))
+			*s = '_';
+}
+
+void mdev_nodedev_parent(const struct mdev_spec *m, char *buf, size_t size)
+{
+	if (m->is_ap)
+		snprintf(buf, size, "ap_matrix");
+	else {
+		snprintf(buf, size, "css_%s", m->parent);
+		underscored(buf + 4);
+	}
+}
+
+void mdev_nodedev_names(const struct mdev_spec *m, char *with_parent,
+			char *without_parent, size_t size)
+{
+	snprintf(with_parent, size, "mdev_%s_%s", m->uuid, m->parent);
+	underscored(with_parent + 5);
+	snprintf(without_parent, size, "mdev_%s", m->uuid);
+	underscored(without_parent + 5);
+}

@@ -35,6 +35,8 @@ static void step_free(struct step *s)
 	free(s->verify_path);
 	free(s->verify_expect);
 	free(s->error);
+	if (s->call.free_data)
+		s->call.free_data(s->call.data);
 }
 
 void plan_clear(struct plan *p)
@@ -140,6 +142,32 @@ struct step *plan_add_file_delete(struct plan *p, const char *description,
 	return s;
 }
 
+struct step *plan_add_call(struct plan *p, const char *description,
+			   const char *command, const char *undo_command,
+			   const struct step_call *call)
+{
+	struct step *s =
+		step_new(p, STEP_CALL, description, SYSFS_AREA_SYS, command,
+			 NULL);
+
+	if (!s) {
+		if (call->free_data)
+			call->free_data(call->data);
+		return NULL;
+	}
+	s->call = *call;
+	if (call->undo) {
+		s->has_undo = true;
+		s->undo_value = strdup(undo_command ? undo_command : "");
+		if (!s->undo_value) {
+			step_free(s);
+			p->n--;
+			return NULL;
+		}
+	}
+	return s;
+}
+
 /* A value as the shell needs it: bare when safe, else in single quotes. */
 static char *shell_quote(const char *v)
 {
@@ -199,6 +227,7 @@ static char *command_for(const struct plan *p, enum step_kind kind,
 	case STEP_FILE_DELETE:
 		r = asprintf(&cmd, "rm -f %s", qp);
 		break;
+	case STEP_CALL:
 	case STEP__KIND_LAST:
 		break;
 	}
@@ -207,6 +236,8 @@ static char *command_for(const struct plan *p, enum step_kind kind,
 
 char *step_command(const struct plan *p, const struct step *s)
 {
+	if (s->kind == STEP_CALL)
+		return strdup(s->path);
 	return command_for(p, s->kind, s->area, s->path, s->value);
 }
 
@@ -214,6 +245,8 @@ char *step_undo_command(const struct plan *p, const struct step *s)
 {
 	if (!s->has_undo)
 		return NULL;
+	if (s->kind == STEP_CALL)
+		return strdup(s->undo_value);
 	if (s->kind == STEP_SYSFS_WRITE)
 		return command_for(p, STEP_SYSFS_WRITE, SYSFS_AREA_SYS,
 				   s->undo_path, s->undo_value);
@@ -350,6 +383,9 @@ static int step_run(const struct plan *p, struct step *s, char **why)
 				    negative_errno() :
 				    0;
 		break;
+	case STEP_CALL:
+		/* the call says why itself */
+		return s->call.run(s->call.data, why);
 	case STEP__KIND_LAST:
 	default:
 		r = -EINVAL;
@@ -376,6 +412,11 @@ static int step_undo(const struct plan *p, struct step *s)
 			return put_file(full, s->undo_value);
 		return unlink(full) < 0 && errno != ENOENT ? negative_errno() :
 							     0;
+	case STEP_CALL: {
+		_cleanup_free_ char *why = NULL;
+
+		return s->call.undo(s->call.data, &why);
+	}
 	case STEP__KIND_LAST:
 		break;
 	}
@@ -414,6 +455,10 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 		const struct step *f = &p->steps[failed];
 		_cleanup_free_ char *cmd = step_command(p, f);
 		bool incomplete = false;
+
+		/* a here-document's body does not belong in a one-line message */
+		if (cmd)
+			cmd[strcspn(cmd, "\n")] = '\0';
 
 		for (size_t i = failed; i-- > 0;) {
 			struct step *s = &p->steps[i];

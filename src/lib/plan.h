@@ -29,7 +29,20 @@ enum step_kind {
 	STEP_SYSFS_WRITE, /* one write(2) to a sysfs attribute */
 	STEP_FILE_PUT, /* write a configuration file (driverctl, mdevctl), atomically */
 	STEP_FILE_DELETE, /* remove a configuration file */
+	STEP_CALL, /* a call (libvirt's API): functions for the change and its undo */
 	STEP__KIND_LAST,
+};
+
+/*
+ * What a STEP_CALL does. run and undo return 0 or -errno and may set *why
+ * (malloc'ed) to say what went wrong; undo may be NULL (no undo). The plan
+ * owns data and frees it with free_data.
+ */
+struct step_call {
+	int (*run)(void *data, char **why);
+	int (*undo)(void *data, char **why);
+	void (*free_data)(void *data);
+	void *data;
 };
 
 struct step {
@@ -46,6 +59,8 @@ struct step {
 	char *verify_path;
 	char *verify_expect; /* for links: the basename of the target */
 	bool verify_is_link;
+	/* STEP_CALL: the functions; path is the command that does the same, undo_value its undo's */
+	struct step_call call;
 	enum step_status status;
 	char *error;
 };
@@ -74,6 +89,14 @@ struct step *plan_add_file_put(struct plan *p, const char *description,
 			       const char *content);
 struct step *plan_add_file_delete(struct plan *p, const char *description,
 				  enum sysfs_area area, const char *path);
+/*
+ * A call, shown as command (the virsh command that does the same) and
+ * undo_command (NULL when call->undo is NULL). The plan takes call->data,
+ * also when this fails (NULL, ENOMEM).
+ */
+struct step *plan_add_call(struct plan *p, const char *description,
+			   const char *command, const char *undo_command,
+			   const struct step_call *call);
 
 static inline bool plan_is_empty(const struct plan *p)
 {

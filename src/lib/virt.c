@@ -56,6 +56,20 @@ static struct {
 	__typeof__(virDomainIsActive) *DomainIsActive;
 	__typeof__(virDomainFree) *DomainFree;
 	__typeof__(virNodeDeviceFree) *NodeDeviceFree;
+	__typeof__(virGetLastError) *GetLastError;
+	__typeof__(virConnectGetURI) *ConnectGetURI;
+	__typeof__(virNodeDeviceLookupByName) *NodeDeviceLookupByName;
+	__typeof__(virNodeDeviceCreateXML) *NodeDeviceCreateXML;
+	__typeof__(virNodeDeviceDefineXML) *NodeDeviceDefineXML;
+	__typeof__(virNodeDeviceCreate) *NodeDeviceCreate;
+	__typeof__(virNodeDeviceDestroy) *NodeDeviceDestroy;
+	__typeof__(virNodeDeviceUndefine) *NodeDeviceUndefine;
+	__typeof__(virNodeDeviceSetAutostart) *NodeDeviceSetAutostart;
+	__typeof__(virNodeDeviceGetAutostart) *NodeDeviceGetAutostart;
+	__typeof__(virNodeDeviceIsActive) *NodeDeviceIsActive;
+	__typeof__(virNodeDeviceIsPersistent) *NodeDeviceIsPersistent;
+	__typeof__(virNodeDeviceGetName) *NodeDeviceGetName;
+	__typeof__(virNodeDeviceGetXMLDesc) *NodeDeviceGetXMLDesc;
 } lv;
 
 #define LIBVIRT_SONAME "libvirt.so.0"
@@ -94,6 +108,20 @@ static int virt_load(struct vm_error *err)
 	LOAD(DomainIsActive);
 	LOAD(DomainFree);
 	LOAD(NodeDeviceFree);
+	LOAD(GetLastError);
+	LOAD(ConnectGetURI);
+	LOAD(NodeDeviceLookupByName);
+	LOAD(NodeDeviceCreateXML);
+	LOAD(NodeDeviceDefineXML);
+	LOAD(NodeDeviceCreate);
+	LOAD(NodeDeviceDestroy);
+	LOAD(NodeDeviceUndefine);
+	LOAD(NodeDeviceSetAutostart);
+	LOAD(NodeDeviceGetAutostart);
+	LOAD(NodeDeviceIsActive);
+	LOAD(NodeDeviceIsPersistent);
+	LOAD(NodeDeviceGetName);
+	LOAD(NodeDeviceGetXMLDesc);
 #undef LOAD
 	lv.handle = h;
 	return 0;
@@ -283,4 +311,110 @@ int virt_domain_mdevs(virConnectPtr conn,
 		lv.DomainFree(doms[i]);
 	free(doms);
 	return 0;
+}
+
+/* ---- node devices ---- */
+
+int virt_last_error_code(void)
+{
+	virErrorPtr e = lv.handle ? lv.GetLastError() : NULL;
+
+	return e ? e->code : VIR_ERR_OK;
+}
+
+bool virt_error_is_unsupported(int code)
+{
+	return code == VIR_ERR_NO_SUPPORT || code == VIR_ERR_NO_NODE_DEVICE ||
+	       code == VIR_ERR_OPERATION_UNSUPPORTED ||
+	       code == VIR_ERR_NO_CONNECT;
+}
+
+bool virt_uri_is_remote(const char *uri)
+{
+	const char *p;
+
+	if (!uri)
+		uri = secure_getenv("LIBVIRT_DEFAULT_URI");
+	if (!uri)
+		return false;
+	p = strstr(uri, "://");
+	if (!p)
+		return false;
+	p += 3;
+	/* a host part other than localhost: "qemu+ssh://host/system" */
+	if (*p == '/' || *p == '\0')
+		return false;
+	return strncmp(p, "localhost", 9) != 0 || (p[9] != '/' && p[9] != ':' &&
+						    p[9] != '\0');
+}
+
+char *virt_conn_uri(virConnectPtr conn)
+{
+	return conn && lv.handle ? lv.ConnectGetURI(conn) : NULL;
+}
+
+virNodeDevicePtr virt_nodedev_lookup(virConnectPtr conn, const char *name)
+{
+	return lv.handle ? lv.NodeDeviceLookupByName(conn, name) : NULL;
+}
+
+const char *virt_nodedev_name(virNodeDevicePtr dev)
+{
+	return lv.NodeDeviceGetName(dev);
+}
+
+char *virt_nodedev_xml(virNodeDevicePtr dev)
+{
+	return lv.NodeDeviceGetXMLDesc(dev, 0);
+}
+
+int virt_nodedev_is_active(virNodeDevicePtr dev)
+{
+	return lv.NodeDeviceIsActive(dev);
+}
+
+int virt_nodedev_is_persistent(virNodeDevicePtr dev)
+{
+	return lv.NodeDeviceIsPersistent(dev);
+}
+
+int virt_nodedev_get_autostart(virNodeDevicePtr dev)
+{
+	int a = 0;
+
+	return lv.NodeDeviceGetAutostart(dev, &a) < 0 ? -1 : a;
+}
+
+int virt_nodedev_create_xml(virConnectPtr conn, const char *xml,
+			    virNodeDevicePtr *out)
+{
+	*out = lv.handle ? lv.NodeDeviceCreateXML(conn, xml, 0) : NULL;
+	return *out ? 0 : -EIO;
+}
+
+int virt_nodedev_define_xml(virConnectPtr conn, const char *xml,
+			    virNodeDevicePtr *out)
+{
+	*out = lv.handle ? lv.NodeDeviceDefineXML(conn, xml, 0) : NULL;
+	return *out ? 0 : -EIO;
+}
+
+int virt_nodedev_start(virNodeDevicePtr dev)
+{
+	return lv.NodeDeviceCreate(dev, 0) < 0 ? -EIO : 0;
+}
+
+int virt_nodedev_destroy(virNodeDevicePtr dev)
+{
+	return lv.NodeDeviceDestroy(dev) < 0 ? -EIO : 0;
+}
+
+int virt_nodedev_undefine(virNodeDevicePtr dev)
+{
+	return lv.NodeDeviceUndefine(dev, 0) < 0 ? -EIO : 0;
+}
+
+int virt_nodedev_set_autostart(virNodeDevicePtr dev, bool on)
+{
+	return lv.NodeDeviceSetAutostart(dev, on ? 1 : 0) < 0 ? -EIO : 0;
 }

@@ -2,6 +2,7 @@
 #ifndef VIRT_MDEV_VIRT_H
 #define VIRT_MDEV_VIRT_H
 
+#include <stdbool.h>
 #include <libvirt/libvirt.h>
 
 #include "error.h"
@@ -51,5 +52,33 @@ void virt_nodedev_free(virNodeDevicePtr dev);
 
 /* libvirt's last error message, or "unknown libvirt error". */
 const char *virt_last_error(void);
+/* Its code (virErrorNumber), VIR_ERR_OK when there is none. */
+int virt_last_error_code(void);
+/* Codes that mean "this driver does not do that" rather than "it failed". */
+bool virt_error_is_unsupported(int code);
+
+/* A URI with a host other than localhost ("qemu+ssh://kvmhost/system"); NULL: LIBVIRT_DEFAULT_URI. */
+bool virt_uri_is_remote(const char *uri);
+/* The connection's URI (caller frees), NULL when unknown. */
+char *virt_conn_uri(virConnectPtr conn);
+
+/*
+ * Node devices. The calls return 0 or -EIO with libvirt's message in
+ * virt_last_error(); the predicates 1, 0 or -1.
+ */
+virNodeDevicePtr virt_nodedev_lookup(virConnectPtr conn, const char *name);
+const char *virt_nodedev_name(virNodeDevicePtr dev);
+char *virt_nodedev_xml(virNodeDevicePtr dev);
+int virt_nodedev_is_active(virNodeDevicePtr dev);
+int virt_nodedev_is_persistent(virNodeDevicePtr dev);
+int virt_nodedev_get_autostart(virNodeDevicePtr dev);
+int virt_nodedev_create_xml(virConnectPtr conn, const char *xml,
+			    virNodeDevicePtr *out);
+int virt_nodedev_define_xml(virConnectPtr conn, const char *xml,
+			    virNodeDevicePtr *out);
+int virt_nodedev_start(virNodeDevicePtr dev);
+int virt_nodedev_destroy(virNodeDevicePtr dev);
+int virt_nodedev_undefine(virNodeDevicePtr dev);
+int virt_nodedev_set_autostart(virNodeDevicePtr dev, bool on);
 
 #endif
