@@ -98,6 +98,8 @@ static int backend_open(struct ctx *ctx, const struct mdev_spec *m,
 	if (parent) {
 		b->lc.conn = conn;
 		b->name = "libvirt";
+		note(ctx, "using the libvirt backend: libvirt at '%s' has node device %s",
+		     uri, pname);
 		return 0;
 	}
 	if (ctx->backend == BACKEND_LIBVIRT || virt_uri_is_remote(ctx->uri)) {
