@@ -150,8 +150,8 @@ static int plan_unbind(struct ctx *ctx, const struct css_subchannel *sch,
 	if (sch->mdev[0])
 		return vm_error_set(
 			&ctx->err, VM_EXIT_REFUSED, EBUSY,
-			"cannot unbind subchannel '%s' from vfio_ccw: mdev %s exists on it; remove it first (mdevctl stop -u %s, or echo 1 > /sys/bus/mdev/devices/%s/remove)",
-			sch->name, sch->mdev, sch->mdev, sch->mdev);
+			"cannot unbind subchannel '%s' from vfio_ccw: mdev %s exists on it; remove it first ('virt-mdev remove %s')",
+			sch->name, sch->mdev, sch->mdev);
 	if (strcmp(sch->driver, VFIO_CCW) == 0) {
 		snprintf(path, sizeof(path), "bus/css/devices/%s/driver/unbind",
 			 sch->name);

@@ -98,7 +98,8 @@ static int backend_open(struct ctx *ctx, const struct mdev_spec *m,
 	if (parent) {
 		b->lc.conn = conn;
 		b->name = "libvirt";
-		note(ctx, "using the libvirt backend: libvirt at '%s' has node device %s",
+		note(ctx,
+		     "using the libvirt backend: libvirt at '%s' has node device %s",
 		     uri, pname);
 		return 0;
 	}
@@ -147,8 +148,9 @@ static const char *state_words(const struct mdev_state *s, char *buf,
 {
 	snprintf(buf, size, "%s%s%s", s->active ? "active" : "inactive",
 		 s->defined ? ", defined" : ", not defined",
-		 s->defined ? (s->autostart ? ", autostart" : ", manual start") :
-			      "");
+		 s->defined ?
+			 (s->autostart ? ", autostart" : ", manual start") :
+			 "");
 	return buf;
 }
 
@@ -211,7 +213,7 @@ static int run(struct ctx *ctx, struct plan *p, const char *nothing,
 {
 	int r = cmd_run_plan(ctx, p, nothing, json_object_get(result));
 
-	if (r == VM_EXIT_OK && !ctx->dry_run && !ctx->json)
+	if (r == VM_EXIT_OK && !ctx->dry_run && !ctx->json && !plan_is_empty(p))
 		add_state(ctx, result, uuid);
 	json_object_put(result);
 	return r;
@@ -296,15 +298,16 @@ static int create_run(struct ctx *ctx, int argc, char **argv)
 	    (strcmp(argv[1], "ccw") != 0 && strcmp(argv[1], "ap") != 0))
 		return cmd_usage_error(
 			ctx, &cmd_create,
-			argc < 2 ? "expected ccw DEVICE or ap --adapters L --domains L" :
-				   "unknown kind '%s' (expected ccw or ap)",
+			argc < 2 ?
+				"expected ccw DEVICE or ap --adapters L --domains L" :
+				"unknown kind '%s' (expected ccw or ap)",
 			argc < 2 ? "" : argv[1]);
 	ap = strcmp(argv[1], "ap") == 0;
 	argc--;
 	argv++;
 	optind = 0;
-	while ((c = cmd_getopt(ctx, &cmd_create, argc, argv,
-			       create_options)) != -1) {
+	while ((c = cmd_getopt(ctx, &cmd_create, argc, argv, create_options)) !=
+	       -1) {
 		switch (c) {
 		case OPT_UUID:
 			if (parse_uuid(ctx, optarg, m.uuid) < 0)
@@ -318,7 +321,7 @@ static int create_run(struct ctx *ctx, int argc, char **argv)
 			autostart = define = true;
 			break;
 		case OPT_TIMEOUT:
-			if (parse_timeout(ctx, &cmd_create, optarg, &timeout) <
+			if (parse_timeout(ctx, &cmd_create, optarg, &timeout) !=
 			    0)
 				return VM_EXIT_USAGE;
 			break;
@@ -362,13 +365,16 @@ static int create_run(struct ctx *ctx, int argc, char **argv)
 		m.is_ap = true;
 		snprintf(m.parent, sizeof(m.parent), MDEV_PARENT_AP);
 		snprintf(m.type, sizeof(m.type), MDEV_TYPE_AP);
-		if (!sysfs_exists(ctx->sysfs,
-				  "devices/vfio_ap/matrix/mdev_supported_types/%s",
-				  MDEV_TYPE_AP))
-			return vm_error_set(
+		if (!sysfs_exists(
+			    ctx->sysfs,
+			    "devices/vfio_ap/matrix/mdev_supported_types/%s",
+			    MDEV_TYPE_AP)) {
+			vm_error_set(
 				&ctx->err, VM_EXIT_REFUSED, ENODEV,
 				"cannot create a vfio-ap mdev: this host has no vfio_ap matrix device with type %s (load the vfio_ap module: modprobe vfio_ap)",
 				MDEV_TYPE_AP);
+			return (int)ctx->err.exit;
+		}
 		if (!ctx->dry_run) {
 			lock = ap_lock(ctx->sysfs, &ctx->err);
 			if (lock < 0)
@@ -434,8 +440,9 @@ static int create_run(struct ctx *ctx, int argc, char **argv)
 			   autostart ? WANT_YES : WANT_KEEP, &ctx->err) < 0) {
 		r = (int)ctx->err.exit;
 	} else {
-		snprintf(nothing, sizeof(nothing), "mdev %s exists as asked (%s)",
-			 m.uuid, state_words(&st, words, sizeof(words)));
+		snprintf(nothing, sizeof(nothing),
+			 "mdev %s exists as asked (%s)", m.uuid,
+			 state_words(&st, words, sizeof(words)));
 		r = run(ctx, &p, nothing, result_json(&m, b.name), m.uuid);
 	}
 	plan_clear(&p);
@@ -526,7 +533,7 @@ static int one_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 			undefine = true;
 			break;
 		case OPT_TIMEOUT:
-			if (parse_timeout(ctx, cmd, optarg, &timeout) < 0)
+			if (parse_timeout(ctx, cmd, optarg, &timeout) != 0)
 				return VM_EXIT_USAGE;
 			break;
 		default:
@@ -547,7 +554,8 @@ static int one_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		mdev_list_free(mdevs, n);
 		mdevs = NULL;
 		n = 0;
-		if (lock < 0 || mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
+		if (lock < 0 ||
+		    mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
 			return (int)ctx->err.exit;
 		have = find_mdev(mdevs, n, uuid);
 	}
@@ -559,9 +567,10 @@ static int one_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 			json_object_object_add(res, "uuid",
 					       json_object_new_string(uuid));
 			plan_init(&p, ctx->sysfs);
-			snprintf(nothing, sizeof(nothing),
-				 "no mdev %s on this host (neither active in sysfs nor defined)",
-				 uuid);
+			snprintf(
+				nothing, sizeof(nothing),
+				"no mdev %s on this host (neither active in sysfs nor defined)",
+				uuid);
 			r = cmd_run_plan(ctx, &p, nothing, res);
 			plan_clear(&p);
 			goto out;
@@ -582,7 +591,7 @@ static int one_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 
 		if (!active) {
 			vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-					 "out of memory");
+				     "out of memory");
 			r = (int)ctx->err.exit;
 			goto out;
 		}
@@ -650,11 +659,12 @@ static int one_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if (r < 0) {
 		r = (int)ctx->err.exit;
 	} else {
-		snprintf(nothing, sizeof(nothing), "mdev %s is %s%s", uuid,
-			 state_words(&st, words, sizeof(words)),
-			 remove && st.defined && !undefine ?
-				 "; its definition stays (add --undefine to delete it)" :
-				 "");
+		snprintf(
+			nothing, sizeof(nothing), "mdev %s is %s%s", uuid,
+			state_words(&st, words, sizeof(words)),
+			remove && st.defined && !undefine ?
+				"; its definition stays (add --undefine to delete it)" :
+				"");
 		r = run(ctx, &p, nothing, result_json(&m, b.name), uuid);
 	}
 	plan_clear(&p);
@@ -716,8 +726,8 @@ const struct cmd cmd_remove = {
 
 /* ---- validate ---- */
 
-static void problem(struct json_object *arr, const char *uuid,
-		    const char *msg, bool text)
+static void problem(struct json_object *arr, const char *uuid, const char *msg,
+		    bool text)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -738,9 +748,9 @@ static int validate_run(struct ctx *ctx, int argc, char **argv)
 	int c, r = VM_EXIT_OK;
 
 	optind = 0;
-	while ((c = cmd_getopt(ctx, &cmd_validate, argc, argv,
-			       (const struct option[]){ { NULL, 0, NULL, 0 } })) !=
-	       -1)
+	while ((c = cmd_getopt(
+			ctx, &cmd_validate, argc, argv,
+			(const struct option[]){ { NULL, 0, NULL, 0 } })) != -1)
 		return VM_EXIT_USAGE;
 	for (int i = optind; i < argc; i++) {
 		char u[IDS_UUID_STRLEN];
@@ -756,10 +766,11 @@ static int validate_run(struct ctx *ctx, int argc, char **argv)
 		parse_uuid(ctx, argv[i], u);
 		if (!find_mdev(mdevs, n, u)) {
 			mdev_list_free(mdevs, n);
-			return vm_error_set(
+			vm_error_set(
 				&ctx->err, VM_EXIT_NOT_FOUND, ENODEV,
 				"no mdev '%s' on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
 				u);
+			return (int)ctx->err.exit;
 		}
 	}
 	have_ap = ap_read_host(ctx->sysfs, &h, &(struct vm_error){ 0 }) == 0;
@@ -785,9 +796,10 @@ static int validate_run(struct ctx *ctx, int argc, char **argv)
 			if (strcmp(mi->type, MDEV_TYPE_AP) != 0) {
 				char msg[256];
 
-				snprintf(msg, sizeof(msg),
-					 "type '%s' does not exist on the vfio_ap matrix (its type is %s)",
-					 mi->type, MDEV_TYPE_AP);
+				snprintf(
+					msg, sizeof(msg),
+					"type '%s' does not exist on the vfio_ap matrix (its type is %s)",
+					mi->type, MDEV_TYPE_AP);
 				problem(problems, mi->uuid, msg, !ctx->json);
 			}
 			if (!have_ap) {
@@ -817,18 +829,20 @@ static int validate_run(struct ctx *ctx, int argc, char **argv)
 			    0) {
 				char msg[256];
 
-				snprintf(msg, sizeof(msg),
-					 "its parent %s does not exist on this host: it cannot start",
-					 mi->parent);
+				snprintf(
+					msg, sizeof(msg),
+					"its parent %s does not exist on this host: it cannot start",
+					mi->parent);
 				problem(problems, mi->uuid, msg, !ctx->json);
 				continue;
 			}
 			if (strcmp(mi->type, MDEV_TYPE_CCW) != 0) {
 				char msg[256];
 
-				snprintf(msg, sizeof(msg),
-					 "type '%s' does not exist on subchannel %s (its type is %s)",
-					 mi->type, mi->parent, MDEV_TYPE_CCW);
+				snprintf(
+					msg, sizeof(msg),
+					"type '%s' does not exist on subchannel %s (its type is %s)",
+					mi->type, mi->parent, MDEV_TYPE_CCW);
 				problem(problems, mi->uuid, msg, !ctx->json);
 			}
 			if (lifecycle_check_ccw(&sch, &m, mdevs, n, &e) < 0)
@@ -840,11 +854,10 @@ static int validate_run(struct ctx *ctx, int argc, char **argv)
 	json_object_object_add(doc, "problems", problems);
 	if (json_object_array_length(problems) > 0) {
 		vm_error_set(&ctx->err, VM_EXIT_REFUSED, EINVAL,
-				 "%zu problem%s in %zu mdev%s checked",
-				 json_object_array_length(problems),
-				 json_object_array_length(problems) > 1 ? "s" :
-									  "",
-				 checked, checked == 1 ? "" : "s");
+			     "%zu problem%s in %zu mdev%s checked",
+			     json_object_array_length(problems),
+			     json_object_array_length(problems) > 1 ? "s" : "",
+			     checked, checked == 1 ? "" : "s");
 		r = (int)ctx->err.exit;
 		json_object_object_add(doc, "error",
 				       json_object_new_string(ctx->err.msg));

@@ -11,18 +11,9 @@
 
 /* clang-format off: one command a line, in the order --help lists them */
 const struct cmd *const cmd_table[] = {
-	&cmd_list,
-	&cmd_show,
-	&cmd_ccw,
-	&cmd_ap,
-	&cmd_create,
-	&cmd_start,
-	&cmd_stop,
-	&cmd_remove,
-	&cmd_validate,
-	&cmd_help,
-	&cmd_complete,
-	NULL,
+	&cmd_list,     &cmd_show,  &cmd_ccw,	  &cmd_ap,
+	&cmd_create,   &cmd_start, &cmd_stop,	  &cmd_remove,
+	&cmd_validate, &cmd_help,  &cmd_complete, NULL,
 };
 /* clang-format on */
 

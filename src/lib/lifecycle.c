@@ -65,12 +65,13 @@ static int sysfs_start_steps(const struct lifecycle *lc, struct plan *p,
 		ap_mask_zero(&none.aqm);
 		ap_mask_zero(&none.adm);
 		mdev_ap_config_value(&none, zero, sizeof(zero));
-		snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/ap_config",
-			 m->uuid);
-		snprintf(desc, sizeof(desc),
-			 "configure mdev %s in one write (ap_config): adapters %s, domains %s, control domains %s",
-			 m->uuid, al ? al : "", dl ? dl : "",
-			 cl && *cl ? cl : "none");
+		snprintf(path, sizeof(path),
+			 "devices/vfio_ap/matrix/%s/ap_config", m->uuid);
+		snprintf(
+			desc, sizeof(desc),
+			"configure mdev %s in one write (ap_config): adapters %s, domains %s, control domains %s",
+			m->uuid, al ? al : "", dl ? dl : "",
+			cl && *cl ? cl : "none");
 		st = plan_add_write(p, desc, path, value, path, zero);
 		if (!st || step_verify_value(st, path, value) < 0)
 			return oom(err);
@@ -211,10 +212,11 @@ static int nd_fail(char **why, const char *what)
 {
 	const char *msg = virt_last_error();
 
-	if (asprintf(why, "%s: %s%s", what, msg,
-		     strstr(msg, "cause is unknown") ?
-			     " (libvirt's node-device driver did not see the device appear: it learns of new mdevs from udev events; is systemd-udevd running?)" :
-			     "") < 0)
+	if (asprintf(
+		    why, "%s: %s%s", what, msg,
+		    strstr(msg, "cause is unknown") ?
+			    " (libvirt's node-device driver did not see the device appear: it learns of new mdevs from udev events; is systemd-udevd running?)" :
+			    "") < 0)
 		*why = NULL;
 	return -EIO;
 }
@@ -237,10 +239,11 @@ static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
 			break;
 		nanosleep(&step, NULL);
 	}
-	if (asprintf(why,
-		     "libvirt did not report mdev %s active within %u ms (it is %s sysfs; libvirt's node-device driver learns of new mdevs from udev events: is systemd-udevd running? --timeout sets the wait)",
-		     c->spec.uuid, c->lc->wait_ms,
-		     in_sysfs(c) ? "in" : "not in") < 0)
+	if (asprintf(
+		    why,
+		    "libvirt did not report mdev %s active within %u ms (it is %s sysfs; libvirt's node-device driver learns of new mdevs from udev events: is systemd-udevd running? --timeout sets the wait)",
+		    c->spec.uuid, c->lc->wait_ms,
+		    in_sysfs(c) ? "in" : "not in") < 0)
 		*why = NULL;
 	return -ETIMEDOUT;
 }
@@ -420,14 +423,15 @@ int lifecycle_plan(const struct lifecycle *lc, struct plan *p,
 			_cleanup_free_ char *json =
 				mdev_definition_json(m, auto_on);
 
-			snprintf(desc, sizeof(desc),
-				 to_define ?
-					 "define mdev %s on %s (mdevctl definition, start %s)" :
-					 "set mdev %s on %s to start %s at boot (mdevctl definition)",
-				 m->uuid, w, auto_on ? "auto" : "manual");
-			if (!json || !plan_add_file_put(p, desc,
-							SYSFS_AREA_MDEVCTL,
-							path, json))
+			snprintf(
+				desc, sizeof(desc),
+				to_define ?
+					"define mdev %s on %s (mdevctl definition, start %s)" :
+					"set mdev %s on %s to start %s at boot (mdevctl definition)",
+				m->uuid, w, auto_on ? "auto" : "manual");
+			if (!json ||
+			    !plan_add_file_put(p, desc, SYSFS_AREA_MDEVCTL,
+					       path, json))
 				return oom(err);
 		}
 		if (to_start)
@@ -435,9 +439,10 @@ int lifecycle_plan(const struct lifecycle *lc, struct plan *p,
 		if (r == 0 && to_stop)
 			r = sysfs_stop_step(lc, p, m, err);
 		if (r == 0 && to_undefine) {
-			snprintf(desc, sizeof(desc),
-				 "undefine mdev %s (remove its mdevctl definition)",
-				 m->uuid);
+			snprintf(
+				desc, sizeof(desc),
+				"undefine mdev %s (remove its mdevctl definition)",
+				m->uuid);
 			if (!plan_add_file_delete(p, desc, SYSFS_AREA_MDEVCTL,
 						  path))
 				return oom(err);
@@ -499,8 +504,9 @@ int lifecycle_plan(const struct lifecycle *lc, struct plan *p,
 /* ---- checks ---- */
 
 int lifecycle_check_ccw(const struct css_subchannel *sch,
-			const struct mdev_spec *m, const struct mdev_info *mdevs,
-			size_t n, struct vm_error *err)
+			const struct mdev_spec *m,
+			const struct mdev_info *mdevs, size_t n,
+			struct vm_error *err)
 {
 	const char *dev = sch->has_device ? sch->busid_name : sch->name;
 
@@ -524,9 +530,10 @@ int lifecycle_check_ccw(const struct css_subchannel *sch,
 			err, VM_EXIT_REFUSED, EEXIST,
 			"cannot create mdev %s on subchannel %s: mdev %s (%s) is already there, and vfio_ccw allows one per subchannel (use it, or 'virt-mdev remove %s --undefine' first)",
 			m->uuid, sch->name, mdevs[i].uuid,
-			mdevs[i].active && mdevs[i].defined ? "active, defined" :
-			mdevs[i].active			    ? "active" :
-							      "defined",
+			mdevs[i].active && mdevs[i].defined ?
+				"active, defined" :
+			mdevs[i].active ? "active" :
+					  "defined",
 			mdevs[i].uuid);
 	}
 	return 0;
@@ -625,9 +632,10 @@ int lifecycle_check_ap(const struct ap_host *h, const struct mdev_spec *m,
 			err, VM_EXIT_REFUSED, EADDRINUSE,
 			"cannot give APQN%s %s to mdev %s: %s mdev %s holds %s (an APQN belongs to one mdev; remove it with 'virt-mdev remove %s%s', or pick other adapters or domains)",
 			nshared > 1 ? "s" : "", shared, m->uuid,
-			mdevs[i].active && mdevs[i].defined ? "active, defined" :
-			mdevs[i].active			    ? "active" :
-							      "defined",
+			mdevs[i].active && mdevs[i].defined ?
+				"active, defined" :
+			mdevs[i].active ? "active" :
+					  "defined",
 			mdevs[i].uuid, nshared > 1 ? "them" : "it",
 			mdevs[i].uuid, mdevs[i].defined ? " --undefine" : "");
 	}

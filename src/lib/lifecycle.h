@@ -18,7 +18,8 @@
 struct lifecycle {
 	const struct sysfs *sysfs;
 	virConnectPtr conn; /* NULL: the sysfs backend */
-	const char *uri; /* shown as "virsh -c URI" in commands; NULL: the default */
+	const char *
+		uri; /* shown as "virsh -c URI" in commands; NULL: the default */
 	const char *template_dir; /* NULL: xml_template_dir's choice */
 	unsigned wait_ms; /* how long to wait for libvirt to see a started mdev */
 };
@@ -54,8 +55,9 @@ int lifecycle_plan(const struct lifecycle *lc, struct plan *p,
  * m's uuid is not a conflict.
  */
 int lifecycle_check_ccw(const struct css_subchannel *sch,
-			const struct mdev_spec *m, const struct mdev_info *mdevs,
-			size_t n, struct vm_error *err);
+			const struct mdev_spec *m,
+			const struct mdev_info *mdevs, size_t n,
+			struct vm_error *err);
 int lifecycle_check_ap(const struct ap_host *h, const struct mdev_spec *m,
 		       const struct mdev_info *mdevs, size_t n,
 		       struct vm_error *err);

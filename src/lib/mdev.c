@@ -370,8 +370,9 @@ static void diff_mask(char *buf, size_t size, const char *what,
 		return;
 	h = ap_mask_format_list(have);
 	w = ap_mask_format_list(want);
-	snprintf(buf + len, size - len, "%s%s %s here, %s asked", len ? "; " : "",
-		 what, h && *h ? h : "none", w && *w ? w : "none");
+	snprintf(buf + len, size - len, "%s%s %s here, %s asked",
+		 len ? "; " : "", what, h && *h ? h : "none",
+		 w && *w ? w : "none");
 }
 
 void mdev_spec_diff(const struct mdev_spec *have, const struct mdev_spec *want,
@@ -412,8 +413,7 @@ int mdev_spec_attrs(const struct mdev_spec *m, struct strv *names,
 	for (size_t k = 0; k < ARRAY_SIZE(masks); k++) {
 		int bit;
 
-		ap_mask_for_each(bit, masks[k])
-		{
+		ap_mask_for_each(bit, masks[k]) {
 			char v[16];
 
 			hex_id((unsigned)bit, v);
@@ -428,9 +428,10 @@ int mdev_spec_attrs(const struct mdev_spec *m, struct strv *names,
 void mdev_create_path(const struct mdev_spec *m, char *buf, size_t size)
 {
 	if (m->is_ap)
-		snprintf(buf, size,
-			 "devices/vfio_ap/matrix/mdev_supported_types/%s/create",
-			 m->type);
+		snprintf(
+			buf, size,
+			"devices/vfio_ap/matrix/mdev_supported_types/%s/create",
+			m->type);
 	else
 		snprintf(buf, size,
 			 "bus/css/devices/%s/mdev_supported_types/%s/create",
@@ -452,8 +453,8 @@ bool mdev_kernel_has_ap_config(const struct sysfs *s)
 	_cleanup_free_ char *features = NULL;
 	_cleanup_strv_ struct strv uuids = STRV_INIT;
 
-	if (sysfs_read_string(s, &features, "devices/vfio_ap/matrix/features") ==
-		    0 &&
+	if (sysfs_read_string(s, &features,
+			      "devices/vfio_ap/matrix/features") == 0 &&
 	    strstr(features, "ap_config"))
 		return true;
 	if (sysfs_list_dir(s, &uuids, "devices/vfio_ap/matrix") < 0)

@@ -46,7 +46,8 @@ struct mdev_spec {
 	char parent[64]; /* the parent's sysfs name: "0.0.0313", "matrix" */
 	char type[64]; /* MDEV_TYPE_CCW, MDEV_TYPE_AP */
 	bool is_ap;
-	struct ap_mask apm, aqm, adm; /* vfio-ap: adapters, domains, control domains */
+	struct ap_mask apm, aqm,
+		adm; /* vfio-ap: adapters, domains, control domains */
 };
 
 /* The spec of an existing mdev (its matrix from sysfs, or from its definition). */

@@ -35,6 +35,7 @@ static void step_free(struct step *s)
 	free(s->verify_path);
 	free(s->verify_expect);
 	free(s->error);
+	free(s->made_dir);
 	if (s->call.free_data)
 		s->call.free_data(s->call.data);
 }
@@ -146,9 +147,8 @@ struct step *plan_add_call(struct plan *p, const char *description,
 			   const char *command, const char *undo_command,
 			   const struct step_call *call)
 {
-	struct step *s =
-		step_new(p, STEP_CALL, description, SYSFS_AREA_SYS, command,
-			 NULL);
+	struct step *s = step_new(p, STEP_CALL, description, SYSFS_AREA_SYS,
+				  command, NULL);
 
 	if (!s) {
 		if (call->free_data)
@@ -288,8 +288,8 @@ static int read_file(const char *path, char **out)
 	return 0;
 }
 
-/* mkdir -p of the directory that holds path */
-static int make_parents(const char *path)
+/* mkdir -p of the directory that holds path; *made: the first directory it made (for the undo), or NULL */
+static int make_parents(const char *path, char **made)
 {
 	_cleanup_free_ char *dir = strdup(path);
 
@@ -297,21 +297,41 @@ static int make_parents(const char *path)
 		return -ENOMEM;
 	for (char *p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
 		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return negative_errno();
+		if (mkdir(dir, 0755) < 0) {
+			if (errno != EEXIST)
+				return negative_errno();
+		} else if (made && !*made) {
+			*made = strdup(dir);
+		}
 		*p = '/';
 	}
 	return 0;
 }
 
+/* the undo of make_parents: remove the (empty) directories from path's up to made */
+static void remove_made_dirs(const char *path, const char *made)
+{
+	_cleanup_free_ char *dir = strdup(path);
+	size_t top = strlen(made);
+	char *slash;
+
+	if (!dir)
+		return;
+	while ((slash = strrchr(dir, '/')) && (size_t)(slash - dir) >= top) {
+		*slash = '\0';
+		if (rmdir(dir) < 0)
+			return;
+	}
+}
+
 /* Write a file atomically: a temporary file in the same directory, then rename. */
-static int put_file(const char *path, const char *content)
+static int put_file(const char *path, const char *content, char **made)
 {
 	_cleanup_free_ char *tmp = NULL;
 	int fd, r;
 	size_t len = strlen(content);
 
-	r = make_parents(path);
+	r = make_parents(path, made);
 	if (r < 0)
 		return r;
 	if (asprintf(&tmp, "%s.virt-mdev.XXXXXX", path) < 0) {
@@ -377,7 +397,7 @@ static int step_run(const struct plan *p, struct step *s, char **why)
 		if (r < 0 && r != -ENOENT)
 			break;
 		if (s->kind == STEP_FILE_PUT)
-			r = put_file(full, s->value);
+			r = put_file(full, s->value, &s->made_dir);
 		else
 			r = unlink(full) < 0 && errno != ENOENT ?
 				    negative_errno() :
@@ -409,9 +429,12 @@ static int step_undo(const struct plan *p, struct step *s)
 		if (!full)
 			return -ENOMEM;
 		if (s->undo_value)
-			return put_file(full, s->undo_value);
-		return unlink(full) < 0 && errno != ENOENT ? negative_errno() :
-							     0;
+			return put_file(full, s->undo_value, NULL);
+		if (unlink(full) < 0 && errno != ENOENT)
+			return negative_errno();
+		if (s->made_dir)
+			remove_made_dirs(full, s->made_dir);
+		return 0;
 	case STEP_CALL: {
 		_cleanup_free_ char *why = NULL;
 

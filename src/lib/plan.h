@@ -61,6 +61,8 @@ struct step {
 	bool verify_is_link;
 	/* STEP_CALL: the functions; path is the command that does the same, undo_value its undo's */
 	struct step_call call;
+	/* FILE_PUT: the first directory it had to make, removed again by the undo */
+	char *made_dir;
 	enum step_status status;
 	char *error;
 };

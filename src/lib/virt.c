@@ -344,8 +344,8 @@ bool virt_uri_is_remote(const char *uri)
 	/* a host part other than localhost: "qemu+ssh://host/system" */
 	if (*p == '/' || *p == '\0')
 		return false;
-	return strncmp(p, "localhost", 9) != 0 || (p[9] != '/' && p[9] != ':' &&
-						    p[9] != '\0');
+	return strncmp(p, "localhost", 9) != 0 ||
+	       (p[9] != '/' && p[9] != ':' && p[9] != '\0');
 }
 
 char *virt_conn_uri(virConnectPtr conn)

@@ -9,8 +9,8 @@
 
 const char *xml_template_dir(const char *dir)
 {
-	static const char *const installed = TEMPLATEDIR,
-				 *const source = SRCDIR "/xml-templates";
+	static const char *const installed = TEMPLATEDIR, *const source = SRCDIR
+							  "/xml-templates";
 	const char *env = secure_getenv(XML_TEMPLATE_DIR_ENV);
 	char probe[4096];
 
@@ -39,9 +39,10 @@ static int load(const char *dir, const char *name, xmlDocPtr *out,
 				  XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc || !xmlDocGetRootElement(doc)) {
 		xmlFreeDoc(doc);
-		return vm_error_set(err, VM_EXIT_FAILED, EINVAL,
-				    "cannot use the template %s: not well-formed XML",
-				    path);
+		return vm_error_set(
+			err, VM_EXIT_FAILED, EINVAL,
+			"cannot use the template %s: not well-formed XML",
+			path);
 	}
 	*out = doc;
 	return 0;
@@ -88,7 +89,8 @@ static int serialise(xmlDocPtr doc, char **out, struct vm_error *err)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
 	n = xmlNodeDump(buf, doc, xmlDocGetRootElement(doc), 0, 1);
-	if (n < 0 || asprintf(out, "%s\n", (const char *)xmlBufferContent(buf)) < 0) {
+	if (n < 0 ||
+	    asprintf(out, "%s\n", (const char *)xmlBufferContent(buf)) < 0) {
 		xmlBufferFree(buf);
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
@@ -128,7 +130,8 @@ int xml_nodedev_mdev(const struct mdev_spec *m, const char *template_dir,
 		xmlNodeSetContent(name, (const xmlChar *)with_parent);
 	}
 	mdev_nodedev_parent(m, parent, sizeof(parent));
-	xmlNodeSetContent(child_or_new(root, "parent"), (const xmlChar *)parent);
+	xmlNodeSetContent(child_or_new(root, "parent"),
+			  (const xmlChar *)parent);
 	type = child_or_new(cap, "type");
 	xmlSetProp(type, (const xmlChar *)"id", (const xmlChar *)m->type);
 	xmlNodeSetContent(child_or_new(cap, "uuid"), (const xmlChar *)m->uuid);

@@ -119,6 +119,11 @@ is "$out" "list
 show
 ccw
 ap
+create
+start
+stop
+remove
+validate
 help" "__complete commands lists the visible commands"
 run "$VIRT_MDEV" __complete backends
 is "$out" "auto

@@ -1,0 +1,244 @@
+#!/bin/bash
+# virt-mdev create/start/stop/remove/validate with the sysfs backend, against a mounted
+# virt-mdev-sim: the effects on sysfs and on mdevctl's definitions, every check's refusal
+# changing nothing, dry runs, idempotence, and rollback under fault injection at every step
+# (ap_config on a 6.12 kernel, assign_* in order on a 6.1 kernel).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/sim/lib-sim.sh"
+need_root_fuse
+
+tmp=$(mktemp -d)
+trap 'sim_umount; rm -rf "$tmp"' EXIT
+: >"$tmp/faults"
+mkdir -p "$tmp/root/etc/driverctl.d" "$tmp/root/etc/mdevctl.d" "$tmp/root/run/lock"
+# no libvirt daemon here: auto must fall back to sysfs, and never reach the machine's own libvirt
+export LIBVIRT_DEFAULT_URI="qemu:///system?socket=$tmp/no-libvirtd-sock"
+S=$tmp/root/sys
+D=$tmp/root/etc/mdevctl.d
+vm() { "$VIRT_MDEV" --root "$tmp/root" "$@"; }
+snapshot() { { dump_tree "$S"; (cd "$D" && find . -printf '%p\n' | sort && find . -type f -exec cat {} +); } >"$tmp/$1"; }
+same() { cmp -s "$tmp/$1" "$tmp/$2"; }
+refuse() { # CODE MESSAGE_PATTERN DESCRIPTION ARGS...
+	local code=$1 pattern=$2 what=$3
+	shift 3
+	snapshot before
+	run vm "$@"
+	is "$rc" "$code" "$what: exit $code"
+	like "$err" "$pattern" "$what: the message names the object, the rule and the fix"
+	# one line; a usage error adds the hint where to read more
+	is "$(printf '%s\n' "$err" | wc -l)" "$([ "$code" = 2 ] && echo 2 || echo 1)" "$what: one message"
+	snapshot after
+	ok "$(same before after; echo $?)" "$what: nothing changed"
+}
+U1=11111111-2222-4333-8444-000000000001
+U2=11111111-2222-4333-8444-000000000002
+A1=aaaaaaaa-2222-4333-8444-000000000001
+A2=aaaaaaaa-2222-4333-8444-000000000002
+
+sim_mount "$S" --host "$DEMO_HOST" --faults "$tmp/faults"
+
+# ---- checks before anything is bound or reserved ----
+refuse 4 "^virt-mdev: cannot create a vfio-ccw mdev on subchannel 0.0.0313 of device 0.0.2b09: it is bound to io_subchannel, not vfio_ccw \(run 'virt-mdev ccw bind 0.0.2b09' first\)$" \
+	"a subchannel on io_subchannel" create ccw 0.0.2b09
+refuse 4 "^virt-mdev: cannot give APQNs 05.0004,05.00ab to mdev $A1: reserved for the host's drivers by apmask/aqmask \(run 'virt-mdev ap reserve --adapters 5 --domains 4,0xab' first\)$" \
+	"APQNs the host still holds" create ap --adapters 5 --domains 4,0xab --uuid $A1
+refuse 4 "^virt-mdev: cannot create a vfio-ccw mdev on subchannel 0.0.ff40: it is a CHSC subchannel; vfio_ccw drives I/O subchannels only" \
+	"a CHSC subchannel" create ccw 0.0.ff40
+refuse 3 "^virt-mdev: no ccw device or subchannel '0.0.9999' on this host" "an unknown device" create ccw 0.0.9999
+refuse 2 "^virt-mdev: invalid uuid 'nope'" "a bad uuid" create ccw 0.0.2b09 --uuid nope
+refuse 2 "create ap needs --adapters and --domains" "create ap without domains" create ap --adapters 5
+refuse 2 "^virt-mdev: invalid domain list '010': '010' has a leading 0" "an octal-looking domain" create ap --adapters 5 --domains 010
+refuse 2 "--adapters, --domains and --control-domains are for create ap" "--adapters with ccw" create ccw 0.0.2b09 --adapters 5
+refuse 2 "unknown kind 'pci' \(expected ccw or ap\)" "an unknown kind" create pci 0000:00:01.0
+refuse 2 "invalid --timeout '0': seconds from 1 to 3600" "a zero timeout" create ccw 0.0.2b09 --timeout 0
+refuse 3 "^virt-mdev: no mdev '$U1' on this host \(searched the active mdevs in sysfs and mdevctl's definitions" \
+	"start of an unknown mdev" start $U1
+refuse 3 "^virt-mdev: no mdev '$U1' on this host" "stop of an unknown mdev" stop $U1
+refuse 2 "--undefine is for remove" "--undefine with stop" stop $U1 --undefine
+
+vm -q ccw bind 0.0.2b09
+vm -q ap reserve 05.0004 05.00ab
+
+# ---- create ccw: dry run, effect, idempotence ----
+snapshot before
+run vm -n create ccw 0.0.2b09 --uuid $U1
+is "$rc" 0 "dry run of create ccw exits 0"
+is "$out" "# create mdev $U1 (vfio_ccw-io) on subchannel 0.0.0313
+echo $U1 > $S/bus/css/devices/0.0.0313/mdev_supported_types/vfio_ccw-io/create" "the dry run prints the manual step"
+snapshot after
+ok "$(same before after; echo $?)" "the dry run changes nothing"
+run vm -v create ccw 0.0.2b09 --uuid $U1
+is "$rc" 0 "create ccw exits 0"
+like "$err" "no daemon socket at $tmp/no-libvirtd-sock .*; using the sysfs backend" "-v says libvirt was not reachable and sysfs is used"
+is "$out" "done: create mdev $U1 (vfio_ccw-io) on subchannel 0.0.0313
+mdev $U1: active, not defined" "each step and the resulting state are printed"
+is "$(basename "$(readlink $S/bus/mdev/devices/$U1)")" $U1 "the mdev is in sysfs"
+is "$(basename "$(readlink -f $S/bus/mdev/devices/$U1/..)")" 0.0.0313 "on subchannel 0.0.0313"
+is "$(basename "$(readlink $S/bus/mdev/devices/$U1/mdev_type)")" vfio_ccw-io "of type vfio_ccw-io"
+is "$(cat $S/bus/css/devices/0.0.0313/mdev_supported_types/vfio_ccw-io/available_instances)" 0 "the subchannel has no instance left"
+comp=$(bash -c '. /usr/share/bash-completion/bash_completion 2>/dev/null; . "$1/bash-completion/virt-mdev"; PATH="$2/src:$PATH"
+	COMP_WORDS=(virt-mdev --root "$3" stop ""); COMP_CWORD=4; _virt_mdev; printf "%s\n" "${COMPREPLY[@]}"' \
+	x "$top_srcdir" "$top_builddir" "$tmp/root")
+is "$comp" "$U1" "completion offers the host's mdevs after stop"
+run vm -j create ccw 0.0.2b09 --uuid $U1
+is "$(printf '%s' "$out" | jq -r '[.changed, (.steps|length), .result.uuid, .result.backend] | @tsv')" "false	0	$U1	sysfs" "the same create again: changed false, no step"
+run vm -j create ccw 0.0.0313
+is "$(printf '%s' "$out" | jq -r '[.changed, .result.uuid] | @tsv')" "false	$U1" "without --uuid, the mdev already on the subchannel is the one meant"
+refuse 4 "^virt-mdev: cannot create mdev $U2 on subchannel 0.0.0313: mdev $U1 \(active\) is already there, and vfio_ccw allows one per subchannel \(use it, or 'virt-mdev remove $U1 --undefine' first\)$" \
+	"a second mdev on the subchannel" create ccw 0.0.2b09 --uuid $U2
+refuse 4 "^virt-mdev: cannot create mdev $U1: it exists with another configuration \(parent 0.0.0313 here, matrix asked; type vfio_ccw-io here, vfio_ap-passthrough asked; adapters none here, 5 asked; domains none here, 4 asked\)" \
+	"the same uuid with another configuration" create ap --adapters 5 --domains 4 --uuid $U1
+
+# ---- --define on the active mdev: only the definition is added ----
+run vm -j create ccw 0.0.2b09 --uuid $U1 --define
+is "$(printf '%s' "$out" | jq -r '[.changed, (.steps|length), .steps[0].description] | @tsv')" "true	1	define mdev $U1 on subchannel 0.0.0313 (mdevctl definition, start manual)" "--define on an active mdev adds the definition only"
+is "$(cat $D/0.0.0313/$U1)" '{
+  "mdev_type": "vfio_ccw-io",
+  "start": "manual",
+  "attrs": []
+}' "the definition is mdevctl's JSON"
+run vm -j create ccw 0.0.2b09 --uuid $U1 --autostart
+is "$(printf '%s' "$out" | jq -r '[.changed, .steps[0].description] | @tsv')" "true	set mdev $U1 on subchannel 0.0.0313 to start auto at boot (mdevctl definition)" "--autostart sets start auto"
+like "$(cat $D/0.0.0313/$U1)" '"start": "auto"' "the definition says start auto"
+run vm -j list mdev
+is "$(printf '%s' "$out" | jq -c ".mdevs[] | select(.uuid == \"$U1\") | [.active, .defined, .autostart, .parent, .type]")" '[true,true,true,"0.0.0313","vfio_ccw-io"]' "list mdev shows it active, defined, autostart"
+
+# ---- stop, start, remove ----
+run vm stop $U1
+is "$rc" 0 "stop exits 0"
+is "$out" "done: remove mdev $U1 from subchannel 0.0.0313
+mdev $U1: inactive, defined, autostart" "stop removes the device and keeps the definition"
+ok "$([ ! -e $S/bus/mdev/devices/$U1 ] && [ -f $D/0.0.0313/$U1 ]; echo $?)" "gone from sysfs, the definition stays"
+run vm -j stop $U1
+is "$(printf '%s' "$out" | jq -r .changed)" false "a second stop: changed false"
+run vm -n start $U1
+is "$out" "# create mdev $U1 (vfio_ccw-io) on subchannel 0.0.0313
+echo $U1 > $S/bus/css/devices/0.0.0313/mdev_supported_types/vfio_ccw-io/create" "start's dry run: mdevctl start's write"
+run vm start $U1
+is "$rc" 0 "start exits 0"
+ok "$([ -e $S/bus/mdev/devices/$U1 ]; echo $?)" "start makes the device again"
+run vm -j start $U1
+is "$(printf '%s' "$out" | jq -r .changed)" false "a second start: changed false"
+run vm remove $U1
+is "$out" "done: remove mdev $U1 from subchannel 0.0.0313
+mdev $U1: inactive, defined, autostart" "remove without --undefine keeps the definition"
+run vm remove $U1
+is "$out" "nothing to do: mdev $U1 is inactive, defined, autostart; its definition stays (add --undefine to delete it)" "remove again says what stays and how to delete it"
+run vm -j remove $U1 --undefine
+is "$(printf '%s' "$out" | jq -r '[.changed, .steps[0].description, .steps[0].status] | @tsv')" "true	undefine mdev $U1 (remove its mdevctl definition)	done" "remove --undefine deletes the definition"
+ok "$([ ! -e $D/0.0.0313/$U1 ]; echo $?)" "the definition file is gone"
+run vm -j remove $U1 --undefine
+is "$rc.$(printf '%s' "$out" | jq -r .changed)" "0.false" "removing what is not there: exit 0, changed false"
+
+# ---- create ap with ap_config (a 6.12 kernel): one write, read back ----
+run vm -n create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1 --autostart
+cfg="0x0400000000000000000000000000000000000000000000000000000000000000,0x0800000000000000000000000000000000000000001000000000000000000000,0x0800000000000000000000000000000000000000000000000000000000000000"
+is "$out" "# define mdev $A1 on the vfio_ap matrix (mdevctl definition, start auto)
+echo '{
+  \"mdev_type\": \"vfio_ap-passthrough\",
+  \"start\": \"auto\",
+  \"attrs\": [
+    {
+      \"assign_adapter\": \"0x5\"
+    },
+    {
+      \"assign_domain\": \"0x4\"
+    },
+    {
+      \"assign_domain\": \"0xab\"
+    },
+    {
+      \"assign_control_domain\": \"0x4\"
+    }
+  ]
+}
+' > $D/matrix/$A1
+# create mdev $A1 (vfio_ap-passthrough) on the vfio_ap matrix
+echo $A1 > $S/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create
+# configure mdev $A1 in one write (ap_config): adapters 5, domains 4,0xab, control domains 4
+echo $cfg > $S/devices/vfio_ap/matrix/$A1/ap_config" "the dry run: the definition, create, and one ap_config write"
+for rule in "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create 1 EIO" \
+	"devices/vfio_ap/matrix/$A1/ap_config 1 EADDRINUSE"; do
+	snapshot before
+	echo "$rule" >"$tmp/faults"
+	run vm create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1 --autostart
+	: >"$tmp/faults"
+	is "$rc" 1 "fault '$rule': exit 1"
+	like "$err" "^virt-mdev: cannot .*undone: .*define mdev $A1" "fault '$rule': the message says what failed and that the definition was undone"
+	snapshot after
+	ok "$(same before after; echo $?)" "fault '$rule': no device, no definition, the tree as before"
+done
+run vm create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1 --autostart
+is "$rc" 0 "create ap exits 0"
+is "$(cat $S/devices/vfio_ap/matrix/$A1/matrix)" "05.0004
+05.00ab" "the matrix holds the two APQNs"
+is "$(cat $S/devices/vfio_ap/matrix/$A1/control_domains)" "0004" "and control domain 4"
+is "$(cat $S/devices/vfio_ap/matrix/$A1/ap_config)" "$cfg" "ap_config reads back what was written"
+run vm -j create ap --adapters 5 --domains 0x4,171 --control-domains 4 --uuid $A1 --autostart
+is "$(printf '%s' "$out" | jq -r '[.changed, (.steps|length), .result.domains] | @tsv')" "false	0	4,0xab" "the same matrix spelled differently: changed false"
+refuse 4 "^virt-mdev: cannot create mdev $A1: it exists with another configuration \(domains 4,0xab here, 4 asked; control domains 4 here, none asked\); remove it first \('virt-mdev remove $A1 --undefine'\) or pick another --uuid$" \
+	"another matrix under the same uuid" create ap --adapters 5 --domains 4 --uuid $A1
+refuse 4 "^virt-mdev: cannot give APQN 05.0004 to mdev $A2: active, defined mdev $A1 holds it \(an APQN belongs to one mdev; remove it with 'virt-mdev remove $A1 --undefine', or pick other adapters or domains\)$" \
+	"an APQN another mdev holds" create ap --adapters 5 --domains 4 --uuid $A2
+run vm -q validate
+is "$rc" 0 "validate on a consistent host: exit 0"
+
+# ---- validate: every problem, each named ----
+vm -q stop $A1
+mkdir -p $D/0.0.0315
+printf '{"mdev_type":"vfio_ccw-io","start":"manual","attrs":[]}\n' >$D/0.0.0315/$U2
+printf '{"mdev_type":"vfio_ap-passthrough","start":"manual","attrs":[{"assign_adapter":"5"},{"assign_domain":"0xab"},{"assign_control_domain":"0x47"}]}\n' >$D/matrix/$A2
+snapshot before
+run vm validate
+is "$rc" 4 "validate with problems: exit 4"
+is "$out" "$U2: cannot create a vfio-ccw mdev on subchannel 0.0.0315 of device 0.0.2b0b: it is bound to io_subchannel, not vfio_ccw (run 'virt-mdev ccw bind 0.0.2b0b' first)
+$A1: cannot give APQN 05.00ab to mdev $A1: defined mdev $A2 holds it (an APQN belongs to one mdev; remove it with 'virt-mdev remove $A2 --undefine', or pick other adapters or domains)
+$A2: cannot give APQN 05.00ab to mdev $A2: defined mdev $A1 holds it (an APQN belongs to one mdev; remove it with 'virt-mdev remove $A1 --undefine', or pick other adapters or domains)" "every problem, under the mdev it concerns"
+is "$err" "virt-mdev: 3 problems in 3 mdevs checked" "and a count"
+run vm -j validate $A2
+is "$(printf '%s' "$out" | jq -r '[.checked, (.problems|length), .problems[0].uuid] | @tsv')" "1	1	$A2" "validate UUID checks that one"
+snapshot after
+ok "$(same before after; echo $?)" "validate changes nothing"
+refuse 3 "^virt-mdev: no mdev '$U1' on this host" "validate of an unknown mdev" validate $U1
+# start refuses what the kernel would: the overlap is with an active mdev only at start
+vm -q start $A1
+refuse 4 "^virt-mdev: cannot give APQN 05.00ab to mdev $A2: active, defined mdev $A1 holds it" \
+	"start of a definition that overlaps an active mdev" start $A2
+rm -f $D/matrix/$A2 $D/0.0.0315/$U2
+vm -q remove --undefine $A1
+is "$(ls $S/bus/mdev/devices | wc -l).$(find $D -type f | wc -l)" "0.0" "everything made here is gone"
+sim_umount
+
+# ---- a 6.1 kernel: no ap_config; assign_* in order, each undone on a refusal ----
+sim_mount "$S" --host "$DEMO_HOST" --kernel 6.1 --faults "$tmp/faults"
+vm -q ap reserve 05.0004 05.00ab
+run vm -n create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1
+is "$out" "# create mdev $A1 (vfio_ap-passthrough) on the vfio_ap matrix
+echo $A1 > $S/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create
+# assign adapter 0x5 to mdev $A1
+echo 0x5 > $S/devices/vfio_ap/matrix/$A1/assign_adapter
+# assign domain 0x4 to mdev $A1
+echo 0x4 > $S/devices/vfio_ap/matrix/$A1/assign_domain
+# assign domain 0xab to mdev $A1
+echo 0xab > $S/devices/vfio_ap/matrix/$A1/assign_domain
+# assign control domain 0x4 to mdev $A1
+echo 0x4 > $S/devices/vfio_ap/matrix/$A1/assign_control_domain" "without ap_config: the classic assign_* writes, 0x-hex, in order"
+for rule in "devices/vfio_ap/matrix/$A1/assign_adapter 1 EIO" "devices/vfio_ap/matrix/$A1/assign_domain 1 EADDRNOTAVAIL" \
+	"devices/vfio_ap/matrix/$A1/assign_domain 2 EADDRINUSE" "devices/vfio_ap/matrix/$A1/assign_control_domain 1 ENODEV"; do
+	snapshot before
+	echo "$rule" >"$tmp/faults"
+	run vm create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1
+	: >"$tmp/faults"
+	is "$rc" 1 "fault '$rule': exit 1"
+	like "$err" "undone: .*create mdev $A1" "fault '$rule': the half-made device was removed"
+	snapshot after
+	ok "$(same before after; echo $?)" "fault '$rule': no device left behind, the tree as before"
+done
+run vm create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1
+is "$rc" 0 "create ap on 6.1 exits 0"
+is "$(cat $S/devices/vfio_ap/matrix/$A1/matrix).$(cat $S/devices/vfio_ap/matrix/$A1/control_domains)" "05.0004
+05.00ab.0004" "the matrix and the control domain are assigned"
+vm -q remove $A1
+sim_umount
+
+done_testing
