@@ -1,0 +1,222 @@
+#!/bin/bash
+# virt-mdev's libvirt backend for real: a private libvirtd whose node-device driver runs the
+# real mdevctl inside 'virt-mdev-sim run --udev'. create (transient, --define, --autostart),
+# stop, start, remove --undefine for vfio-ccw and vfio-ap; after each step the simulated
+# sysfs, virsh nodedev-list, mdevctl list --defined and virt-mdev list mdev agree. The
+# node-device XML of the dry run validates against libvirt's schema.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/sim/lib-sim.sh"
+need_root_fuse
+[ -x /usr/sbin/libvirtd ] || skip_all "libvirtd is not installed (apt-get install libvirt-daemon libvirt-daemon-driver-qemu)"
+command -v mdevctl >/dev/null || skip_all "mdevctl is not installed"
+getent passwd libvirt-qemu >/dev/null || skip_all "libvirtd needs the libvirt-qemu user (tools/install-deps makes it)"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/session.sh" <<SCRIPT
+. "$top_srcdir/tests/sim/private-libvirtd.sh"
+V="$VIRT_MDEV"
+tmp="$tmp"
+SCRIPT
+cat >>"$tmp/session.sh" <<'SCRIPT'
+trap libvirtd_stop EXIT
+libvirtd_start || exit 1
+vm() { "$V" -c "$uri" "$@"; }
+step() { echo "== $*"; }
+words() { tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
+line() { local v; v=$(words); if [ -n "$v" ]; then echo "$1: $v"; else echo "$1:"; fi; }
+state() {
+	ls /sys/bus/mdev/devices | line sysfs
+	virsh -c "$uri" nodedev-list --cap mdev | line active
+	virsh -c "$uri" nodedev-list --cap mdev --inactive | line inactive
+	mdevctl list --defined | grep -v '^ ' | line mdevctl
+	vm -q -j list mdev | jq -r '.mdevs[] | "\(.uuid)=\(.active),\(.defined),\(.autostart)"' | line virt-mdev
+}
+settle() {
+	local want=$1 got
+	for _ in $(seq 100); do
+		got=$(state)
+		[ "$got" = "$want" ] && break
+		sleep 0.1
+	done
+	printf '%s\n' "$got"
+}
+C=c2c2c2c2-0d3f-4b1a-9a39-3a6c1d7f0001
+A=a2a2a2a2-0d3f-4b1a-9a39-3a6c1d7f0002
+NC=mdev_${C//-/_}_0_0_0313
+NA=mdev_${A//-/_}_matrix
+
+vm -q ccw bind 0.0.2b09
+vm -q ap reserve 05.0004 05.00ab
+# libvirt sees the subchannel's new type through udev: wait for it
+for _ in $(seq 50); do virsh -c "$uri" nodedev-dumpxml css_0_0_0313 2>/dev/null | grep -q vfio_ccw-io && break; sleep 0.1; done
+
+step dry-run-ap
+vm -n create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A --autostart
+# the here-document's XML, with the <name> the schema wants
+vm -n create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A --autostart |
+	sed -n '/<<.EOF.$/,/^EOF$/p' | sed '1d;$d' | sed "s|^<device>|<device><name>$NA</name>|" >"$tmp/nodedev-ap.xml"
+virt-xml-validate "$tmp/nodedev-ap.xml" nodedev >/dev/null 2>&1 && echo valid
+vm -n create ccw 0.0.2b09 --uuid $C | sed -n '/<<.EOF.$/,/^EOF$/p' | sed '1d;$d' |
+	sed "s|^<device>|<device><name>$NC</name>|" >"$tmp/nodedev-ccw.xml"
+virt-xml-validate "$tmp/nodedev-ccw.xml" nodedev >/dev/null 2>&1 && echo valid
+ls /sys/bus/mdev/devices | wc -l
+
+step create-ccw
+vm -v create ccw 0.0.2b09 --uuid $C 2>&1
+settle "sysfs: $C
+active: $NC
+inactive:
+mdevctl:
+virt-mdev: $C=true,false,false"
+
+step create-ap-define
+vm create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A --define
+settle "sysfs: $A $C
+active: $NA $NC
+inactive:
+mdevctl: $A matrix vfio_ap-passthrough manual (active)
+virt-mdev: $C=true,false,false $A=true,true,false"
+cat /sys/devices/vfio_ap/matrix/$A/matrix /sys/devices/vfio_ap/matrix/$A/control_domains
+
+step autostart-ap
+vm -j create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A --autostart | jq -r '[.changed, (.steps|length), .steps[0].command] | @tsv'
+settle "sysfs: $A $C
+active: $NA $NC
+inactive:
+mdevctl: $A matrix vfio_ap-passthrough auto (active)
+virt-mdev: $C=true,false,false $A=true,true,true"
+vm -j create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A --autostart | jq -r '[.changed, (.steps|length)] | @tsv'
+
+step stop-ap
+vm stop $A
+settle "sysfs: $C
+active: $NC
+inactive: $NA
+mdevctl: $A matrix vfio_ap-passthrough auto
+virt-mdev: $C=true,false,false $A=false,true,true"
+
+step start-ap
+vm start $A
+settle "sysfs: $A $C
+active: $NA $NC
+inactive:
+mdevctl: $A matrix vfio_ap-passthrough auto (active)
+virt-mdev: $C=true,false,false $A=true,true,true"
+
+step remove-all
+vm remove --undefine $A
+vm remove $C
+settle "sysfs:
+active:
+inactive:
+mdevctl:
+virt-mdev:"
+
+step define-ccw
+vm create ccw 0.0.0313 --uuid $C --define
+settle "sysfs: $C
+active: $NC
+inactive:
+mdevctl: $C 0.0.0313 vfio_ccw-io manual (active)
+virt-mdev: $C=true,true,false"
+vm remove --undefine $C
+settle "sysfs:
+active:
+inactive:
+mdevctl:
+virt-mdev:"
+step end
+SCRIPT
+
+run timeout 300 "$VIRT_MDEV_SIM" run --udev -- bash "$tmp/session.sh"
+is "$rc" 0 "the libvirt session runs to its end"
+[ "$rc" = 0 ] || printf '# %s\n' "$err" | tail -20
+section() { printf '%s\n' "$out" | sed -n "/^== $1\$/,/^== /p" | sed '1d;/^== /d'; }
+C=c2c2c2c2-0d3f-4b1a-9a39-3a6c1d7f0001
+A=a2a2a2a2-0d3f-4b1a-9a39-3a6c1d7f0002
+NC=mdev_${C//-/_}_0_0_0313
+NA=mdev_${A//-/_}_matrix
+dry=$(section dry-run-ap)
+like "$dry" "^# define mdev $A \(vfio_ap-passthrough\) on the vfio_ap matrix through libvirt
+virsh -c '[^']*' nodedev-define /dev/stdin <<'EOF'
+<device>
+  <parent>ap_matrix</parent>" "the dry run prints nodedev-define with the node-device XML"
+like "$dry" "<attr name=\"assign_adapter\" value=\"0x5\"/>
+    <attr name=\"assign_domain\" value=\"0x4\"/>
+    <attr name=\"assign_domain\" value=\"0xab\"/>
+    <attr name=\"assign_control_domain\" value=\"0x4\"/>" "the attributes in order: adapters, domains, control domains, 0x-hex"
+like "$dry" "nodedev-start $NA
+# start mdev $A at boot through libvirt
+virsh -c '[^']*' nodedev-autostart $NA" "then nodedev-start and nodedev-autostart"
+like "$dry" "^valid
+valid
+0$" "both node-device XMLs validate against libvirt's schema, and the dry runs made nothing"
+is "$(section create-ccw)" "virt-mdev: using the libvirt backend: libvirt at 'qemu:///system?socket=$(printf '%s' "$out" | grep -o '/tmp/virt-mdev-libvirtd[^/]*' | head -1)/sock/libvirt-sock' has node device css_0_0_0313
+done: create transient mdev $C (vfio_ccw-io) on subchannel 0.0.0313 through libvirt
+mdev $C: active, not defined
+sysfs: $C
+active: $NC
+inactive:
+mdevctl:
+virt-mdev: $C=true,false,false" "create ccw: transient, through libvirt (-v says so); sysfs, libvirt and virt-mdev agree"
+is "$(section create-ap-define)" "done: define mdev $A (vfio_ap-passthrough) on the vfio_ap matrix through libvirt
+done: start mdev $A through libvirt
+mdev $A: active, defined, manual start
+sysfs: $A $C
+active: $NA $NC
+inactive:
+mdevctl: $A matrix vfio_ap-passthrough manual (active)
+virt-mdev: $C=true,false,false $A=true,true,false
+05.0004
+05.00ab
+0004" "create ap --define: defined and started, the matrix written by libvirt through mdevctl"
+is "$(section autostart-ap)" "true	1	virsh -c '$(printf '%s' "$out" | grep -o "qemu:///system?socket=[^']*" | head -1)' nodedev-autostart $NA
+sysfs: $A $C
+active: $NA $NC
+inactive:
+mdevctl: $A matrix vfio_ap-passthrough auto (active)
+virt-mdev: $C=true,false,false $A=true,true,true
+false	0" "--autostart on the defined mdev: one nodedev-autostart step; then changed false"
+is "$(section stop-ap)" "done: stop mdev $A through libvirt
+mdev $A: inactive, defined, autostart
+sysfs: $C
+active: $NC
+inactive: $NA
+mdevctl: $A matrix vfio_ap-passthrough auto
+virt-mdev: $C=true,false,false $A=false,true,true" "stop: inactive, still defined"
+is "$(section start-ap)" "done: start mdev $A through libvirt
+mdev $A: active, defined, autostart
+sysfs: $A $C
+active: $NA $NC
+inactive:
+mdevctl: $A matrix vfio_ap-passthrough auto (active)
+virt-mdev: $C=true,false,false $A=true,true,true" "start: active again"
+is "$(section remove-all)" "done: stop mdev $A through libvirt
+done: undefine mdev $A through libvirt
+mdev $A: gone
+done: stop mdev $C through libvirt
+mdev $C: gone
+sysfs:
+active:
+inactive:
+mdevctl:
+virt-mdev:" "remove --undefine and remove: gone everywhere"
+is "$(section define-ccw)" "done: define mdev $C (vfio_ccw-io) on subchannel 0.0.0313 through libvirt
+done: start mdev $C through libvirt
+mdev $C: active, defined, manual start
+sysfs: $C
+active: $NC
+inactive:
+mdevctl: $C 0.0.0313 vfio_ccw-io manual (active)
+virt-mdev: $C=true,true,false
+done: stop mdev $C through libvirt
+done: undefine mdev $C through libvirt
+mdev $C: gone
+sysfs:
+active:
+inactive:
+mdevctl:
+virt-mdev:" "a defined vfio-ccw mdev: define + start, then stop + undefine"
+
+done_testing

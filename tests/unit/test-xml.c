@@ -1,0 +1,157 @@
+/* The node-device XML virt-mdev hands to libvirt: golden files, and libvirt's own RELAX NG schema (virt-xml-validate). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/xml.h"
+#include "tap.h"
+
+static char *slurp(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0;
+
+	if (!f || getdelim(&buf, &cap, '\0', f) < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static const char *srcdir(void)
+{
+	const char *s = getenv("top_srcdir");
+
+	return s ? s : SRCDIR;
+}
+
+/* virt-xml-validate FILE nodedev, on the XML with the <name> the schema wants */
+static int validate(const struct mdev_spec *m, const char *what)
+{
+	_cleanup_free_ char *xml = NULL;
+	struct vm_error err = { 0 };
+	char path[] = "/tmp/virt-mdev-nodedev.XXXXXX", cmd[256];
+	int fd, r;
+
+	if (xml_nodedev_mdev(m, NULL, true, &xml, &err) < 0) {
+		tap_diag(err.msg);
+		return -1;
+	}
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, xml, strlen(xml)) != (ssize_t)strlen(xml)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	snprintf(cmd, sizeof(cmd),
+		 "virt-xml-validate %s nodedev >/dev/null 2>&1", path);
+	r = system(cmd);
+	if (r != 0) {
+		snprintf(cmd, sizeof(cmd), "virt-xml-validate %s nodedev 1>&2",
+			 path);
+		(void)system(cmd);
+		tap_diag(what);
+	}
+	unlink(path);
+	return r;
+}
+
+static void check(const struct mdev_spec *m, const char *golden,
+		  const char *what)
+{
+	_cleanup_free_ char *xml = NULL, *want = NULL;
+	struct vm_error err = { 0 };
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/tests/golden/%s", srcdir(), golden);
+	want = slurp(path);
+	ok(xml_nodedev_mdev(m, NULL, false, &xml, &err) == 0,
+	   "%s: the XML is built", what);
+	is_str(xml ? xml : "", want ? want : "(no golden file)",
+	       "%s: equals %s", what, golden);
+	ok(validate(m, what) == 0,
+	   "%s: valid against libvirt's nodedev schema (with <name>)", what);
+}
+
+int main(void)
+{
+	struct mdev_spec ccw = { .uuid = "c0c0c0c0-0d3f-4b1a-9a39-3a6c1d7f0001",
+				 .parent = "0.0.0313",
+				 .type = "vfio_ccw-io" };
+	struct mdev_spec ap = { .uuid = "a0a0a0a0-0d3f-4b1a-9a39-3a6c1d7f0002",
+				.parent = "matrix",
+				.type = "vfio_ap-passthrough",
+				.is_ap = true };
+	struct mdev_spec ccw1 = ccw;
+	_cleanup_free_ char *xml = NULL;
+	struct vm_error err = { 0 };
+	char dir[] = "/tmp/virt-mdev-templates.XXXXXX", path[4096];
+	FILE *f;
+
+	/* the validation can fail: libvirt's schema refuses a device without <name> */
+	{
+		char bad[] = "/tmp/virt-mdev-bad.XXXXXX", cmd[256];
+		const char *x =
+			"<device><parent>ap_matrix</parent><capability type='mdev'><type id='vfio_ap-passthrough'/></capability></device>\n";
+		int fd = mkstemp(bad);
+
+		ok(fd >= 0 && write(fd, x, strlen(x)) == (ssize_t)strlen(x),
+		   "a nodedev XML without <name> is written");
+		if (fd >= 0)
+			close(fd);
+		snprintf(cmd, sizeof(cmd),
+			 "virt-xml-validate %s nodedev >/dev/null 2>&1", bad);
+		ok(system(cmd) != 0,
+		   "virt-xml-validate refuses it (the check below can fail)");
+		unlink(bad);
+	}
+	ap_mask_set(&ap.apm, 5);
+	ap_mask_set(&ap.aqm, 4);
+	ap_mask_set(&ap.aqm, 0xab);
+	ap_mask_set(&ap.adm, 4);
+	check(&ccw, "nodedev-ccw.xml", "vfio-ccw");
+	check(&ap, "nodedev-ap.xml",
+	      "vfio-ap with adapters, domains and a control domain");
+	snprintf(ccw1.parent, sizeof(ccw1.parent), "0.1.0580");
+	check(&ccw1, "nodedev-ccw-ssid1.xml", "vfio-ccw on subchannel set 1");
+
+	/* a user's copy of the template: what it adds is kept, its stale attrs are not */
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(path, sizeof(path), "%s/nodedev-mdev.xml", dir);
+	f = fopen(path, "we");
+	fputs("<device><parent>x</parent><driver><name>vfio_mdev</name></driver>"
+	      "<capability type='mdev'><type id='x'/><uuid>x</uuid>"
+	      "<attr name='assign_adapter' value='0x9'/></capability></device>\n",
+	      f);
+	fclose(f);
+	ok(xml_nodedev_mdev(&ap, dir, false, &xml, &err) == 0,
+	   "a template directory is used");
+	ok(xml && strstr(xml, "<driver>") && !strstr(xml, "0x9") &&
+		   strstr(xml, "<attr name=\"assign_adapter\" value=\"0x5\"/>"),
+	   "its extra elements stay, its own attrs are replaced: %s",
+	   xml ? xml : "");
+	unlink(path);
+	f = fopen(path, "we");
+	fputs("<device><parent>", f);
+	fclose(f);
+	free(xml);
+	xml = NULL;
+	ok(xml_nodedev_mdev(&ap, dir, false, &xml, &err) < 0 &&
+		   strstr(err.msg, "not well-formed XML") &&
+		   strstr(err.msg, path),
+	   "a broken template is named: %s", err.msg);
+	unlink(path);
+	vm_error_clear(&err);
+	ok(xml_nodedev_mdev(&ap, dir, false, &xml, &err) < 0 &&
+		   strstr(err.msg, "cannot read the template") &&
+		   strstr(err.msg, "--template-dir or VIRT_MDEV_TEMPLATE_DIR"),
+	   "a missing template says where templates come from: %s", err.msg);
+	rmdir(dir);
+	return tap_done();
+}
