@@ -76,6 +76,17 @@ is "$(basename "$(readlink $S/bus/mdev/devices/$U1)")" $U1 "the mdev is in sysfs
 is "$(basename "$(readlink -f $S/bus/mdev/devices/$U1/..)")" 0.0.0313 "on subchannel 0.0.0313"
 is "$(basename "$(readlink $S/bus/mdev/devices/$U1/mdev_type)")" vfio_ccw-io "of type vfio_ccw-io"
 is "$(cat $S/bus/css/devices/0.0.0313/mdev_supported_types/vfio_ccw-io/available_instances)" 0 "the subchannel has no instance left"
+# ---- backends: asked for libvirt without one, a driver without node devices, a remote host ----
+refuse 1 "^virt-mdev: cannot connect to libvirt at 'qemu:///system\?socket=$tmp/no-libvirtd-sock': no daemon socket at .* \(--backend libvirt\)$" \
+	"--backend libvirt without a daemon" --backend libvirt create ccw 0.0.2b09 --uuid $U1
+refuse 1 "^virt-mdev: libvirt at 'test:///default' cannot create mdevs on 0.0.0313: its node-device driver has no device css_0_0_0313 \(.*\); the host needs libvirt 7.3 or later with its node-device driver and mdevctl" \
+	"--backend libvirt on a driver without the parent" -c test:///default --backend libvirt create ccw 0.0.2b09 --uuid $U1
+run vm -v -c test:///default -j create ccw 0.0.2b09 --uuid $U1
+is "$rc.$(printf '%s' "$out" | jq -r .result.backend)" "0.sysfs" "auto on a connection without the parent: the sysfs backend"
+like "$err" "libvirt at 'test:///default' has no node device css_0_0_0313 \(.*\); using the sysfs backend" "and -v says why"
+refuse 1 "^virt-mdev: cannot connect to libvirt at 'qemu\+tcp://127.0.0.2:1/system': .*; the sysfs backend reaches only this host, so a remote host needs its libvirtd running$" \
+	"a remote URI that cannot be reached" -c qemu+tcp://127.0.0.2:1/system create ccw 0.0.2b09 --uuid $U1
+
 comp=$(bash -c '. /usr/share/bash-completion/bash_completion 2>/dev/null; . "$1/bash-completion/virt-mdev"; PATH="$2/src:$PATH"
 	COMP_WORDS=(virt-mdev --root "$3" stop ""); COMP_CWORD=4; _virt_mdev; printf "%s\n" "${COMPREPLY[@]}"' \
 	x "$top_srcdir" "$top_builddir" "$tmp/root")
