@@ -239,12 +239,31 @@ static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
 			break;
 		nanosleep(&step, NULL);
 	}
-	if (asprintf(
-		    why,
-		    "libvirt did not report mdev %s active within %u ms (it is %s sysfs; libvirt's node-device driver learns of new mdevs from udev events: is systemd-udevd running? --timeout sets the wait)",
-		    c->spec.uuid, c->lc->wait_ms,
-		    in_sysfs(c) ? "in" : "not in") < 0)
-		*why = NULL;
+	{
+		/* what the timed-out start made must not stay: libvirt first, then this host's sysfs */
+		bool was_there = in_sysfs(c), removed = false;
+
+		if (was_there) {
+			removed = virt_nodedev_destroy(dev) == 0 &&
+				  !in_sysfs(c);
+			if (!removed && !virt_uri_is_remote(c->lc->uri))
+				removed = sysfs_write(
+						  c->lc->sysfs, "1",
+						  "bus/mdev/devices/%s/remove",
+						  c->spec.uuid) == 0;
+		}
+		if (asprintf(
+			    why,
+			    "libvirt did not report mdev %s active within %u s (%s; libvirt's node-device driver learns of new mdevs from udev events: is systemd-udevd running? --timeout sets the wait)",
+			    c->spec.uuid, c->lc->wait_ms / 1000,
+			    !was_there ?
+				    "it is not in sysfs either" :
+			    removed ?
+				    "it was in sysfs and has been removed again" :
+				    "it is in sysfs and could not be removed: remove it by hand") <
+		    0)
+			*why = NULL;
+	}
 	return -ETIMEDOUT;
 }
 
@@ -264,8 +283,26 @@ static int nd_create_transient(void *data, char **why)
 	struct nd_call *c = data;
 	_cleanup_nodedev_ virNodeDevicePtr dev = NULL;
 
-	if (virt_nodedev_create_xml(c->lc->conn, c->xml, &dev) < 0)
-		return nd_fail(why, "nodedev-create");
+	if (virt_nodedev_create_xml(c->lc->conn, c->xml, &dev) < 0) {
+		int r = nd_fail(why, "nodedev-create");
+
+		/* libvirt gave up waiting; what mdevctl made must not stay */
+		if (in_sysfs(c) && !virt_uri_is_remote(c->lc->uri) &&
+		    sysfs_write(c->lc->sysfs, "1", "bus/mdev/devices/%s/remove",
+				c->spec.uuid) == 0 &&
+		    *why) {
+			char *more = NULL;
+
+			if (asprintf(
+				    &more,
+				    "%s; the device it left in sysfs has been removed",
+				    *why) >= 0) {
+				free(*why);
+				*why = more;
+			}
+		}
+		return r;
+	}
 	return nd_wait_active(c, dev, why);
 }
 

@@ -220,6 +220,30 @@ vm -q remove --undefine $A1
 is "$(ls $S/bus/mdev/devices | wc -l).$(find $D -type f | wc -l)" "0.0" "everything made here is gone"
 sim_umount
 
+# ---- a host with small maxima: ids above them are refused, naming the limit ----
+cat >"$tmp/small.xml" <<'XML'
+<host>
+  <css/>
+  <ap max-adapter-id="15" max-domain-id="15" adapters="5" usage-domains="4" control-domains="4"
+      apmask="all" aqmask="all">
+    <card id="05" hwtype="12" type="CEX6C" domains="4"/>
+  </ap>
+</host>
+XML
+sim_mount "$S" --host "$tmp/small.xml"
+refuse 4 "^virt-mdev: cannot use adapter 32 \(0x20\) in mdev $A1: this host's adapter ids are 0-15 \(ap_max_adapter_id\)$" \
+	"an adapter above ap_max_adapter_id" create ap --adapters 0x20 --domains 4 --uuid $A1
+refuse 4 "^virt-mdev: cannot use control domain 16 \(0x10\) in mdev $A1: this host's control domain ids are 0-15 \(ap_max_domain_id\)$" \
+	"a control domain above ap_max_domain_id" create ap --adapters 5 --domains 4 --control-domains 16 --uuid $A1
+# a definition with control domains only: validate names the rule
+mkdir -p $D/matrix
+printf '{"mdev_type":"vfio_ap-passthrough","start":"manual","attrs":[{"assign_adapter":"5"},{"assign_control_domain":"4"}]}\n' >$D/matrix/$A2
+run vm validate $A2
+is "$rc.$out" "4.$A2: mdev $A2 has control domains but no usage domain: a vfio-ap device needs at least one usage domain (add --domains)" \
+	"validate: control domains without a usage domain"
+rm -f $D/matrix/$A2
+sim_umount
+
 # ---- a 6.1 kernel: no ap_config; assign_* in order, each undone on a refusal ----
 sim_mount "$S" --host "$DEMO_HOST" --kernel 6.1 --faults "$tmp/faults"
 vm -q ap reserve 05.0004 05.00ab

@@ -219,4 +219,30 @@ inactive:
 mdevctl:
 virt-mdev:" "a defined vfio-ccw mdev: define + start, then stop + undefine"
 
+# ---- without udev events libvirt never sees a started mdev: a bounded wait, a clear message, nothing left ----
+cat >"$tmp/noudev.sh" <<SCRIPT
+. "$top_srcdir/tests/sim/private-libvirtd.sh"
+V="$VIRT_MDEV"
+SCRIPT
+cat >>"$tmp/noudev.sh" <<'SCRIPT'
+trap libvirtd_stop EXIT
+# bound before libvirtd starts: its enumeration sees the subchannel on vfio_ccw
+echo 0.0.0313 > /sys/bus/css/devices/0.0.0313/driver/unbind
+echo vfio_ccw > /sys/bus/css/devices/0.0.0313/driver_override
+echo 0.0.0313 > /sys/bus/css/drivers/vfio_ccw/bind
+libvirtd_start || exit 1
+C=c3c3c3c3-0d3f-4b1a-9a39-3a6c1d7f0001
+"$V" -c "$uri" create ccw 0.0.2b09 --uuid $C --define --timeout 1
+echo "rc=$?"
+ls /sys/bus/mdev/devices | wc -l
+mdevctl list --defined | wc -l
+SCRIPT
+run timeout 120 "$VIRT_MDEV_SIM" run -- bash "$tmp/noudev.sh"
+C=c3c3c3c3-0d3f-4b1a-9a39-3a6c1d7f0001
+like "$out" "rc=1
+0
+0\$" "a start libvirt never sees: exit 1, no device and no definition left"
+like "$err" "virt-mdev: cannot start mdev $C through libvirt \\(.*: libvirt did not report mdev $C active within 1 s \\(it was in sysfs and has been removed again; libvirt's node-device driver learns of new mdevs from udev events: is systemd-udevd running\\? --timeout sets the wait\\)\\); undone: define mdev $C" \
+	"the message says what timed out, why, what was cleaned up and what was undone"
+
 done_testing
