@@ -9,9 +9,6 @@
 #include "lib/output.h"
 #include "lib/plan.h"
 
-#define VFIO_CCW "vfio_ccw"
-#define IO_SUBCHANNEL "io_subchannel"
-
 enum { OPT_PERSISTENT = 0x100, OPT_FORCE };
 
 static const struct option ccw_options[] = {
@@ -20,198 +17,10 @@ static const struct option ccw_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* driverctl keeps a persistent override as /etc/driverctl.d/<bus>-<device>, content the driver name */
-static void driverctl_file(const struct css_subchannel *sch, char *buf,
-			   size_t size)
-{
-	snprintf(buf, size, "css-%s", sch->name);
-}
-
-static int read_driverctl(const struct ctx *ctx,
-			  const struct css_subchannel *sch, char **out)
-{
-	char name[64];
-	_cleanup_free_ char *path = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
-	char line[128];
-
-	driverctl_file(sch, name, sizeof(name));
-	path = sysfs_area_path(ctx->sysfs, SYSFS_AREA_DRIVERCTL, "%s", name);
-	if (!path)
-		return -ENOMEM;
-	f = fopen(path, "re");
-	if (!f)
-		return negative_errno();
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	line[strcspn(line, "\n")] = '\0';
-	*out = strdup(line);
-	return *out ? 0 : -ENOMEM;
-}
-
-static int plan_bind(struct ctx *ctx, const struct css_subchannel *sch,
-		     bool persistent, bool force, struct plan *p)
-{
-	char path[128], undo[128], desc[256], file[64];
-	struct step *st;
-
-	if (sch->type != CSS_TYPE_IO)
-		return vm_error_set(
-			&ctx->err, VM_EXIT_REFUSED, EINVAL,
-			"cannot bind subchannel '%s' to vfio_ccw: it is a %s subchannel (type %u); vfio_ccw drives I/O subchannels only (pick a DASD or tape device, see 'virt-mdev list ccw')",
-			sch->name, css_type_name(sch->type), sch->type);
-	if (strcmp(sch->driver, VFIO_CCW) != 0 && css_is_qdio(sch))
-		return vm_error_set(
-			&ctx->err, VM_EXIT_REFUSED, EINVAL,
-			"cannot bind subchannel '%s' to vfio_ccw: device %s is a QDIO device (control unit %s, driver %s), which vfio_ccw refuses; pass QDIO network or FCP devices to guests another way",
-			sch->name, sch->busid_name,
-			sch->cutype[0] ? sch->cutype : "?",
-			sch->device_driver[0] ? sch->device_driver : "none");
-	if (sch->device_present && sch->online) {
-		if (!force)
-			return vm_error_set(
-				&ctx->err, VM_EXIT_REFUSED, EBUSY,
-				"cannot bind subchannel '%s' to vfio_ccw: device %s is online, in use by the host (use 'chccwdev -d %s' or --force)",
-				sch->name, sch->busid_name, sch->busid_name);
-		snprintf(path, sizeof(path), "bus/ccw/devices/%s/online",
-			 sch->busid_name);
-		snprintf(desc, sizeof(desc),
-			 "set ccw device %s offline (--force)",
-			 sch->busid_name);
-		if (!plan_add_write(p, desc, path, "0", path, "1"))
-			return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-					    "out of memory");
-	}
-	if (strcmp(sch->driver, VFIO_CCW) != 0 && sch->driver[0]) {
-		snprintf(path, sizeof(path), "bus/css/devices/%s/driver/unbind",
-			 sch->name);
-		snprintf(undo, sizeof(undo), "bus/css/drivers/%s/bind",
-			 sch->driver);
-		snprintf(desc, sizeof(desc), "unbind subchannel %s from %s",
-			 sch->name, sch->driver);
-		if (!plan_add_write(p, desc, path, sch->name, undo, sch->name))
-			return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-					    "out of memory");
-	}
-	if (strcmp(sch->driver_override, VFIO_CCW) != 0) {
-		/* after the unbind, so that undoing the unbind finds the old override in place */
-		snprintf(path, sizeof(path),
-			 "bus/css/devices/%s/driver_override", sch->name);
-		snprintf(desc, sizeof(desc),
-			 "set the driver override of subchannel %s to vfio_ccw",
-			 sch->name);
-		st = plan_add_write(
-			p, desc, path, VFIO_CCW, path,
-			sch->driver_override[0] ? sch->driver_override : "\n");
-		if (!st || step_verify_value(st, path, VFIO_CCW) < 0)
-			return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-					    "out of memory");
-	}
-	if (strcmp(sch->driver, VFIO_CCW) != 0) {
-		snprintf(path, sizeof(path), "bus/css/drivers/%s/bind",
-			 VFIO_CCW);
-		snprintf(undo, sizeof(undo), "bus/css/drivers/%s/unbind",
-			 VFIO_CCW);
-		snprintf(desc, sizeof(desc), "bind subchannel %s to vfio_ccw",
-			 sch->name);
-		st = plan_add_write(p, desc, path, sch->name, undo, sch->name);
-		snprintf(path, sizeof(path), "bus/css/devices/%s/driver",
-			 sch->name);
-		if (!st || step_verify_link(st, path, VFIO_CCW) < 0)
-			return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-					    "out of memory");
-	}
-	if (persistent) {
-		_cleanup_free_ char *saved = NULL;
-
-		driverctl_file(sch, file, sizeof(file));
-		if (read_driverctl(ctx, sch, &saved) < 0 ||
-		    strcmp(saved, VFIO_CCW) != 0) {
-			snprintf(
-				desc, sizeof(desc),
-				"make the binding of subchannel %s persistent (driverctl override)",
-				sch->name);
-			if (!plan_add_file_put(p, desc, SYSFS_AREA_DRIVERCTL,
-					       file, VFIO_CCW "\n"))
-				return vm_error_set(&ctx->err, VM_EXIT_FAILED,
-						    ENOMEM, "out of memory");
-		}
-	}
-	return 0;
-}
-
-static int plan_unbind(struct ctx *ctx, const struct css_subchannel *sch,
-		       bool persistent, struct plan *p)
-{
-	char path[128], undo[128], desc[256], file[64];
-	_cleanup_free_ char *saved = NULL;
-	struct step *st;
-
-	if (sch->mdev[0])
-		return vm_error_set(
-			&ctx->err, VM_EXIT_REFUSED, EBUSY,
-			"cannot unbind subchannel '%s' from vfio_ccw: mdev %s exists on it; remove it first ('virt-mdev remove %s')",
-			sch->name, sch->mdev, sch->mdev);
-	if (strcmp(sch->driver, VFIO_CCW) == 0) {
-		snprintf(path, sizeof(path), "bus/css/devices/%s/driver/unbind",
-			 sch->name);
-		snprintf(undo, sizeof(undo), "bus/css/drivers/%s/bind",
-			 VFIO_CCW);
-		snprintf(desc, sizeof(desc),
-			 "unbind subchannel %s from vfio_ccw", sch->name);
-		if (!plan_add_write(p, desc, path, sch->name, undo, sch->name))
-			return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-					    "out of memory");
-	}
-	if (sch->driver_override[0]) {
-		snprintf(path, sizeof(path),
-			 "bus/css/devices/%s/driver_override", sch->name);
-		snprintf(desc, sizeof(desc),
-			 "clear the driver override of subchannel %s",
-			 sch->name);
-		st = plan_add_write(p, desc, path, "\n", path,
-				    sch->driver_override);
-		if (!st || step_verify_value(st, path, "(null)") < 0)
-			return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-					    "out of memory");
-	}
-	if (strcmp(sch->driver, IO_SUBCHANNEL) != 0) {
-		snprintf(path, sizeof(path), "bus/css/drivers/%s/bind",
-			 IO_SUBCHANNEL);
-		snprintf(undo, sizeof(undo), "bus/css/drivers/%s/unbind",
-			 IO_SUBCHANNEL);
-		snprintf(desc, sizeof(desc),
-			 "bind subchannel %s to io_subchannel", sch->name);
-		st = plan_add_write(p, desc, path, sch->name, undo, sch->name);
-		snprintf(path, sizeof(path), "bus/css/devices/%s/driver",
-			 sch->name);
-		if (!st || step_verify_link(st, path, IO_SUBCHANNEL) < 0)
-			return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-					    "out of memory");
-	}
-	driverctl_file(sch, file, sizeof(file));
-	if (read_driverctl(ctx, sch, &saved) == 0) {
-		if (persistent) {
-			snprintf(
-				desc, sizeof(desc),
-				"remove the persistent binding of subchannel %s (driverctl override)",
-				sch->name);
-			if (!plan_add_file_delete(p, desc, SYSFS_AREA_DRIVERCTL,
-						  file))
-				return vm_error_set(&ctx->err, VM_EXIT_FAILED,
-						    ENOMEM, "out of memory");
-		} else if (ctx->verbosity >= 0) {
-			fprintf(stderr,
-				"%s: note: a persistent driverctl override still binds subchannel %s to %s at boot (add --persistent to remove it)\n",
-				PROGRAM_NAME, sch->name, saved);
-		}
-	}
-	return 0;
-}
-
 static int ccw_run(struct ctx *ctx, int argc, char **argv)
 {
 	bool persistent = false, force = false, bind;
+	_cleanup_free_ char *kept = NULL;
 	struct css_subchannel sch;
 	struct plan p;
 	char nothing[256];
@@ -257,8 +66,14 @@ static int ccw_run(struct ctx *ctx, int argc, char **argv)
 	if (r < 0)
 		return (int)ctx->err.exit;
 	plan_init(&p, ctx->sysfs);
-	r = bind ? plan_bind(ctx, &sch, persistent, force, &p) :
-		   plan_unbind(ctx, &sch, persistent, &p);
+	r = bind ? css_plan_bind(ctx->sysfs, &sch, persistent, force, &p,
+				 &ctx->err) :
+		   css_plan_unbind(ctx->sysfs, &sch, persistent, &p, &kept,
+				   &ctx->err);
+	if (kept && ctx->verbosity >= 0)
+		fprintf(stderr,
+			"%s: note: a persistent driverctl override still binds subchannel %s to %s at boot (add --persistent to remove it)\n",
+			PROGRAM_NAME, sch.name, kept);
 	if (r < 0) {
 		plan_clear(&p);
 		return (int)ctx->err.exit;
@@ -267,7 +82,7 @@ static int ccw_run(struct ctx *ctx, int argc, char **argv)
 		 "subchannel %s%s%s is already bound to %s%s", sch.name,
 		 sch.has_device ? " of device " : "",
 		 sch.has_device ? sch.busid_name : "",
-		 bind ? VFIO_CCW : IO_SUBCHANNEL,
+		 bind ? CSS_VFIO_CCW : CSS_IO_SUBCHANNEL,
 		 persistent ? (bind ? ", persistently" :
 				      ", with no persistent override") :
 			      "");

@@ -9,6 +9,7 @@
 #include "ap.h"
 #include "cleanup.h"
 #include "mdev.h"
+#include "plan.h"
 
 bool ap_reserved(const struct ap_mask *apmask, const struct ap_mask *aqmask,
 		 const struct apqn *q)
@@ -185,4 +186,143 @@ int ap_lock(const struct sysfs *s, struct vm_error *err)
 				    "cannot lock %s: %s", path, strerror(e));
 	}
 	return fd;
+}
+
+/* ---- mask plans (ap reserve/release, assign/unassign) ---- */
+
+/* Append the APQNs that change hands between two mask states: "05.0004 05.00ab". */
+void ap_moved_queues(const struct ap_host *h, const struct ap_mask *apm_from,
+		     const struct ap_mask *aqm_from,
+		     const struct ap_mask *apm_to, const struct ap_mask *aqm_to,
+		     char *buf, size_t size, struct json_object *list)
+{
+	size_t len = strlen(buf);
+
+	for (size_t i = 0; i < h->nqueues; i++) {
+		const struct apqn *q = &h->queues[i].apqn;
+
+		if (ap_reserved(apm_from, aqm_from, q) ==
+		    ap_reserved(apm_to, aqm_to, q))
+			continue;
+		snprintf(buf + len, size - len, "%s%s", len ? " " : "",
+			 h->queues[i].name);
+		len = strlen(buf);
+		if (list)
+			json_object_array_add(list, json_object_new_string(
+							    h->queues[i].name));
+	}
+}
+
+static int add_mask_step(struct vm_error *err, struct plan *p,
+			 const struct ap_host *h, bool adapters, bool reserve,
+			 const struct ap_mask *from, const struct ap_mask *to,
+			 const struct ap_mask *other, const struct ap_mask *ids)
+{
+	_cleanup_free_ char *fwd = ap_mask_relative(from, to);
+	_cleanup_free_ char *back = ap_mask_relative(to, from);
+	_cleanup_free_ char *list = ap_mask_format_list(ids);
+	const char *file = adapters ? "bus/ap/apmask" : "bus/ap/aqmask";
+	char queues[2048] = "", desc[2600];
+
+	if (!fwd || !back || !list)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	if (!*fwd)
+		return 0;
+	/* other: the other mask as it stands when this step runs */
+	if (adapters)
+		ap_moved_queues(h, from, other, to, other, queues,
+				sizeof(queues), NULL);
+	else
+		ap_moved_queues(h, other, from, other, to, queues,
+				sizeof(queues), NULL);
+	snprintf(desc, sizeof(desc), "%s %s %s in %s; %s %s",
+		 reserve ? "free" : "give back",
+		 adapters ? "adapters" : "domains", list,
+		 adapters ? "apmask" : "aqmask",
+		 reserve ? "queues leaving the host:" :
+			   "queues returning to the host:",
+		 queues[0] ? queues : "none on this host");
+	if (!plan_add_write(p, desc, file, fwd, file, back))
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	return 0;
+}
+
+int ap_plan_masks(const struct ap_host *h, const struct ap_mask *adapters,
+		  const struct ap_mask *domains, bool reserve, struct plan *p,
+		  struct ap_mask *new_apm, struct ap_mask *new_aqm,
+		  struct vm_error *err)
+{
+	int r;
+
+	{
+		int a = -1, d = -1, bit;
+
+		ap_mask_for_each(bit, adapters)
+			if ((unsigned)bit > h->max_adapter_id)
+				a = bit;
+		ap_mask_for_each(bit, domains)
+			if ((unsigned)bit > h->max_domain_id)
+				d = bit;
+		if (a >= 0 || d >= 0) {
+			vm_error_set(
+				err, VM_EXIT_REFUSED, ERANGE,
+				"cannot %s %s %d (0x%x): this host's %s ids are 0-%u (ap_max_%s_id); name ids within it",
+				reserve ? "reserve" : "release",
+				a >= 0 ? "adapter" : "domain", a >= 0 ? a : d,
+				a >= 0 ? a : d, a >= 0 ? "adapter" : "domain",
+				a >= 0 ? h->max_adapter_id : h->max_domain_id,
+				a >= 0 ? "adapter" : "domain");
+			return -ERANGE;
+		}
+	}
+	if (reserve) {
+		ap_mask_andnot(new_apm, &h->apmask, adapters);
+		ap_mask_andnot(new_aqm, &h->aqmask, domains);
+	} else {
+		ap_mask_or(new_apm, &h->apmask, adapters);
+		ap_mask_or(new_aqm, &h->aqmask, domains);
+		/* the kernel refuses (EBUSY) to reserve what an mdev holds; a defined one would fail to start */
+		for (unsigned a = 0; a < AP_MASK_BITS; a++) {
+			for (unsigned d = 0; d < AP_MASK_BITS; d++) {
+				struct apqn q = { (uint8_t)a, (uint8_t)d };
+				const struct ap_mdev_info *owner;
+				char name[APQN_STRLEN];
+
+				if (!ap_reserved(new_apm, new_aqm, &q) ||
+				    ap_reserved(&h->apmask, &h->aqmask, &q))
+					continue;
+				owner = ap_owner(h, &q);
+				if (!owner)
+					continue;
+				apqn_format(&q, name);
+				vm_error_set(
+					err, VM_EXIT_REFUSED, EBUSY,
+					"cannot release APQN %s to the host: %s mdev %s holds it (%s the mdev, or unassign the APQN from it, first)",
+					name,
+					owner->active ? "active" : "defined",
+					owner->uuid,
+					owner->defined ? "remove and undefine" :
+							 "remove");
+				return -EBUSY;
+			}
+		}
+	}
+	/* reserve: apmask first; release: aqmask first (the reverse order) */
+	if (reserve)
+		r = add_mask_step(err, p, h, true, true, &h->apmask, new_apm,
+				  &h->aqmask, adapters);
+	else
+		r = add_mask_step(err, p, h, false, false, &h->aqmask, new_aqm,
+				  &h->apmask, domains);
+	if (r == 0) {
+		if (reserve)
+			r = add_mask_step(err, p, h, false, true, &h->aqmask,
+					  new_aqm, new_apm, domains);
+		else
+			r = add_mask_step(err, p, h, true, false, &h->apmask,
+					  new_apm, new_aqm, adapters);
+	}
+	return r;
 }

@@ -47,6 +47,28 @@ const struct ap_mdev_info *ap_owner(const struct ap_host *h,
 /* Parse a vfio_ap "matrix" file ("05.0004", "05.", ".0004" lines) into masks. */
 int ap_parse_matrix(const char *text, struct ap_mask *apm, struct ap_mask *aqm);
 
+struct plan;
+struct json_object;
+/*
+ * Append the APQNs that change hands between two mask states to buf
+ * ("05.0004 05.00ab") and, when list is not NULL, to that JSON array.
+ */
+void ap_moved_queues(const struct ap_host *h, const struct ap_mask *apm_from,
+		     const struct ap_mask *aqm_from,
+		     const struct ap_mask *apm_to, const struct ap_mask *aqm_to,
+		     char *buf, size_t size, struct json_object *list);
+/*
+ * The steps of ap reserve (free adapters in apmask, then domains in aqmask)
+ * or ap release (the reverse order), each the shortest relative write, each
+ * naming the queues that change hands; the masks after them in new_apm and
+ * new_aqm. Refused: ids above the host's maxima (-ERANGE), a release of an
+ * APQN an active or defined mdev holds (-EBUSY), both VM_EXIT_REFUSED.
+ */
+int ap_plan_masks(const struct ap_host *h, const struct ap_mask *adapters,
+		  const struct ap_mask *domains, bool reserve, struct plan *p,
+		  struct ap_mask *new_apm, struct ap_mask *new_aqm,
+		  struct vm_error *err);
+
 /* Take the s390-tools lock (ROOT/run/lock/s390apconfig.lock, flock) for vfio-ap changes; returns the fd. */
 int ap_lock(const struct sysfs *s, struct vm_error *err);
 

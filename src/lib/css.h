@@ -48,4 +48,27 @@ int css_list(const struct sysfs *s, struct css_subchannel **out, size_t *n,
 
 const char *css_type_name(unsigned type);
 
+#define CSS_VFIO_CCW "vfio_ccw"
+#define CSS_IO_SUBCHANNEL "io_subchannel"
+
+struct plan;
+/*
+ * The steps that give the subchannel to vfio_ccw (ccw bind): --force's
+ * offline step, unbind, driver_override, bind with read-back, and with
+ * persistent driverctl's override file. Refuses (VM_EXIT_REFUSED) a non-I/O
+ * or QDIO subchannel and an online device without force. No step for what
+ * holds already.
+ */
+int css_plan_bind(const struct sysfs *s, const struct css_subchannel *sch,
+		  bool persistent, bool force, struct plan *p,
+		  struct vm_error *err);
+/*
+ * The reverse (ccw unbind); refused while an mdev is on the subchannel.
+ * Without persistent, a driverctl override that stays is returned in
+ * *kept_override (the driver it names; caller frees) when not NULL.
+ */
+int css_plan_unbind(const struct sysfs *s, const struct css_subchannel *sch,
+		    bool persistent, struct plan *p, char **kept_override,
+		    struct vm_error *err);
+
 #endif
