@@ -7,6 +7,7 @@
 #include "lib/cleanup.h"
 #include "lib/output.h"
 #include "lib/plan.h"
+#include "lib/mdev.h"
 
 int cmd_run_plan(struct ctx *ctx, struct plan *p, const char *nothing_to_do,
 		 struct json_object *result)
@@ -58,4 +59,95 @@ int cmd_run_plan(struct ctx *ctx, struct plan *p, const char *nothing_to_do,
 	}
 	json_object_put(result);
 	return r < 0 ? (int)ctx->err.exit : VM_EXIT_OK;
+}
+
+/* ---- the backend ---- */
+
+void backend_close(struct backend_ctx *b)
+{
+	virt_conn_close(b->own);
+	b->own = NULL;
+}
+
+void cmd_note(const struct ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", PROGRAM_NAME);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/*
+ * libvirt when asked, or (auto) when the connection's node-device driver
+ * knows the mdev's parent; else sysfs on a local host, and a clear failure
+ * for a remote one (the sysfs backend can only reach this host).
+ */
+int backend_open(struct ctx *ctx, const struct mdev_spec *m, unsigned timeout_s,
+		 struct backend_ctx *b)
+{
+	const char *uri = ctx->uri ? ctx->uri :
+				     (getenv("LIBVIRT_DEFAULT_URI") ?
+					      getenv("LIBVIRT_DEFAULT_URI") :
+					      "the default URI");
+	struct vm_error e = { 0 };
+	virConnectPtr conn = ctx->conn;
+	_cleanup_nodedev_ virNodeDevicePtr parent = NULL;
+	char pname[128];
+
+	memset(b, 0, sizeof(*b));
+	b->lc.sysfs = ctx->sysfs;
+	b->lc.uri = ctx->uri;
+	b->lc.wait_ms = timeout_s * 1000;
+	b->name = "sysfs";
+	if (ctx->backend == BACKEND_SYSFS)
+		return 0;
+	if (!conn) {
+		if (virt_open(ctx->uri, &b->own, &e) < 0) {
+			if (ctx->backend == BACKEND_LIBVIRT)
+				return vm_error_set(&ctx->err, e.exit, e.errnum,
+						    "%s (--backend libvirt)",
+						    e.msg);
+			if (virt_uri_is_remote(ctx->uri))
+				return vm_error_set(
+					&ctx->err, VM_EXIT_FAILED, e.errnum,
+					"%s; the sysfs backend reaches only this host, so a remote host needs its libvirtd running",
+					e.msg);
+			cmd_note(ctx, "%s; using the sysfs backend", e.msg);
+			return 0;
+		}
+		conn = b->own;
+	}
+	mdev_nodedev_parent(m, pname, sizeof(pname));
+	parent = virt_nodedev_lookup(conn, pname);
+	if (parent) {
+		b->lc.conn = conn;
+		b->name = "libvirt";
+		cmd_note(
+			ctx,
+			"using the libvirt backend: libvirt at '%s' has node device %s",
+			uri, pname);
+		return 0;
+	}
+	if (ctx->backend == BACKEND_LIBVIRT || virt_uri_is_remote(ctx->uri)) {
+		vm_error_set(
+			&ctx->err, VM_EXIT_FAILED, EOPNOTSUPP,
+			"libvirt at '%s' cannot create mdevs on %s: its node-device driver has no device %s (%s); the host needs libvirt 7.3 or later with its node-device driver and mdevctl, and %s",
+			uri, m->is_ap ? "the vfio_ap matrix" : m->parent, pname,
+			virt_last_error(),
+			m->is_ap ? "the vfio_ap module loaded" :
+				   "the subchannel bound to vfio_ccw");
+		backend_close(b);
+		return -1;
+	}
+	cmd_note(
+		ctx,
+		"libvirt at '%s' has no node device %s (%s); using the sysfs backend",
+		uri, pname, virt_last_error());
+	backend_close(b);
+	return 0;
 }

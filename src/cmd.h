@@ -76,6 +76,24 @@ int cmd_run_plan(struct ctx *ctx, struct plan *p, const char *nothing_to_do,
 int cmd_getopt(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
 	       const struct option *longopts);
 
+/* A note on stderr, shown with -v. */
+void cmd_note(const struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);
+
+/*
+ * The backend that makes mdevs: libvirt when asked, or (auto) when the
+ * connection's node-device driver knows the mdev's parent; else sysfs on a
+ * local host, and a clear failure for a remote one.
+ */
+#include "lib/lifecycle.h"
+struct backend_ctx {
+	struct lifecycle lc;
+	virConnectPtr own; /* a connection opened here */
+	const char *name; /* "libvirt" or "sysfs" */
+};
+int backend_open(struct ctx *ctx, const struct mdev_spec *m, unsigned timeout_s,
+		 struct backend_ctx *b);
+void backend_close(struct backend_ctx *b);
+
 extern const struct cmd cmd_help;
 extern const struct cmd cmd_ccw;
 extern const struct cmd cmd_ap;
@@ -86,6 +104,11 @@ extern const struct cmd cmd_start;
 extern const struct cmd cmd_stop;
 extern const struct cmd cmd_remove;
 extern const struct cmd cmd_validate;
+extern const struct cmd cmd_xml;
+extern const struct cmd cmd_attach;
+extern const struct cmd cmd_detach;
+extern const struct cmd cmd_assign;
+extern const struct cmd cmd_unassign;
 extern const struct cmd cmd_complete;
 
 #endif

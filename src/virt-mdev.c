@@ -9,11 +9,26 @@
 #include "lib/cleanup.h"
 #include "lib/output.h"
 
-/* clang-format off: one command a line, in the order --help lists them */
+/* one command a line, in the order --help lists them */
+/* clang-format off */
 const struct cmd *const cmd_table[] = {
-	&cmd_list,     &cmd_show,  &cmd_ccw,	  &cmd_ap,
-	&cmd_create,   &cmd_start, &cmd_stop,	  &cmd_remove,
-	&cmd_validate, &cmd_help,  &cmd_complete, NULL,
+	&cmd_list,
+	&cmd_show,
+	&cmd_ccw,
+	&cmd_ap,
+	&cmd_create,
+	&cmd_start,
+	&cmd_stop,
+	&cmd_remove,
+	&cmd_validate,
+	&cmd_xml,
+	&cmd_attach,
+	&cmd_detach,
+	&cmd_assign,
+	&cmd_unassign,
+	&cmd_help,
+	&cmd_complete,
+	NULL,
 };
 /* clang-format on */
 

@@ -36,6 +36,7 @@ static void step_free(struct step *s)
 	free(s->verify_expect);
 	free(s->error);
 	free(s->made_dir);
+	free(s->note);
 	if (s->call.free_data)
 		s->call.free_data(s->call.data);
 }
@@ -464,8 +465,13 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 			break;
 		}
 		s->status = STEP_DONE;
+		if (s->kind == STEP_CALL && s->call.note &&
+		    s->call.note(s->call.data))
+			s->note = strdup(s->call.note(s->call.data));
 		if (progress)
 			fprintf(progress, "done: %s\n", s->description);
+		if (progress && s->note)
+			fprintf(progress, "note: %s\n", s->note);
 	}
 	if (failed == p->n)
 		return 0;
@@ -555,6 +561,9 @@ struct json_object *plan_to_json(const struct plan *p, bool dry_run,
 		if (s->error)
 			json_object_object_add(
 				js, "error", json_object_new_string(s->error));
+		if (s->note)
+			json_object_object_add(js, "note",
+					       json_object_new_string(s->note));
 		json_object_array_add(steps, js);
 	}
 	json_object_object_add(obj, "changed",

@@ -43,6 +43,8 @@ struct step_call {
 	int (*undo)(void *data, char **why);
 	void (*free_data)(void *data);
 	void *data;
+	/* after a successful run: something the user must know (a fallback taken), or NULL */
+	const char *(*note)(void *data);
 };
 
 struct step {
@@ -63,6 +65,8 @@ struct step {
 	struct step_call call;
 	/* FILE_PUT: the first directory it had to make, removed again by the undo */
 	char *made_dir;
+	/* what the step says after it ran (step_call.note) */
+	char *note;
 	enum step_status status;
 	char *error;
 };

@@ -70,6 +70,12 @@ static struct {
 	__typeof__(virNodeDeviceIsPersistent) *NodeDeviceIsPersistent;
 	__typeof__(virNodeDeviceGetName) *NodeDeviceGetName;
 	__typeof__(virNodeDeviceGetXMLDesc) *NodeDeviceGetXMLDesc;
+	__typeof__(virDomainLookupByName) *DomainLookupByName;
+	__typeof__(virDomainLookupByUUIDString) *DomainLookupByUUIDString;
+	__typeof__(virDomainAttachDeviceFlags) *DomainAttachDeviceFlags;
+	__typeof__(virDomainDetachDeviceFlags) *DomainDetachDeviceFlags;
+	__typeof__(virDomainDefineXML) *DomainDefineXML;
+	__typeof__(virDomainIsPersistent) *DomainIsPersistent;
 } lv;
 
 #define LIBVIRT_SONAME "libvirt.so.0"
@@ -122,6 +128,12 @@ static int virt_load(struct vm_error *err)
 	LOAD(NodeDeviceIsPersistent);
 	LOAD(NodeDeviceGetName);
 	LOAD(NodeDeviceGetXMLDesc);
+	LOAD(DomainLookupByName);
+	LOAD(DomainLookupByUUIDString);
+	LOAD(DomainAttachDeviceFlags);
+	LOAD(DomainDetachDeviceFlags);
+	LOAD(DomainDefineXML);
+	LOAD(DomainIsPersistent);
 #undef LOAD
 	lv.handle = h;
 	return 0;
@@ -417,4 +429,74 @@ int virt_nodedev_undefine(virNodeDevicePtr dev)
 int virt_nodedev_set_autostart(virNodeDevicePtr dev, bool on)
 {
 	return lv.NodeDeviceSetAutostart(dev, on ? 1 : 0) < 0 ? -EIO : 0;
+}
+
+/* ---- domains ---- */
+
+virDomainPtr virt_domain_lookup(virConnectPtr conn, const char *name)
+{
+	virDomainPtr d;
+
+	if (!lv.handle)
+		return NULL;
+	d = lv.DomainLookupByName(conn, name);
+	if (!d && strlen(name) == 36)
+		d = lv.DomainLookupByUUIDString(conn, name);
+	return d;
+}
+
+const char *virt_domain_name(virDomainPtr dom)
+{
+	return lv.DomainGetName(dom);
+}
+
+char *virt_domain_xml(virDomainPtr dom, bool inactive)
+{
+	return lv.DomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+}
+
+int virt_domain_is_active(virDomainPtr dom)
+{
+	return lv.DomainIsActive(dom);
+}
+
+int virt_domain_is_persistent(virDomainPtr dom)
+{
+	return lv.DomainIsPersistent(dom);
+}
+
+int virt_domain_attach(virDomainPtr dom, const char *xml, unsigned flags)
+{
+	return lv.DomainAttachDeviceFlags(dom, xml, flags) < 0 ? -EIO : 0;
+}
+
+int virt_domain_detach(virDomainPtr dom, const char *xml, unsigned flags)
+{
+	return lv.DomainDetachDeviceFlags(dom, xml, flags) < 0 ? -EIO : 0;
+}
+
+int virt_domain_define(virConnectPtr conn, const char *xml)
+{
+	virDomainPtr d = lv.handle ? lv.DomainDefineXML(conn, xml) : NULL;
+
+	if (!d)
+		return -EIO;
+	lv.DomainFree(d);
+	return 0;
+}
+
+int virt_domain_names(virConnectPtr conn, struct strv *out)
+{
+	virDomainPtr *doms = NULL;
+	int n = lv.handle ? lv.ConnectListAllDomains(conn, &doms, 0) : -1;
+
+	if (n < 0)
+		return -EIO;
+	for (int i = 0; i < n; i++) {
+		strv_push(out, lv.DomainGetName(doms[i]));
+		lv.DomainFree(doms[i]);
+	}
+	free(doms);
+	strv_sort_from(out, 0);
+	return 0;
 }

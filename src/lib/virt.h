@@ -6,6 +6,7 @@
 #include <libvirt/libvirt.h>
 
 #include "error.h"
+#include "strv.h"
 
 /* Which way mdevs are created: libvirt's node-device API or sysfs itself. */
 enum backend {
@@ -80,5 +81,17 @@ int virt_nodedev_start(virNodeDevicePtr dev);
 int virt_nodedev_destroy(virNodeDevicePtr dev);
 int virt_nodedev_undefine(virNodeDevicePtr dev);
 int virt_nodedev_set_autostart(virNodeDevicePtr dev, bool on);
+
+/* Domains: by name (or uuid); XML live or inactive; attach/detach with virDomainModificationImpact flags. */
+virDomainPtr virt_domain_lookup(virConnectPtr conn, const char *name);
+const char *virt_domain_name(virDomainPtr dom);
+char *virt_domain_xml(virDomainPtr dom, bool inactive);
+int virt_domain_is_active(virDomainPtr dom);
+int virt_domain_is_persistent(virDomainPtr dom);
+int virt_domain_attach(virDomainPtr dom, const char *xml, unsigned flags);
+int virt_domain_detach(virDomainPtr dom, const char *xml, unsigned flags);
+int virt_domain_define(virConnectPtr conn, const char *xml);
+/* Every domain's name, sorted. */
+int virt_domain_names(virConnectPtr conn, struct strv *out);
 
 #endif

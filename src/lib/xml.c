@@ -161,3 +161,320 @@ int xml_nodedev_mdev(const struct mdev_spec *m, const char *template_dir,
 	}
 	return serialise(doc, out, err);
 }
+
+/* ---- domain devices ---- */
+
+static const char *const model_names[MODEL__LAST] = {
+	[MODEL_VFIO_CCW] = "vfio-ccw",
+	[MODEL_VFIO_AP] = "vfio-ap",
+};
+
+const char *mdev_model_name(enum mdev_model m)
+{
+	return (unsigned)m < MODEL__LAST ? model_names[m] : NULL;
+}
+
+int mdev_model_from_name(const char *name)
+{
+	for (int i = 0; i < MODEL__LAST; i++)
+		if (strcmp(name, model_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int mdev_model_of_type(const char *type)
+{
+	if (strcmp(type, MDEV_TYPE_CCW) == 0)
+		return MODEL_VFIO_CCW;
+	if (strcmp(type, MDEV_TYPE_AP) == 0)
+		return MODEL_VFIO_AP;
+	return -1;
+}
+
+/* a new child element placed before the first child named before (or appended) */
+static xmlNodePtr new_child_before(xmlNodePtr parent, const char *name,
+				   const char *const *before)
+{
+	xmlNodePtr n = xmlNewNode(NULL, (const xmlChar *)name);
+
+	if (!n)
+		return NULL;
+	for (const char *const *b = before; b && *b; b++) {
+		xmlNodePtr at = child(parent, *b);
+
+		if (at)
+			return xmlAddPrevSibling(at, n);
+	}
+	return xmlAddChild(parent, n);
+}
+
+int xml_hostdev(const struct hostdev_opts *o, const char *template_dir,
+		char **out, struct vm_error *err)
+{
+	static const char *const before_boot[] = { "alias", "address", NULL };
+	static const char *const before_alias[] = { "address", NULL };
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	char name[64];
+	xmlNodePtr root, src, addr, n;
+
+	snprintf(name, sizeof(name), "hostdev-%s.xml",
+		 mdev_model_name(o->model));
+	if (load(template_dir, name, &doc, err) < 0)
+		return -EINVAL;
+	root = xmlDocGetRootElement(doc);
+	if (xmlStrcmp(root->name, (const xmlChar *)"hostdev") != 0)
+		return vm_error_set(
+			err, VM_EXIT_FAILED, EINVAL,
+			"cannot use the template %s: it must be a <hostdev>",
+			name);
+	xmlSetProp(root, (const xmlChar *)"mode", (const xmlChar *)"subsystem");
+	xmlSetProp(root, (const xmlChar *)"type", (const xmlChar *)"mdev");
+	xmlSetProp(root, (const xmlChar *)"model",
+		   (const xmlChar *)mdev_model_name(o->model));
+	src = child_or_new(root, "source");
+	addr = child_or_new(src, "address");
+	xmlSetProp(addr, (const xmlChar *)"uuid", (const xmlChar *)o->uuid);
+	if (o->boot_order) {
+		char v[16];
+
+		snprintf(v, sizeof(v), "%u", o->boot_order);
+		n = child(root, "boot");
+		if (!n)
+			n = new_child_before(root, "boot", before_boot);
+		xmlSetProp(n, (const xmlChar *)"order", (const xmlChar *)v);
+	}
+	if (o->alias) {
+		n = child(root, "alias");
+		if (!n)
+			n = new_child_before(root, "alias", before_alias);
+		xmlSetProp(n, (const xmlChar *)"name",
+			   (const xmlChar *)o->alias);
+	}
+	if (o->has_devno) {
+		char cssid[8], ssid[8], devno[8];
+
+		snprintf(cssid, sizeof(cssid), "0x%x", o->devno.cssid);
+		snprintf(ssid, sizeof(ssid), "0x%x", o->devno.ssid);
+		snprintf(devno, sizeof(devno), "0x%04x", o->devno.devno);
+		n = child(root, "address");
+		if (!n)
+			n = xmlNewChild(root, NULL, (const xmlChar *)"address",
+					NULL);
+		xmlSetProp(n, (const xmlChar *)"type", (const xmlChar *)"ccw");
+		xmlSetProp(n, (const xmlChar *)"cssid", (const xmlChar *)cssid);
+		xmlSetProp(n, (const xmlChar *)"ssid", (const xmlChar *)ssid);
+		xmlSetProp(n, (const xmlChar *)"devno", (const xmlChar *)devno);
+	}
+	return serialise(doc, out, err);
+}
+
+static int parse_domain(const char *xml, xmlDocPtr *out, struct vm_error *err)
+{
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR |
+					      XML_PARSE_NOWARNING);
+
+	if (!doc || !xmlDocGetRootElement(doc)) {
+		xmlFreeDoc(doc);
+		return vm_error_set(err, VM_EXIT_FAILED, EINVAL,
+				    "cannot read the domain's XML");
+	}
+	*out = doc;
+	return 0;
+}
+
+/* an attribute as libvirt writes numbers: 0x-hex or decimal */
+static bool num_prop(xmlNodePtr n, const char *name, unsigned long max,
+		     unsigned long *out)
+{
+	_cleanup_xmlchar_ xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *end;
+
+	if (!v)
+		return false;
+	errno = 0;
+	*out = strtoul((const char *)v, &end, 0);
+	return !errno && *end == '\0' && end != (char *)v && *out <= max;
+}
+
+static bool ccw_address(xmlNodePtr n, struct guest_devno *d)
+{
+	unsigned long c, s, v;
+
+	if (!num_prop(n, "cssid", 0xff, &c) || !num_prop(n, "ssid", 3, &s) ||
+	    !num_prop(n, "devno", 0xffff, &v))
+		return false;
+	*d = (struct guest_devno){ (uint8_t)c, (uint8_t)s, (uint16_t)v };
+	return true;
+}
+
+static char *node_xml(xmlDocPtr doc, xmlNodePtr n)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	char *s = NULL;
+
+	if (buf && xmlNodeDump(buf, doc, n, 0, 1) >= 0)
+		s = strdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	return s;
+}
+
+int xml_domain_scan(const char *domain_xml, struct domain_scan *out,
+		    struct vm_error *err)
+{
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	_cleanup_xpathctx_ xmlXPathContextPtr ctx = NULL;
+	_cleanup_xpathobj_ xmlXPathObjectPtr addrs = NULL, hds = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (parse_domain(domain_xml, &doc, err) < 0)
+		return -EINVAL;
+	ctx = xmlXPathNewContext(doc);
+	if (ctx)
+		addrs = xmlXPathEvalExpression(
+			(const xmlChar *)"/domain/devices//address[@type='ccw']",
+			ctx);
+	if (ctx)
+		hds = xmlXPathEvalExpression(
+			(const xmlChar *)"/domain/devices/hostdev[@type='mdev']",
+			ctx);
+	if (!addrs || !hds)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	if (addrs->nodesetval && addrs->nodesetval->nodeNr > 0) {
+		out->ccw = calloc((size_t)addrs->nodesetval->nodeNr,
+				  sizeof(*out->ccw));
+		if (!out->ccw)
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+		for (int i = 0; i < addrs->nodesetval->nodeNr; i++)
+			if (ccw_address(addrs->nodesetval->nodeTab[i],
+					&out->ccw[out->nccw]))
+				out->nccw++;
+	}
+	if (hds->nodesetval && hds->nodesetval->nodeNr > 0) {
+		out->hostdevs = calloc((size_t)hds->nodesetval->nodeNr,
+				       sizeof(*out->hostdevs));
+		if (!out->hostdevs) {
+			domain_scan_clear(out);
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+		}
+		for (int i = 0; i < hds->nodesetval->nodeNr; i++) {
+			xmlNodePtr h = hds->nodesetval->nodeTab[i];
+			xmlNodePtr a = child(child(h, "source"), "address");
+			xmlNodePtr g = child(h, "address");
+			struct domain_hostdev *d =
+				&out->hostdevs[out->nhostdevs];
+			_cleanup_xmlchar_ xmlChar *u =
+				a ? xmlGetProp(a, (const xmlChar *)"uuid") :
+				    NULL;
+			_cleanup_xmlchar_ xmlChar *m =
+				xmlGetProp(h, (const xmlChar *)"model");
+
+			if (!u)
+				continue;
+			snprintf(d->uuid, sizeof(d->uuid), "%s",
+				 (const char *)u);
+			for (char *c = d->uuid; *c; c++)
+				if (*c >= 'A' && *c <= 'F')
+					*c = (char)(*c - 'A' + 'a');
+			snprintf(d->model, sizeof(d->model), "%s",
+				 m ? (const char *)m : "");
+			d->has_devno = g && ccw_address(g, &d->devno);
+			d->xml = node_xml(doc, h);
+			out->nhostdevs++;
+		}
+	}
+	return 0;
+}
+
+void domain_scan_clear(struct domain_scan *d)
+{
+	for (size_t i = 0; i < d->nhostdevs; i++)
+		free(d->hostdevs[i].xml);
+	free(d->hostdevs);
+	free(d->ccw);
+	memset(d, 0, sizeof(*d));
+}
+
+bool domain_scan_devno_used(const struct domain_scan *d,
+			    const struct guest_devno *devno)
+{
+	for (size_t i = 0; i < d->nccw; i++)
+		if (d->ccw[i].cssid == devno->cssid &&
+		    d->ccw[i].ssid == devno->ssid &&
+		    d->ccw[i].devno == devno->devno)
+			return true;
+	return false;
+}
+
+static int serialise_doc(xmlDocPtr doc, char **out, struct vm_error *err)
+{
+	xmlChar *mem = NULL;
+	int len = 0;
+
+	xmlDocDumpFormatMemory(doc, &mem, &len, 1);
+	if (!mem)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	*out = strdup((const char *)mem);
+	xmlFree(mem);
+	return *out ? 0 :
+		      vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				   "out of memory");
+}
+
+int xml_domain_add_device(const char *domain_xml, const char *device_xml,
+			  char **out, struct vm_error *err)
+{
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL, dev = NULL;
+	xmlNodePtr devices, copy;
+
+	if (parse_domain(domain_xml, &doc, err) < 0)
+		return -EINVAL;
+	dev = xmlReadMemory(device_xml, (int)strlen(device_xml), "device.xml",
+			    NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOBLANKS |
+				    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!dev || !xmlDocGetRootElement(dev))
+		return vm_error_set(err, VM_EXIT_FAILED, EINVAL,
+				    "cannot read the device's XML");
+	devices = child_or_new(xmlDocGetRootElement(doc), "devices");
+	copy = xmlDocCopyNode(xmlDocGetRootElement(dev), doc, 1);
+	if (!devices || !copy || !xmlAddChild(devices, copy))
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	return serialise_doc(doc, out, err);
+}
+
+int xml_domain_remove_hostdev(const char *domain_xml, const char *uuid,
+			      char **out, struct vm_error *err)
+{
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	xmlNodePtr devices, next;
+	bool found = false;
+
+	if (parse_domain(domain_xml, &doc, err) < 0)
+		return -EINVAL;
+	devices = child(xmlDocGetRootElement(doc), "devices");
+	for (xmlNodePtr h = devices ? devices->children : NULL; h; h = next) {
+		xmlNodePtr a;
+		_cleanup_xmlchar_ xmlChar *u = NULL;
+
+		next = h->next;
+		if (h->type != XML_ELEMENT_NODE ||
+		    xmlStrcmp(h->name, (const xmlChar *)"hostdev") != 0)
+			continue;
+		a = child(child(h, "source"), "address");
+		u = a ? xmlGetProp(a, (const xmlChar *)"uuid") : NULL;
+		if (!u || strcasecmp((const char *)u, uuid) != 0)
+			continue;
+		xmlUnlinkNode(h);
+		xmlFreeNode(h);
+		found = true;
+	}
+	if (!found)
+		return -ENOENT;
+	return serialise_doc(doc, out, err);
+}

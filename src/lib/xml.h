@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "ids.h"
 #include "mdev.h"
 
 /* Environment variable naming a directory of templates to use instead of the installed ones. */
@@ -24,5 +25,60 @@ const char *xml_template_dir(const char *dir);
  */
 int xml_nodedev_mdev(const struct mdev_spec *m, const char *template_dir,
 		     bool with_name, char **out, struct vm_error *err);
+
+/* ---- domain devices ---- */
+
+enum mdev_model {
+	MODEL_VFIO_CCW,
+	MODEL_VFIO_AP,
+	MODEL__LAST,
+};
+
+/* "vfio-ccw", "vfio-ap"; the model of an mdev type (vfio_ccw-io, vfio_ap-passthrough), -1 if none */
+const char *mdev_model_name(enum mdev_model m);
+int mdev_model_from_name(const char *name);
+int mdev_model_of_type(const char *type);
+
+struct hostdev_opts {
+	const char *uuid;
+	enum mdev_model model;
+	bool has_devno; /* vfio-ccw: the guest's ccw address */
+	struct guest_devno devno;
+	unsigned boot_order; /* 0: none */
+	const char *alias; /* NULL: none; libvirt wants "ua-" first */
+};
+
+/* The <hostdev> of an mdev (templates hostdev-vfio-ccw.xml, hostdev-vfio-ap.xml). Caller frees *out. */
+int xml_hostdev(const struct hostdev_opts *o, const char *template_dir,
+		char **out, struct vm_error *err);
+
+/* What a domain's XML holds that attach must know. */
+struct domain_hostdev {
+	char uuid[IDS_UUID_STRLEN];
+	char model[16];
+	bool has_devno;
+	struct guest_devno devno;
+	char *xml; /* the element as the domain has it (detach hands it back) */
+};
+
+struct domain_scan {
+	struct guest_devno *ccw; /* every ccw address of every device */
+	size_t nccw;
+	struct domain_hostdev *hostdevs; /* the mdev hostdevs */
+	size_t nhostdevs;
+};
+
+int xml_domain_scan(const char *domain_xml, struct domain_scan *out,
+		    struct vm_error *err);
+void domain_scan_clear(struct domain_scan *d);
+bool domain_scan_devno_used(const struct domain_scan *d,
+			    const struct guest_devno *devno);
+
+/* The domain XML with hostdev added to <devices> (the define fallback). Caller frees *out. */
+int xml_domain_add_device(const char *domain_xml, const char *device_xml,
+			  char **out, struct vm_error *err);
+/* The domain XML without the mdev hostdev of uuid; -ENOENT when it has none. */
+int xml_domain_remove_hostdev(const char *domain_xml, const char *uuid,
+			      char **out, struct vm_error *err);
 
 #endif

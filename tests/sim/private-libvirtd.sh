@@ -29,7 +29,8 @@ EOT
 		fi
 		mount --bind "$lv_priv/${d%%:*}" "${d#*:}" || return 1
 	done
-	SYSTEMD_DEVICE_VERIFY_SYSFS=0 /usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf &
+	# its own pid file: two private daemons (make check -j2) must not meet at /run/libvirtd.pid
+	SYSTEMD_DEVICE_VERIFY_SYSFS=0 /usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf -p "$lv_priv/libvirtd.pid" &
 	lv_pid=$!
 	uri="qemu:///system?socket=$lv_priv/sock/libvirt-sock"
 	for _ in $(seq 100); do

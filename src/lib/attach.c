@@ -1,0 +1,462 @@
+/* Attaching an mdev to a libvirt domain, and detaching it, as plan steps with the checks first. */
+#include "config.h"
+
+#include <string.h>
+#include <libvirt/virterror.h>
+
+#include "attach.h"
+#include "cleanup.h"
+
+/* the definitions the change touches: live and/or config, resolved from the current state */
+static int resolve(const struct attach_target *t, bool *live, bool *config,
+		   struct vm_error *err)
+{
+	int active = virt_domain_is_active(t->dom);
+
+	if (active < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, EIO,
+				    "cannot read the state of domain '%s': %s",
+				    t->name, virt_last_error());
+	*live = t->live || (!t->live && !t->config && active == 1);
+	*config = t->config || (!t->live && !t->config && active != 1);
+	if (*live && active != 1)
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, EINVAL,
+			"cannot change the running domain '%s': it is not running (use --config for its persistent definition)",
+			t->name);
+	if (*config && virt_domain_is_persistent(t->dom) != 1)
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, EINVAL,
+			"cannot change the persistent definition of domain '%s': it is transient (use --live)",
+			t->name);
+	return 0;
+}
+
+static unsigned flags_of(bool live, bool config)
+{
+	return (live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+	       (config ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+}
+
+/* the domain's XML of one kind, scanned */
+static int scan(const struct attach_target *t, bool inactive,
+		struct domain_scan *out, struct vm_error *err)
+{
+	_cleanup_free_ char *xml = virt_domain_xml(t->dom, inactive);
+
+	if (!xml)
+		return vm_error_set(err, VM_EXIT_FAILED, EIO,
+				    "cannot read the XML of domain '%s': %s",
+				    t->name, virt_last_error());
+	return xml_domain_scan(xml, out, err);
+}
+
+static const struct domain_hostdev *find(const struct domain_scan *d,
+					 const char *uuid)
+{
+	for (size_t i = 0; i < d->nhostdevs; i++)
+		if (strcmp(d->hostdevs[i].uuid, uuid) == 0)
+			return &d->hostdevs[i];
+	return NULL;
+}
+
+static bool devno_equal(const struct guest_devno *a,
+			const struct guest_devno *b)
+{
+	return a->cssid == b->cssid && a->ssid == b->ssid &&
+	       a->devno == b->devno;
+}
+
+/* ---- the steps ---- */
+
+struct dom_call {
+	virConnectPtr conn;
+	virDomainPtr dom;
+	char *xml; /* the hostdev */
+	unsigned flags;
+	bool fallback; /* the define path was taken */
+	char note[256];
+};
+
+static void dom_call_free(void *data)
+{
+	struct dom_call *c = data;
+
+	free(c->xml);
+	free(c);
+}
+
+static int fail(char **why, const char *what)
+{
+	if (asprintf(why, "%s: %s", what, virt_last_error()) < 0)
+		*why = NULL;
+	return -EIO;
+}
+
+/*
+ * The define fallback, for drivers that answer VIR_ERR_NO_SUPPORT to attach
+ * or detach (libvirt's test driver): edit the persistent definition and
+ * define it again. Only for the persistent definition.
+ */
+static int redefine(struct dom_call *c, bool add, char **why)
+{
+	_cleanup_free_ char *xml = virt_domain_xml(c->dom, true),
+			    *edited = NULL;
+	struct vm_error err = { 0 };
+	char uuid[IDS_UUID_STRLEN] = "";
+	struct domain_scan s;
+
+	if (!xml)
+		return fail(why, "dumpxml --inactive");
+	if (add) {
+		if (xml_domain_add_device(xml, c->xml, &edited, &err) < 0)
+			goto bad;
+	} else {
+		/* the hostdev's uuid, from its own XML */
+		_cleanup_free_ char *wrapped = NULL;
+
+		if (asprintf(&wrapped, "<domain><devices>%s</devices></domain>",
+			     c->xml) < 0)
+			return -ENOMEM;
+		if (xml_domain_scan(wrapped, &s, &err) < 0)
+			goto bad;
+		if (s.nhostdevs)
+			snprintf(uuid, sizeof(uuid), "%s", s.hostdevs[0].uuid);
+		domain_scan_clear(&s);
+		if (xml_domain_remove_hostdev(xml, uuid, &edited, &err) < 0)
+			goto bad;
+	}
+	if (virt_domain_define(c->conn, edited) < 0)
+		return fail(why, "define");
+	return 0;
+bad:
+	if (asprintf(why, "%s",
+		     err.msg[0] ? err.msg : "cannot edit the domain XML") < 0)
+		*why = NULL;
+	return -EIO;
+}
+
+static bool unsupported_for_config(const struct dom_call *c)
+{
+	return virt_error_is_unsupported(virt_last_error_code()) &&
+	       c->flags == VIR_DOMAIN_AFFECT_CONFIG;
+}
+
+static int do_attach(void *data, char **why)
+{
+	struct dom_call *c = data;
+
+	if (virt_domain_attach(c->dom, c->xml, c->flags) == 0)
+		return 0;
+	if (!unsupported_for_config(c))
+		return fail(why, "attach-device");
+	c->fallback = true;
+	snprintf(
+		c->note, sizeof(c->note),
+		"this libvirt driver cannot attach devices (%s); the device was added to the persistent definition instead (dumpxml, edit, define)",
+		virt_last_error());
+	return redefine(c, true, why);
+}
+
+static int do_detach(void *data, char **why)
+{
+	struct dom_call *c = data;
+
+	if (virt_domain_detach(c->dom, c->xml, c->flags) == 0)
+		return 0;
+	if (!unsupported_for_config(c))
+		return fail(why, "detach-device");
+	c->fallback = true;
+	snprintf(
+		c->note, sizeof(c->note),
+		"this libvirt driver cannot detach devices (%s); the device was removed from the persistent definition instead (dumpxml, edit, define)",
+		virt_last_error());
+	return redefine(c, false, why);
+}
+
+/* the undo takes the way the change took */
+static int undo_attach(void *data, char **why)
+{
+	struct dom_call *c = data;
+
+	if (c->fallback)
+		return redefine(c, false, why);
+	return virt_domain_detach(c->dom, c->xml, c->flags) == 0 ?
+		       0 :
+		       fail(why, "detach-device");
+}
+
+static int undo_detach(void *data, char **why)
+{
+	struct dom_call *c = data;
+
+	if (c->fallback)
+		return redefine(c, true, why);
+	return virt_domain_attach(c->dom, c->xml, c->flags) == 0 ?
+		       0 :
+		       fail(why, "attach-device");
+}
+
+static const char *dom_note(void *data)
+{
+	struct dom_call *c = data;
+
+	return c->note[0] ? c->note : NULL;
+}
+
+static int add_step(const struct attach_target *t, struct plan *p,
+		    const char *desc, const char *xml, bool live, bool config,
+		    bool attach, struct vm_error *err)
+{
+	struct dom_call *c = calloc(1, sizeof(*c));
+	_cleanup_free_ char *cmd = NULL, *undo = NULL, *virsh = NULL;
+	const char *where = live && config ? " --live --config" :
+			    live	   ? " --live" :
+					     " --config";
+	struct step_call call = { attach ? do_attach : do_detach,
+				  attach ? undo_attach : undo_detach,
+				  dom_call_free, c, dom_note };
+
+	if (!c)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	c->conn = t->conn;
+	c->dom = t->dom;
+	c->flags = flags_of(live, config);
+	c->xml = strdup(xml);
+	if (t->uri ? asprintf(&virsh, "virsh -c '%s'", t->uri) < 0 :
+		     !(virsh = strdup("virsh")))
+		virsh = NULL;
+	if (!c->xml || !virsh ||
+	    asprintf(&cmd, "%s %s %s /dev/stdin%s <<'EOF'\n%sEOF", virsh,
+		     attach ? "attach-device" : "detach-device", t->name, where,
+		     xml) < 0 ||
+	    asprintf(&undo, "%s %s %s /dev/stdin%s (the same XML)", virsh,
+		     attach ? "detach-device" : "attach-device", t->name,
+		     where) < 0) {
+		cmd = undo = NULL;
+		dom_call_free(c);
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	}
+	return plan_add_call(p, desc, cmd, undo, &call) ?
+		       0 :
+		       vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+}
+
+/* ---- attach ---- */
+
+static bool devno_free(const struct domain_scan *live,
+		       const struct domain_scan *config,
+		       const struct guest_devno *d)
+{
+	return !(live && domain_scan_devno_used(live, d)) &&
+	       !(config && domain_scan_devno_used(config, d));
+}
+
+int attach_plan(const struct attach_target *t, const struct attach_req *r,
+		struct plan *p, struct guest_devno *devno_out,
+		struct vm_error *err)
+{
+	struct domain_scan ls = { 0 }, cs = { 0 };
+	struct domain_scan *lsp = NULL, *csp = NULL;
+	bool live, config, need_live, need_config;
+	struct hostdev_opts o = { .uuid = r->uuid,
+				  .model = r->model,
+				  .boot_order = r->boot_order,
+				  .alias = r->alias };
+	_cleanup_free_ char *xml = NULL;
+	char desc[512], dn[GUEST_DEVNO_STRLEN];
+	int ret = -1;
+
+	if (resolve(t, &live, &config, err) < 0)
+		return -1;
+	if (!r->mdev_exists)
+		return vm_error_set(
+			err, VM_EXIT_NOT_FOUND, ENODEV,
+			"no mdev '%s' on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev create' makes one)",
+			r->uuid);
+	if (live && !r->mdev_active)
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, ENODEV,
+			"cannot attach mdev %s to the running domain '%s': it is defined but not active (run 'virt-mdev start %s' first)",
+			r->uuid, t->name, r->uuid);
+	if ((live && scan(t, false, &ls, err) < 0) ||
+	    (config && scan(t, true, &cs, err) < 0))
+		goto out;
+	lsp = live ? &ls : NULL;
+	csp = config ? &cs : NULL;
+	need_live = live && !find(&ls, r->uuid);
+	need_config = config && !find(&cs, r->uuid);
+	/* attached already: the same devno, or none asked */
+	for (int k = 0; k < 2; k++) {
+		const struct domain_hostdev *h = find(k ? &cs : &ls, r->uuid);
+
+		if (!h || (k ? !config : !live))
+			continue;
+		if (r->devno_given &&
+		    (!h->has_devno || !devno_equal(&h->devno, &r->devno))) {
+			char have[GUEST_DEVNO_STRLEN] = "none";
+
+			if (h->has_devno)
+				guest_devno_format(&h->devno, have);
+			guest_devno_format(&r->devno, dn);
+			vm_error_set(
+				err, VM_EXIT_REFUSED, EEXIST,
+				"cannot attach mdev %s to domain '%s' as devno %s: it is attached already, as devno %s (detach it first: 'virt-mdev detach %s %s')",
+				r->uuid, t->name, dn, have, t->name, r->uuid);
+			goto out;
+		}
+		if (h->has_devno)
+			*devno_out = h->devno;
+	}
+	if (!need_live && !need_config) {
+		ret = 0;
+		goto out;
+	}
+	if (r->model == MODEL_VFIO_AP) {
+		/* libvirt accepts a second one on attach and refuses the next define */
+		for (int k = 0; k < 2; k++) {
+			const struct domain_scan *d = k ? csp : lsp;
+
+			for (size_t i = 0; d && i < d->nhostdevs; i++) {
+				if (strcmp(d->hostdevs[i].model, "vfio-ap") !=
+					    0 ||
+				    strcmp(d->hostdevs[i].uuid, r->uuid) == 0)
+					continue;
+				vm_error_set(
+					err, VM_EXIT_REFUSED, EBUSY,
+					"cannot attach vfio-ap mdev %s to domain '%s': it has vfio-ap mdev %s already, and a guest takes one vfio-ap device (put the APQNs into that mdev, or detach it: 'virt-mdev detach %s %s')",
+					r->uuid, t->name, d->hostdevs[i].uuid,
+					t->name, d->hostdevs[i].uuid);
+				goto out;
+			}
+		}
+	} else {
+		struct guest_devno d;
+
+		if (r->devno_given) {
+			d = r->devno;
+			guest_devno_format(&d, dn);
+			if (d.cssid != 0xfe) {
+				vm_error_set(
+					err, VM_EXIT_REFUSED, EINVAL,
+					"cannot attach mdev %s as devno %s: guests see only channel subsystem 0xfe (write fe.%x.%04x)",
+					r->uuid, dn, d.ssid, d.devno);
+				goto out;
+			}
+			if (!devno_free(lsp, csp, &d)) {
+				vm_error_set(
+					err, VM_EXIT_REFUSED, EADDRINUSE,
+					"cannot attach mdev %s to domain '%s' as devno %s: a device of the domain has that ccw address already (pick another --devno, or --devno auto)",
+					r->uuid, t->name, dn);
+				goto out;
+			}
+		} else {
+			bool found = false;
+
+			/* the host's devno mirrored (0.0.2b09 -> fe.0.2b09), else the first free */
+			if (r->host_devno_known) {
+				d = r->host_devno;
+				found = devno_free(lsp, csp, &d);
+			}
+			for (unsigned v = 0; !found && v <= 0xffff; v++) {
+				d = (struct guest_devno){ 0xfe, 0,
+							  (uint16_t)v };
+				found = devno_free(lsp, csp, &d);
+			}
+			if (!found) {
+				vm_error_set(
+					err, VM_EXIT_REFUSED, ENOSPC,
+					"domain '%s' has no free ccw devno in fe.0",
+					t->name);
+				goto out;
+			}
+		}
+		o.has_devno = true;
+		o.devno = d;
+		*devno_out = d;
+		guest_devno_format(&d, dn);
+	}
+	if (xml_hostdev(&o, t->template_dir, &xml, err) < 0)
+		goto out;
+	snprintf(desc, sizeof(desc), "attach %s mdev %s to domain %s%s%s (%s)",
+		 mdev_model_name(r->model), r->uuid, t->name,
+		 r->model == MODEL_VFIO_CCW ? " as devno " : "",
+		 r->model == MODEL_VFIO_CCW ? dn : "",
+		 need_live && need_config ? "live and persistent definition" :
+		 need_live		  ? "live" :
+					    "persistent definition");
+	ret = add_step(t, p, desc, xml, need_live, need_config, true, err);
+out:
+	domain_scan_clear(&ls);
+	domain_scan_clear(&cs);
+	return ret < 0 ? -1 : 0;
+}
+
+/* ---- detach ---- */
+
+int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
+		struct vm_error *err)
+{
+	struct domain_scan ls = { 0 }, cs = { 0 };
+	const struct domain_hostdev *hl = NULL, *hc = NULL;
+	bool live, config;
+	char desc[512];
+	int ret = -1;
+
+	if (resolve(t, &live, &config, err) < 0)
+		return -1;
+	if ((live && scan(t, false, &ls, err) < 0) ||
+	    (config && scan(t, true, &cs, err) < 0))
+		goto out;
+	if (live)
+		hl = find(&ls, uuid);
+	if (config)
+		hc = find(&cs, uuid);
+	ret = 0;
+	if (!hl && !hc)
+		goto out;
+	/* one step when both hold the same element, else one each */
+	if (hl && hc && strcmp(hl->xml, hc->xml) == 0) {
+		snprintf(
+			desc, sizeof(desc),
+			"detach mdev %s from domain %s (live and persistent definition)",
+			uuid, t->name);
+		ret = add_step(t, p, desc, hc->xml, true, true, false, err);
+		goto out;
+	}
+	if (hl) {
+		snprintf(desc, sizeof(desc),
+			 "detach mdev %s from domain %s (live)", uuid, t->name);
+		ret = add_step(t, p, desc, hl->xml, true, false, false, err);
+	}
+	if (ret == 0 && hc) {
+		snprintf(
+			desc, sizeof(desc),
+			"detach mdev %s from domain %s (persistent definition)",
+			uuid, t->name);
+		ret = add_step(t, p, desc, hc->xml, false, true, false, err);
+	}
+out:
+	domain_scan_clear(&ls);
+	domain_scan_clear(&cs);
+	return ret < 0 ? -1 : 0;
+}
+
+int attach_domain_mdevs(const struct attach_target *t, struct strv *uuids,
+			struct vm_error *err)
+{
+	for (int inactive = 0; inactive < 2; inactive++) {
+		struct domain_scan s;
+
+		if (scan(t, inactive, &s, err) < 0)
+			return -1;
+		for (size_t i = 0; i < s.nhostdevs; i++)
+			if (!strv_contains(uuids, s.hostdevs[i].uuid))
+				strv_push(uuids, s.hostdevs[i].uuid);
+		domain_scan_clear(&s);
+	}
+	return 0;
+}

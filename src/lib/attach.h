@@ -1,0 +1,58 @@
+/*
+ * An mdev as a device of a libvirt domain: the checks before attaching
+ * (devno free among all ccw addresses, one vfio-ap device per domain, the
+ * mdev active for a running guest) and the attach/detach plan steps, with
+ * the dumpxml + edit + define fallback where a driver cannot attach.
+ */
+#ifndef VIRT_MDEV_ATTACH_H
+#define VIRT_MDEV_ATTACH_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "ids.h"
+#include "plan.h"
+#include "virt.h"
+#include "xml.h"
+
+/* Which definitions a change touches, as virsh's --live/--config (neither: the current state). */
+struct attach_target {
+	virConnectPtr conn;
+	virDomainPtr dom;
+	const char *name; /* the domain's name */
+	const char *
+		uri; /* for the virsh commands of the dry run; NULL: the default */
+	const char *template_dir;
+	bool live, config; /* both false: as virsh, the current state */
+};
+
+struct attach_req {
+	char uuid[IDS_UUID_STRLEN];
+	enum mdev_model model;
+	bool devno_given; /* else: mirror the host devno when free, else the first free */
+	struct guest_devno devno;
+	bool host_devno_known; /* vfio-ccw: the host device's number, for the mirror */
+	struct guest_devno host_devno;
+	unsigned boot_order;
+	const char *alias;
+	bool mdev_exists, mdev_active; /* on this host */
+};
+
+/*
+ * Check and add the step that attaches the mdev (nothing when it is
+ * attached as asked). *devno_out: the guest devno used (vfio-ccw).
+ * Refusals are VM_EXIT_REFUSED and name the fix.
+ */
+int attach_plan(const struct attach_target *t, const struct attach_req *r,
+		struct plan *p, struct guest_devno *devno_out,
+		struct vm_error *err);
+
+/* The step that detaches the mdev of uuid (nothing when it is not attached). */
+int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
+		struct vm_error *err);
+
+/* The mdevs a domain's definitions (live and persistent) hold: uuids. */
+int attach_domain_mdevs(const struct attach_target *t, struct strv *uuids,
+			struct vm_error *err);
+
+#endif
