@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "lib/ap.h"
+#include "lib/cleanup.h"
 #include "lib/css.h"
 #include "lib/mdev.h"
 
@@ -90,6 +91,20 @@ static const struct {
 	{ "ids", NULL, complete_ids },
 };
 
+/* the domains of the connection (-c or LIBVIRT_DEFAULT_URI), quietly nothing when it cannot be reached */
+static int complete_domains(struct ctx *ctx)
+{
+	_cleanup_conn_ virConnectPtr conn = NULL;
+	_cleanup_strv_ struct strv names = STRV_INIT;
+
+	if (virt_open_readonly(ctx->uri, &conn, NULL) < 0 ||
+	    virt_domain_names(conn, &names) < 0)
+		return VM_EXIT_OK;
+	for (size_t i = 0; i < names.n; i++)
+		printf("%s\n", names.v[i]);
+	return VM_EXIT_OK;
+}
+
 static int complete_run(struct ctx *ctx, int argc, char **argv)
 {
 	_cleanup_sysfs_ struct sysfs *own = NULL;
@@ -97,7 +112,9 @@ static int complete_run(struct ctx *ctx, int argc, char **argv)
 	if (argc != 2)
 		return cmd_usage_error(
 			ctx, &cmd_complete,
-			"expected one of: commands, backends, ccw, apqns, mdevs, ids");
+			"expected one of: commands, backends, ccw, apqns, mdevs, ids, domains");
+	if (strcmp(argv[1], "domains") == 0)
+		return complete_domains(ctx);
 	for (size_t i = 0; i < ARRAY_SIZE(completers); i++) {
 		if (strcmp(argv[1], completers[i].what) != 0)
 			continue;
@@ -110,13 +127,13 @@ static int complete_run(struct ctx *ctx, int argc, char **argv)
 	}
 	return cmd_usage_error(
 		ctx, &cmd_complete,
-		"cannot complete '%s': expected one of: commands, backends, ccw, apqns, mdevs, ids",
+		"cannot complete '%s': expected one of: commands, backends, ccw, apqns, mdevs, ids, domains",
 		argv[1]);
 }
 
 const struct cmd cmd_complete = {
 	.name = "__complete",
-	.args = "commands|backends|ccw|apqns|mdevs|ids",
+	.args = "commands|backends|ccw|apqns|mdevs|ids|domains",
 	.help = "print the values bash completion offers, one per line",
 	.flags = CMD_HIDDEN,
 	.run = complete_run,

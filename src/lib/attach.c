@@ -128,6 +128,40 @@ static int redefine(struct dom_call *c, bool add, char **why)
 	}
 	if (virt_domain_define(c->conn, edited) < 0)
 		return fail(why, "define");
+	/* read back: the definition holds the device, or no longer does */
+	{
+		_cleanup_free_ char *now = virt_domain_xml(c->dom, true);
+		_cleanup_free_ char *wrapped = NULL;
+		struct domain_scan have, want;
+		bool ok = false;
+
+		if (asprintf(&wrapped, "<domain><devices>%s</devices></domain>",
+			     c->xml) < 0)
+			return -ENOMEM;
+		if (now && xml_domain_scan(now, &have, &err) == 0) {
+			if (xml_domain_scan(wrapped, &want, &err) == 0) {
+				bool there = false;
+
+				for (size_t i = 0; i < have.nhostdevs; i++)
+					there |=
+						want.nhostdevs &&
+						strcmp(have.hostdevs[i].uuid,
+						       want.hostdevs[0].uuid) ==
+							0;
+				ok = there == add;
+				domain_scan_clear(&want);
+			}
+			domain_scan_clear(&have);
+		}
+		if (!ok) {
+			if (asprintf(
+				    why,
+				    "the domain was defined again, but its definition %s the device",
+				    add ? "does not hold" : "still holds") < 0)
+				*why = NULL;
+			return -EIO;
+		}
+	}
 	return 0;
 bad:
 	if (asprintf(why, "%s",

@@ -397,12 +397,21 @@ static int step_run(const struct plan *p, struct step *s, char **why)
 		r = read_file(full, &s->undo_value);
 		if (r < 0 && r != -ENOENT)
 			break;
-		if (s->kind == STEP_FILE_PUT)
+		if (s->kind == STEP_FILE_PUT) {
 			r = put_file(full, s->value, &s->made_dir);
-		else
+		} else {
 			r = unlink(full) < 0 && errno != ENOENT ?
 				    negative_errno() :
 				    0;
+			/* mdevctl's per-parent directory goes with its last definition (the undo makes it again) */
+			if (r == 0 && s->area == SYSFS_AREA_MDEVCTL) {
+				char *slash = strrchr(full, '/');
+
+				*slash = '\0';
+				(void)rmdir(full);
+				*slash = '/';
+			}
+		}
 		break;
 	case STEP_CALL:
 		/* the call says why itself */

@@ -124,6 +124,11 @@ start
 stop
 remove
 validate
+xml
+attach
+detach
+assign
+unassign
 help" "__complete commands lists the visible commands"
 run "$VIRT_MDEV" __complete backends
 is "$out" "auto
@@ -131,7 +136,7 @@ libvirt
 sysfs" "__complete backends lists the backends"
 run "$VIRT_MDEV" __complete nonsense
 is "$rc" 2 "__complete of something unknown is exit 2"
-is "$err" "virt-mdev: __complete: cannot complete 'nonsense': expected one of: commands, backends, ccw, apqns, mdevs, ids
+is "$err" "virt-mdev: __complete: cannot complete 'nonsense': expected one of: commands, backends, ccw, apqns, mdevs, ids, domains
 Try 'virt-mdev help __complete'." "__complete names what it cannot complete"
 
 done_testing

@@ -78,6 +78,80 @@ static void check(const struct mdev_spec *m, const char *golden,
 	   "%s: valid against libvirt's nodedev schema (with <name>)", what);
 }
 
+/* a <hostdev> inside the demo s390x domain, validated with virt-xml-validate FILE domain */
+static int validate_in_domain(const char *hostdev)
+{
+	_cleanup_free_ char *domain = NULL, *xml = NULL;
+	struct vm_error err = { 0 };
+	char path[4096], tmp[] = "/tmp/virt-mdev-domain.XXXXXX", cmd[256];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/xml-templates/domain-s390x-demo.xml",
+		 srcdir());
+	domain = slurp(path);
+	if (!domain || xml_domain_add_device(domain, hostdev, &xml, &err) < 0)
+		return -1;
+	fd = mkstemp(tmp);
+	if (fd < 0 || write(fd, xml, strlen(xml)) != (ssize_t)strlen(xml)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	snprintf(cmd, sizeof(cmd),
+		 "virt-xml-validate %s domain >/dev/null 2>&1", tmp);
+	r = system(cmd);
+	unlink(tmp);
+	return r;
+}
+
+static void check_hostdev(const struct hostdev_opts *o, const char *golden,
+			  const char *what)
+{
+	_cleanup_free_ char *xml = NULL, *want = NULL;
+	struct vm_error err = { 0 };
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/tests/golden/%s", srcdir(), golden);
+	want = slurp(path);
+	ok(xml_hostdev(o, NULL, &xml, &err) == 0, "%s: the XML is built", what);
+	is_str(xml ? xml : "", want ? want : "(no golden file)",
+	       "%s: equals %s", what, golden);
+	ok(xml && validate_in_domain(xml) == 0,
+	   "%s: valid against libvirt's domain schema, inside an s390x domain",
+	   what);
+}
+
+static void test_hostdevs(void)
+{
+	struct hostdev_opts ccw = {
+		.uuid = "c0c0c0c0-0d3f-4b1a-9a39-3a6c1d7f0001",
+		.model = MODEL_VFIO_CCW,
+		.has_devno = true,
+		.devno = { 0xfe, 0, 0x1234 }
+	};
+	struct hostdev_opts ccw_boot = ccw, ap = {
+		.uuid = "a0a0a0a0-0d3f-4b1a-9a39-3a6c1d7f0002",
+		.model = MODEL_VFIO_AP
+	};
+	struct hostdev_opts bare = ccw;
+
+	check_hostdev(&ccw, "hostdev-ccw.xml", "vfio-ccw as fe.0.1234");
+	ccw_boot.boot_order = 1;
+	ccw_boot.alias = "ua-dasd1";
+	ccw_boot.devno = (struct guest_devno){ 0xfe, 1, 0x2b09 };
+	check_hostdev(&ccw_boot, "hostdev-ccw-boot.xml",
+		      "vfio-ccw as fe.1.2b09, boot order 1, alias ua-dasd1");
+	check_hostdev(&ap, "hostdev-ap.xml", "vfio-ap");
+	bare.has_devno = false;
+	check_hostdev(&bare, "hostdev-ccw-noaddress.xml",
+		      "vfio-ccw without an address (libvirt picks one)");
+	ok(validate_in_domain(
+		   "<hostdev mode='subsystem' type='mdev' model='vfio-ccw'><source><address uuid='nope'/></source></hostdev>") !=
+		   0,
+	   "the domain schema refuses a hostdev with a bad uuid (the check above can fail)");
+}
+
 int main(void)
 {
 	struct mdev_spec ccw = { .uuid = "c0c0c0c0-0d3f-4b1a-9a39-3a6c1d7f0001",
@@ -114,6 +188,7 @@ int main(void)
 	ap_mask_set(&ap.aqm, 4);
 	ap_mask_set(&ap.aqm, 0xab);
 	ap_mask_set(&ap.adm, 4);
+	test_hostdevs();
 	check(&ccw, "nodedev-ccw.xml", "vfio-ccw");
 	check(&ap, "nodedev-ap.xml",
 	      "vfio-ap with adapters, domains and a control domain");
