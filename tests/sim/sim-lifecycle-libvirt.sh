@@ -126,6 +126,27 @@ active:
 inactive:
 mdevctl:
 virt-mdev:"
+
+step assign-unassign
+virsh -c "$uri" define "$top_srcdir/xml-templates/domain-s390x-demo.xml" >/dev/null
+vm -q assign virt-mdev-demo ccw 0.0.2b09 --devno fe.0.1234 --uuid $C --persistent
+vm -q assign virt-mdev-demo ap --adapters 5 --domains 4,0xab --uuid $A --persistent
+settle "sysfs: $A $C
+active: $NA $NC
+inactive:
+mdevctl: $C 0.0.0313 vfio_ccw-io auto (active) $A matrix vfio_ap-passthrough auto (active)
+virt-mdev: $C=true,true,true $A=true,true,true"
+virsh -c "$uri" dumpxml --inactive virt-mdev-demo | grep -c "<hostdev mode='subsystem' type='mdev'"
+vm unassign virt-mdev-demo $A
+vm unassign virt-mdev-demo 0.0.2b09
+settle "sysfs:
+active:
+inactive:
+mdevctl:
+virt-mdev:"
+virsh -c "$uri" dumpxml --inactive virt-mdev-demo | grep -c "<hostdev" || true
+readlink /sys/bus/css/devices/0.0.0313/driver | xargs basename
+cat /sys/bus/ap/apmask /sys/bus/ap/aqmask
 step end
 SCRIPT
 
@@ -218,6 +239,33 @@ active:
 inactive:
 mdevctl:
 virt-mdev:" "a defined vfio-ccw mdev: define + start, then stop + undefine"
+is "$(section assign-unassign)" "sysfs: $A $C
+active: $NA $NC
+inactive:
+mdevctl: $C 0.0.0313 vfio_ccw-io auto (active) $A matrix vfio_ap-passthrough auto (active)
+virt-mdev: $C=true,true,true $A=true,true,true
+2
+done: detach mdev $A from domain virt-mdev-demo (persistent definition)
+done: stop mdev $A through libvirt
+done: undefine mdev $A through libvirt
+done: give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab
+done: give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab
+done: detach mdev $C from domain virt-mdev-demo (persistent definition)
+done: stop mdev $C through libvirt
+done: undefine mdev $C through libvirt
+done: unbind subchannel 0.0.0313 from vfio_ccw
+done: clear the driver override of subchannel 0.0.0313
+done: bind subchannel 0.0.0313 to io_subchannel
+done: remove the persistent binding of subchannel 0.0.0313 (driverctl override)
+sysfs:
+active:
+inactive:
+mdevctl:
+virt-mdev:
+0
+io_subchannel
+0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "assign --persistent and unassign through libvirt: defined, autostart, attached; then nothing left, the host's again"
 
 # ---- without udev events libvirt never sees a started mdev: a bounded wait, a clear message, nothing left ----
 cat >"$tmp/noudev.sh" <<SCRIPT
