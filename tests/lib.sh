@@ -65,3 +65,13 @@ done_testing() {
 	echo "1..$tap_n"
 	[ "$tap_failed" = 0 ]
 }
+
+# private_run: go on in a private mount namespace whose /run is an empty tmpfs. libvirt's
+# in-process test driver (test:///default) makes /run/libvirt/common when run as root: a
+# test that uses it must not leave that on the machine. Call it before anything else runs.
+private_run() {
+	[ -n "${VIRT_MDEV_PRIVATE_RUN:-}" ] && return 0
+	[ "$(id -u)" = 0 ] || return 0 # as a user, libvirt keeps to $XDG_RUNTIME_DIR
+	exec unshare -m --propagation private env VIRT_MDEV_PRIVATE_RUN=1 \
+		bash -c 'mount -t tmpfs virt-mdev-test-run /run && mkdir /run/lock && exec bash "$0" "$@"' "$0" "$@"
+}

@@ -6,6 +6,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/sim/lib-sim.sh"
 need_root_fuse
+private_run # the test driver would make /run/libvirt/common
 
 tmp=$(mktemp -d)
 trap 'sim_umount; rm -rf "$tmp"' EXIT

@@ -9,9 +9,8 @@ need_root_fuse
 [ -x /usr/bin/qemu-system-s390x ] || skip_all "qemu-system-s390x is not installed (apt-get install qemu-system-misc)"
 getent passwd libvirt-qemu >/dev/null || skip_all "libvirtd needs the libvirt-qemu user (tools/install-deps makes it)"
 # the private libvirtd binds its directories over libvirt's: only in a private mount namespace
-if [ -z "$VIRT_MDEV_IN_NS" ]; then
-	exec unshare -m --propagation private env VIRT_MDEV_IN_NS=1 bash "$0" "$@"
-fi
+# (private_run: with /run an empty tmpfs there, also what the test driver makes stays in it)
+private_run
 . "$top_srcdir/tests/sim/private-libvirtd.sh"
 
 tmp=$(mktemp -d)
