@@ -246,15 +246,6 @@ static int parse_opts(struct ctx *ctx, const struct cmd *cmd, int argc,
 
 /* ---- shared lookups ---- */
 
-static const struct mdev_info *find_mdev(const struct mdev_info *mdevs,
-					 size_t n, const char *uuid)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(mdevs[i].uuid, uuid) == 0)
-			return &mdevs[i];
-	return NULL;
-}
-
 /* the guest devno that mirrors the host's: 0.0.2b09 -> fe.0.2b09 */
 static bool host_devno(const struct sysfs *s, const char *subchannel,
 		       struct guest_devno *out)
@@ -327,7 +318,7 @@ static int xml_run(struct ctx *ctx, int argc, char **argv)
 		/* the device tells: read the host */
 		if (mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
 			return (int)ctx->err.exit;
-		m = find_mdev(mdevs, n, uuid);
+		m = mdev_find(mdevs, n, uuid);
 		if (!m) {
 			vm_error_set(
 				&ctx->err, VM_EXIT_NOT_FOUND, ENODEV,
@@ -513,7 +504,7 @@ static int attach_run(struct ctx *ctx, int argc, char **argv)
 		return (int)ctx->err.exit;
 	if (mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
 		return (int)ctx->err.exit;
-	m = find_mdev(mdevs, n, req.uuid);
+	m = mdev_find(mdevs, n, req.uuid);
 	req.mdev_exists = m != NULL;
 	req.mdev_active = m && m->active;
 	model = m ? mdev_model_of_type(m->type) : MODEL_VFIO_CCW;
@@ -686,11 +677,11 @@ static int assign_ccw(struct ctx *ctx, const struct dopts *o,
 		ids_uuid_generate(u);
 		ids_uuid_format(u, m.uuid);
 	}
-	if (o->uuid_given && find_mdev(mdevs, n, o->uuid) && !have) {
+	if (o->uuid_given && mdev_find(mdevs, n, o->uuid) && !have) {
 		vm_error_set(
 			&ctx->err, VM_EXIT_REFUSED, EEXIST,
 			"cannot assign mdev %s: it exists on another parent (%s)",
-			o->uuid, find_mdev(mdevs, n, o->uuid)->parent);
+			o->uuid, mdev_find(mdevs, n, o->uuid)->parent);
 		goto out;
 	}
 	mdev_state_of(have, &st);
@@ -785,11 +776,11 @@ static int assign_ap(struct ctx *ctx, const struct dopts *o,
 		ids_uuid_generate(u);
 		ids_uuid_format(u, m.uuid);
 	}
-	if (!have && find_mdev(mdevs, n, m.uuid)) {
+	if (!have && mdev_find(mdevs, n, m.uuid)) {
 		struct mdev_spec old;
 		char diff[1024];
 
-		mdev_spec_from_info(find_mdev(mdevs, n, m.uuid), &old);
+		mdev_spec_from_info(mdev_find(mdevs, n, m.uuid), &old);
 		mdev_spec_diff(&old, &m, diff, sizeof(diff));
 		vm_error_set(
 			&ctx->err, VM_EXIT_REFUSED, EEXIST,
@@ -963,7 +954,7 @@ static int unassign_run(struct ctx *ctx, int argc, char **argv)
 		char uuid[IDS_UUID_STRLEN];
 
 		ids_uuid_format(u, uuid);
-		mi = find_mdev(mdevs, n, uuid);
+		mi = mdev_find(mdevs, n, uuid);
 		if (!mi) {
 			/* not on the host; maybe still in the domain */
 			struct json_object *res = json_object_new_object();

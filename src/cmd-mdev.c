@@ -38,15 +38,6 @@ static int parse_uuid(struct ctx *ctx, const char *str,
 	return 0;
 }
 
-static const struct mdev_info *find_mdev(const struct mdev_info *mdevs,
-					 size_t n, const char *uuid)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(mdevs[i].uuid, uuid) == 0)
-			return &mdevs[i];
-	return NULL;
-}
-
 static const char *state_words(const struct mdev_state *s, char *buf,
 			       size_t size)
 {
@@ -93,7 +84,7 @@ static void add_state(struct ctx *ctx, struct json_object *result,
 
 	if (mdev_list(ctx->sysfs, &mdevs, &n, &ignore) < 0)
 		return;
-	mdev_state_of(find_mdev(mdevs, n, uuid), &st);
+	mdev_state_of(mdev_find(mdevs, n, uuid), &st);
 	json_object_object_add(result, "active",
 			       json_object_new_boolean(st.active));
 	json_object_object_add(result, "defined",
@@ -164,7 +155,7 @@ static const struct mdev_info *existing_for(const struct mdev_spec *m,
 					    size_t n)
 {
 	if (uuid_given)
-		return find_mdev(mdevs, n, m->uuid);
+		return mdev_find(mdevs, n, m->uuid);
 	for (size_t i = 0; i < n; i++) {
 		const struct mdev_info *o = &mdevs[i];
 
@@ -451,7 +442,7 @@ static int one_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		return VM_EXIT_USAGE;
 	if (mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
 		return (int)ctx->err.exit;
-	have = find_mdev(mdevs, n, uuid);
+	have = mdev_find(mdevs, n, uuid);
 	if (have && have->is_ap && !ctx->dry_run) {
 		/* a vfio-ap change: under the lock, and the host read again under it */
 		lock = ap_lock(ctx->sysfs, &ctx->err);
@@ -461,7 +452,7 @@ static int one_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		if (lock < 0 ||
 		    mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
 			return (int)ctx->err.exit;
-		have = find_mdev(mdevs, n, uuid);
+		have = mdev_find(mdevs, n, uuid);
 	}
 	if (!have) {
 		if (remove) {
@@ -541,8 +532,8 @@ static int one_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		_cleanup_conn_ virConnectPtr own = NULL;
 		struct vm_error ignore = { 0 };
 
-		if (!conn && ctx->backend != BACKEND_SYSFS &&
-		    virt_open_readonly(ctx->uri, &own, &ignore) == 0)
+		/* asked also with the sysfs backend: the guests are libvirt's either way */
+		if (!conn && virt_open_readonly(ctx->uri, &own, &ignore) == 0)
 			conn = own;
 		if (conn && (st.active || undefine) &&
 		    virt_domain_mdevs(conn, add_user, &u, &ignore) == 0 &&
@@ -668,7 +659,7 @@ static int validate_run(struct ctx *ctx, int argc, char **argv)
 		char u[IDS_UUID_STRLEN];
 
 		parse_uuid(ctx, argv[i], u);
-		if (!find_mdev(mdevs, n, u)) {
+		if (!mdev_find(mdevs, n, u)) {
 			mdev_list_free(mdevs, n);
 			vm_error_set(
 				&ctx->err, VM_EXIT_NOT_FOUND, ENODEV,

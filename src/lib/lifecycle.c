@@ -457,8 +457,12 @@ int lifecycle_plan(const struct lifecycle *lc, struct plan *p,
 
 		mdev_definition_path(m, path, sizeof(path));
 		if (to_define || to_autostart) {
+			/* a new definition from the spec; an existing one keeps all but its start */
 			_cleanup_free_ char *json =
-				mdev_definition_json(m, auto_on);
+				to_define ?
+					mdev_definition_json(m, auto_on) :
+					mdev_definition_with_start(lc->sysfs, m,
+								   auto_on);
 
 			snprintf(
 				desc, sizeof(desc),

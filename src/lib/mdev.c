@@ -245,6 +245,15 @@ int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 	return 0;
 }
 
+const struct mdev_info *mdev_find(const struct mdev_info *list, size_t n,
+				  const char *uuid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].uuid, uuid) == 0)
+			return &list[i];
+	return NULL;
+}
+
 void mdev_list_free(struct mdev_info *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -500,6 +509,26 @@ char *mdev_definition_json(const struct mdev_spec *m, bool autostart)
 		return NULL;
 	}
 	return out;
+}
+
+char *mdev_definition_with_start(const struct sysfs *s,
+				 const struct mdev_spec *m, bool autostart)
+{
+	_cleanup_free_ char *path = sysfs_area_path(
+		s, SYSFS_AREA_MDEVCTL, "%s/%s", m->parent, m->uuid);
+	_cleanup_json_ struct json_object *def = NULL;
+	const char *text;
+
+	def = path ? json_object_from_file(path) : NULL;
+	if (!def || !json_object_is_type(def, json_type_object))
+		return mdev_definition_json(m, autostart);
+	json_object_object_add(def, "start",
+			       json_object_new_string(autostart ? "auto" :
+								  "manual"));
+	text = json_object_to_json_string_ext(
+		def, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			     JSON_C_TO_STRING_NOSLASHESCAPE);
+	return text ? strdup(text) : NULL;
 }
 
 void mdev_definition_path(const struct mdev_spec *m, char *buf, size_t size)

@@ -34,6 +34,9 @@ struct mdev_type_info {
 int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 	      struct vm_error *err);
 void mdev_list_free(struct mdev_info *list, size_t n);
+/* The entry of uuid (canonical, lower case) in a list, or NULL. */
+const struct mdev_info *mdev_find(const struct mdev_info *list, size_t n,
+				  const char *uuid);
 
 /* ---- one mdev's configuration: what create/start make ---- */
 
@@ -80,6 +83,9 @@ bool mdev_kernel_has_ap_config(const struct sysfs *s);
 
 /* mdevctl's definition (/etc/mdevctl.d/PARENT/UUID): JSON as mdevctl writes it. Caller frees. */
 char *mdev_definition_json(const struct mdev_spec *m, bool autostart);
+/* The existing definition with only "start" changed (attributes kept as written); a new one when there is none. Caller frees. */
+char *mdev_definition_with_start(const struct sysfs *s,
+				 const struct mdev_spec *m, bool autostart);
 /* Its path inside the mdevctl area: "PARENT/UUID". */
 void mdev_definition_path(const struct mdev_spec *m, char *buf, size_t size);
 

@@ -44,9 +44,11 @@ mdevctl modify -u $M --addattr=assign_adapter --value=6
 mdevctl modify -u $M --addattr=assign_domain --value=0x47
 $V -j list mdev | jq -c ".mdevs[] | select(.uuid == \"$M\") | [.parent, .type, .active, .defined, .autostart, .apqns]"
 step started-by-virt-mdev
-$V -q start $M
+# the same matrix, asked to start at boot: started, and only "start" of mdevctl's file changes
+$V -q create ap --adapters 6 --domains 0x47 --uuid $M --autostart
 mdevctl list
 cat /sys/devices/vfio_ap/matrix/$M/matrix
+jq -c . /etc/mdevctl.d/matrix/$M
 step removed-by-virt-mdev
 $V -q remove --undefine $M
 $V -q remove --undefine $A
@@ -79,9 +81,10 @@ $A matrix vfio_ap-passthrough auto (defined)
 0004" "mdevctl starts virt-mdev's definitions, attributes written as defined"
 is "$(section defined-by-mdevctl)" "[\"matrix\",\"vfio_ap-passthrough\",false,true,false,[\"06.0047\"]]" "virt-mdev lists mdevctl's definition with its APQNs"
 is "$(section started-by-virt-mdev)" "$C 0.0.0313 vfio_ccw-io manual (defined)
-$M matrix vfio_ap-passthrough manual (defined)
+$M matrix vfio_ap-passthrough auto (defined)
 
-06.0047" "virt-mdev starts mdevctl's definition; mdevctl sees it active"
+06.0047
+{\"mdev_type\":\"vfio_ap-passthrough\",\"start\":\"auto\",\"attrs\":[{\"assign_adapter\":\"6\"},{\"assign_domain\":\"0x47\"}]}" "virt-mdev starts mdevctl's definition and sets it to start at boot, its attributes as mdevctl wrote them"
 is "$(section removed-by-virt-mdev)" "
 0" "virt-mdev remove --undefine removes mdevctl's definitions and devices"
 
