@@ -7,8 +7,16 @@ lv_priv=""
 lv_pid=""
 lv_made=""
 
+# One private libvirtd at a time on this machine: the mount points this makes for a missing
+# /var/lib/libvirt (and the others) are removed again at the stop, and removing a directory
+# detaches the mounts on it in every namespace, so a second daemon must not be bound there
+# then (make check -j2). The lock is held from the start to the stop.
+lv_lock=""
+
 libvirtd_start() {
 	local d
+	exec {lv_lock}>>/tmp/virt-mdev-private-libvirtd.lock
+	flock "$lv_lock"
 	lv_priv=$(mktemp -d /tmp/virt-mdev-libvirtd.XXXXXX)
 	mkdir -p "$lv_priv"/etc "$lv_priv"/run "$lv_priv"/lib "$lv_priv"/cache "$lv_priv"/log "$lv_priv"/sock
 	cat >"$lv_priv/etc/libvirtd.conf" <<EOT
@@ -30,7 +38,7 @@ EOT
 		mount --bind "$lv_priv/${d%%:*}" "${d#*:}" || return 1
 	done
 	# its own pid file: two private daemons (make check -j2) must not meet at /run/libvirtd.pid
-	SYSTEMD_DEVICE_VERIFY_SYSFS=0 /usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf -p "$lv_priv/libvirtd.pid" &
+	SYSTEMD_DEVICE_VERIFY_SYSFS=0 /usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf -p "$lv_priv/libvirtd.pid" {lv_lock}>&- &
 	lv_pid=$!
 	uri="qemu:///system?socket=$lv_priv/sock/libvirt-sock"
 	for _ in $(seq 100); do
@@ -60,4 +68,10 @@ libvirtd_stop() {
 	done
 	[ -n "$lv_priv" ] && rm -rf "$lv_priv"
 	lv_priv=""
+	lv_made=""
+	if [ -n "$lv_lock" ]; then
+		flock -u "$lv_lock"
+		exec {lv_lock}>&-
+		lv_lock=""
+	fi
 }
