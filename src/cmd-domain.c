@@ -384,7 +384,8 @@ static int xml_run(struct ctx *ctx, int argc, char **argv)
 		}
 	} else if (strcmp(format, "qemu") == 0) {
 		_cleanup_free_ char *path = NULL;
-		char dn[GUEST_DEVNO_STRLEN], devno[40] = "", boot[32] = "";
+		char dn[GUEST_DEVNO_STRLEN], devno[40] = "", boot[32] = "",
+					     id[96] = "";
 
 		path = model == MODEL_VFIO_CCW ?
 			       sysfs_path(ctx->sysfs, "bus/mdev/devices/%s",
@@ -398,23 +399,17 @@ static int xml_run(struct ctx *ctx, int argc, char **argv)
 		if (h.boot_order)
 			snprintf(boot, sizeof(boot), ",bootindex=%u",
 				 h.boot_order);
+		/* QEMU's device id is libvirt's alias */
+		if (o.alias)
+			snprintf(id, sizeof(id), ",id=%s", o.alias);
 		if (!path || asprintf(&out, "-device %s,%ssysfsdev=%s%s%s\n",
 				      mdev_model_name(h.model), devno, path,
-				      boot, o.alias ? ",id=" : "") < 0) {
+				      boot, id) < 0) {
 			out = NULL;
-			r = vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-					 "out of memory");
+			vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
+				     "out of memory");
+			r = VM_EXIT_FAILED;
 			goto out;
-		}
-		if (o.alias) {
-			/* QEMU's id is libvirt's alias */
-			char *with = NULL;
-
-			out[strlen(out) - 1] = '\0';
-			if (asprintf(&with, "%s%s\n", out, o.alias) >= 0) {
-				free(out);
-				out = with;
-			}
 		}
 	} else {
 		struct mdev_spec spec;

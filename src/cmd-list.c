@@ -382,10 +382,12 @@ static int list_run(struct ctx *ctx, int argc, char **argv)
 	}
 	if (ctx->json && r == VM_EXIT_OK) {
 		jw_end_object(&doc);
-		if (jw_flush(&doc, stdout) < 0)
-			r = vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-					 "cannot write the listing: %s",
-					 strerror(ENOMEM));
+		if (jw_flush(&doc, stdout) < 0) {
+			vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
+				     "cannot write the listing: %s",
+				     strerror(ENOMEM));
+			r = VM_EXIT_FAILED;
+		}
 	}
 	jw_free(&doc);
 	return r;
