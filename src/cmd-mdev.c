@@ -633,6 +633,31 @@ static void problem(struct json_object *arr, const char *uuid, const char *msg,
 		printf("%s: %s\n", uuid, msg);
 }
 
+struct dangling {
+	const struct mdev_info *mdevs;
+	size_t n;
+	struct json_object *problems;
+	bool text;
+};
+
+static void dangling_ref(const char *uuid, const char *domain, void *opaque)
+{
+	struct dangling *d = opaque;
+	char u[IDS_UUID_STRLEN], msg[512];
+
+	snprintf(u, sizeof(u), "%s", uuid);
+	for (char *c = u; *c; c++)
+		if (*c >= 'A' && *c <= 'F')
+			*c = (char)(*c - 'A' + 'a');
+	if (mdev_find(d->mdevs, d->n, u))
+		return;
+	snprintf(
+		msg, sizeof(msg),
+		"libvirt domain %s uses this mdev, which is not on this host (neither active nor defined): the domain cannot start with it (create it with 'virt-mdev create', or 'virt-mdev detach %s %s')",
+		domain, domain, u);
+	problem(d->problems, u, msg, d->text);
+}
+
 static int validate_run(struct ctx *ctx, int argc, char **argv)
 {
 	struct mdev_info *mdevs = NULL;
@@ -744,6 +769,23 @@ static int validate_run(struct ctx *ctx, int argc, char **argv)
 				problem(problems, mi->uuid, e.msg, !ctx->json);
 		}
 	}
+	/* the guests' side: a domain that names an mdev this host does not have cannot start */
+	if (argc == optind) {
+		struct dangling d = { mdevs, n, problems, !ctx->json };
+		_cleanup_conn_ virConnectPtr own = NULL;
+		virConnectPtr conn = ctx->conn;
+		struct vm_error unreachable = { 0 };
+
+		if (!conn &&
+		    virt_open_readonly(ctx->uri, &own, &unreachable) == 0)
+			conn = own;
+		if (conn)
+			virt_domain_mdevs(conn, dangling_ref, &d, &unreachable);
+		if (vm_error_is_set(&unreachable) && ctx->verbosity > 0)
+			fprintf(stderr,
+				"%s: note: %s; the domains' references to mdevs were not checked\n",
+				PROGRAM_NAME, unreachable.msg);
+	}
 	json_object_object_add(doc, "checked",
 			       json_object_new_int((int)checked));
 	json_object_object_add(doc, "problems", problems);
@@ -784,5 +826,7 @@ const struct cmd cmd_validate = {
 		"existing I/O subchannel bound to vfio_ccw, one per subchannel; vfio-ap ones\n"
 		"with ids within the host's maxima, APQNs not reserved for the host by\n"
 		"apmask/aqmask, no APQN shared with another mdev, control domains only with a\n"
-		"usage domain. Prints every problem found; exit 4 when there is one.\n",
+		"usage domain; and, without UUIDs and when libvirt can be asked, that no domain\n"
+		"uses an mdev this host does not have. Prints every problem found; exit 4 when\n"
+		"there is one.\n",
 };

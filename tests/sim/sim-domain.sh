@@ -162,6 +162,18 @@ vm -q ccw unbind 0.0.2b09
 vm -q ap release 05.0004 05.00ab
 is "$(hostdevs)" "" "the domain holds no hostdev"
 
+# ---- validate: a domain that names an mdev this host does not have ----
+X=eeeeeeee-2222-4333-8444-000000000009
+printf '%s\n' "<hostdev mode='subsystem' type='mdev' model='vfio-ccw'><source><address uuid='$X'/></source></hostdev>" >"$tmp/x.xml"
+virsh attach-device $DOM "$tmp/x.xml" --config >/dev/null
+run vm validate
+is "$rc.$out" "4.$X: libvirt domain $DOM uses this mdev, which is not on this host (neither active nor defined): the domain cannot start with it (create it with 'virt-mdev create', or 'virt-mdev detach $DOM $X')" \
+	"validate names a domain's reference to an mdev that is not here, and the fixes"
+run vm detach $DOM $X
+is "$rc.$(hostdevs)" "0." "detach takes it away, with no mdev on the host"
+run vm validate
+is "$rc.$out" "0.0 mdevs checked, no problem found" "then validate finds nothing"
+
 # ---- assign: one plan; dry run; fault at every step; rerun ----
 snapshot clean
 run vm -n assign $DOM ccw 0.0.2b09 --devno fe.0.1234 --uuid $U1
