@@ -540,8 +540,12 @@ static int one_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		    u.names[0]) {
 			vm_error_set(
 				&ctx->err, VM_EXIT_REFUSED, EBUSY,
-				"cannot %s mdev %s: libvirt domain %s uses it (detach it first: 'virt-mdev detach DOMAIN %s')",
-				cmd->name, uuid, u.names, uuid);
+				"cannot %s mdev %s: libvirt domain%s %s use%s it (detach it first: 'virt-mdev detach %s %s')",
+				cmd->name, uuid,
+				strchr(u.names, ',') ? "s" : "", u.names,
+				strchr(u.names, ',') ? "" : "s",
+				strchr(u.names, ',') ? "DOMAIN" : u.names,
+				uuid);
 			r = (int)ctx->err.exit;
 			backend_close(&b);
 			goto out;

@@ -105,6 +105,9 @@ run vm -j detach $DOM $U1
 is "$(printf '%s' "$out" | jq -r .changed)" false "detach again: changed false"
 run vm attach $DOM $U1 --devno fe.0.1234 --config
 is "$(hostdevs)" "$(ccw_hostdev $U1 1234)" "attach --devno fe.0.1234: exactly that address"
+refuse 4 "^virt-mdev: cannot stop mdev $U1: libvirt domain $DOM uses it \(detach it first: 'virt-mdev detach $DOM $U1'\)$" \
+	"stop of an mdev a domain uses" stop $U1
+refuse 4 "^virt-mdev: cannot remove mdev $U1: libvirt domain $DOM uses it" "remove of an mdev a domain uses" remove $U1
 
 # ---- refusals before libvirt is called ----
 vm -q ccw bind 0.0.2b0b
