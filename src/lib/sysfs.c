@@ -399,51 +399,41 @@ bool sysfs_exists(const struct sysfs *s, const char *fmt, ...)
 	return path && access(path, F_OK) == 0;
 }
 
-int sysfs_list_dir(const struct sysfs *s, struct strv *out, const char *fmt,
-		   ...)
+static _printf_(2, 0) int vopen_dir(const struct sysfs *s, const char *fmt,
+				    va_list ap)
 {
-	_cleanup_free_ char *path = NULL;
-	_cleanup_closedir_ DIR *dir = NULL;
-	size_t first = out->n;
-	struct dirent *de;
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
-	va_end(ap);
-	if (!path)
-		return negative_errno();
-	dir = opendir(path);
-	if (!dir)
-		return negative_errno();
-	for (errno = 0; (de = readdir(dir)); errno = 0) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		r = strv_push(out, de->d_name);
-		if (r < 0)
-			return r;
-	}
-	if (errno)
-		return negative_errno();
-	strv_sort_from(out, first);
-	return 0;
-}
-
-int sysfs_open_dir(const struct sysfs *s, const char *fmt, ...)
-{
-	_cleanup_free_ char *path = NULL;
-	va_list ap;
+	_cleanup_free_ char *path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
 	int fd;
 
-	va_start(ap, fmt);
-	path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
-	va_end(ap);
 	if (!path)
 		return negative_errno();
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return fd < 0 ? negative_errno() : fd;
+}
+
+int sysfs_list_dir(const struct sysfs *s, struct strv *out, const char *fmt,
+		   ...)
+{
+	_cleanup_close_ int fd = -1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	fd = vopen_dir(s, fmt, ap);
+	va_end(ap);
+	if (fd < 0)
+		return fd;
+	return sysfs_list_fd(fd, out);
+}
+
+int sysfs_open_dir(const struct sysfs *s, const char *fmt, ...)
+{
+	va_list ap;
+	int fd;
+
+	va_start(ap, fmt);
+	fd = vopen_dir(s, fmt, ap);
+	va_end(ap);
+	return fd;
 }
 
 static bool bad_relative(const char *name)
