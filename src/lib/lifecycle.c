@@ -98,17 +98,16 @@ static int sysfs_start_steps(const struct lifecycle *lc, struct plan *p,
 	return 0;
 }
 
-/* stop through sysfs: its undo makes the device again, with its configuration */
+/* stop through sysfs: its undo runs the start steps again (create and the configuration) */
 struct sysfs_stop {
-	const struct sysfs *sysfs;
+	const struct lifecycle *lc;
 	struct mdev_spec spec;
-	bool ap_config;
 };
 
 static int sysfs_stop_run(void *data, char **why)
 {
 	struct sysfs_stop *d = data;
-	int r = sysfs_write(d->sysfs, "1", "bus/mdev/devices/%s/remove",
+	int r = sysfs_write(d->lc->sysfs, "1", "bus/mdev/devices/%s/remove",
 			    d->spec.uuid);
 
 	if (r < 0 && asprintf(why, "%s", strerror(-r)) < 0)
@@ -119,63 +118,66 @@ static int sysfs_stop_run(void *data, char **why)
 static int sysfs_stop_undo(void *data, char **why)
 {
 	struct sysfs_stop *d = data;
-	_cleanup_strv_ struct strv names = STRV_INIT, values = STRV_INIT;
-	char path[256];
+	struct vm_error err = { 0 };
+	struct plan start;
 	int r;
 
-	(void)why;
-	mdev_create_path(&d->spec, path, sizeof(path));
-	r = sysfs_write(d->sysfs, d->spec.uuid, "%s", path);
-	if (r < 0 || !d->spec.is_ap)
-		return r;
-	if (d->ap_config) {
-		char value[256];
-
-		mdev_ap_config_value(&d->spec, value, sizeof(value));
-		return sysfs_write(d->sysfs, value,
-				   "devices/vfio_ap/matrix/%s/ap_config",
-				   d->spec.uuid);
-	}
-	if (mdev_spec_attrs(&d->spec, &names, &values) < 0)
-		return -ENOMEM;
-	for (size_t i = 0; i < names.n; i++) {
-		r = sysfs_write(d->sysfs, values.v[i],
-				"devices/vfio_ap/matrix/%s/%s", d->spec.uuid,
-				names.v[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	plan_init(&start, d->lc->sysfs);
+	r = sysfs_start_steps(d->lc, &start, &d->spec, &err);
+	if (r == 0)
+		r = plan_execute(&start, NULL, &err);
+	plan_clear(&start);
+	if (r < 0 && asprintf(why, "%s", err.msg) < 0)
+		*why = NULL;
+	return r;
 }
 
 static int sysfs_stop_step(const struct lifecycle *lc, struct plan *p,
 			   const struct mdev_spec *m, struct vm_error *err)
 {
 	struct sysfs_stop *d = calloc(1, sizeof(*d));
-	_cleanup_free_ char *cmd = NULL, *undo = NULL, *root = NULL;
-	char desc[256], w[96], create[256];
+	_cleanup_free_ char *cmd = NULL, *root = NULL;
+	char *undo = NULL;
+	char desc[256], w[96];
 	struct step_call call = { sysfs_stop_run, sysfs_stop_undo, free, d };
+	struct plan start;
+	int r;
 
 	if (!d)
 		return oom(err);
-	d->sysfs = lc->sysfs;
+	d->lc = lc;
 	d->spec = *m;
-	d->ap_config = m->is_ap && mdev_kernel_has_ap_config(lc->sysfs);
+	/* the undo's command: the start steps' commands, in order */
+	plan_init(&start, lc->sysfs);
+	r = sysfs_start_steps(lc, &start, m, err);
+	for (size_t i = 0; r == 0 && i < start.n; i++) {
+		_cleanup_free_ char *c = step_command(&start, &start.steps[i]);
+		char *joined = NULL;
+
+		if (!c || asprintf(&joined, "%s%s%s", undo ? undo : "",
+				   undo ? "; " : "", c) < 0)
+			r = oom(err);
+		free(undo);
+		undo = r == 0 ? joined : NULL;
+	}
+	plan_clear(&start);
 	root = sysfs_path(lc->sysfs, "%s", "");
-	mdev_create_path(m, create, sizeof(create));
-	if (!root ||
-	    asprintf(&cmd, "echo 1 > %s/bus/mdev/devices/%s/remove", root,
-		     m->uuid) < 0 ||
-	    asprintf(&undo, "echo %s > %s/%s%s", m->uuid, root, create,
-		     m->is_ap ? " (and its adapters and domains again)" : "") <
-		    0) {
+	if (r == 0 &&
+	    (!root || asprintf(&cmd, "echo 1 > %s/bus/mdev/devices/%s/remove",
+			       root, m->uuid) < 0)) {
+		cmd = NULL;
+		r = oom(err);
+	}
+	if (r < 0) {
+		free(undo);
 		free(d);
-		cmd = undo = NULL;
-		return oom(err);
+		return r;
 	}
 	snprintf(desc, sizeof(desc), "remove mdev %s from %s", m->uuid,
 		 where(m, w, sizeof(w)));
-	return plan_add_call(p, desc, cmd, undo, &call) ? 0 : oom(err);
+	r = plan_add_call(p, desc, cmd, undo, &call) ? 0 : oom(err);
+	free(undo);
+	return r;
 }
 
 /* ---- libvirt backend ---- */
@@ -185,7 +187,6 @@ struct nd_call {
 	struct mdev_spec spec;
 	char *xml; /* for create and define */
 	char *saved; /* undefine: the definition, for the undo */
-	bool defined; /* stop: whether a start can undo it */
 	bool on; /* autostart */
 };
 
