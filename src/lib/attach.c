@@ -72,6 +72,7 @@ static bool devno_equal(const struct guest_devno *a,
 struct dom_call {
 	virConnectPtr conn;
 	virDomainPtr dom;
+	char uuid[IDS_UUID_STRLEN]; /* the mdev's */
 	char *xml; /* the hostdev */
 	unsigned flags;
 	bool fallback; /* the define path was taken */
@@ -101,73 +102,41 @@ static int fail(char **why, const char *what)
 static int redefine(struct dom_call *c, bool add, char **why)
 {
 	_cleanup_free_ char *xml = virt_domain_xml(c->dom, true),
-			    *edited = NULL;
+			    *edited = NULL, *now = NULL;
 	struct vm_error err = { 0 };
-	char uuid[IDS_UUID_STRLEN] = "";
-	struct domain_scan s;
+	struct domain_scan have;
+	bool there;
 
 	if (!xml)
 		return fail(why, "dumpxml --inactive");
-	if (add) {
-		if (xml_domain_add_device(xml, c->xml, &edited, &err) < 0)
-			goto bad;
-	} else {
-		/* the hostdev's uuid, from its own XML */
-		_cleanup_free_ char *wrapped = NULL;
-
-		if (asprintf(&wrapped, "<domain><devices>%s</devices></domain>",
-			     c->xml) < 0)
-			return -ENOMEM;
-		if (xml_domain_scan(wrapped, &s, &err) < 0)
-			goto bad;
-		if (s.nhostdevs)
-			snprintf(uuid, sizeof(uuid), "%s", s.hostdevs[0].uuid);
-		domain_scan_clear(&s);
-		if (xml_domain_remove_hostdev(xml, uuid, &edited, &err) < 0)
-			goto bad;
+	if ((add ? xml_domain_add_device(xml, c->xml, &edited, &err) :
+		   xml_domain_remove_hostdev(xml, c->uuid, &edited, &err)) <
+	    0) {
+		if (asprintf(why, "%s",
+			     err.msg[0] ? err.msg :
+					  "cannot edit the domain XML") < 0)
+			*why = NULL;
+		return -EIO;
 	}
 	if (virt_domain_define(c->conn, edited) < 0)
 		return fail(why, "define");
 	/* read back: the definition holds the device, or no longer does */
-	{
-		_cleanup_free_ char *now = virt_domain_xml(c->dom, true);
-		_cleanup_free_ char *wrapped = NULL;
-		struct domain_scan have, want;
-		bool ok = false;
-
-		if (asprintf(&wrapped, "<domain><devices>%s</devices></domain>",
-			     c->xml) < 0)
-			return -ENOMEM;
-		if (now && xml_domain_scan(now, &have, &err) == 0) {
-			if (xml_domain_scan(wrapped, &want, &err) == 0) {
-				bool there = false;
-
-				for (size_t i = 0; i < have.nhostdevs; i++)
-					there |=
-						want.nhostdevs &&
-						strcmp(have.hostdevs[i].uuid,
-						       want.hostdevs[0].uuid) ==
-							0;
-				ok = there == add;
-				domain_scan_clear(&want);
-			}
-			domain_scan_clear(&have);
-		}
-		if (!ok) {
-			if (asprintf(
-				    why,
-				    "the domain was defined again, but its definition %s the device",
-				    add ? "does not hold" : "still holds") < 0)
-				*why = NULL;
-			return -EIO;
-		}
+	now = virt_domain_xml(c->dom, true);
+	if (!now || xml_domain_scan(now, &have, &err) < 0)
+		there = !add;
+	else {
+		there = find(&have, c->uuid) != NULL;
+		domain_scan_clear(&have);
+	}
+	if (there != add) {
+		if (asprintf(
+			    why,
+			    "the domain was defined again, but its definition %s the device",
+			    add ? "does not hold" : "still holds") < 0)
+			*why = NULL;
+		return -EIO;
 	}
 	return 0;
-bad:
-	if (asprintf(why, "%s",
-		     err.msg[0] ? err.msg : "cannot edit the domain XML") < 0)
-		*why = NULL;
-	return -EIO;
 }
 
 static bool unsupported_for_config(const struct dom_call *c)
@@ -239,8 +208,8 @@ static const char *dom_note(void *data)
 }
 
 static int add_step(const struct attach_target *t, struct plan *p,
-		    const char *desc, const char *xml, bool live, bool config,
-		    bool attach, struct vm_error *err)
+		    const char *desc, const char *uuid, const char *xml,
+		    bool live, bool config, bool attach, struct vm_error *err)
 {
 	struct dom_call *c = calloc(1, sizeof(*c));
 	_cleanup_free_ char *cmd = NULL, *undo = NULL, *virsh = NULL;
@@ -256,6 +225,7 @@ static int add_step(const struct attach_target *t, struct plan *p,
 				    "out of memory");
 	c->conn = t->conn;
 	c->dom = t->dom;
+	snprintf(c->uuid, sizeof(c->uuid), "%s", uuid);
 	c->flags = flags_of(live, config);
 	c->xml = strdup(xml);
 	if (t->uri ? asprintf(&virsh, "virsh -c '%s'", t->uri) < 0 :
@@ -422,7 +392,8 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 		 need_live && need_config ? "live and persistent definition" :
 		 need_live		  ? "live" :
 					    "persistent definition");
-	ret = add_step(t, p, desc, xml, need_live, need_config, true, err);
+	ret = add_step(t, p, desc, r->uuid, xml, need_live, need_config, true,
+		       err);
 out:
 	domain_scan_clear(&ls);
 	domain_scan_clear(&cs);
@@ -458,20 +429,23 @@ int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
 			desc, sizeof(desc),
 			"detach mdev %s from domain %s (live and persistent definition)",
 			uuid, t->name);
-		ret = add_step(t, p, desc, hc->xml, true, true, false, err);
+		ret = add_step(t, p, desc, uuid, hc->xml, true, true, false,
+			       err);
 		goto out;
 	}
 	if (hl) {
 		snprintf(desc, sizeof(desc),
 			 "detach mdev %s from domain %s (live)", uuid, t->name);
-		ret = add_step(t, p, desc, hl->xml, true, false, false, err);
+		ret = add_step(t, p, desc, uuid, hl->xml, true, false, false,
+			       err);
 	}
 	if (ret == 0 && hc) {
 		snprintf(
 			desc, sizeof(desc),
 			"detach mdev %s from domain %s (persistent definition)",
 			uuid, t->name);
-		ret = add_step(t, p, desc, hc->xml, false, true, false, err);
+		ret = add_step(t, p, desc, uuid, hc->xml, false, true, false,
+			       err);
 	}
 out:
 	domain_scan_clear(&ls);
