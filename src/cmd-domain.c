@@ -658,27 +658,11 @@ static int assign_ccw(struct ctx *ctx, const struct dopts *o,
 	snprintf(m.parent, sizeof(m.parent), "%s", sch.name);
 	snprintf(m.type, sizeof(m.type), MDEV_TYPE_CCW);
 	/* the mdev on the subchannel is the one: the same command twice changes nothing */
-	for (size_t i = 0; i < n && !have; i++)
-		if (strcmp(mdevs[i].parent, sch.name) == 0 &&
-		    (!o->uuid_given || strcmp(mdevs[i].uuid, o->uuid) == 0))
-			have = &mdevs[i];
-	if (have)
-		snprintf(m.uuid, sizeof(m.uuid), "%s", have->uuid);
-	else if (o->uuid_given)
+	if (o->uuid_given)
 		snprintf(m.uuid, sizeof(m.uuid), "%s", o->uuid);
-	else {
-		uuid_t u;
-
-		ids_uuid_generate(u);
-		ids_uuid_format(u, m.uuid);
-	}
-	if (o->uuid_given && mdev_find(mdevs, n, o->uuid) && !have) {
-		vm_error_set(
-			&ctx->err, VM_EXIT_REFUSED, EEXIST,
-			"cannot assign mdev %s: it exists on another parent (%s)",
-			o->uuid, mdev_find(mdevs, n, o->uuid)->parent);
+	if (mdev_resolve(&m, o->uuid_given, "assign", mdevs, n, &have,
+			 &ctx->err) < 0)
 		goto out;
-	}
 	mdev_state_of(have, &st);
 	/* the checks of create, on the subchannel as the bind steps leave it */
 	after = sch;
@@ -755,34 +739,11 @@ static int assign_ap(struct ctx *ctx, const struct dopts *o,
 	m.apm = o->apm;
 	m.aqm = o->aqm;
 	m.adm = o->adm;
-	for (size_t i = 0; i < n && !have; i++)
-		if (mdevs[i].is_ap && ap_mask_equal(&mdevs[i].apm, &m.apm) &&
-		    ap_mask_equal(&mdevs[i].aqm, &m.aqm) &&
-		    ap_mask_equal(&mdevs[i].adm, &m.adm) &&
-		    (!o->uuid_given || strcmp(mdevs[i].uuid, o->uuid) == 0))
-			have = &mdevs[i];
-	if (have)
-		snprintf(m.uuid, sizeof(m.uuid), "%s", have->uuid);
-	else if (o->uuid_given)
+	if (o->uuid_given)
 		snprintf(m.uuid, sizeof(m.uuid), "%s", o->uuid);
-	else {
-		uuid_t u;
-
-		ids_uuid_generate(u);
-		ids_uuid_format(u, m.uuid);
-	}
-	if (!have && mdev_find(mdevs, n, m.uuid)) {
-		struct mdev_spec old;
-		char diff[1024];
-
-		mdev_spec_from_info(mdev_find(mdevs, n, m.uuid), &old);
-		mdev_spec_diff(&old, &m, diff, sizeof(diff));
-		vm_error_set(
-			&ctx->err, VM_EXIT_REFUSED, EEXIST,
-			"cannot assign mdev %s: it exists with another configuration (%s)",
-			m.uuid, diff);
+	if (mdev_resolve(&m, o->uuid_given, "assign", mdevs, n, &have,
+			 &ctx->err) < 0)
 		goto out;
-	}
 	mdev_state_of(have, &st);
 	if (!st.active &&
 	    lifecycle_check_ap(&after, &m, mdevs, n, &ctx->err) < 0)

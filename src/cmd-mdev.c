@@ -144,32 +144,6 @@ static int parse_timeout(struct ctx *ctx, const struct cmd *cmd,
 	return 0;
 }
 
-/*
- * The existing mdev this create means: the one with the uuid asked for, or
- * without --uuid the one already on the subchannel (ccw) or with exactly
- * this matrix (ap), so that the same command twice changes nothing.
- */
-static const struct mdev_info *existing_for(const struct mdev_spec *m,
-					    bool uuid_given,
-					    const struct mdev_info *mdevs,
-					    size_t n)
-{
-	if (uuid_given)
-		return mdev_find(mdevs, n, m->uuid);
-	for (size_t i = 0; i < n; i++) {
-		const struct mdev_info *o = &mdevs[i];
-
-		if (strcmp(o->parent, m->parent) != 0 ||
-		    strcmp(o->type, m->type) != 0)
-			continue;
-		if (!m->is_ap || (ap_mask_equal(&o->apm, &m->apm) &&
-				  ap_mask_equal(&o->aqm, &m->aqm) &&
-				  ap_mask_equal(&o->adm, &m->adm)))
-			return o;
-	}
-	return NULL;
-}
-
 static int create_run(struct ctx *ctx, int argc, char **argv)
 {
 	bool define = false, autostart = false, uuid_given = false, ap;
@@ -291,27 +265,10 @@ static int create_run(struct ctx *ctx, int argc, char **argv)
 		ap_host_clear(&h);
 		return (int)ctx->err.exit;
 	}
-	have = existing_for(&m, uuid_given, mdevs, n);
-	if (have) {
-		struct mdev_spec old;
-		char diff[1024];
-
-		mdev_spec_from_info(have, &old);
-		snprintf(m.uuid, sizeof(m.uuid), "%s", have->uuid);
-		mdev_spec_diff(&old, &m, diff, sizeof(diff));
-		if (diff[0]) {
-			vm_error_set(
-				&ctx->err, VM_EXIT_REFUSED, EEXIST,
-				"cannot create mdev %s: it exists with another configuration (%s); remove it first ('virt-mdev remove %s --undefine') or pick another --uuid",
-				m.uuid, diff, m.uuid);
-			r = (int)ctx->err.exit;
-			goto out;
-		}
-	} else if (!uuid_given) {
-		uuid_t u;
-
-		ids_uuid_generate(u);
-		ids_uuid_format(u, m.uuid);
+	if (mdev_resolve(&m, uuid_given, "create", mdevs, n, &have, &ctx->err) <
+	    0) {
+		r = (int)ctx->err.exit;
+		goto out;
 	}
 	mdev_state_of(have, &st);
 	/* the checks: only what is to be made must pass them */

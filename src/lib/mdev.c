@@ -254,6 +254,46 @@ const struct mdev_info *mdev_find(const struct mdev_info *list, size_t n,
 	return NULL;
 }
 
+int mdev_resolve(struct mdev_spec *m, bool uuid_given, const char *verb,
+		 const struct mdev_info *list, size_t n,
+		 const struct mdev_info **out, struct vm_error *err)
+{
+	const struct mdev_info *have = NULL;
+
+	if (uuid_given)
+		have = mdev_find(list, n, m->uuid);
+	for (size_t i = 0; !uuid_given && i < n && !have; i++) {
+		const struct mdev_info *o = &list[i];
+
+		if (strcmp(o->parent, m->parent) == 0 &&
+		    strcmp(o->type, m->type) == 0 &&
+		    (!m->is_ap || (ap_mask_equal(&o->apm, &m->apm) &&
+				   ap_mask_equal(&o->aqm, &m->aqm) &&
+				   ap_mask_equal(&o->adm, &m->adm))))
+			have = o;
+	}
+	*out = have;
+	if (have) {
+		struct mdev_spec old;
+		char diff[1024];
+
+		mdev_spec_from_info(have, &old);
+		copy(m->uuid, sizeof(m->uuid), have->uuid);
+		mdev_spec_diff(&old, m, diff, sizeof(diff));
+		if (diff[0])
+			return vm_error_set(
+				err, VM_EXIT_REFUSED, EEXIST,
+				"cannot %s mdev %s: it exists with another configuration (%s); remove it first ('virt-mdev remove %s --undefine') or pick another --uuid",
+				verb, m->uuid, diff, m->uuid);
+	} else if (!uuid_given) {
+		uuid_t u;
+
+		ids_uuid_generate(u);
+		ids_uuid_format(u, m->uuid);
+	}
+	return 0;
+}
+
 void mdev_list_free(struct mdev_info *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -94,6 +94,19 @@ void mdev_nodedev_parent(const struct mdev_spec *m, char *buf, size_t size);
 void mdev_nodedev_names(const struct mdev_spec *m, char *with_parent,
 			char *without_parent, size_t size);
 
+/*
+ * The existing mdev that m means: the one with m->uuid when uuid_given, else
+ * the one on m's parent with m's type (vfio-ccw: one per subchannel) or with
+ * exactly m's adapters, domains and control domains (vfio-ap), so that the
+ * same command twice changes nothing. Found: *out points at it and m gets
+ * its uuid; another configuration is refused (VM_EXIT_REFUSED, showing the
+ * difference, "cannot VERB mdev ..."). None found: *out is NULL, and
+ * without a uuid given m gets a new one.
+ */
+int mdev_resolve(struct mdev_spec *m, bool uuid_given, const char *verb,
+		 const struct mdev_info *list, size_t n,
+		 const struct mdev_info **out, struct vm_error *err);
+
 /* Every parent's types, sorted by parent. */
 int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 		    size_t *n, struct vm_error *err);

@@ -123,6 +123,8 @@ refuse 3 "no domain 'nosuch' at qemu:///system.*libvirt-sock \(searched names an
 refuse 3 "no mdev '$A2' on this host" "an unknown mdev" attach $DOM $A2
 run vm -j attach $DOM $U2
 is "$(printf '%s' "$out" | jq -r .result.devno)" fe.0.2b0b "without --devno: the host's number mirrored"
+refuse 4 "^virt-mdev: cannot assign mdev $U2: it exists with another configuration \(parent 0.0.0315 here, 0.0.0313 asked\); remove it first \('virt-mdev remove $U2 --undefine'\) or pick another --uuid$" \
+	"assign with the uuid of an mdev elsewhere" assign $DOM ccw 0.0.2b09 --uuid $U2
 
 # ---- vfio-ap: one per domain ----
 vm -q ap reserve 05.0004 05.00ab
