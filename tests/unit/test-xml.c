@@ -29,35 +29,49 @@ static const char *srcdir(void)
 	return s ? s : SRCDIR;
 }
 
-/* virt-xml-validate FILE nodedev, on the XML with the <name> the schema wants */
+/*
+ * virt-xml-validate on xml with libvirt's schema (nodedev, domain): its exit
+ * status, or -1 when the file could not be written. explain: show libvirt's
+ * complaint on a failure.
+ */
+static int schema_valid(const char *xml, const char *schema, bool explain)
+{
+	char path[] = "/tmp/virt-mdev-xml.XXXXXX", cmd[256];
+	int fd = mkstemp(path), r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, xml, strlen(xml)) == (ssize_t)strlen(xml) ? 0 : -1;
+	close(fd);
+	if (r == 0) {
+		snprintf(cmd, sizeof(cmd),
+			 "virt-xml-validate %s %s >/dev/null 2>&1", path,
+			 schema);
+		r = system(cmd);
+		if (r != 0 && explain) {
+			snprintf(cmd, sizeof(cmd),
+				 "virt-xml-validate %s %s 1>&2", path, schema);
+			(void)system(cmd);
+		}
+	}
+	unlink(path);
+	return r;
+}
+
+/* the node-device XML with the <name> the schema wants */
 static int validate(const struct mdev_spec *m, const char *what)
 {
 	_cleanup_free_ char *xml = NULL;
 	struct vm_error err = { 0 };
-	char path[] = "/tmp/virt-mdev-nodedev.XXXXXX", cmd[256];
-	int fd, r;
+	int r;
 
 	if (xml_nodedev_mdev(m, NULL, true, &xml, &err) < 0) {
 		tap_diag(err.msg);
 		return -1;
 	}
-	fd = mkstemp(path);
-	if (fd < 0 || write(fd, xml, strlen(xml)) != (ssize_t)strlen(xml)) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	snprintf(cmd, sizeof(cmd),
-		 "virt-xml-validate %s nodedev >/dev/null 2>&1", path);
-	r = system(cmd);
-	if (r != 0) {
-		snprintf(cmd, sizeof(cmd), "virt-xml-validate %s nodedev 1>&2",
-			 path);
-		(void)system(cmd);
+	r = schema_valid(xml, "nodedev", true);
+	if (r != 0)
 		tap_diag(what);
-	}
-	unlink(path);
 	return r;
 }
 
@@ -83,26 +97,14 @@ static int validate_in_domain(const char *hostdev)
 {
 	_cleanup_free_ char *domain = NULL, *xml = NULL;
 	struct vm_error err = { 0 };
-	char path[4096], tmp[] = "/tmp/virt-mdev-domain.XXXXXX", cmd[256];
-	int fd, r;
+	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/xml-templates/domain-s390x-demo.xml",
 		 srcdir());
 	domain = slurp(path);
 	if (!domain || xml_domain_add_device(domain, hostdev, &xml, &err) < 0)
 		return -1;
-	fd = mkstemp(tmp);
-	if (fd < 0 || write(fd, xml, strlen(xml)) != (ssize_t)strlen(xml)) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	snprintf(cmd, sizeof(cmd),
-		 "virt-xml-validate %s domain >/dev/null 2>&1", tmp);
-	r = system(cmd);
-	unlink(tmp);
-	return r;
+	return schema_valid(xml, "domain", false);
 }
 
 static void check_hostdev(const struct hostdev_opts *o, const char *golden,
@@ -169,20 +171,13 @@ int main(void)
 
 	/* the validation can fail: libvirt's schema refuses a device without <name> */
 	{
-		char bad[] = "/tmp/virt-mdev-bad.XXXXXX", cmd[256];
-		const char *x =
-			"<device><parent>ap_matrix</parent><capability type='mdev'><type id='vfio_ap-passthrough'/></capability></device>\n";
-		int fd = mkstemp(bad);
+		int r = schema_valid(
+			"<device><parent>ap_matrix</parent><capability type='mdev'><type id='vfio_ap-passthrough'/></capability></device>\n",
+			"nodedev", false);
 
-		ok(fd >= 0 && write(fd, x, strlen(x)) == (ssize_t)strlen(x),
-		   "a nodedev XML without <name> is written");
-		if (fd >= 0)
-			close(fd);
-		snprintf(cmd, sizeof(cmd),
-			 "virt-xml-validate %s nodedev >/dev/null 2>&1", bad);
-		ok(system(cmd) != 0,
+		ok(r != -1, "a nodedev XML without <name> is written");
+		ok(r != -1 && r != 0,
 		   "virt-xml-validate refuses it (the check below can fail)");
-		unlink(bad);
 	}
 	ap_mask_set(&ap.apm, 5);
 	ap_mask_set(&ap.aqm, 4);
