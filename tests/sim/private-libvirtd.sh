@@ -75,3 +75,26 @@ libvirtd_stop() {
 		lv_lock=""
 	fi
 }
+
+# For the session scripts: sections of the output, and the mdevs as sysfs, libvirt and mdevctl
+# each show them (mdev_state), awaited until they are what is wanted (settle WANT: at most
+# settle_tries times 0.1 s). settle calls the script's own state(), which may add lines.
+settle_tries=150
+step() { echo "== $*"; }
+words() { tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
+line() { local v; v=$(words); if [ -n "$v" ]; then echo "$1: $v"; else echo "$1:"; fi; }
+mdev_state() {
+	ls /sys/bus/mdev/devices | line sysfs
+	virsh -c "$uri" nodedev-list --cap mdev | line active
+	virsh -c "$uri" nodedev-list --cap mdev --inactive | line inactive
+	mdevctl list --defined | grep -v '^ ' | line mdevctl
+}
+settle() {
+	local want=$1 got
+	for _ in $(seq "$settle_tries"); do
+		got=$(state)
+		[ "$got" = "$want" ] && break
+		sleep 0.1
+	done
+	printf '%s\n' "$got"
+}

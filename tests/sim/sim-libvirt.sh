@@ -17,25 +17,8 @@ SCRIPT
 cat >>"$tmp/session.sh" <<'SCRIPT'
 trap libvirtd_stop EXIT
 libvirtd_start || exit 1
-step() { echo "== $*"; }
-# state: what sysfs, libvirt and mdevctl each say, waited for (bounded) until it is 'want'
-words() { tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
-line() { local v; v=$(words); if [ -n "$v" ]; then echo "$1: $v"; else echo "$1:"; fi; }
-state() {
-	ls /sys/bus/mdev/devices | line sysfs
-	virsh -c "$uri" nodedev-list --cap mdev | line active
-	virsh -c "$uri" nodedev-list --cap mdev --inactive | line inactive
-	mdevctl list --defined | grep -v '^ ' | line mdevctl
-}
-settle() {
-	local want=$1 got
-	for _ in $(seq 150); do
-		got=$(state)
-		[ "$got" = "$want" ] && break
-		sleep 0.1
-	done
-	printf '%s\n' "$got"
-}
+# state: what sysfs, libvirt and mdevctl each say (settle waits, bounded, until it is 'want')
+state() { mdev_state; }
 C=c0c0c0c0-0d3f-4b1a-9a39-3a6c1d7f0001
 A=a0a0a0a0-0d3f-4b1a-9a39-3a6c1d7f0002
 D=d0d0d0d0-0d3f-4b1a-9a39-3a6c1d7f0003

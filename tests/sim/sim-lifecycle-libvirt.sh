@@ -22,24 +22,11 @@ cat >>"$tmp/session.sh" <<'SCRIPT'
 trap libvirtd_stop EXIT
 libvirtd_start || exit 1
 vm() { "$V" -c "$uri" "$@"; }
-step() { echo "== $*"; }
-words() { tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
-line() { local v; v=$(words); if [ -n "$v" ]; then echo "$1: $v"; else echo "$1:"; fi; }
+# state: sysfs, libvirt, mdevctl and what virt-mdev reports (settle waits, bounded, until it is 'want')
+settle_tries=100
 state() {
-	ls /sys/bus/mdev/devices | line sysfs
-	virsh -c "$uri" nodedev-list --cap mdev | line active
-	virsh -c "$uri" nodedev-list --cap mdev --inactive | line inactive
-	mdevctl list --defined | grep -v '^ ' | line mdevctl
+	mdev_state
 	vm -q -j list mdev | jq -r '.mdevs[] | "\(.uuid)=\(.active),\(.defined),\(.autostart)"' | line virt-mdev
-}
-settle() {
-	local want=$1 got
-	for _ in $(seq 100); do
-		got=$(state)
-		[ "$got" = "$want" ] && break
-		sleep 0.1
-	done
-	printf '%s\n' "$got"
 }
 C=c2c2c2c2-0d3f-4b1a-9a39-3a6c1d7f0001
 A=a2a2a2a2-0d3f-4b1a-9a39-3a6c1d7f0002
