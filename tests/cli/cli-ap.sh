@@ -28,16 +28,6 @@ snapshot after
 ok "$(same before after; echo $?)" "the dry run changes nothing"
 
 # ---- refusals ----
-refuse() { # CODE PATTERN WHAT ARGS...
-	local code=$1 pattern=$2 what=$3
-	shift 3
-	snapshot before
-	run vm "$@"
-	is "$rc" "$code" "$what: exit $code"
-	like "$err" "$pattern" "$what: the message says what and how to fix it"
-	snapshot after
-	ok "$(same before after; echo $?)" "$what: nothing changed"
-}
 refuse 2 "^virt-mdev: invalid APQN '05.0100': the domain id must be 0000-00ff" "a bad APQN" ap reserve 05.0100
 refuse 2 "^virt-mdev: invalid domain list '010': '010' has a leading 0, which the kernel would read as octal" \
 	"an octal-looking domain" ap reserve --adapters 5 --domains 010

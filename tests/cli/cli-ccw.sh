@@ -38,16 +38,6 @@ run vm -n -j ccw bind 2b09
 is "$(printf '%s' "$out" | jq -r '[.dry_run, .changed, (.steps|length), .steps[2].status] | @tsv')" "true	false	3	planned" "the JSON dry run lists three planned steps"
 
 # ---- refusals: exit code, message, and the tree byte for byte unchanged ----
-refuse() { # CODE MESSAGE_PATTERN DESCRIPTION ARGS...
-	local code=$1 pattern=$2 what=$3
-	shift 3
-	snapshot before
-	run vm "$@"
-	is "$rc" "$code" "$what: exit $code"
-	like "$err" "$pattern" "$what: the message names the object, the rule and the fix"
-	snapshot after
-	ok "$(same before after; echo $?)" "$what: nothing changed"
-}
 refuse 4 "^virt-mdev: cannot bind subchannel '0.0.0314' to vfio_ccw: device 0.0.2b0a is online, in use by the host \(use 'chccwdev -d 0.0.2b0a' or --force\)$" \
 	"an online DASD" ccw bind 0.0.2b0a
 refuse 4 "^virt-mdev: cannot bind subchannel '0.0.0a00' to vfio_ccw: device 0.0.f500 is a QDIO device \(control unit 1731/01, driver qeth\), which vfio_ccw refuses" \

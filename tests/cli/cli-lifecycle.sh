@@ -19,18 +19,6 @@ D=$tmp/root/etc/mdevctl.d
 vm() { "$VIRT_MDEV" --root "$tmp/root" "$@"; }
 snapshot() { { dump_tree "$S"; (cd "$D" && find . -printf '%p\n' | sort && find . -type f -exec cat {} +); } >"$tmp/$1"; }
 same() { cmp -s "$tmp/$1" "$tmp/$2"; }
-refuse() { # CODE MESSAGE_PATTERN DESCRIPTION ARGS...
-	local code=$1 pattern=$2 what=$3
-	shift 3
-	snapshot before
-	run vm "$@"
-	is "$rc" "$code" "$what: exit $code"
-	like "$err" "$pattern" "$what: the message names the object, the rule and the fix"
-	# one line; a usage error adds the hint where to read more
-	is "$(printf '%s\n' "$err" | wc -l)" "$([ "$code" = 2 ] && echo 2 || echo 1)" "$what: one message"
-	snapshot after
-	ok "$(same before after; echo $?)" "$what: nothing changed"
-}
 U1=11111111-2222-4333-8444-000000000001
 U2=11111111-2222-4333-8444-000000000002
 A1=aaaaaaaa-2222-4333-8444-000000000001

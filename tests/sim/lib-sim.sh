@@ -63,3 +63,19 @@ dump_tree() {
 	 find . -type f -printf '%p %m\n' | sort
 	 find . -type f -perm -u=r -print0 | sort -z | xargs -0 grep -H -- '' 2>&1)
 }
+
+# refuse CODE MESSAGE_PATTERN DESCRIPTION ARGS...: 'vm ARGS' is refused with exit CODE and one
+# message matching the pattern (a usage error adds one line, the hint where to read more),
+# and 'snapshot' (each test's own: the tree, and what else the test can change) is the same
+# before and after.
+refuse() {
+	local code=$1 pattern=$2 what=$3
+	shift 3
+	snapshot before
+	run vm "$@"
+	is "$rc" "$code" "$what: exit $code"
+	like "$err" "$pattern" "$what: the message names the object, the rule and the fix"
+	is "$(printf '%s\n' "$err" | wc -l)" "$([ "$code" = 2 ] && echo 2 || echo 1)" "$what: one message"
+	snapshot after
+	ok "$(cmp -s "$tmp/before" "$tmp/after"; echo $?)" "$what: nothing changed"
+}

@@ -26,16 +26,6 @@ vm() { "$VIRT_MDEV" --root "$tmp/root" --backend sysfs "$@"; }
 hostdevs() { virsh dumpxml --inactive $DOM | xmllint --xpath '/domain/devices/hostdev' - 2>/dev/null; echo; }
 snapshot() { { dump_tree "$S"; find "$tmp/root/etc" | sort; hostdevs; } >"$tmp/$1"; }
 same() { cmp -s "$tmp/$1" "$tmp/$2"; }
-refuse() { # CODE MESSAGE_PATTERN DESCRIPTION ARGS...
-	local code=$1 pattern=$2 what=$3
-	shift 3
-	snapshot before
-	run vm "$@"
-	is "$rc" "$code" "$what: exit $code"
-	like "$err" "$pattern" "$what: the message names the object, the rule and the fix"
-	snapshot after
-	ok "$(same before after; echo $?)" "$what: host and domain unchanged"
-}
 ccw_hostdev() { # UUID DEVNO
 	printf '%s\n' "<hostdev mode=\"subsystem\" type=\"mdev\" managed=\"no\" model=\"vfio-ccw\">
       <source>
