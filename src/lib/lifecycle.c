@@ -681,6 +681,5 @@ int lifecycle_check_ap(const struct ap_host *h, const struct mdev_spec *m,
 			mdevs[i].uuid, nshared > 1 ? "them" : "it",
 			mdevs[i].uuid, mdevs[i].defined ? " --undefine" : "");
 	}
-	(void)h;
 	return 0;
 }
