@@ -4,95 +4,54 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "lib/cleanup.h"
 #include "lib/css.h"
-#include "lib/output.h"
-#include "lib/plan.h"
 
-enum { OPT_PERSISTENT = 0x100, OPT_FORCE };
-
-static const struct option ccw_options[] = {
-	{ "persistent", no_argument, NULL, OPT_PERSISTENT },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ NULL, 0, NULL, 0 },
+static const struct cmd_opt bind_opts[] = {
+	{ OPT_PERSISTENT,
+	  "also write driverctl's override (/etc/driverctl.d/css-SUBCHANNEL), so that the binding is made again at boot" },
+	{ OPT_FORCE, "set an online device offline first" },
+	{ OPT_NONE, NULL },
 };
 
-static int ccw_run(struct ctx *ctx, int argc, char **argv)
-{
-	bool persistent = false, force = false, bind;
-	_cleanup_free_ char *kept = NULL;
-	struct css_subchannel sch;
-	struct plan p;
-	char nothing[256];
-	int c, r;
+static const struct cmd_opt unbind_opts[] = {
+	{ OPT_PERSISTENT, "also remove driverctl's override" },
+	{ OPT_NONE, NULL },
+};
 
-	if (argc < 2)
-		return cmd_usage_error(ctx, &cmd_ccw,
-				       "expected bind or unbind");
-	if (strcmp(argv[1], "bind") == 0)
-		bind = true;
-	else if (strcmp(argv[1], "unbind") == 0)
-		bind = false;
-	else
+static const struct cmd_action ccw_actions[] = {
+	{ "bind", bind_opts },
+	{ "unbind", unbind_opts },
+	{ NULL, NULL },
+};
+
+static int ccw_run(struct ctx *ctx, const struct cmd *cmd, int argc,
+		   char **argv)
+{
+	_cleanup_outcome_ struct outcome o = OUTCOME_INIT;
+	struct request_env env;
+	struct cmd_args a;
+	bool bind;
+	int r;
+
+	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)))
+		return r;
+	bind = a.action == &ccw_actions[0];
+	if (a.argc != 1)
 		return cmd_usage_error(
-			ctx, &cmd_ccw,
-			"unknown action '%s' (expected bind or unbind)",
-			argv[1]);
-	argc--;
-	argv++;
-	optind = 0;
-	while ((c = cmd_getopt(ctx, &cmd_ccw, argc, argv, ccw_options)) != -1) {
-		switch (c) {
-		case OPT_PERSISTENT:
-			persistent = true;
-			break;
-		case OPT_FORCE:
-			if (!bind)
-				return cmd_usage_error(
-					ctx, &cmd_ccw,
-					"--force is for ccw bind");
-			force = true;
-			break;
-		default:
-			return VM_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(
-			ctx, &cmd_ccw,
+			ctx, cmd,
 			"ccw %s takes one DEVICE (a busid such as 0.0.2b09 or a subchannel such as 0.0.0313)",
-			bind ? "bind" : "unbind");
-	r = css_find(ctx->sysfs, argv[optind], &sch, &ctx->err);
-	if (r < 0)
-		return (int)ctx->err.exit;
-	plan_init(&p, ctx->sysfs);
-	r = bind ? css_plan_bind(ctx->sysfs, &sch, persistent, force, &p,
-				 &ctx->err) :
-		   css_plan_unbind(ctx->sysfs, &sch, persistent, &p, &kept,
-				   &ctx->err);
-	if (kept && ctx->verbosity >= 0)
-		fprintf(stderr,
-			"%s: note: a persistent driverctl override still binds subchannel %s to %s at boot (add --persistent to remove it)\n",
-			PROGRAM_NAME, sch.name, kept);
-	if (r < 0) {
-		plan_clear(&p);
-		return (int)ctx->err.exit;
-	}
-	snprintf(nothing, sizeof(nothing),
-		 "subchannel %s%s%s is already bound to %s%s", sch.name,
-		 sch.has_device ? " of device " : "",
-		 sch.has_device ? sch.busid_name : "",
-		 bind ? CSS_VFIO_CCW : CSS_IO_SUBCHANNEL,
-		 persistent ? (bind ? ", persistently" :
-				      ", with no persistent override") :
-			      "");
-	r = cmd_run_plan(ctx, &p, nothing, NULL);
-	plan_clear(&p);
-	if (r == VM_EXIT_OK && !ctx->dry_run && ctx->json == false &&
+			a.action->name);
+	cmd_env(ctx, &a, &env);
+	outcome_init(&o, ctx->sysfs);
+	if (request_ccw(&env, a.argv[0], bind, a.target.persistent,
+			a.target.force, &o, &ctx->err) < 0)
+		return cmd_failed(ctx, cmd);
+	r = cmd_run(ctx, &o);
+	if (r == VM_EXIT_OK && !ctx->dry_run && !ctx->json &&
 	    ctx->verbosity > 0) {
 		struct css_subchannel now;
 
-		if (css_read_subchannel(ctx->sysfs, sch.name, &now) == 0)
+		if (css_find(ctx->sysfs, a.argv[0], &now, NULL) == 0)
 			printf("subchannel %s: driver %s\n", now.name,
 			       now.driver[0] ? now.driver : "none");
 	}
@@ -103,8 +62,9 @@ const struct cmd cmd_ccw = {
 	.name = "ccw",
 	.args = "bind|unbind DEVICE",
 	.help = "bind a subchannel to vfio_ccw for passthrough, or give it back to the host",
-	.flags = CMD_NEEDS_ROOT | CMD_MUTATES,
+	.flags = CMD_NEEDS_ROOT,
 	.run = ccw_run,
+	.actions = ccw_actions,
 	.usage =
 		"DEVICE is a ccw device bus id (0.0.2b09, or 2b09) or a subchannel (0.0.0313).\n"
 		"\n"
@@ -112,9 +72,7 @@ const struct cmd cmd_ccw = {
 		"  unbind the subchannel from io_subchannel, set its driver_override to vfio_ccw,\n"
 		"  bind it to vfio_ccw and read the binding back. Refuses a non-I/O or QDIO\n"
 		"  subchannel, and an online device unless --force (which sets it offline first).\n"
-		"  --persistent also writes driverctl's override (/etc/driverctl.d/css-SUBCHANNEL)\n"
-		"  so that the binding is made again at boot.\n"
 		"ccw unbind DEVICE [--persistent]\n"
 		"  the reverse: back to io_subchannel, override cleared; refused while an mdev\n"
-		"  exists on the subchannel. --persistent also removes driverctl's override.\n",
+		"  exists on the subchannel.\n",
 };

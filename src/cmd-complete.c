@@ -20,7 +20,7 @@ static int complete_commands(void)
 static int complete_backends(void)
 {
 	for (unsigned i = 0; i < BACKEND__LAST; i++)
-		printf("%s\n", backend_to_string((enum backend)i));
+		printf("%s\n", backend_to_string((enum backend_choice)i));
 	return VM_EXIT_OK;
 }
 
@@ -59,14 +59,12 @@ static int complete_apqns(const struct sysfs *s)
 /* mdev uuids, active and defined */
 static int complete_mdevs(const struct sysfs *s)
 {
-	struct mdev_info *mdevs = NULL;
-	size_t n = 0;
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
 
-	if (!s || mdev_list(s, &mdevs, &n, NULL) < 0)
+	if (!s || mdev_list_read(s, &l, NULL) < 0)
 		return VM_EXIT_OK;
-	for (size_t i = 0; i < n; i++)
-		printf("%s\n", mdevs[i].uuid);
-	mdev_list_free(mdevs, n);
+	for (size_t i = 0; i < l.n; i++)
+		printf("%s\n", l.v[i].uuid);
 	return VM_EXIT_OK;
 }
 
@@ -105,16 +103,58 @@ static int complete_domains(struct ctx *ctx)
 	return VM_EXIT_OK;
 }
 
-static int complete_run(struct ctx *ctx, int argc, char **argv)
+/* the options of a command (and its action), as its table has them */
+static int complete_options(const char *name, const char *action)
+{
+	const struct cmd *cmd = cmd_find(name);
+	const struct cmd_opt *opts;
+
+	if (!cmd)
+		return VM_EXIT_OK;
+	opts = cmd->opts;
+	for (size_t i = 0; action && cmd->actions && cmd->actions[i].name; i++)
+		if (strcmp(cmd->actions[i].name, action) == 0)
+			opts = cmd->actions[i].opts;
+	for (size_t i = 0; opts && opts[i].id != OPT_NONE; i++)
+		printf("--%s\n", cmd_opt_name(opts[i].id));
+	printf("--help\n");
+	return VM_EXIT_OK;
+}
+
+/* the words after a command: its actions, or the device kinds */
+static int complete_actions(const char *name)
+{
+	const struct cmd *cmd = cmd_find(name);
+
+	for (size_t i = 0; cmd && cmd->actions && cmd->actions[i].name; i++)
+		printf("%s\n", cmd->actions[i].name);
+	return VM_EXIT_OK;
+}
+
+static int complete_kinds(void)
+{
+	for (size_t i = 0; mdev_kinds[i]; i++)
+		printf("%s\n", mdev_kinds[i]->name);
+	return VM_EXIT_OK;
+}
+
+static int complete_run(struct ctx *ctx, const struct cmd *cmd, int argc,
+			char **argv)
 {
 	_cleanup_sysfs_ struct sysfs *own = NULL;
 
+	if (argc >= 3 && argc <= 4 && strcmp(argv[1], "options") == 0)
+		return complete_options(argv[2], argc == 4 ? argv[3] : NULL);
+	if (argc == 3 && strcmp(argv[1], "actions") == 0)
+		return complete_actions(argv[2]);
 	if (argc != 2)
 		return cmd_usage_error(
-			ctx, &cmd_complete,
-			"expected one of: commands, backends, ccw, apqns, mdevs, ids, domains");
+			ctx, cmd,
+			"expected one of: commands, backends, kinds, ccw, apqns, mdevs, ids, domains; or options COMMAND [ACTION], actions COMMAND");
 	if (strcmp(argv[1], "domains") == 0)
 		return complete_domains(ctx);
+	if (strcmp(argv[1], "kinds") == 0)
+		return complete_kinds();
 	for (size_t i = 0; i < ARRAY_SIZE(completers); i++) {
 		if (strcmp(argv[1], completers[i].what) != 0)
 			continue;
@@ -126,14 +166,14 @@ static int complete_run(struct ctx *ctx, int argc, char **argv)
 		return completers[i].list_host(ctx->sysfs);
 	}
 	return cmd_usage_error(
-		ctx, &cmd_complete,
-		"cannot complete '%s': expected one of: commands, backends, ccw, apqns, mdevs, ids, domains",
+		ctx, cmd,
+		"cannot complete '%s': expected one of: commands, backends, kinds, ccw, apqns, mdevs, ids, domains",
 		argv[1]);
 }
 
 const struct cmd cmd_complete = {
 	.name = "__complete",
-	.args = "commands|backends|ccw|apqns|mdevs|ids|domains",
+	.args = "commands|backends|kinds|ccw|apqns|mdevs|ids|domains|options CMD [ACTION]|actions CMD",
 	.help = "print the values bash completion offers, one per line",
 	.flags = CMD_HIDDEN,
 	.run = complete_run,

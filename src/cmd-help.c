@@ -6,31 +6,22 @@
 #include "cmd.h"
 #include "lib/output.h"
 
-void cmd_print_usage(const struct cmd *cmd, FILE *f)
-{
-	fprintf(f, "Usage: %s [OPTIONS] %s%s%s\n\n%s.\n", PROGRAM_NAME,
-		cmd->name, *cmd->args ? " " : "", cmd->args, cmd->help);
-	if (cmd->usage)
-		fprintf(f, "\n%s", cmd->usage);
-	fprintf(f, "\nGlobal options are listed by '%s --help'; see %s(8).\n",
-		PROGRAM_NAME, PROGRAM_NAME);
-}
-
-static int help_run(struct ctx *ctx, int argc, char **argv)
+static int help_run(struct ctx *ctx, const struct cmd *self, int argc,
+		    char **argv)
 {
 	const struct cmd *cmd;
 
 	if (argc > 2)
 		return cmd_usage_error(
-			ctx, &cmd_help,
+			ctx, self,
 			"too many arguments: help takes at most one command name");
 	if (argc == 2 &&
 	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		cmd_print_usage(&cmd_help, stdout);
+		cmd_print_usage(self, stdout);
 		return VM_EXIT_OK;
 	}
 	if (argc == 2 && argv[1][0] == '-')
-		return cmd_usage_error(ctx, &cmd_help,
+		return cmd_usage_error(ctx, self,
 				       "unknown option '%s' for help", argv[1]);
 	if (argc < 2) {
 		cmd_print_help(stdout);
@@ -39,7 +30,7 @@ static int help_run(struct ctx *ctx, int argc, char **argv)
 	cmd = cmd_find(argv[1]);
 	if (!cmd)
 		return cmd_usage_error(
-			ctx, &cmd_help,
+			ctx, self,
 			"unknown command '%s' (the commands are listed by '%s --help')",
 			argv[1], PROGRAM_NAME);
 	cmd_print_usage(cmd, stdout);

@@ -10,40 +10,22 @@
 #include "lib/jsonw.h"
 #include "lib/mdev.h"
 #include "lib/output.h"
+#include "lib/users.h"
 
 /* ---- libvirt: only for what only libvirt knows (the domains using an mdev) ---- */
 
-struct domains_ctx {
-	struct mdev_info *mdevs;
-	size_t n;
-};
-
-static void add_domain(const char *uuid, const char *domain, void *opaque)
-{
-	struct domains_ctx *d = opaque;
-
-	for (size_t i = 0; i < d->n; i++)
-		if (strcasecmp(d->mdevs[i].uuid, uuid) == 0 &&
-		    !strv_contains(&d->mdevs[i].domains, domain))
-			strv_push(&d->mdevs[i].domains, domain);
-}
-
 /* Fill in the domains; when libvirt cannot be reached, say so once and go on. */
-static void scan_domains(struct ctx *ctx, struct mdev_info *mdevs, size_t n,
+static void scan_domains(struct ctx *ctx, struct mdev_list *l,
 			 struct vm_error *unreachable)
 {
-	struct domains_ctx d = { mdevs, n };
-	virConnectPtr conn = ctx->conn;
-	_cleanup_conn_ virConnectPtr own = NULL;
+	_cleanup_users_ struct users u = { 0 };
 
-	vm_error_clear(unreachable);
-	if (!conn && virt_open_readonly(ctx->uri, &own, unreachable) == 0)
-		conn = own;
-	if (conn && virt_domain_mdevs(conn, add_domain, &d, unreachable) == 0)
+	users_scan(ctx->uri, ctx->conn, &u);
+	*unreachable = u.unreachable;
+	if (u.reachable) {
+		(void)users_fill(&u, l);
 		return;
-	if (!unreachable->msg[0])
-		vm_error_set(unreachable, VM_EXIT_FAILED, 0,
-			     "libvirt did not answer");
+	}
 	if (ctx->verbosity >= 0)
 		fprintf(stderr,
 			"%s: note: %s; listing from sysfs and mdevctl's definitions only, without the domains that use each mdev\n",
@@ -111,24 +93,8 @@ static void mdev_members(struct jw *w, const struct mdev_info *m)
 	jw_bool(w, m->defined);
 	jw_key(w, "autostart");
 	jw_bool(w, m->autostart);
-	if (m->is_ap) {
-		_cleanup_free_ char *cd = ap_mask_format_list(&m->adm);
-		int x, y;
-
-		jw_key(w, "apqns");
-		jw_begin_array(w);
-		ap_mask_for_each(x, &m->apm)
-			ap_mask_for_each(y, &m->aqm) {
-				char name[APQN_STRLEN];
-				struct apqn q = { (uint8_t)x, (uint8_t)y };
-
-				apqn_format(&q, name);
-				jw_string(w, name);
-			}
-		jw_end_array(w);
-		jw_key(w, "control_domains");
-		jw_string_or_null(w, cd);
-	}
+	if (m->kind)
+		m->kind->list_json(w, m);
 	jw_key(w, "domains");
 	jw_begin_array(w);
 	for (size_t i = 0; i < m->domains.n; i++)
@@ -147,17 +113,9 @@ static const char *state_of(const struct mdev_info *m)
 
 static void apqns_text(const struct mdev_info *m, char *buf, size_t size)
 {
-	size_t len = 0;
-	int x, y;
-
-	buf[0] = '\0';
-	ap_mask_for_each(x, &m->apm)
-		ap_mask_for_each(y, &m->aqm) {
-			snprintf(buf + len, size - len, "%s%02x.%04x",
-				 len ? "," : "", x, y);
-			len = strlen(buf);
-		}
-	if (!buf[0])
+	if (m->kind)
+		m->kind->apqns_text(m, buf, size);
+	else
 		snprintf(buf, size, "-");
 }
 
@@ -257,13 +215,16 @@ static int section_ap(struct ctx *ctx, struct jw *w)
 
 static int section_mdev(struct ctx *ctx, struct jw *w)
 {
-	struct mdev_info *mdevs = NULL;
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	struct mdev_info *mdevs;
 	struct vm_error unreachable;
-	size_t n = 0;
+	size_t n;
 
-	if (mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
+	if (mdev_list_read(ctx->sysfs, &l, &ctx->err) < 0)
 		return -1;
-	scan_domains(ctx, mdevs, n, &unreachable);
+	scan_domains(ctx, &l, &unreachable);
+	mdevs = l.v;
+	n = l.n;
 	if (w) {
 		jw_key(w, "mdevs");
 		jw_begin_array(w);
@@ -293,7 +254,6 @@ static int section_mdev(struct ctx *ctx, struct jw *w)
 			       doms[0] ? doms : "-");
 		}
 	}
-	mdev_list_free(mdevs, n);
 	return 0;
 }
 
@@ -344,14 +304,15 @@ static const struct {
 	{ "types", section_types },
 };
 
-static int list_run(struct ctx *ctx, int argc, char **argv)
+static int list_run(struct ctx *ctx, const struct cmd *cmd, int argc,
+		    char **argv)
 {
 	struct jw doc = JW_INIT;
 	int which = -1, r = VM_EXIT_OK;
 
 	if (argc > 2)
 		return cmd_usage_error(
-			ctx, &cmd_list,
+			ctx, cmd,
 			"list takes at most one of ccw, ap, mdev, types");
 	if (argc == 2) {
 		for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
@@ -359,7 +320,7 @@ static int list_run(struct ctx *ctx, int argc, char **argv)
 				which = (int)i;
 		if (which < 0)
 			return cmd_usage_error(
-				ctx, &cmd_list,
+				ctx, cmd,
 				"unknown section '%s' (expected ccw, ap, mdev or types)",
 				argv[1]);
 	}
@@ -413,14 +374,17 @@ const struct cmd cmd_list = {
 
 static int show_mdev(struct ctx *ctx, const char *uuid)
 {
-	struct mdev_info *mdevs = NULL;
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	struct mdev_info *mdevs;
 	struct vm_error unreachable;
-	size_t n = 0;
+	size_t n;
 	int r = VM_EXIT_NOT_FOUND;
 
-	if (mdev_list(ctx->sysfs, &mdevs, &n, &ctx->err) < 0)
+	if (mdev_list_read(ctx->sysfs, &l, &ctx->err) < 0)
 		return (int)ctx->err.exit;
-	scan_domains(ctx, mdevs, n, &unreachable);
+	scan_domains(ctx, &l, &unreachable);
+	mdevs = l.v;
+	n = l.n;
 	for (size_t i = 0; i < n; i++) {
 		const struct mdev_info *m = &mdevs[i];
 
@@ -436,16 +400,11 @@ static int show_mdev(struct ctx *ctx, const char *uuid)
 			jw_flush(&w, stdout);
 			jw_free(&w);
 		} else {
-			char apqns[4096];
-			_cleanup_free_ char *cd = ap_mask_format_list(&m->adm);
-
-			apqns_text(m, apqns, sizeof(apqns));
 			printf("uuid: %s\nparent: %s\ntype: %s\nstate: %s\nautostart: %s\n",
 			       m->uuid, m->parent, m->type, state_of(m),
 			       m->autostart ? "yes" : "no");
-			if (m->is_ap)
-				printf("apqns: %s\ncontrol domains: %s\n",
-				       apqns, cd && *cd ? cd : "-");
+			if (m->kind)
+				m->kind->show_text(stdout, m);
 			printf("domains:");
 			for (size_t j = 0; j < m->domains.n; j++)
 				printf(" %s", m->domains.v[j]);
@@ -454,7 +413,6 @@ static int show_mdev(struct ctx *ctx, const char *uuid)
 		r = VM_EXIT_OK;
 		break;
 	}
-	mdev_list_free(mdevs, n);
 	if (r != VM_EXIT_OK)
 		vm_error_set(
 			&ctx->err, VM_EXIT_NOT_FOUND, ENODEV,
@@ -504,7 +462,8 @@ static int show_apqn(struct ctx *ctx, const struct apqn *q)
 	return r;
 }
 
-static int show_run(struct ctx *ctx, int argc, char **argv)
+static int show_run(struct ctx *ctx, const struct cmd *cmd, int argc,
+		    char **argv)
 {
 	struct css_subchannel sch;
 	struct vm_error ignore = { 0 };
@@ -513,7 +472,7 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 
 	if (argc != 2)
 		return cmd_usage_error(
-			ctx, &cmd_show,
+			ctx, cmd,
 			"show takes one ID: a busid (0.0.2b09), a subchannel (0.0.0313), a uuid or an APQN (05.0004)");
 	if (ids_uuid_parse(argv[1], u, NULL) == 0) {
 		char canon[IDS_UUID_STRLEN];

@@ -1,4 +1,9 @@
-/* The command layer: the context every command runs in, and the command descriptor. */
+/*
+ * The command layer: the context every command runs in, the command
+ * descriptor, and declarative options (virsh's vshCmdOptDef): one table per
+ * command gives getopt, the usage text, the man-page check and completion.
+ * Commands parse, call one library function, print.
+ */
 #ifndef VIRT_MDEV_CMD_H
 #define VIRT_MDEV_CMD_H
 
@@ -7,6 +12,8 @@
 #include <json-c/json.h>
 
 #include "lib/error.h"
+#include "lib/kind.h"
+#include "lib/request.h"
 #include "lib/sysfs.h"
 #include "lib/virt.h"
 
@@ -14,15 +21,13 @@
 enum cmd_flags {
 	CMD_NEEDS_CONN = 1 << 0, /* a libvirt connection (-c) */
 	CMD_NEEDS_ROOT = 1 << 1, /* the host under --root */
-	CMD_MUTATES = 1
-		      << 2, /* changes the host or libvirt: --dry-run applies */
-	CMD_HIDDEN = 1 << 3, /* for completion scripts; not listed */
+	CMD_HIDDEN = 1 << 2, /* for completion scripts; not listed */
 };
 
 struct ctx {
 	const char *uri; /* -c; NULL: libvirt's default (LIBVIRT_DEFAULT_URI) */
 	const char *root_arg; /* --root; NULL: $VIRT_MDEV_ROOT, else "/" */
-	enum backend backend;
+	enum backend_choice backend;
 	bool dry_run;
 	bool json;
 	int verbosity; /* -1 with -q, 0 normal, 1 and more with -v */
@@ -34,14 +39,76 @@ struct ctx {
 	bool err_reported;
 };
 
+/* Every option a command can take; each command's table says which, and what for. */
+enum opt_id {
+	OPT_NONE,
+	OPT_DEVNO,
+	OPT_BOOT_ORDER,
+	OPT_FORMAT,
+	OPT_MODEL,
+	OPT_ALIAS,
+	OPT_LIVE,
+	OPT_CONFIG,
+	OPT_PERSISTENT,
+	OPT_FORCE,
+	OPT_UUID,
+	OPT_ADAPTERS,
+	OPT_DOMAINS,
+	OPT_CONTROL_DOMAINS,
+	OPT_KEEP_MDEV,
+	OPT_TEMPLATE_DIR,
+	OPT_DEFINE,
+	OPT_AUTOSTART,
+	OPT_UNDEFINE,
+	OPT_TIMEOUT,
+	OPT__LAST,
+};
+
+/* One option of a command: which, and its help there. */
+struct cmd_opt {
+	enum opt_id id;
+	const char *help; /* lower case, no full stop */
+};
+
+/* A sub-action ("ccw bind", "ap release", "create ccw"): its word and options. */
+struct cmd_action {
+	const char *name;
+	const struct cmd_opt *opts; /* terminated by OPT_NONE */
+};
+
+/* What the options and arguments of one command line said. */
+struct cmd_args {
+	const struct cmd_action *action; /* NULL for a command without actions */
+	int argc; /* the positional arguments after the command (and action) */
+	char **argv;
+	struct kind_args
+		target; /* --adapters, --domains, --control-domains, --force, --persistent */
+	struct domain_req
+		dom; /* --devno, --boot-order, --alias, --live, --config */
+	bool devno_auto;
+	enum xml_format format; /* --format, default hostdev */
+	const char *template_dir;
+	const struct mdev_kind *model; /* --model; NULL: from the device */
+	bool keep_mdev, define, autostart, undefine, uuid_given;
+	char uuid[IDS_UUID_STRLEN];
+	unsigned timeout;
+};
+
 struct cmd {
 	const char *name;
 	const char *args; /* synopsis after the name, "" if none */
 	const char *help; /* one line, lower case, no full stop */
 	unsigned flags; /* enum cmd_flags */
 	/* argv[0] is the command name. Returns an exit code (enum vm_exit); on failure ctx->err says why. */
-	int (*run)(struct ctx *ctx, int argc, char **argv);
-	/* more lines for "virt-mdev help NAME": options and examples; may be NULL */
+	int (*run)(struct ctx *ctx, const struct cmd *cmd, int argc,
+		   char **argv);
+	/* the options, terminated by OPT_NONE; NULL: none */
+	const struct cmd_opt *opts;
+	/* sub-actions, terminated by a NULL name; NULL: none */
+	const struct cmd_action *actions;
+	const char *
+		action_word; /* what an action is called in messages: "action", "kind" */
+	/* more lines for "virt-mdev help NAME": what it does, examples; may be NULL */
 	const char *usage;
 };
 
@@ -53,8 +120,20 @@ const struct cmd *cmd_find(const char *name);
 /* Print the general help: synopsis, commands, global options, exit codes. */
 void cmd_print_help(FILE *f);
 
-/* Print a command's usage ("virt-mdev help NAME" and "NAME --help"). */
+/* Print a command's usage ("virt-mdev help NAME" and "NAME --help"): synopsis, prose, options. */
 void cmd_print_usage(const struct cmd *cmd, FILE *f);
+
+/* An option's long name ("devno") and its argument ("fe.S.DDDD|auto", NULL for a flag). */
+const char *cmd_opt_name(enum opt_id id);
+const char *cmd_opt_arg(enum opt_id id);
+
+/*
+ * Parse a command line with the command's option table (and, with
+ * actions, the action word first). Returns 0, or the exit code after
+ * recording a usage error. Options may follow the arguments.
+ */
+int cmd_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
+	      struct cmd_args *a);
 
 /*
  * A usage error inside a command: records the message so that main prints it
@@ -63,36 +142,21 @@ void cmd_print_usage(const struct cmd *cmd, FILE *f);
 int cmd_usage_error(struct ctx *ctx, const struct cmd *cmd, const char *fmt,
 		    ...) _printf_(3, 4);
 
-/*
- * Run (or with --dry-run print) a plan, with progress lines, JSON and the one
- * error message; nothing_to_do says why an empty plan is fine. result (may
- * be NULL) goes into the JSON document; the reference is taken.
- */
-struct plan;
-int cmd_run_plan(struct ctx *ctx, struct plan *p, const char *nothing_to_do,
-		 struct json_object *result);
+/* The environment a library request runs in, from the context and the command line. */
+void cmd_env(const struct ctx *ctx, const struct cmd_args *a,
+	     struct request_env *env);
 
-/* Parse a command's options with getopt_long; returns the option, -1 at the end, or '?' after recording a usage error. */
-int cmd_getopt(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
-	       const struct option *longopts);
+/* A library request's failure: its exit code (main prints the message, and for bad usage where to look). */
+int cmd_failed(struct ctx *ctx, const struct cmd *cmd);
+
+/*
+ * Run (or with --dry-run print) an outcome's plan, with progress lines,
+ * JSON, the notes and the one error message.
+ */
+int cmd_run(struct ctx *ctx, struct outcome *o);
 
 /* A note on stderr, shown with -v. */
 void cmd_note(const struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);
-
-/*
- * The backend that makes mdevs: libvirt when asked, or (auto) when the
- * connection's node-device driver knows the mdev's parent; else sysfs on a
- * local host, and a clear failure for a remote one.
- */
-#include "lib/lifecycle.h"
-struct backend_ctx {
-	struct lifecycle lc;
-	virConnectPtr own; /* a connection opened here */
-	const char *name; /* "libvirt" or "sysfs" */
-};
-int backend_open(struct ctx *ctx, const struct mdev_spec *m, unsigned timeout_s,
-		 struct backend_ctx *b);
-void backend_close(struct backend_ctx *b);
 
 extern const struct cmd cmd_help;
 extern const struct cmd cmd_ccw;

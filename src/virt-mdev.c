@@ -82,39 +82,6 @@ void cmd_print_help(FILE *f)
 		PROGRAM_NAME, PROGRAM_NAME);
 }
 
-int cmd_usage_error(struct ctx *ctx, const struct cmd *cmd, const char *fmt,
-		    ...)
-{
-	va_list ap;
-
-	ctx->err.exit = VM_EXIT_USAGE;
-	ctx->err.errnum = EINVAL;
-	va_start(ap, fmt);
-	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
-	va_end(ap);
-	vm_error_prefix(&ctx->err, "%s", cmd->name);
-	return VM_EXIT_USAGE;
-}
-
-int cmd_getopt(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
-	       const struct option *longopts)
-{
-	int c;
-
-	opterr = 0;
-	/* options may follow the arguments, as admins write them */
-	c = getopt_long(argc, argv, ":", longopts, NULL);
-	if (c == ':')
-		return cmd_usage_error(ctx, cmd, "option '%s' needs a value",
-				       argv[optind - 1]),
-		       '?';
-	if (c == '?')
-		return cmd_usage_error(ctx, cmd, "unknown option '%s'",
-				       argv[optind - 1]),
-		       '?';
-	return c;
-}
-
 /* A usage error: one line, then where to look, exit 2. */
 static int usage_error(const struct ctx *ctx, const char *hint)
 {
@@ -308,7 +275,7 @@ int main(int argc, char **argv)
 			return output_error(&ctx.err, ctx.json);
 		ctx.conn = conn;
 	}
-	r = cmd->run(&ctx, argc, argv);
+	r = cmd->run(&ctx, cmd, argc, argv);
 	if (r == VM_EXIT_OK)
 		return r;
 	if (ctx.err_reported)

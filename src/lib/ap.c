@@ -58,21 +58,23 @@ int ap_parse_matrix(const char *text, struct ap_mask *apm, struct ap_mask *aqm)
 static int read_ap_mdevs(const struct sysfs *s, struct ap_host *h,
 			 struct vm_error *err)
 {
-	struct mdev_info *mdevs = NULL;
-	size_t n = 0;
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	struct mdev_info *mdevs;
 
-	if (mdev_list(s, &mdevs, &n, err) < 0)
+	if (mdev_list_read(s, &l, err) < 0)
 		return -EIO;
-	h->mdevs = calloc(n + 1, sizeof(*h->mdevs));
-	if (!h->mdevs) {
-		mdev_list_free(mdevs, n);
+	mdevs = l.v;
+	h->mdevs = calloc(l.n + 1, sizeof(*h->mdevs));
+	if (!h->mdevs)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < l.n; i++) {
 		struct ap_mdev_info *m;
 
-		if (!mdevs[i].is_ap)
+		/* the mdevs that hold APQNs: only vfio-ap ones have a matrix */
+		if (ap_mask_is_empty(&mdevs[i].apm) &&
+		    ap_mask_is_empty(&mdevs[i].aqm) &&
+		    ap_mask_is_empty(&mdevs[i].adm))
 			continue;
 		m = &h->mdevs[h->nmdevs++];
 		snprintf(m->uuid, sizeof(m->uuid), "%s", mdevs[i].uuid);
@@ -83,7 +85,6 @@ static int read_ap_mdevs(const struct sysfs *s, struct ap_host *h,
 		m->aqm = mdevs[i].aqm;
 		m->adm = mdevs[i].adm;
 	}
-	mdev_list_free(mdevs, n);
 	return 0;
 }
 

@@ -35,6 +35,7 @@ struct ap_host {
 int ap_read_host(const struct sysfs *s, struct ap_host *h,
 		 struct vm_error *err);
 void ap_host_clear(struct ap_host *h);
+#define _cleanup_ap_host_ _cleanup_(ap_host_clear)
 
 /* Is the APQN reserved for the host's drivers by these masks? */
 bool ap_reserved(const struct ap_mask *apmask, const struct ap_mask *aqmask,

@@ -251,6 +251,31 @@ static int add_step(const struct attach_target *t, struct plan *p,
 
 /* ---- attach ---- */
 
+/* libvirt accepts a second vfio-ap device on attach and refuses the next define */
+static int one_per_domain(const struct attach_target *t,
+			  const struct attach_req *r,
+			  const struct domain_scan *lsp,
+			  const struct domain_scan *csp, struct vm_error *err)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct domain_scan *d = k ? csp : lsp;
+
+		for (size_t i = 0; d && i < d->nhostdevs; i++) {
+			const struct domain_hostdev *h = &d->hostdevs[i];
+
+			if (h->kind != r->kind || strcmp(h->uuid, r->uuid) == 0)
+				continue;
+			return vm_error_set(
+				err, VM_EXIT_REFUSED, EBUSY,
+				"cannot attach %s mdev %s to domain '%s': it has %s mdev %s already, and a guest takes one %s device (put the APQNs into that mdev, or detach it: 'virt-mdev detach %s %s')",
+				r->kind->model, r->uuid, t->name,
+				r->kind->model, h->uuid, r->kind->model,
+				t->name, h->uuid);
+		}
+	}
+	return 0;
+}
+
 static bool devno_free(const struct domain_scan *live,
 		       const struct domain_scan *config,
 		       const struct guest_devno *d)
@@ -267,7 +292,7 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 	struct domain_scan *lsp = NULL, *csp = NULL;
 	bool live, config, need_live, need_config;
 	struct hostdev_opts o = { .uuid = r->uuid,
-				  .model = r->model,
+				  .kind = r->kind,
 				  .boot_order = r->boot_order,
 				  .alias = r->alias };
 	_cleanup_free_ char *xml = NULL;
@@ -319,25 +344,9 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 		ret = 0;
 		goto out;
 	}
-	if (r->model == MODEL_VFIO_AP) {
-		/* libvirt accepts a second one on attach and refuses the next define */
-		for (int k = 0; k < 2; k++) {
-			const struct domain_scan *d = k ? csp : lsp;
-
-			for (size_t i = 0; d && i < d->nhostdevs; i++) {
-				if (strcmp(d->hostdevs[i].model, "vfio-ap") !=
-					    0 ||
-				    strcmp(d->hostdevs[i].uuid, r->uuid) == 0)
-					continue;
-				vm_error_set(
-					err, VM_EXIT_REFUSED, EBUSY,
-					"cannot attach vfio-ap mdev %s to domain '%s': it has vfio-ap mdev %s already, and a guest takes one vfio-ap device (put the APQNs into that mdev, or detach it: 'virt-mdev detach %s %s')",
-					r->uuid, t->name, d->hostdevs[i].uuid,
-					t->name, d->hostdevs[i].uuid);
-				goto out;
-			}
-		}
-	} else {
+	if (r->kind->one_per_domain && one_per_domain(t, r, lsp, csp, err) < 0)
+		goto out;
+	if (r->kind->guest_ccw_address) {
 		struct guest_devno d;
 
 		if (r->devno_given) {
@@ -386,9 +395,9 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 	if (xml_hostdev(&o, t->template_dir, &xml, err) < 0)
 		goto out;
 	snprintf(desc, sizeof(desc), "attach %s mdev %s to domain %s%s%s (%s)",
-		 mdev_model_name(r->model), r->uuid, t->name,
-		 r->model == MODEL_VFIO_CCW ? " as devno " : "",
-		 r->model == MODEL_VFIO_CCW ? dn : "",
+		 r->kind->model, r->uuid, t->name,
+		 r->kind->guest_ccw_address ? " as devno " : "",
+		 r->kind->guest_ccw_address ? dn : "",
 		 need_live && need_config ? "live and persistent definition" :
 		 need_live		  ? "live" :
 					    "persistent definition");
@@ -451,20 +460,4 @@ out:
 	domain_scan_clear(&ls);
 	domain_scan_clear(&cs);
 	return ret < 0 ? -1 : 0;
-}
-
-int attach_domain_mdevs(const struct attach_target *t, struct strv *uuids,
-			struct vm_error *err)
-{
-	for (int inactive = 0; inactive < 2; inactive++) {
-		struct domain_scan s;
-
-		if (scan(t, inactive, &s, err) < 0)
-			return -1;
-		for (size_t i = 0; i < s.nhostdevs; i++)
-			if (!strv_contains(uuids, s.hostdevs[i].uuid))
-				strv_push(uuids, s.hostdevs[i].uuid);
-		domain_scan_clear(&s);
-	}
-	return 0;
 }

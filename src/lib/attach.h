@@ -28,10 +28,10 @@ struct attach_target {
 
 struct attach_req {
 	char uuid[IDS_UUID_STRLEN];
-	enum mdev_model model;
+	const struct mdev_kind *kind;
 	bool devno_given; /* else: mirror the host devno when free, else the first free */
 	struct guest_devno devno;
-	bool host_devno_known; /* vfio-ccw: the host device's number, for the mirror */
+	bool host_devno_known; /* the host device's number, for the mirror */
 	struct guest_devno host_devno;
 	unsigned boot_order;
 	const char *alias;
@@ -50,9 +50,5 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 /* The step that detaches the mdev of uuid (nothing when it is not attached). */
 int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
 		struct vm_error *err);
-
-/* The mdevs a domain's definitions (live and persistent) hold: uuids. */
-int attach_domain_mdevs(const struct attach_target *t, struct strv *uuids,
-			struct vm_error *err);
 
 #endif

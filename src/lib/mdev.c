@@ -66,27 +66,22 @@ static const char *basename_of(const char *path)
 	return b ? b + 1 : path;
 }
 
-/* the definition's attrs into the matrix masks, as the kernel would read mdevctl's values */
+/* the definition's attrs, as its kind models them */
 static void definition_attrs(struct mdev_info *m, struct json_object *attrs)
 {
+	if (!m->kind || !json_object_is_type(attrs, json_type_array))
+		return;
 	for (size_t i = 0; i < json_object_array_length(attrs); i++) {
-		json_object_object_foreach(json_object_array_get_idx(attrs, i),
-					   key, val)
+		struct json_object *a = json_object_array_get_idx(attrs, i);
+
+		if (!json_object_is_type(a, json_type_object))
+			continue;
+		json_object_object_foreach(a, key, val)
 		{
 			const char *v = json_object_get_string(val);
-			unsigned long id;
-			char *end;
 
-			errno = 0;
-			id = strtoul(v ? v : "", &end, 0);
-			if (!v || !*v || *end || errno || id > AP_ID_MAX)
-				continue;
-			if (strcmp(key, "assign_adapter") == 0)
-				ap_mask_set(&m->apm, (unsigned)id);
-			else if (strcmp(key, "assign_domain") == 0)
-				ap_mask_set(&m->aqm, (unsigned)id);
-			else if (strcmp(key, "assign_control_domain") == 0)
-				ap_mask_set(&m->adm, (unsigned)id);
+			if (v)
+				(void)m->kind->read_attr(m, key, v);
 		}
 	}
 }
@@ -138,11 +133,11 @@ static int read_definitions(const struct sysfs *s, struct mdev_info **list,
 			if (!m->type[0])
 				copy(m->type, sizeof(m->type),
 				     json_object_get_string(v));
-			if (json_object_object_get_ex(def, "start", &v))
+			if (json_object_object_get_ex(def, "start", &v) &&
+			    json_object_is_type(v, json_type_string))
 				m->autostart = strcmp(json_object_get_string(v),
 						      "auto") == 0;
-			if (strcmp(pe->d_name, "matrix") == 0)
-				m->is_ap = true;
+			m->kind = mdev_kind_by_parent(pe->d_name);
 			if (!m->active &&
 			    json_object_object_get_ex(def, "attrs", &v))
 				definition_attrs(m, v);
@@ -159,8 +154,8 @@ static int cmp_mdev(const void *a, const void *b)
 	return c ? c : strcmp(x->uuid, y->uuid);
 }
 
-int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
-	      struct vm_error *err)
+int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
+		   struct vm_error *err)
 {
 	_cleanup_strv_ struct strv uuids = STRV_INIT;
 	_cleanup_close_ int dfd = -1;
@@ -184,7 +179,6 @@ int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 					    strerror(-dfd));
 	}
 	for (size_t i = 0; i < uuids.n; i++) {
-		_cleanup_free_ char *matrix = NULL;
 		char target[PATH_MAX], rel[IDS_UUID_STRLEN + 16];
 		struct mdev_info *m;
 		char *slash;
@@ -199,7 +193,7 @@ int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 		m = slot(&list, &count, &alloc, 0, uuids.v[i],
 			 basename_of(target));
 		if (!m) {
-			mdev_list_free(list, count);
+			mdev_list_clear(&(struct mdev_list){ list, count });
 			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 					    "out of memory");
 		}
@@ -207,69 +201,48 @@ int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
 		snprintf(rel, sizeof(rel), "%s/mdev_type", uuids.v[i]);
 		if (sysfs_readlinkat(dfd, rel, target, sizeof(target)) > 0)
 			copy(m->type, sizeof(m->type), basename_of(target));
-		if (strcmp(m->parent, "matrix") == 0) {
-			_cleanup_free_ char *cdoms = NULL;
-
-			m->is_ap = true;
-			if (sysfs_read_string(s, &matrix,
-					      "bus/mdev/devices/%s/matrix",
-					      uuids.v[i]) == 0)
-				ap_parse_matrix(matrix, &m->apm, &m->aqm);
-			/* control domains: "%04lx" lines */
-			if (sysfs_read_string(
-				    s, &cdoms,
-				    "bus/mdev/devices/%s/control_domains",
-				    uuids.v[i]) == 0)
-				for (char *p = cdoms; *p;) {
-					char *end;
-					unsigned long d = strtoul(p, &end, 16);
-
-					if (end == p)
-						break;
-					ap_mask_set(&m->adm, (unsigned)d);
-					p = end + strspn(end, "\n");
-				}
-		}
+		m->kind = mdev_kind_by_parent(m->parent);
+		if (m->kind)
+			m->kind->read_active(s, m);
 	}
 	r = read_definitions(s, &list, &count, &alloc, count);
 	if (r < 0) {
-		mdev_list_free(list, count);
+		mdev_list_clear(&(struct mdev_list){ list, count });
 		return vm_error_set(err, VM_EXIT_FAILED, r,
 				    "cannot read mdevctl's definitions: %s",
 				    strerror(-r));
 	}
 	if (count > 1)
 		qsort(list, count, sizeof(*list), cmp_mdev);
-	*out = list;
-	*n = count;
+	out->v = list;
+	out->n = count;
 	return 0;
 }
 
-const struct mdev_info *mdev_find(const struct mdev_info *list, size_t n,
-				  const char *uuid)
+const struct mdev_info *mdev_find(const struct mdev_list *l, const char *uuid)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i].uuid, uuid) == 0)
-			return &list[i];
+	for (size_t i = 0; l && i < l->n; i++)
+		if (strcmp(l->v[i].uuid, uuid) == 0)
+			return &l->v[i];
 	return NULL;
 }
 
 int mdev_resolve(struct mdev_spec *m, bool uuid_given, const char *verb,
-		 const struct mdev_info *list, size_t n,
-		 const struct mdev_info **out, struct vm_error *err)
+		 const struct mdev_list *list, const struct mdev_info **out,
+		 struct vm_error *err)
 {
 	const struct mdev_info *have = NULL;
 
 	if (uuid_given)
-		have = mdev_find(list, n, m->uuid);
-	for (size_t i = 0; !uuid_given && i < n && !have; i++) {
-		const struct mdev_info *o = &list[i];
+		have = mdev_find(list, m->uuid);
+	for (size_t i = 0; !uuid_given && i < list->n && !have; i++) {
+		const struct mdev_info *o = &list->v[i];
+		struct mdev_spec os;
 
+		mdev_spec_from_info(o, &os);
 		if (strcmp(o->parent, m->parent) == 0 &&
 		    strcmp(o->type, m->type) == 0 &&
-		    (!m->is_ap || (ap_mask_equal(&o->apm, &m->apm) &&
-				   ap_mask_equal(&o->aqm, &m->aqm) &&
-				   ap_mask_equal(&o->adm, &m->adm))))
+		    (!m->kind || m->kind->same_config(&os, m)))
 			have = o;
 	}
 	*out = have;
@@ -294,11 +267,13 @@ int mdev_resolve(struct mdev_spec *m, bool uuid_given, const char *verb,
 	return 0;
 }
 
-void mdev_list_free(struct mdev_info *list, size_t n)
+void mdev_list_clear(struct mdev_list *l)
 {
-	for (size_t i = 0; i < n; i++)
-		strv_clear(&list[i].domains);
-	free(list);
+	for (size_t i = 0; i < l->n; i++)
+		strv_clear(&l->v[i].domains);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }
 
 int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
@@ -403,25 +378,10 @@ void mdev_spec_from_info(const struct mdev_info *i, struct mdev_spec *out)
 	copy(out->uuid, sizeof(out->uuid), i->uuid);
 	copy(out->parent, sizeof(out->parent), i->parent);
 	copy(out->type, sizeof(out->type), i->type);
-	out->is_ap = i->is_ap;
+	out->kind = i->kind;
 	out->apm = i->apm;
 	out->aqm = i->aqm;
 	out->adm = i->adm;
-}
-
-static void diff_mask(char *buf, size_t size, const char *what,
-		      const struct ap_mask *have, const struct ap_mask *want)
-{
-	_cleanup_free_ char *h = NULL, *w = NULL;
-	size_t len = strlen(buf);
-
-	if (ap_mask_equal(have, want))
-		return;
-	h = ap_mask_format_list(have);
-	w = ap_mask_format_list(want);
-	snprintf(buf + len, size - len, "%s%s %s here, %s asked",
-		 len ? "; " : "", what, h && *h ? h : "none",
-		 w && *w ? w : "none");
 }
 
 void mdev_spec_diff(const struct mdev_spec *have, const struct mdev_spec *want,
@@ -438,85 +398,14 @@ void mdev_spec_diff(const struct mdev_spec *have, const struct mdev_spec *want,
 			 len ? "; " : "", have->type[0] ? have->type : "none",
 			 want->type);
 	}
-	if (!have->is_ap && !want->is_ap)
-		return;
-	diff_mask(buf, size, "adapters", &have->apm, &want->apm);
-	diff_mask(buf, size, "domains", &have->aqm, &want->aqm);
-	diff_mask(buf, size, "control domains", &have->adm, &want->adm);
-}
-
-static void hex_id(unsigned id, char buf[16])
-{
-	snprintf(buf, 16, "0x%x", id);
+	if (want->kind)
+		want->kind->config_diff(have, want, buf, size);
 }
 
 int mdev_spec_attrs(const struct mdev_spec *m, struct strv *names,
 		    struct strv *values)
 {
-	static const char *const attr[] = { "assign_adapter", "assign_domain",
-					    "assign_control_domain" };
-	const struct ap_mask *masks[] = { &m->apm, &m->aqm, &m->adm };
-
-	if (!m->is_ap)
-		return 0;
-	for (size_t k = 0; k < ARRAY_SIZE(masks); k++) {
-		int bit;
-
-		ap_mask_for_each(bit, masks[k]) {
-			char v[16];
-
-			hex_id((unsigned)bit, v);
-			if (strv_push(names, attr[k]) < 0 ||
-			    strv_push(values, v) < 0)
-				return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-void mdev_create_path(const struct mdev_spec *m, char *buf, size_t size)
-{
-	if (m->is_ap)
-		snprintf(
-			buf, size,
-			"devices/vfio_ap/matrix/mdev_supported_types/%s/create",
-			m->type);
-	else
-		snprintf(buf, size,
-			 "bus/css/devices/%s/mdev_supported_types/%s/create",
-			 m->parent, m->type);
-}
-
-void mdev_ap_config_value(const struct mdev_spec *m, char *buf, size_t size)
-{
-	char a[AP_MASK_STRLEN], q[AP_MASK_STRLEN], d[AP_MASK_STRLEN];
-
-	ap_mask_format(&m->apm, a);
-	ap_mask_format(&m->aqm, q);
-	ap_mask_format(&m->adm, d);
-	snprintf(buf, size, "%s,%s,%s", a, q, d);
-}
-
-bool mdev_kernel_has_ap_config(const struct sysfs *s)
-{
-	_cleanup_free_ char *features = NULL;
-	_cleanup_strv_ struct strv uuids = STRV_INIT;
-
-	if (sysfs_read_string(s, &features,
-			      "devices/vfio_ap/matrix/features") == 0 &&
-	    strstr(features, "ap_config"))
-		return true;
-	if (sysfs_list_dir(s, &uuids, "devices/vfio_ap/matrix") < 0)
-		return false;
-	for (size_t i = 0; i < uuids.n; i++) {
-		uuid_t u;
-
-		if (ids_uuid_parse(uuids.v[i], u, NULL) == 0 &&
-		    sysfs_exists(s, "devices/vfio_ap/matrix/%s/ap_config",
-				 uuids.v[i]))
-			return true;
-	}
-	return false;
+	return m->kind ? m->kind->attrs(m, names, values) : 0;
 }
 
 char *mdev_definition_json(const struct mdev_spec *m, bool autostart)
@@ -576,8 +465,7 @@ void mdev_definition_path(const struct mdev_spec *m, char *buf, size_t size)
 	snprintf(buf, size, "%s/%s", m->parent, m->uuid);
 }
 
-/* libvirt's udevGenerateDeviceName: every character that is not alphanumeric becomes '_' */
-static void underscored(char *s)
+void mdev_nodedev_underscored(char *s)
 {
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
@@ -585,21 +473,11 @@ static void underscored(char *s)
 			*s = '_';
 }
 
-void mdev_nodedev_parent(const struct mdev_spec *m, char *buf, size_t size)
-{
-	if (m->is_ap)
-		snprintf(buf, size, "ap_matrix");
-	else {
-		snprintf(buf, size, "css_%s", m->parent);
-		underscored(buf + 4);
-	}
-}
-
 void mdev_nodedev_names(const struct mdev_spec *m, char *with_parent,
 			char *without_parent, size_t size)
 {
 	snprintf(with_parent, size, "mdev_%s_%s", m->uuid, m->parent);
-	underscored(with_parent + 5);
+	mdev_nodedev_underscored(with_parent + 5);
 	snprintf(without_parent, size, "mdev_%s", m->uuid);
-	underscored(without_parent + 5);
+	mdev_nodedev_underscored(without_parent + 5);
 }

@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "ids.h"
+#include "kind.h"
 #include "strv.h"
 #include "sysfs.h"
 
@@ -16,10 +17,17 @@ struct mdev_info {
 	bool active; /* exists in sysfs */
 	bool defined; /* has an mdevctl definition */
 	bool autostart; /* the definition says start: auto */
-	bool is_ap;
-	struct ap_mask apm, aqm,
-		adm; /* vfio-ap: from the matrix (active) or the definition's attrs */
+	const struct mdev_kind
+		*kind; /* by its parent; NULL: not one virt-mdev models */
+	/* the kind's configuration (kind-ap.c: the matrix, from sysfs or the definition's attrs) */
+	struct ap_mask apm, aqm, adm;
 	struct strv domains; /* libvirt domains whose XML references it */
+};
+
+/* Every mdev of the host, active and defined, sorted by parent then uuid. */
+struct mdev_list {
+	struct mdev_info *v;
+	size_t n;
 };
 
 struct mdev_type_info {
@@ -30,27 +38,22 @@ struct mdev_type_info {
 	unsigned long available;
 };
 
-/* Every mdev, active and defined, sorted by parent then uuid. */
-int mdev_list(const struct sysfs *s, struct mdev_info **out, size_t *n,
-	      struct vm_error *err);
-void mdev_list_free(struct mdev_info *list, size_t n);
+/* Read every mdev: active ones from sysfs, defined ones from mdevctl's files. */
+int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
+		   struct vm_error *err);
+void mdev_list_clear(struct mdev_list *l);
+#define _cleanup_mdev_list_ _cleanup_(mdev_list_clear)
 /* The entry of uuid (canonical, lower case) in a list, or NULL. */
-const struct mdev_info *mdev_find(const struct mdev_info *list, size_t n,
-				  const char *uuid);
+const struct mdev_info *mdev_find(const struct mdev_list *l, const char *uuid);
 
 /* ---- one mdev's configuration: what create/start make ---- */
-
-#define MDEV_TYPE_CCW "vfio_ccw-io"
-#define MDEV_TYPE_AP "vfio_ap-passthrough"
-#define MDEV_PARENT_AP "matrix"
 
 struct mdev_spec {
 	char uuid[IDS_UUID_STRLEN];
 	char parent[64]; /* the parent's sysfs name: "0.0.0313", "matrix" */
-	char type[64]; /* MDEV_TYPE_CCW, MDEV_TYPE_AP */
-	bool is_ap;
-	struct ap_mask apm, aqm,
-		adm; /* vfio-ap: adapters, domains, control domains */
+	char type[64]; /* the kind's mdev_type */
+	const struct mdev_kind *kind;
+	struct ap_mask apm, aqm, adm; /* the kind's configuration (kind-ap.c) */
 };
 
 /* The spec of an existing mdev (its matrix from sysfs, or from its definition). */
@@ -63,23 +66,9 @@ void mdev_spec_from_info(const struct mdev_info *i, struct mdev_spec *out);
 void mdev_spec_diff(const struct mdev_spec *have, const struct mdev_spec *want,
 		    char *buf, size_t size);
 
-/*
- * The vfio-ap configuration as ordered attributes: assign_adapter, then
- * assign_domain, then assign_control_domain, values 0x-hex (the kernel
- * reads a leading 0 as octal and a bare "ab" as an error). Appends to
- * names/values; nothing for vfio-ccw.
- */
+/* The configuration as its kind's ordered attributes (nothing without a kind); appends. */
 int mdev_spec_attrs(const struct mdev_spec *m, struct strv *names,
 		    struct strv *values);
-
-/* The sysfs path (inside /sys) of the type's create file, in the spelling of the kernel's documentation. */
-void mdev_create_path(const struct mdev_spec *m, char *buf, size_t size);
-
-/* The ap_config value: "0x<apm>,0x<aqm>,0x<adm>" (kernel-sysfs.md 3.9). */
-void mdev_ap_config_value(const struct mdev_spec *m, char *buf, size_t size);
-
-/* Whether this kernel's vfio_ap mdevs have ap_config (6.10): the matrix's features, or an existing mdev. */
-bool mdev_kernel_has_ap_config(const struct sysfs *s);
 
 /* mdevctl's definition (/etc/mdevctl.d/PARENT/UUID): JSON as mdevctl writes it. Caller frees. */
 char *mdev_definition_json(const struct mdev_spec *m, bool autostart);
@@ -89,8 +78,9 @@ char *mdev_definition_with_start(const struct sysfs *s,
 /* Its path inside the mdevctl area: "PARENT/UUID". */
 void mdev_definition_path(const struct mdev_spec *m, char *buf, size_t size);
 
-/* libvirt's node-device names: the parent ("css_0_0_0313", "ap_matrix"), the mdev in both schemes. */
-void mdev_nodedev_parent(const struct mdev_spec *m, char *buf, size_t size);
+/* libvirt's udevGenerateDeviceName: every character that is not alphanumeric becomes '_'. */
+void mdev_nodedev_underscored(char *s);
+/* libvirt's node-device names of the mdev in both schemes. */
 void mdev_nodedev_names(const struct mdev_spec *m, char *with_parent,
 			char *without_parent, size_t size);
 
@@ -104,10 +94,10 @@ void mdev_nodedev_names(const struct mdev_spec *m, char *with_parent,
  * without a uuid given m gets a new one.
  */
 int mdev_resolve(struct mdev_spec *m, bool uuid_given, const char *verb,
-		 const struct mdev_info *list, size_t n,
-		 const struct mdev_info **out, struct vm_error *err);
+		 const struct mdev_list *list, const struct mdev_info **out,
+		 struct vm_error *err);
 
-/* Every parent's types, sorted by parent. */
+/* Every parent's types, sorted by parent. Caller frees *out. */
 int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 		    size_t *n, struct vm_error *err);
 

@@ -80,6 +80,7 @@ struct plan {
 
 void plan_init(struct plan *p, const struct sysfs *sysfs);
 void plan_clear(struct plan *p);
+#define _cleanup_plan_ _cleanup_(plan_clear)
 
 /* A sysfs write; with undo_path, its undo writes undo_value there. Returns the step or NULL (ENOMEM). */
 struct step *plan_add_write(struct plan *p, const char *description,

@@ -21,19 +21,19 @@ static const char *const backend_names[BACKEND__LAST] = {
 	[BACKEND_SYSFS] = "sysfs",
 };
 
-const char *backend_to_string(enum backend b)
+const char *backend_to_string(enum backend_choice b)
 {
 	if ((unsigned)b >= BACKEND__LAST)
 		return NULL;
 	return backend_names[b];
 }
 
-int backend_from_string(const char *str, enum backend *out,
+int backend_from_string(const char *str, enum backend_choice *out,
 			struct vm_error *err)
 {
 	for (unsigned i = 0; i < BACKEND__LAST; i++) {
 		if (strcmp(str, backend_names[i]) == 0) {
-			*out = (enum backend)i;
+			*out = (enum backend_choice)i;
 			return 0;
 		}
 	}

@@ -9,16 +9,16 @@
 #include "strv.h"
 
 /* Which way mdevs are created: libvirt's node-device API or sysfs itself. */
-enum backend {
+enum backend_choice {
 	BACKEND_AUTO,
 	BACKEND_LIBVIRT,
 	BACKEND_SYSFS,
 	BACKEND__LAST,
 };
 
-const char *backend_to_string(enum backend b);
+const char *backend_to_string(enum backend_choice b);
 /* -EINVAL for an unknown name, with a message naming the accepted ones. */
-int backend_from_string(const char *str, enum backend *out,
+int backend_from_string(const char *str, enum backend_choice *out,
 			struct vm_error *err);
 
 /*

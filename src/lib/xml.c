@@ -129,7 +129,7 @@ int xml_nodedev_mdev(const struct mdev_spec *m, const char *template_dir,
 		}
 		xmlNodeSetContent(name, (const xmlChar *)with_parent);
 	}
-	mdev_nodedev_parent(m, parent, sizeof(parent));
+	m->kind->nodedev_parent(m, parent, sizeof(parent));
 	xmlNodeSetContent(child_or_new(root, "parent"),
 			  (const xmlChar *)parent);
 	type = child_or_new(cap, "type");
@@ -164,33 +164,6 @@ int xml_nodedev_mdev(const struct mdev_spec *m, const char *template_dir,
 
 /* ---- domain devices ---- */
 
-static const char *const model_names[MODEL__LAST] = {
-	[MODEL_VFIO_CCW] = "vfio-ccw",
-	[MODEL_VFIO_AP] = "vfio-ap",
-};
-
-const char *mdev_model_name(enum mdev_model m)
-{
-	return (unsigned)m < MODEL__LAST ? model_names[m] : NULL;
-}
-
-int mdev_model_from_name(const char *name)
-{
-	for (int i = 0; i < MODEL__LAST; i++)
-		if (strcmp(name, model_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-int mdev_model_of_type(const char *type)
-{
-	if (strcmp(type, MDEV_TYPE_CCW) == 0)
-		return MODEL_VFIO_CCW;
-	if (strcmp(type, MDEV_TYPE_AP) == 0)
-		return MODEL_VFIO_AP;
-	return -1;
-}
-
 /* a new child element placed before the first child named before (or appended) */
 static xmlNodePtr new_child_before(xmlNodePtr parent, const char *name,
 				   const char *const *before)
@@ -217,8 +190,7 @@ int xml_hostdev(const struct hostdev_opts *o, const char *template_dir,
 	char name[64];
 	xmlNodePtr root, src, addr, n;
 
-	snprintf(name, sizeof(name), "hostdev-%s.xml",
-		 mdev_model_name(o->model));
+	snprintf(name, sizeof(name), "hostdev-%s.xml", o->kind->model);
 	if (load(template_dir, name, &doc, err) < 0)
 		return -EINVAL;
 	root = xmlDocGetRootElement(doc);
@@ -230,7 +202,7 @@ int xml_hostdev(const struct hostdev_opts *o, const char *template_dir,
 	xmlSetProp(root, (const xmlChar *)"mode", (const xmlChar *)"subsystem");
 	xmlSetProp(root, (const xmlChar *)"type", (const xmlChar *)"mdev");
 	xmlSetProp(root, (const xmlChar *)"model",
-		   (const xmlChar *)mdev_model_name(o->model));
+		   (const xmlChar *)o->kind->model);
 	src = child_or_new(root, "source");
 	addr = child_or_new(src, "address");
 	xmlSetProp(addr, (const xmlChar *)"uuid", (const xmlChar *)o->uuid);
@@ -379,8 +351,7 @@ int xml_domain_scan(const char *domain_xml, struct domain_scan *out,
 			for (char *c = d->uuid; *c; c++)
 				if (*c >= 'A' && *c <= 'F')
 					*c = (char)(*c - 'A' + 'a');
-			snprintf(d->model, sizeof(d->model), "%s",
-				 m ? (const char *)m : "");
+			d->kind = mdev_kind_by_model((const char *)m);
 			d->has_devno = g && ccw_address(g, &d->devno);
 			d->xml = node_xml(doc, h);
 			out->nhostdevs++;

@@ -28,21 +28,10 @@ int xml_nodedev_mdev(const struct mdev_spec *m, const char *template_dir,
 
 /* ---- domain devices ---- */
 
-enum mdev_model {
-	MODEL_VFIO_CCW,
-	MODEL_VFIO_AP,
-	MODEL__LAST,
-};
-
-/* "vfio-ccw", "vfio-ap"; the model of an mdev type (vfio_ccw-io, vfio_ap-passthrough), -1 if none */
-const char *mdev_model_name(enum mdev_model m);
-int mdev_model_from_name(const char *name);
-int mdev_model_of_type(const char *type);
-
 struct hostdev_opts {
 	const char *uuid;
-	enum mdev_model model;
-	bool has_devno; /* vfio-ccw: the guest's ccw address */
+	const struct mdev_kind *kind; /* its model and template */
+	bool has_devno; /* the guest's ccw address (kinds with guest_ccw_address) */
 	struct guest_devno devno;
 	unsigned boot_order; /* 0: none */
 	const char *alias; /* NULL: none; libvirt wants "ua-" first */
@@ -55,7 +44,7 @@ int xml_hostdev(const struct hostdev_opts *o, const char *template_dir,
 /* What a domain's XML holds that attach must know. */
 struct domain_hostdev {
 	char uuid[IDS_UUID_STRLEN];
-	char model[16];
+	const struct mdev_kind *kind; /* by its model; NULL: another model */
 	bool has_devno;
 	struct guest_devno devno;
 	char *xml; /* the element as the domain has it (detach hands it back) */
@@ -71,6 +60,7 @@ struct domain_scan {
 int xml_domain_scan(const char *domain_xml, struct domain_scan *out,
 		    struct vm_error *err);
 void domain_scan_clear(struct domain_scan *d);
+#define _cleanup_domain_scan_ _cleanup_(domain_scan_clear)
 bool domain_scan_devno_used(const struct domain_scan *d,
 			    const struct guest_devno *devno);
 

@@ -68,7 +68,7 @@ is "$(cat $S/bus/css/devices/0.0.0313/mdev_supported_types/vfio_ccw-io/available
 # ---- backends: asked for libvirt without one, a driver without node devices, a remote host ----
 refuse 1 "^virt-mdev: cannot connect to libvirt at 'qemu:///system\?socket=$tmp/no-libvirtd-sock': no daemon socket at .* \(--backend libvirt\)$" \
 	"--backend libvirt without a daemon" --backend libvirt create ccw 0.0.2b09 --uuid $U1
-refuse 1 "^virt-mdev: libvirt at 'test:///default' cannot create mdevs on 0.0.0313: its node-device driver has no device css_0_0_0313 \(.*\); the host needs libvirt 7.3 or later with its node-device driver and mdevctl" \
+refuse 1 "^virt-mdev: libvirt at 'test:///default' cannot create mdevs on subchannel 0.0.0313: its node-device driver has no device css_0_0_0313 \(.*\); the host needs libvirt 7.3 or later with its node-device driver and mdevctl" \
 	"--backend libvirt on a driver without the parent" -c test:///default --backend libvirt create ccw 0.0.2b09 --uuid $U1
 run vm -v -c test:///default -j create ccw 0.0.2b09 --uuid $U1
 is "$rc.$(printf '%s' "$out" | jq -r .result.backend)" "0.sysfs" "auto on a connection without the parent: the sysfs backend"

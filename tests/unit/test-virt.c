@@ -30,20 +30,21 @@ static void private_run(void)
 int main(void)
 {
 	struct vm_error err = { 0 };
-	enum backend b = BACKEND_SYSFS;
+	enum backend_choice b = BACKEND_SYSFS;
 	virConnectPtr bad = NULL;
 
 	private_run();
 
 	for (unsigned i = 0; i < BACKEND__LAST; i++) {
-		enum backend got;
+		enum backend_choice got;
 
-		is_int(backend_from_string(backend_to_string((enum backend)i),
-					   &got, &err),
+		is_int(backend_from_string(
+			       backend_to_string((enum backend_choice)i), &got,
+			       &err),
 		       0, "backend '%s' is known",
-		       backend_to_string((enum backend)i));
+		       backend_to_string((enum backend_choice)i));
 		is_int(got, i, "backend '%s' round-trips",
-		       backend_to_string((enum backend)i));
+		       backend_to_string((enum backend_choice)i));
 	}
 	is_int(backend_from_string("mdevctl", &b, &err), -EINVAL,
 	       "an unknown backend is refused");

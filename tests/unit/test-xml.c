@@ -128,16 +128,18 @@ static void test_hostdevs(void)
 {
 	struct hostdev_opts ccw = {
 		.uuid = "c0c0c0c0-0d3f-4b1a-9a39-3a6c1d7f0001",
-		.model = MODEL_VFIO_CCW,
+		.kind = NULL, /* not constant: set below */
 		.has_devno = true,
 		.devno = { 0xfe, 0, 0x1234 }
 	};
 	struct hostdev_opts ccw_boot = ccw, ap = {
-		.uuid = "a0a0a0a0-0d3f-4b1a-9a39-3a6c1d7f0002",
-		.model = MODEL_VFIO_AP
+		.uuid = "a0a0a0a0-0d3f-4b1a-9a39-3a6c1d7f0002", .kind = NULL
 	};
-	struct hostdev_opts bare = ccw;
+	struct hostdev_opts bare;
 
+	ccw.kind = ccw_boot.kind = mdev_kind_by_model("vfio-ccw");
+	ap.kind = mdev_kind_by_model("vfio-ap");
+	bare = ccw;
 	check_hostdev(&ccw, "hostdev-ccw.xml", "vfio-ccw as fe.0.1234");
 	ccw_boot.boot_order = 1;
 	ccw_boot.alias = "ua-dasd1";
@@ -161,8 +163,7 @@ int main(void)
 				 .type = "vfio_ccw-io" };
 	struct mdev_spec ap = { .uuid = "a0a0a0a0-0d3f-4b1a-9a39-3a6c1d7f0002",
 				.parent = "matrix",
-				.type = "vfio_ap-passthrough",
-				.is_ap = true };
+				.type = "vfio_ap-passthrough" };
 	struct mdev_spec ccw1 = ccw;
 	_cleanup_free_ char *xml = NULL;
 	struct vm_error err = { 0 };
@@ -179,6 +180,11 @@ int main(void)
 		ok(r != -1 && r != 0,
 		   "virt-xml-validate refuses it (the check below can fail)");
 	}
+	ccw.kind = mdev_kind_by_parent(ccw.parent);
+	ap.kind = mdev_kind_by_parent(ap.parent);
+	ccw1.kind = ccw.kind;
+	ok(ccw.kind && ap.kind && ccw.kind != ap.kind,
+	   "the parents name the two kinds (subchannel 0.0.0313, the matrix)");
 	ap_mask_set(&ap.apm, 5);
 	ap_mask_set(&ap.aqm, 4);
 	ap_mask_set(&ap.aqm, 0xab);

@@ -1,0 +1,133 @@
+/* virt-mdev assign|unassign: prepare the device, make the mdev and attach it in one plan; and the reverse. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct cmd_opt assign_opts[] = {
+	{ OPT_DEVNO, "ccw: the guest ccw address (as attach)" },
+	{ OPT_BOOT_ORDER, "ccw: boot from it, in this order" },
+	{ OPT_ALIAS, "libvirt's user alias" },
+	{ OPT_UUID,
+	  "the mdev's uuid (default: the one there, else a new one)" },
+	{ OPT_PERSISTENT,
+	  "the binding persists (driverctl), the mdev is defined and starts at boot, the domain's persistent definition gets the device" },
+	{ OPT_FORCE, "ccw: set an online device offline first" },
+	{ OPT_ADAPTERS, "ap: the adapters" },
+	{ OPT_DOMAINS, "ap: the usage domains" },
+	{ OPT_CONTROL_DOMAINS, "ap: the control domains" },
+	{ OPT_LIVE, "the running domain (as virsh)" },
+	{ OPT_CONFIG, "the persistent definition (as virsh)" },
+	{ OPT_TEMPLATE_DIR, "copies of the templates to build from" },
+	{ OPT_NONE, NULL },
+};
+
+static const struct cmd_opt unassign_opts[] = {
+	{ OPT_KEEP_MDEV, "only detach" },
+	{ OPT_LIVE, "the running domain (as virsh)" },
+	{ OPT_CONFIG, "the persistent definition (as virsh)" },
+	{ OPT_NONE, NULL },
+};
+
+static int assign_args(struct ctx *ctx, const struct cmd *cmd,
+		       const struct cmd_args *a, struct assign_req *r)
+{
+	if (a->argc < 2 || !(r->kind = mdev_kind_by_name(a->argv[1])))
+		return cmd_usage_error(
+			ctx, cmd,
+			"expected DOMAIN KIND [DEVICE] [OPTIONS], KIND being %s ('virt-mdev help assign' shows each)",
+			mdev_kind_names());
+	if (a->argc > 3)
+		return cmd_usage_error(
+			ctx, cmd, "assign DOMAIN %s takes at most one DEVICE",
+			r->kind->name);
+	if (a->target.persistent && a->dom.live && !a->dom.config)
+		return cmd_usage_error(
+			ctx, cmd,
+			"--persistent makes the whole assignment last, which --live alone does not (add --config, or leave out --live)");
+	r->dom = a->dom;
+	r->dom.domain = a->argv[0];
+	r->target = a->target;
+	r->target.device = a->argc == 3 ? a->argv[2] : NULL;
+	r->persistent = a->target.persistent;
+	r->uuid_given = a->uuid_given;
+	memcpy(r->uuid, a->uuid, sizeof(r->uuid));
+	return 0;
+}
+
+static int assign_run(struct ctx *ctx, const struct cmd *cmd, int argc,
+		      char **argv)
+{
+	_cleanup_outcome_ struct outcome o = OUTCOME_INIT;
+	struct assign_req req = { 0 };
+	struct request_env env;
+	struct cmd_args a;
+	int r;
+
+	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)) ||
+	    (r = assign_args(ctx, cmd, &a, &req)))
+		return r;
+	cmd_env(ctx, &a, &env);
+	outcome_init(&o, ctx->sysfs);
+	if (request_assign(&env, &req, &o, &ctx->err) < 0)
+		return cmd_failed(ctx, cmd);
+	return cmd_run(ctx, &o);
+}
+
+static int unassign_run(struct ctx *ctx, const struct cmd *cmd, int argc,
+			char **argv)
+{
+	_cleanup_outcome_ struct outcome o = OUTCOME_INIT;
+	struct request_env env;
+	struct cmd_args a;
+	int r;
+
+	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)))
+		return r;
+	if (a.argc != 2)
+		return cmd_usage_error(
+			ctx, cmd,
+			"unassign takes a DOMAIN and an mdev UUID or a DEVICE (busid or subchannel)");
+	a.dom.domain = a.argv[0];
+	cmd_env(ctx, &a, &env);
+	outcome_init(&o, ctx->sysfs);
+	if (request_unassign(&env, &a.dom, a.argv[1], a.keep_mdev, &o,
+			     &ctx->err) < 0)
+		return cmd_failed(ctx, cmd);
+	return cmd_run(ctx, &o);
+}
+
+const struct cmd cmd_assign = {
+	.name = "assign",
+	.args = "DOMAIN ccw|ap ...",
+	.help = "bind or reserve, create the mdev and attach it to a domain, in one plan",
+	.flags = CMD_NEEDS_ROOT | CMD_NEEDS_CONN,
+	.run = assign_run,
+	.opts = assign_opts,
+	.usage =
+		"assign DOMAIN ccw DEVICE [--devno fe.S.DDDD|auto] [--boot-order N] [--uuid U]\n"
+		"                         [--persistent] [--force] [--live] [--config]\n"
+		"assign DOMAIN ap --adapters L --domains L [--control-domains L] [--uuid U]\n"
+		"                 [--persistent] [--live] [--config]\n"
+		"  One plan: bind the subchannel to vfio_ccw (or free the APQNs from the host),\n"
+		"  create the mdev, attach it. Every check of each step runs before the first\n"
+		"  step; a failing step undoes all earlier ones; a second identical run changes\n"
+		"  nothing. AP masks cannot persist this way: the command says so.\n",
+};
+
+const struct cmd cmd_unassign = {
+	.name = "unassign",
+	.args = "DOMAIN UUID|DEVICE",
+	.help = "detach an mdev from a domain, remove it and give its device back to the host",
+	.flags = CMD_NEEDS_ROOT | CMD_NEEDS_CONN,
+	.run = unassign_run,
+	.opts = unassign_opts,
+	.usage =
+		"unassign DOMAIN UUID|DEVICE [--keep-mdev] [--live] [--config]\n"
+		"  The reverse of assign, in one plan: detach the mdev (by uuid, or the mdev of\n"
+		"  a busid or subchannel), stop and undefine it, and give the subchannel back to\n"
+		"  io_subchannel (driverctl's override removed) or the APQNs back to the host\n"
+		"  (unless another mdev holds some of them: then they stay free, and the\n"
+		"  command says so).\n",
+};

@@ -1,0 +1,110 @@
+/* Running a library request's outcome from a command: dry run, progress, JSON, notes, the one error message. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "lib/cleanup.h"
+#include "lib/output.h"
+
+void cmd_env(const struct ctx *ctx, const struct cmd_args *a,
+	     struct request_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->sysfs = ctx->sysfs;
+	env->uri = ctx->uri;
+	env->conn = ctx->conn;
+	env->backend = ctx->backend;
+	env->dry_run = ctx->dry_run;
+	if (a) {
+		env->template_dir = a->template_dir;
+		env->timeout_s = a->timeout;
+	}
+}
+
+int cmd_failed(struct ctx *ctx, const struct cmd *cmd)
+{
+	if (!vm_error_is_set(&ctx->err))
+		vm_error_set(&ctx->err, VM_EXIT_FAILED, 0,
+			     "%s failed for an unknown reason", cmd->name);
+	return (int)ctx->err.exit;
+}
+
+void cmd_note(const struct ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", PROGRAM_NAME);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static int dry_run(struct ctx *ctx, struct outcome *o)
+{
+	_cleanup_json_ struct json_object *doc = NULL;
+
+	if (ctx->json) {
+		doc = plan_to_json(&o->plan, true, steal_ptr(o->result));
+		return doc && output_json(stdout, doc) == 0 ? VM_EXIT_OK :
+							      VM_EXIT_FAILED;
+	}
+	if (plan_is_empty(&o->plan))
+		printf("# nothing to do: %s\n", o->nothing);
+	else
+		plan_print(&o->plan, stdout);
+	return VM_EXIT_OK;
+}
+
+/* the JSON document of a run, with the error when it failed */
+static int json_report(struct ctx *ctx, struct outcome *o, int r)
+{
+	_cleanup_json_ struct json_object *doc =
+		plan_to_json(&o->plan, false, steal_ptr(o->result));
+
+	if (r < 0 && doc) {
+		_cleanup_json_ struct json_object *e =
+			output_error_json(&ctx->err);
+
+		json_object_object_add(
+			doc, "error",
+			e ? json_object_get(
+				    json_object_object_get(e, "error")) :
+			    NULL);
+	}
+	if (doc)
+		output_json(stdout, doc);
+	if (r == 0)
+		return VM_EXIT_OK;
+	/* the JSON document is printed; the line goes to stderr only */
+	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, ctx->err.msg);
+	ctx->err_reported = true;
+	return (int)ctx->err.exit;
+}
+
+int cmd_run(struct ctx *ctx, struct outcome *o)
+{
+	bool text = !ctx->json && ctx->verbosity >= 0;
+	int r = 0;
+
+	if (o->verbose[0])
+		cmd_note(ctx, "%s", o->verbose);
+	if (ctx->dry_run)
+		return dry_run(ctx, o);
+	if (!plan_is_empty(&o->plan))
+		r = plan_execute(&o->plan, text ? stdout : NULL, &ctx->err);
+	else if (text)
+		printf("nothing to do: %s\n", o->nothing);
+	fflush(stdout);
+	if (text && o->warning[0])
+		fprintf(stderr, "%s: note: %s\n", PROGRAM_NAME, o->warning);
+	if (r == 0 && text && o->note[0])
+		printf("note: %s\n", o->note);
+	if (ctx->json)
+		return json_report(ctx, o, r);
+	return r < 0 ? (int)ctx->err.exit : VM_EXIT_OK;
+}

@@ -1,0 +1,129 @@
+/* virt-mdev validate [UUID...]: every problem of the host's mdevs, definitions and the domains' references. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cmd.h"
+#include "lib/cleanup.h"
+#include "lib/jsonw.h"
+#include "lib/output.h"
+#include "lib/validate.h"
+
+/* the uuids named, each one on this host */
+static int named(struct ctx *ctx, const struct cmd_args *a,
+		 const struct mdev_list *l, struct strv *uuids)
+{
+	for (int i = 0; i < a->argc; i++) {
+		char u[IDS_UUID_STRLEN];
+		uuid_t parsed;
+
+		if (ids_uuid_parse(a->argv[i], parsed, &ctx->err) < 0) {
+			ctx->err.exit = VM_EXIT_USAGE;
+			return VM_EXIT_USAGE;
+		}
+		ids_uuid_format(parsed, u);
+		if (!mdev_find(l, u))
+			return vm_error_set(
+				       &ctx->err, VM_EXIT_NOT_FOUND, ENODEV,
+				       "no mdev '%s' on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
+				       u),
+			       VM_EXIT_NOT_FOUND;
+		if (strv_push(uuids, u) < 0)
+			return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory"),
+			       VM_EXIT_FAILED;
+	}
+	return 0;
+}
+
+static void report(struct ctx *ctx, const struct problems *p)
+{
+	struct jw w = JW_INIT;
+
+	if (!ctx->json) {
+		for (size_t i = 0; i < p->n; i++)
+			printf("%s: %s\n", p->v[i].uuid, p->v[i].msg);
+		if (!p->n && ctx->verbosity >= 0)
+			printf("%zu mdev%s checked, no problem found\n",
+			       p->checked, p->checked == 1 ? "" : "s");
+		return;
+	}
+	jw_begin_object(&w);
+	jw_key(&w, "checked");
+	jw_int(&w, (int64_t)p->checked);
+	jw_key(&w, "problems");
+	jw_begin_array(&w);
+	for (size_t i = 0; i < p->n; i++) {
+		jw_begin_object(&w);
+		jw_key(&w, "uuid");
+		jw_string(&w, p->v[i].uuid);
+		jw_key(&w, "problem");
+		jw_string(&w, p->v[i].msg);
+		jw_end_object(&w);
+	}
+	jw_end_array(&w);
+	if (p->n) {
+		jw_key(&w, "error");
+		jw_string(&w, ctx->err.msg);
+	}
+	jw_end_object(&w);
+	(void)jw_flush(&w, stdout);
+	jw_free(&w);
+}
+
+static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,
+			char **argv)
+{
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	_cleanup_strv_ struct strv uuids = STRV_INIT;
+	_cleanup_users_ struct users u = { 0 };
+	_cleanup_problems_ struct problems p = { 0 };
+	struct cmd_args a;
+	int r;
+
+	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)))
+		return r;
+	if (mdev_list_read(ctx->sysfs, &l, &ctx->err) < 0)
+		return (int)ctx->err.exit;
+	if ((r = named(ctx, &a, &l, &uuids)))
+		return r;
+	/* the guests' side, when libvirt can be asked */
+	if (!uuids.n) {
+		users_scan(ctx->uri, ctx->conn, &u);
+		if (!u.reachable)
+			cmd_note(
+				ctx,
+				"note: %s; the domains' references to mdevs were not checked",
+				u.unreachable.msg);
+	}
+	validate_mdevs(ctx->sysfs, &l, &uuids, &u, &p);
+	if (p.n)
+		vm_error_set(&ctx->err, VM_EXIT_REFUSED, EINVAL,
+			     "%zu problem%s in %zu mdev%s checked", p.n,
+			     p.n > 1 ? "s" : "", p.checked,
+			     p.checked == 1 ? "" : "s");
+	report(ctx, &p);
+	if (!p.n)
+		return VM_EXIT_OK;
+	if (ctx->json) {
+		fprintf(stderr, "%s: %s\n", PROGRAM_NAME, ctx->err.msg);
+		ctx->err_reported = true;
+	}
+	return VM_EXIT_REFUSED;
+}
+
+const struct cmd cmd_validate = {
+	.name = "validate",
+	.args = "[UUID...]",
+	.help = "check existing mdevs and definitions against the rules create checks",
+	.flags = CMD_NEEDS_ROOT,
+	.run = validate_run,
+	.usage =
+		"Checks every mdev (or the ones named), active and defined: vfio-ccw ones on an\n"
+		"existing I/O subchannel bound to vfio_ccw, one per subchannel; vfio-ap ones\n"
+		"with ids within the host's maxima, APQNs not reserved for the host by\n"
+		"apmask/aqmask, no APQN shared with another mdev, control domains only with a\n"
+		"usage domain; and, without UUIDs and when libvirt can be asked, that no domain\n"
+		"uses an mdev this host does not have. Prints every problem found; exit 4 when\n"
+		"there is one.\n",
+};

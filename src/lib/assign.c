@@ -1,0 +1,319 @@
+/*
+ * The requests on a domain: attach and detach an mdev, and assign/unassign,
+ * the whole pipeline in one plan (prepare the device, make the mdev, attach
+ * it; and the reverse), each check run against the state the earlier steps
+ * leave.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cleanup.h"
+#include "request-internal.h"
+
+static void target_of(const struct request_env *env, const struct domain_req *d,
+		      const struct outcome *o, struct attach_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->conn = env->conn;
+	t->dom = o->domain;
+	t->name = virt_domain_name(o->domain);
+	t->uri = env->uri;
+	t->template_dir = env->template_dir;
+	t->live = d->live;
+	t->config = d->config;
+}
+
+static void req_of(const struct domain_req *d, const struct mdev_kind *kind,
+		   const char *uuid, struct attach_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->uuid, sizeof(r->uuid), "%s", uuid);
+	r->kind = kind;
+	r->devno_given = d->devno_given;
+	r->devno = d->devno;
+	r->boot_order = d->boot_order;
+	r->alias = d->alias;
+}
+
+static int ccw_address_only(const struct mdev_kind *kind,
+			    const struct domain_req *d, struct vm_error *err)
+{
+	if (kind->guest_ccw_address || (!d->devno_given && !d->boot_order))
+		return 0;
+	return vm_error_set(
+		err, VM_EXIT_USAGE, EINVAL,
+		"--devno and --boot-order are for %s devices; a %s device has no ccw address and does not boot",
+		mdev_kind_ccw_models(), kind->model);
+}
+
+static struct json_object *domain_result(const struct outcome *o,
+					 const char *uuid)
+{
+	struct json_object *r = json_object_new_object();
+
+	json_object_object_add(
+		r, "domain",
+		json_object_new_string(virt_domain_name(o->domain)));
+	json_object_object_add(r, "uuid", json_object_new_string(uuid));
+	return r;
+}
+
+static void add_devno(struct json_object *r, const struct mdev_kind *kind,
+		      const struct guest_devno *d)
+{
+	char dn[GUEST_DEVNO_STRLEN];
+
+	if (!kind->guest_ccw_address)
+		return;
+	guest_devno_format(d, dn);
+	json_object_object_add(r, "devno", json_object_new_string(dn));
+}
+
+int request_attach(const struct request_env *env, const struct domain_req *d,
+		   const char *uuid, struct outcome *o, struct vm_error *err)
+{
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	const struct mdev_info *m;
+	struct attach_req req;
+	struct attach_target t;
+	struct guest_devno used = { 0 };
+
+	if (request_domain(env, d->domain, &o->domain, err) < 0 ||
+	    mdev_list_read(env->sysfs, &l, err) < 0)
+		return -1;
+	m = mdev_find(&l, uuid);
+	if (m && request_kind_of(m, err) < 0)
+		return -1;
+	/* an mdev that is not here is refused by attach_plan; its kind does not matter */
+	req_of(d, m ? m->kind : mdev_kinds[0], uuid, &req);
+	req.mdev_exists = m != NULL;
+	req.mdev_active = m && m->active;
+	if (m)
+		req.host_devno_known = m->kind->host_devno(
+			env->sysfs, m->parent, &req.host_devno);
+	if (m && ccw_address_only(m->kind, d, err) < 0)
+		return -1;
+	target_of(env, d, o, &t);
+	if (attach_plan(&t, &req, &o->plan, &used, err) < 0)
+		return -1;
+	snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
+	o->result = domain_result(o, uuid);
+	json_object_object_add(o->result, "model",
+			       json_object_new_string(req.kind->model));
+	add_devno(o->result, req.kind, &used);
+	snprintf(o->nothing, sizeof(o->nothing),
+		 "mdev %s is attached to domain %s already", uuid, t.name);
+	return 0;
+}
+
+int request_detach(const struct request_env *env, const struct domain_req *d,
+		   const char *uuid, struct outcome *o, struct vm_error *err)
+{
+	struct attach_target t;
+
+	if (request_domain(env, d->domain, &o->domain, err) < 0)
+		return -1;
+	target_of(env, d, o, &t);
+	if (detach_plan(&t, uuid, &o->plan, err) < 0)
+		return -1;
+	snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
+	o->result = domain_result(o, uuid);
+	snprintf(o->nothing, sizeof(o->nothing),
+		 "mdev %s is not attached to domain %s", uuid, t.name);
+	return 0;
+}
+
+/* ---- assign ---- */
+
+/* prepare the device, and make the mdev on the host as the preparation leaves it */
+static int assign_mdev(const struct request_env *env,
+		       const struct assign_req *r, struct mdev_spec *m,
+		       struct kind_host *h, struct outcome *o,
+		       struct vm_error *err)
+{
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	const struct mdev_info *have = NULL;
+	struct kind_args prep = r->target;
+	struct mdev_state st;
+	enum want persist = r->persistent ? WANT_YES : WANT_KEEP;
+
+	prep.persistent = r->persistent;
+	if (m->kind->plan_prepare(env->sysfs, h, m, &prep, &o->plan, err) < 0 ||
+	    mdev_list_read(env->sysfs, &l, err) < 0 ||
+	    mdev_resolve(m, r->uuid_given, "assign", &l, &have, err) < 0)
+		return -1;
+	mdev_state_of(have, &st);
+	/* the checks of create, on the host as the preparation leaves it */
+	if (!st.active && m->kind->check_create(h, m, &l, err) < 0)
+		return -1;
+	if (request_backend(env, m, o, err) < 0)
+		return -1;
+	return lifecycle_plan(&o->backend, &o->plan, m, &st, WANT_YES, persist,
+			      persist, err);
+}
+
+int request_assign(const struct request_env *env, const struct assign_req *r,
+		   struct outcome *o, struct vm_error *err)
+{
+	_cleanup_kind_host_ struct kind_host_ref h = { r->kind, NULL };
+	struct mdev_spec m = { .kind = r->kind };
+	struct domain_req d = r->dom;
+	struct attach_req req;
+	struct attach_target t;
+	struct guest_devno used = { 0 };
+
+	if (r->persistent)
+		d.config = true;
+	if (ccw_address_only(r->kind, &d, err) < 0 ||
+	    request_domain(env, d.domain, &o->domain, err) < 0 ||
+	    request_lock(env, r->kind->needs_ap_lock, o, err) < 0)
+		return -1;
+	if (r->uuid_given)
+		snprintf(m.uuid, sizeof(m.uuid), "%s", r->uuid);
+	if (r->kind->target(env->sysfs, "assign DOMAIN", &r->target, &m, err) <
+		    0 ||
+	    r->kind->host_read(env->sysfs, &m, &h.host, err) < 0 ||
+	    assign_mdev(env, r, &m, h.host, o, err) < 0)
+		return -1;
+	req_of(&d, r->kind, m.uuid, &req);
+	req.mdev_exists = req.mdev_active = true; /* the plan makes it so */
+	req.host_devno_known =
+		r->kind->host_devno(env->sysfs, m.parent, &req.host_devno);
+	target_of(env, &d, o, &t);
+	if (attach_plan(&t, &req, &o->plan, &used, err) < 0)
+		return -1;
+	snprintf(o->uuid, sizeof(o->uuid), "%s", m.uuid);
+	o->result = domain_result(o, m.uuid);
+	json_object_object_add(o->result, "model",
+			       json_object_new_string(r->kind->model));
+	json_object_object_add(o->result, "backend",
+			       json_object_new_string(o->backend.ops->name));
+	r->kind->result_json(o->result, &m, h.host);
+	add_devno(o->result, r->kind, &used);
+	json_object_object_add(o->result, "persistent",
+			       json_object_new_boolean(r->persistent));
+	snprintf(o->nothing, sizeof(o->nothing),
+		 "%s%s%s is assigned to domain %s already, as asked",
+		 r->target.device ? r->target.device : "the ",
+		 r->target.device ? "" : r->kind->model,
+		 r->target.device ? "" : " mdev", t.name);
+	if (r->persistent && r->kind->persist_note)
+		snprintf(o->note, sizeof(o->note), "%s", r->kind->persist_note);
+	return 0;
+}
+
+/* ---- unassign ---- */
+
+/* the mdev a DEVICE names, from the first kind that takes a DEVICE */
+static int device_mdev(const struct request_env *env, const char *device,
+		       const struct mdev_list *l, struct mdev_spec *bare,
+		       const struct mdev_info **out, struct vm_error *err)
+{
+	for (size_t i = 0; mdev_kinds[i]; i++) {
+		int r;
+
+		memset(bare, 0, sizeof(*bare));
+		bare->kind = mdev_kinds[i];
+		r = mdev_kinds[i]->device_mdev(env->sysfs, device, l, bare, out,
+					       err);
+		if (r != -ENOENT || vm_error_is_set(err))
+			return r < 0 ? -1 : 0;
+	}
+	return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
+			    "'%s' is neither an mdev uuid nor a DEVICE",
+			    device);
+}
+
+/* no mdev on the device: what is left is its preparation */
+static int release_only(const struct request_env *env,
+			const struct mdev_spec *bare, struct outcome *o,
+			struct vm_error *err)
+{
+	_cleanup_kind_host_ struct kind_host_ref h = { bare->kind, NULL };
+	_cleanup_free_ char *note = NULL;
+	char where[96];
+
+	if (bare->kind->plan_release(env->sysfs, bare, &o->plan, &note, err) <
+	    0)
+		return -1;
+	o->result = json_object_new_object();
+	if (bare->kind->host_read(env->sysfs, bare, &h.host, err) == 0)
+		bare->kind->result_json(o->result, bare, h.host);
+	vm_error_clear(err);
+	bare->kind->where(bare, where, sizeof(where));
+	snprintf(o->nothing, sizeof(o->nothing),
+		 "%s has no mdev and is back with the host", where);
+	if (note)
+		snprintf(o->warning, sizeof(o->warning), "%s", note);
+	return 0;
+}
+
+/* detach, remove (and undefine), give back: the reverse of assign */
+static int unassign_mdev(const struct request_env *env,
+			 const struct attach_target *t,
+			 const struct mdev_info *mi, bool keep_mdev,
+			 struct outcome *o, struct vm_error *err)
+{
+	_cleanup_free_ char *note = NULL;
+	struct mdev_spec m;
+	struct mdev_state st;
+
+	if (request_kind_of(mi, err) < 0)
+		return -1;
+	mdev_spec_from_info(mi, &m);
+	mdev_state_of(mi, &st);
+	snprintf(o->uuid, sizeof(o->uuid), "%s", m.uuid);
+	o->result = domain_result(o, m.uuid);
+	snprintf(o->nothing, sizeof(o->nothing),
+		 "mdev %s is not in domain %s%s", m.uuid, t->name,
+		 keep_mdev ? "" : ", and nothing of it is left on the host");
+	if (detach_plan(t, m.uuid, &o->plan, err) < 0)
+		return -1;
+	if (keep_mdev)
+		return 0;
+	if (request_backend(env, &m, o, err) < 0 ||
+	    lifecycle_plan(&o->backend, &o->plan, &m, &st, WANT_NO, WANT_NO,
+			   WANT_KEEP, err) < 0 ||
+	    m.kind->plan_release(env->sysfs, &m, &o->plan, &note, err) < 0)
+		return -1;
+	if (note)
+		snprintf(o->warning, sizeof(o->warning), "%s", note);
+	return 0;
+}
+
+int request_unassign(const struct request_env *env, const struct domain_req *d,
+		     const char *what, bool keep_mdev, struct outcome *o,
+		     struct vm_error *err)
+{
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	const struct mdev_info *mi = NULL;
+	struct attach_target t;
+	struct mdev_spec bare;
+	uuid_t u;
+
+	if (request_domain(env, d->domain, &o->domain, err) < 0 ||
+	    request_lock(env, true, o, err) < 0 ||
+	    mdev_list_read(env->sysfs, &l, err) < 0)
+		return -1;
+	target_of(env, d, o, &t);
+	if (ids_uuid_parse(what, u, NULL) == 0) {
+		ids_uuid_format(u, bare.uuid);
+		mi = mdev_find(&l, bare.uuid);
+		if (mi)
+			return unassign_mdev(env, &t, mi, keep_mdev, o, err);
+		/* not on the host; maybe still in the domain */
+		snprintf(o->uuid, sizeof(o->uuid), "%s", bare.uuid);
+		o->result = json_object_new_object();
+		json_object_object_add(o->result, "uuid",
+				       json_object_new_string(bare.uuid));
+		snprintf(o->nothing, sizeof(o->nothing),
+			 "no mdev %s on this host, and none in domain %s",
+			 bare.uuid, t.name);
+		return detach_plan(&t, bare.uuid, &o->plan, err);
+	}
+	if (device_mdev(env, what, &l, &bare, &mi, err) < 0)
+		return -1;
+	return mi ? unassign_mdev(env, &t, mi, keep_mdev, o, err) :
+		    release_only(env, &bare, o, err);
+}

@@ -1,0 +1,347 @@
+/* The libvirt backend: an mdev's lifecycle through libvirt's node-device API (virNodeDevice*), with a bounded wait for udev. */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+#include <libvirt/virterror.h>
+
+#include "backend.h"
+#include "cleanup.h"
+#include "xml.h"
+
+static int oom(struct vm_error *err)
+{
+	return vm_error_set(err, VM_EXIT_FAILED, ENOMEM, "out of memory");
+}
+
+struct nd_call {
+	const struct backend *b;
+	struct mdev_spec spec;
+	char *xml; /* for create and define */
+	char *saved; /* undefine: the definition, for the undo */
+	bool on; /* autostart */
+};
+
+static void nd_free(void *data)
+{
+	struct nd_call *c = data;
+
+	free(c->xml);
+	free(c->saved);
+	free(c);
+}
+
+static virNodeDevicePtr nd_lookup(const struct nd_call *c)
+{
+	char a[160], b[160];
+	virNodeDevicePtr dev;
+
+	mdev_nodedev_names(&c->spec, a, b, sizeof(a));
+	dev = virt_nodedev_lookup(c->b->conn, a);
+	return dev ? dev : virt_nodedev_lookup(c->b->conn, b);
+}
+
+static int nd_fail(char **why, const char *what)
+{
+	const char *msg = virt_last_error();
+
+	if (asprintf(
+		    why, "%s: %s%s", what, msg,
+		    strstr(msg, "cause is unknown") ?
+			    " (libvirt's node-device driver did not see the device appear: it learns of new mdevs from udev events; is systemd-udevd running?)" :
+			    "") < 0)
+		*why = NULL;
+	return -EIO;
+}
+
+static bool in_sysfs(const struct nd_call *c)
+{
+	return sysfs_exists(c->b->sysfs, "bus/mdev/devices/%s", c->spec.uuid);
+}
+
+/* libvirt reports a started mdev active only once udev told it: wait, bounded */
+static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
+			  char **why)
+{
+	struct timespec step = { 0, 20 * 1000 * 1000 };
+
+	for (unsigned waited = 0;; waited += 20) {
+		if (virt_nodedev_is_active(dev) == 1)
+			return 0;
+		if (waited >= c->b->wait_ms)
+			break;
+		nanosleep(&step, NULL);
+	}
+	{
+		/* what the timed-out start made must not stay: libvirt first, then this host's sysfs */
+		bool was_there = in_sysfs(c), removed = false;
+
+		if (was_there) {
+			removed = virt_nodedev_destroy(dev) == 0 &&
+				  !in_sysfs(c);
+			if (!removed && !virt_uri_is_remote(c->b->uri))
+				removed = sysfs_write(
+						  c->b->sysfs, "1",
+						  "bus/mdev/devices/%s/remove",
+						  c->spec.uuid) == 0;
+		}
+		if (asprintf(
+			    why,
+			    "libvirt did not report mdev %s active within %u s (%s; libvirt's node-device driver learns of new mdevs from udev events: is systemd-udevd running? --timeout sets the wait)",
+			    c->spec.uuid, c->b->wait_ms / 1000,
+			    !was_there ?
+				    "it is not in sysfs either" :
+			    removed ?
+				    "it was in sysfs and has been removed again" :
+				    "it is in sysfs and could not be removed: remove it by hand") <
+		    0)
+			*why = NULL;
+	}
+	return -ETIMEDOUT;
+}
+
+static int nd_destroy(void *data, char **why)
+{
+	struct nd_call *c = data;
+	_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
+
+	if (!dev)
+		return nd_fail(why, "cannot find the node device");
+	return virt_nodedev_destroy(dev) < 0 ? nd_fail(why, "nodedev-destroy") :
+					       0;
+}
+
+static int nd_create_transient(void *data, char **why)
+{
+	struct nd_call *c = data;
+	_cleanup_nodedev_ virNodeDevicePtr dev = NULL;
+
+	if (virt_nodedev_create_xml(c->b->conn, c->xml, &dev) < 0) {
+		int r = nd_fail(why, "nodedev-create");
+
+		/* libvirt gave up waiting; what mdevctl made must not stay */
+		if (in_sysfs(c) && !virt_uri_is_remote(c->b->uri) &&
+		    sysfs_write(c->b->sysfs, "1", "bus/mdev/devices/%s/remove",
+				c->spec.uuid) == 0 &&
+		    *why) {
+			char *more = NULL;
+
+			if (asprintf(
+				    &more,
+				    "%s; the device it left in sysfs has been removed",
+				    *why) >= 0) {
+				free(*why);
+				*why = more;
+			}
+		}
+		return r;
+	}
+	return nd_wait_active(c, dev, why);
+}
+
+static int nd_undefine(void *data, char **why)
+{
+	struct nd_call *c = data;
+	_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
+
+	if (!dev)
+		return nd_fail(why, "cannot find the node device");
+	free(c->saved);
+	c->saved = virt_nodedev_xml(dev);
+	return virt_nodedev_undefine(dev) < 0 ?
+		       nd_fail(why, "nodedev-undefine") :
+		       0;
+}
+
+static int nd_define(void *data, char **why)
+{
+	struct nd_call *c = data;
+	_cleanup_nodedev_ virNodeDevicePtr dev = NULL;
+	const char *xml = c->saved ? c->saved : c->xml;
+
+	return virt_nodedev_define_xml(c->b->conn, xml, &dev) < 0 ?
+		       nd_fail(why, "nodedev-define") :
+		       0;
+}
+
+/* the undo of an undefine: define what was saved */
+static int nd_redefine(void *data, char **why)
+{
+	struct nd_call *c = data;
+
+	if (!c->saved) {
+		if (asprintf(why, "the definition was not saved") < 0)
+			*why = NULL;
+		return -EIO;
+	}
+	return nd_define(data, why);
+}
+
+static int nd_start(void *data, char **why)
+{
+	struct nd_call *c = data;
+	_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
+
+	if (!dev)
+		return nd_fail(why, "cannot find the node device");
+	if (virt_nodedev_start(dev) < 0)
+		return nd_fail(why, "nodedev-start");
+	return nd_wait_active(c, dev, why);
+}
+
+static int nd_autostart(void *data, char **why, bool on)
+{
+	struct nd_call *c = data;
+	_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
+
+	if (!dev)
+		return nd_fail(why, "cannot find the node device");
+	return virt_nodedev_set_autostart(dev, on) < 0 ?
+		       nd_fail(why, "nodedev-autostart") :
+		       0;
+}
+
+static int nd_autostart_run(void *data, char **why)
+{
+	return nd_autostart(data, why, ((struct nd_call *)data)->on);
+}
+
+static int nd_autostart_undo(void *data, char **why)
+{
+	return nd_autostart(data, why, !((struct nd_call *)data)->on);
+}
+
+static char *virsh(const struct backend *b)
+{
+	char *v = NULL;
+
+	if (b->uri) {
+		if (asprintf(&v, "virsh -c '%s'", b->uri) < 0)
+			return NULL;
+		return v;
+	}
+	return strdup("virsh");
+}
+
+static int nd_step(const struct backend *b, struct plan *p,
+		   const struct mdev_spec *m, const char *desc,
+		   const char *verb, const char *undo_verb, bool with_xml,
+		   int (*run)(void *, char **), int (*undo)(void *, char **),
+		   bool on, struct vm_error *err)
+{
+	struct nd_call *c = calloc(1, sizeof(*c));
+	_cleanup_free_ char *v = virsh(b), *cmd = NULL, *ucmd = NULL;
+	char name[160], other[160];
+	struct step_call call = { run, undo, nd_free, c };
+
+	if (!c || !v) {
+		free(c);
+		return oom(err);
+	}
+	c->b = b;
+	c->spec = *m;
+	c->on = on;
+	mdev_nodedev_names(m, name, other, sizeof(name));
+	if (with_xml) {
+		if (xml_nodedev_mdev(m, b->template_dir, false, &c->xml, err) <
+		    0) {
+			free(c);
+			return -EINVAL;
+		}
+		if (asprintf(&cmd, "%s %s /dev/stdin <<'EOF'\n%sEOF", v, verb,
+			     c->xml) < 0)
+			cmd = NULL;
+	} else if (asprintf(&cmd, "%s %s %s", v, verb, name) < 0) {
+		cmd = NULL;
+	}
+	if (undo_verb && asprintf(&ucmd, "%s %s %s", v, undo_verb, name) < 0)
+		ucmd = NULL;
+	if (!cmd || (undo_verb && !ucmd)) {
+		nd_free(c);
+		return oom(err);
+	}
+	return plan_add_call(p, desc, cmd, ucmd, &call) ? 0 : oom(err);
+}
+
+static int lv_define(const struct backend *b, struct plan *p,
+		     const struct mdev_spec *m, bool autostart,
+		     struct vm_error *err)
+{
+	char desc[512], w[96];
+
+	(void)autostart; /* a step of its own (autostart_in_definition is false) */
+	m->kind->where(m, w, sizeof(w));
+	snprintf(desc, sizeof(desc),
+		 "define mdev %s (%s) on %s through libvirt", m->uuid, m->type,
+		 w);
+	return nd_step(b, p, m, desc, "nodedev-define", "nodedev-undefine",
+		       true, nd_define, nd_undefine, false, err);
+}
+
+static int lv_start(const struct backend *b, struct plan *p,
+		    const struct mdev_spec *m, bool transient,
+		    struct vm_error *err)
+{
+	char desc[512], w[96];
+
+	if (!transient) {
+		snprintf(desc, sizeof(desc), "start mdev %s through libvirt",
+			 m->uuid);
+		return nd_step(b, p, m, desc, "nodedev-start",
+			       "nodedev-destroy", false, nd_start, nd_destroy,
+			       false, err);
+	}
+	m->kind->where(m, w, sizeof(w));
+	snprintf(desc, sizeof(desc),
+		 "create transient mdev %s (%s) on %s through libvirt", m->uuid,
+		 m->type, w);
+	return nd_step(b, p, m, desc, "nodedev-create", "nodedev-destroy", true,
+		       nd_create_transient, nd_destroy, false, err);
+}
+
+static int lv_set_autostart(const struct backend *b, struct plan *p,
+			    const struct mdev_spec *m, bool on,
+			    struct vm_error *err)
+{
+	char desc[512];
+
+	snprintf(desc, sizeof(desc), "%s mdev %s at boot through libvirt",
+		 on ? "start" : "do not start", m->uuid);
+	return nd_step(b, p, m, desc,
+		       on ? "nodedev-autostart" : "nodedev-autostart --disable",
+		       on ? "nodedev-autostart --disable" : "nodedev-autostart",
+		       false, nd_autostart_run, nd_autostart_undo, on, err);
+}
+
+static int lv_stop(const struct backend *b, struct plan *p,
+		   const struct mdev_spec *m, bool defined,
+		   struct vm_error *err)
+{
+	char desc[512];
+
+	snprintf(desc, sizeof(desc), "stop mdev %s through libvirt", m->uuid);
+	return nd_step(b, p, m, desc, "nodedev-destroy",
+		       defined ? "nodedev-start" : NULL, false, nd_destroy,
+		       defined ? nd_start : NULL, false, err);
+}
+
+static int lv_undefine(const struct backend *b, struct plan *p,
+		       const struct mdev_spec *m, struct vm_error *err)
+{
+	char desc[512];
+
+	snprintf(desc, sizeof(desc), "undefine mdev %s through libvirt",
+		 m->uuid);
+	return nd_step(b, p, m, desc, "nodedev-undefine", "nodedev-define",
+		       false, nd_undefine, nd_redefine, false, err);
+}
+
+const struct backend_ops backend_libvirt_ops = {
+	.name = "libvirt",
+	.autostart_in_definition = false,
+	.define = lv_define,
+	.set_autostart = lv_set_autostart,
+	.start = lv_start,
+	.stop = lv_stop,
+	.undefine = lv_undefine,
+};

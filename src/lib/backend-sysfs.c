@@ -1,0 +1,183 @@
+/* The sysfs backend: create and configure through sysfs, remove through sysfs, define as mdevctl's definition files. */
+#include "config.h"
+
+#include <string.h>
+
+#include "backend.h"
+#include "cleanup.h"
+
+static int oom(struct vm_error *err)
+{
+	return vm_error_set(err, VM_EXIT_FAILED, ENOMEM, "out of memory");
+}
+
+static int sysfs_start_steps(const struct sysfs *s, struct plan *p,
+			     const struct mdev_spec *m, struct vm_error *err)
+{
+	char path[256], undo[256], desc[512], w[96];
+	struct step *st;
+
+	m->kind->create_path(m, path, sizeof(path));
+	snprintf(undo, sizeof(undo), "bus/mdev/devices/%s/remove", m->uuid);
+	snprintf(desc, sizeof(desc), "create mdev %s (%s) on %s", m->uuid,
+		 m->type, (m->kind->where(m, w, sizeof(w)), w));
+	st = plan_add_write(p, desc, path, m->uuid, undo, "1");
+	snprintf(path, sizeof(path), "bus/mdev/devices/%s/mdev_type", m->uuid);
+	if (!st || step_verify_link(st, path, m->type) < 0)
+		return oom(err);
+	return m->kind->plan_configure(s, p, m, err);
+}
+
+/* stop through sysfs: its undo runs the start steps again (create and the configuration) */
+struct sysfs_stop {
+	const struct sysfs *sysfs;
+	struct mdev_spec spec;
+};
+
+static int sysfs_stop_run(void *data, char **why)
+{
+	struct sysfs_stop *d = data;
+	int r = sysfs_write(d->sysfs, "1", "bus/mdev/devices/%s/remove",
+			    d->spec.uuid);
+
+	if (r < 0 && asprintf(why, "%s", strerror(-r)) < 0)
+		*why = NULL;
+	return r;
+}
+
+static int sysfs_stop_undo(void *data, char **why)
+{
+	struct sysfs_stop *d = data;
+	struct vm_error err = { 0 };
+	struct plan start;
+	int r;
+
+	plan_init(&start, d->sysfs);
+	r = sysfs_start_steps(d->sysfs, &start, &d->spec, &err);
+	if (r == 0)
+		r = plan_execute(&start, NULL, &err);
+	plan_clear(&start);
+	if (r < 0 && asprintf(why, "%s", err.msg) < 0)
+		*why = NULL;
+	return r;
+}
+
+static int sysfs_stop(const struct backend *b, struct plan *p,
+		      const struct mdev_spec *m, bool defined,
+		      struct vm_error *err)
+{
+	struct sysfs_stop *d = calloc(1, sizeof(*d));
+	_cleanup_free_ char *cmd = NULL, *root = NULL;
+	char *undo = NULL;
+	char desc[256], w[96];
+	struct step_call call = { sysfs_stop_run, sysfs_stop_undo, free, d };
+	struct plan start;
+	int r;
+
+	(void)defined; /* the undo creates it again either way */
+	if (!d)
+		return oom(err);
+	d->sysfs = b->sysfs;
+	d->spec = *m;
+	/* the undo's command: the start steps' commands, in order */
+	plan_init(&start, b->sysfs);
+	r = sysfs_start_steps(b->sysfs, &start, m, err);
+	for (size_t i = 0; r == 0 && i < start.n; i++) {
+		_cleanup_free_ char *c = step_command(&start, &start.steps[i]);
+		char *joined = NULL;
+
+		if (!c || asprintf(&joined, "%s%s%s", undo ? undo : "",
+				   undo ? "; " : "", c) < 0)
+			r = oom(err);
+		free(undo);
+		undo = r == 0 ? joined : NULL;
+	}
+	plan_clear(&start);
+	root = sysfs_path(b->sysfs, "%s", "");
+	if (r == 0 &&
+	    (!root || asprintf(&cmd, "echo 1 > %s/bus/mdev/devices/%s/remove",
+			       root, m->uuid) < 0)) {
+		cmd = NULL;
+		r = oom(err);
+	}
+	if (r < 0) {
+		free(undo);
+		free(d);
+		return r;
+	}
+	snprintf(desc, sizeof(desc), "remove mdev %s from %s", m->uuid,
+		 (m->kind->where(m, w, sizeof(w)), w));
+	r = plan_add_call(p, desc, cmd, undo, &call) ? 0 : oom(err);
+	free(undo);
+	return r;
+}
+
+static int sysfs_start(const struct backend *b, struct plan *p,
+		       const struct mdev_spec *m, bool transient,
+		       struct vm_error *err)
+{
+	(void)transient; /* the same writes either way */
+	return sysfs_start_steps(b->sysfs, p, m, err);
+}
+
+/* a new definition from the spec, or (exists) the existing one with only its start changed */
+static int put_definition(const struct backend *b, struct plan *p,
+			  const struct mdev_spec *m, bool autostart,
+			  bool exists, struct vm_error *err)
+{
+	_cleanup_free_ char *json =
+		exists ? mdev_definition_with_start(b->sysfs, m, autostart) :
+			 mdev_definition_json(m, autostart);
+	char path[160], desc[512], w[96];
+
+	m->kind->where(m, w, sizeof(w));
+	mdev_definition_path(m, path, sizeof(path));
+	snprintf(
+		desc, sizeof(desc),
+		exists ?
+			"set mdev %s on %s to start %s at boot (mdevctl definition)" :
+			"define mdev %s on %s (mdevctl definition, start %s)",
+		m->uuid, w, autostart ? "auto" : "manual");
+	if (!json ||
+	    !plan_add_file_put(p, desc, SYSFS_AREA_MDEVCTL, path, json))
+		return oom(err);
+	return 0;
+}
+
+static int sysfs_define(const struct backend *b, struct plan *p,
+			const struct mdev_spec *m, bool autostart,
+			struct vm_error *err)
+{
+	return put_definition(b, p, m, autostart, false, err);
+}
+
+static int sysfs_set_autostart(const struct backend *b, struct plan *p,
+			       const struct mdev_spec *m, bool on,
+			       struct vm_error *err)
+{
+	return put_definition(b, p, m, on, true, err);
+}
+
+static int sysfs_undefine(const struct backend *b, struct plan *p,
+			  const struct mdev_spec *m, struct vm_error *err)
+{
+	char path[160], desc[256];
+
+	(void)b;
+	mdev_definition_path(m, path, sizeof(path));
+	snprintf(desc, sizeof(desc),
+		 "undefine mdev %s (remove its mdevctl definition)", m->uuid);
+	return plan_add_file_delete(p, desc, SYSFS_AREA_MDEVCTL, path) ?
+		       0 :
+		       oom(err);
+}
+
+const struct backend_ops backend_sysfs_ops = {
+	.name = "sysfs",
+	.autostart_in_definition = true,
+	.define = sysfs_define,
+	.set_autostart = sysfs_set_autostart,
+	.start = sysfs_start,
+	.stop = sysfs_stop,
+	.undefine = sysfs_undefine,
+};

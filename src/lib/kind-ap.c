@@ -1,0 +1,654 @@
+/* The vfio-ap kind: an mdev on the vfio_ap matrix holding adapters x domains (and control domains) freed from the host. */
+#include "config.h"
+
+#include <string.h>
+
+#include "ap.h"
+#include "cleanup.h"
+#include "jsonw.h"
+#include "kind.h"
+#include "mdev.h"
+#include "plan.h"
+
+#define AP_PARENT "matrix"
+
+/* the kind's view of the host: the AP bus */
+struct ap_kind_host {
+	struct ap_host ap;
+};
+
+static bool ap_owns_parent(const char *parent)
+{
+	return strcmp(parent, AP_PARENT) == 0;
+}
+
+static void ap_where(const struct mdev_spec *m, char *buf, size_t size)
+{
+	(void)m;
+	snprintf(buf, size, "the vfio_ap matrix");
+}
+
+static void ap_nodedev_parent(const struct mdev_spec *m, char *buf, size_t size)
+{
+	(void)m;
+	snprintf(buf, size, "ap_matrix");
+}
+
+static void ap_create_path(const struct mdev_spec *m, char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "devices/vfio_ap/matrix/mdev_supported_types/%s/create",
+		 m->type);
+}
+
+static void ap_device_path(const struct mdev_spec *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "devices/vfio_ap/matrix/%s", m->uuid);
+}
+
+/* ---- configuration: the matrix ---- */
+
+static void ap_read_active(const struct sysfs *s, struct mdev_info *i)
+{
+	_cleanup_free_ char *matrix = NULL, *cdoms = NULL;
+
+	if (sysfs_read_string(s, &matrix, "bus/mdev/devices/%s/matrix",
+			      i->uuid) == 0)
+		(void)ap_parse_matrix(matrix, &i->apm, &i->aqm);
+	/* control domains: "%04lx" lines */
+	if (sysfs_read_string(s, &cdoms, "bus/mdev/devices/%s/control_domains",
+			      i->uuid) < 0)
+		return;
+	for (char *p = cdoms; *p;) {
+		char *end;
+		unsigned long d = strtoul(p, &end, 16);
+
+		if (end == p || d > AP_ID_MAX)
+			break;
+		ap_mask_set(&i->adm, (unsigned)d);
+		p = end + strspn(end, "\n");
+	}
+}
+
+static const char *const ap_attr_names[] = { "assign_adapter", "assign_domain",
+					     "assign_control_domain" };
+
+static struct ap_mask *attr_mask(struct mdev_spec *m, size_t k)
+{
+	struct ap_mask *masks[] = { &m->apm, &m->aqm, &m->adm };
+
+	return masks[k];
+}
+
+/* a definition's attribute as the kernel would read mdevctl's value */
+static int ap_read_attr(struct mdev_info *i, const char *key, const char *value)
+{
+	struct ap_mask *masks[] = { &i->apm, &i->aqm, &i->adm };
+	unsigned long id;
+	char *end;
+
+	for (size_t k = 0; k < ARRAY_SIZE(ap_attr_names); k++) {
+		if (strcmp(key, ap_attr_names[k]) != 0)
+			continue;
+		errno = 0;
+		id = strtoul(value, &end, 0);
+		if (!*value || *end || errno || id > AP_ID_MAX)
+			return 0;
+		ap_mask_set(masks[k], (unsigned)id);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * assign_adapter, then assign_domain, then assign_control_domain, values
+ * 0x-hex (the kernel reads a leading 0 as octal and a bare "ab" as an error)
+ */
+static int ap_attrs(const struct mdev_spec *m, struct strv *names,
+		    struct strv *values)
+{
+	struct mdev_spec c = *m;
+
+	for (size_t k = 0; k < ARRAY_SIZE(ap_attr_names); k++) {
+		int bit;
+
+		ap_mask_for_each(bit, attr_mask(&c, k)) {
+			char v[16];
+
+			snprintf(v, sizeof(v), "0x%x", (unsigned)bit);
+			if (strv_push(names, ap_attr_names[k]) < 0 ||
+			    strv_push(values, v) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static bool ap_same_config(const struct mdev_spec *a, const struct mdev_spec *b)
+{
+	return ap_mask_equal(&a->apm, &b->apm) &&
+	       ap_mask_equal(&a->aqm, &b->aqm) &&
+	       ap_mask_equal(&a->adm, &b->adm);
+}
+
+static void diff_mask(char *buf, size_t size, const char *what,
+		      const struct ap_mask *have, const struct ap_mask *want)
+{
+	_cleanup_free_ char *h = NULL, *w = NULL;
+	size_t len = strlen(buf);
+
+	if (ap_mask_equal(have, want))
+		return;
+	h = ap_mask_format_list(have);
+	w = ap_mask_format_list(want);
+	snprintf(buf + len, size - len, "%s%s %s here, %s asked",
+		 len ? "; " : "", what, h && *h ? h : "none",
+		 w && *w ? w : "none");
+}
+
+static void ap_config_diff(const struct mdev_spec *have,
+			   const struct mdev_spec *want, char *buf, size_t size)
+{
+	diff_mask(buf, size, "adapters", &have->apm, &want->apm);
+	diff_mask(buf, size, "domains", &have->aqm, &want->aqm);
+	diff_mask(buf, size, "control domains", &have->adm, &want->adm);
+}
+
+/* Whether this kernel's vfio_ap mdevs have ap_config (6.10): the matrix's features, or an existing mdev. */
+static bool kernel_has_ap_config(const struct sysfs *s)
+{
+	_cleanup_free_ char *features = NULL;
+	_cleanup_strv_ struct strv uuids = STRV_INIT;
+
+	if (sysfs_read_string(s, &features,
+			      "devices/vfio_ap/matrix/features") == 0 &&
+	    strstr(features, "ap_config"))
+		return true;
+	if (sysfs_list_dir(s, &uuids, "devices/vfio_ap/matrix") < 0)
+		return false;
+	for (size_t i = 0; i < uuids.n; i++) {
+		uuid_t u;
+
+		if (ids_uuid_parse(uuids.v[i], u, NULL) == 0 &&
+		    sysfs_exists(s, "devices/vfio_ap/matrix/%s/ap_config",
+				 uuids.v[i]))
+			return true;
+	}
+	return false;
+}
+
+/* The ap_config value: "0x<apm>,0x<aqm>,0x<adm>" (kernel-sysfs.md 3.9). */
+static void ap_config_value(const struct ap_mask *apm,
+			    const struct ap_mask *aqm,
+			    const struct ap_mask *adm, char *buf, size_t size)
+{
+	char a[AP_MASK_STRLEN], q[AP_MASK_STRLEN], d[AP_MASK_STRLEN];
+
+	ap_mask_format(apm, a);
+	ap_mask_format(aqm, q);
+	ap_mask_format(adm, d);
+	snprintf(buf, size, "%s,%s,%s", a, q, d);
+}
+
+static int oom(struct vm_error *err)
+{
+	return vm_error_set(err, VM_EXIT_FAILED, ENOMEM, "out of memory");
+}
+
+/* ap_config in one write, undone by writing an empty matrix */
+static int ap_config_step(struct plan *p, const struct mdev_spec *m,
+			  struct vm_error *err)
+{
+	char path[256], desc[512], value[256], zero[256];
+	struct ap_mask none;
+	_cleanup_free_ char *al = ap_mask_format_list(&m->apm);
+	_cleanup_free_ char *dl = ap_mask_format_list(&m->aqm);
+	_cleanup_free_ char *cl = ap_mask_format_list(&m->adm);
+	struct step *st;
+
+	ap_config_value(&m->apm, &m->aqm, &m->adm, value, sizeof(value));
+	ap_mask_zero(&none);
+	ap_config_value(&none, &none, &none, zero, sizeof(zero));
+	snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/ap_config",
+		 m->uuid);
+	snprintf(
+		desc, sizeof(desc),
+		"configure mdev %s in one write (ap_config): adapters %s, domains %s, control domains %s",
+		m->uuid, al ? al : "", dl ? dl : "", cl && *cl ? cl : "none");
+	st = plan_add_write(p, desc, path, value, path, zero);
+	if (!st || step_verify_value(st, path, value) < 0)
+		return oom(err);
+	return 0;
+}
+
+static int ap_plan_configure(const struct sysfs *s, struct plan *p,
+			     const struct mdev_spec *m, struct vm_error *err)
+{
+	static const char *const what[] = { "assign adapter", "assign domain",
+					    "assign control domain" };
+	_cleanup_strv_ struct strv names = STRV_INIT, values = STRV_INIT;
+	char path[256], undo[256], desc[512];
+
+	if (kernel_has_ap_config(s))
+		return ap_config_step(p, m, err);
+	if (ap_attrs(m, &names, &values) < 0)
+		return oom(err);
+	for (size_t i = 0; i < names.n; i++) {
+		size_t k = 0;
+
+		while (strcmp(names.v[i], ap_attr_names[k]) != 0)
+			k++;
+		snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/%s",
+			 m->uuid, names.v[i]);
+		snprintf(undo, sizeof(undo), "devices/vfio_ap/matrix/%s/un%s",
+			 m->uuid, names.v[i]);
+		snprintf(desc, sizeof(desc), "%s %s to mdev %s", what[k],
+			 values.v[i], m->uuid);
+		if (!plan_add_write(p, desc, path, values.v[i], undo,
+				    values.v[i]))
+			return oom(err);
+	}
+	return 0;
+}
+
+/* ---- the device an admin names ---- */
+
+static int ap_target(const struct sysfs *s, const char *verb,
+		     const struct kind_args *a, struct mdev_spec *m,
+		     struct vm_error *err)
+{
+	if (a->device)
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"%s ap takes no DEVICE, only --adapters and --domains (got '%s')",
+			verb, a->device);
+	if (a->force)
+		return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
+				    "--force is for %s ccw", verb);
+	if (!a->have_adapters || !a->have_domains)
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"%s ap needs --adapters and --domains (a vfio-ap device is adapters x domains, e.g. --adapters 5 --domains 4,0xab)",
+			verb);
+	snprintf(m->parent, sizeof(m->parent), AP_PARENT);
+	snprintf(m->type, sizeof(m->type), "%s", m->kind->mdev_type);
+	m->apm = a->apm;
+	m->aqm = a->aqm;
+	m->adm = a->adm;
+	if (!sysfs_exists(s, "devices/vfio_ap/matrix/mdev_supported_types/%s",
+			  m->type))
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, ENODEV,
+			"cannot create a vfio-ap mdev: this host has no vfio_ap matrix device with type %s (load the vfio_ap module: modprobe vfio_ap)",
+			m->type);
+	return 0;
+}
+
+static int ap_host_read(const struct sysfs *s, const struct mdev_spec *m,
+			struct kind_host **out, struct vm_error *err)
+{
+	struct ap_kind_host *h = calloc(1, sizeof(*h));
+
+	(void)m;
+	if (!h)
+		return oom(err);
+	if (ap_read_host(s, &h->ap, err) < 0) {
+		ap_host_clear(&h->ap);
+		free(h);
+		return -1;
+	}
+	*out = (struct kind_host *)h;
+	return 0;
+}
+
+static void ap_host_free(struct kind_host *kh)
+{
+	struct ap_kind_host *h = (struct ap_kind_host *)kh;
+
+	ap_host_clear(&h->ap);
+	free(h);
+}
+
+static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
+			   const struct mdev_spec *m, const struct kind_args *a,
+			   struct plan *p, struct vm_error *err)
+{
+	struct ap_kind_host *h = (struct ap_kind_host *)kh;
+	struct ap_mask apm, aqm;
+
+	(void)s;
+	(void)a;
+	/* free what the host still holds: the steps of ap reserve */
+	if (ap_plan_masks(&h->ap, &m->apm, &m->aqm, true, p, &apm, &aqm, err) <
+	    0)
+		return -1;
+	/* the checks that follow see the masks as the steps leave them */
+	h->ap.apmask = apm;
+	h->ap.aqmask = aqm;
+	return 0;
+}
+
+static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
+			   struct plan *p, char **note, struct vm_error *err)
+{
+	struct ap_host h;
+	struct ap_mask na, nq;
+	struct vm_error busy = { 0 };
+	size_t k = 0;
+
+	*note = NULL;
+	if (ap_read_host(s, &h, err) < 0) {
+		ap_host_clear(&h);
+		return -1;
+	}
+	/* this mdev is going: only the others may keep APQNs from the host */
+	for (size_t i = 0; i < h.nmdevs; i++)
+		if (strcmp(h.mdevs[i].uuid, m->uuid) != 0)
+			h.mdevs[k++] = h.mdevs[i];
+	h.nmdevs = k;
+	if (ap_plan_masks(&h, &m->apm, &m->aqm, false, p, &na, &nq, &busy) <
+	    0) {
+		/* another mdev holds some: the APQNs stay free */
+		if (asprintf(note,
+			     "the APQNs stay free of the host's drivers: %s",
+			     busy.msg) < 0)
+			*note = NULL;
+	}
+	ap_host_clear(&h);
+	return 0;
+}
+
+static int ap_device_mdev(const struct sysfs *s, const char *device,
+			  const struct mdev_list *l, struct mdev_spec *m,
+			  const struct mdev_info **out, struct vm_error *err)
+{
+	(void)s;
+	(void)device;
+	(void)l;
+	(void)m;
+	(void)err;
+	*out = NULL;
+	return -ENOENT; /* a vfio-ap mdev is named by its uuid */
+}
+
+static void append_apqn(char *buf, size_t size, int a, int d, unsigned *count)
+{
+	size_t len = strlen(buf);
+
+	if (++*count > 8) {
+		if (*count == 9 && len + 5 < size)
+			strcat(buf, ",...");
+		return;
+	}
+	snprintf(buf + len, size - len, "%s%02x.%04x", len ? "," : "", a, d);
+}
+
+static int check_ids(const struct ap_host *h, const struct mdev_spec *m,
+		     struct vm_error *err)
+{
+	const struct {
+		const struct ap_mask *mask;
+		unsigned max;
+		const char *what, *file;
+	} ids[] = {
+		{ &m->apm, h->max_adapter_id, "adapter", "ap_max_adapter_id" },
+		{ &m->aqm, h->max_domain_id, "domain", "ap_max_domain_id" },
+		{ &m->adm, h->max_domain_id, "control domain",
+		  "ap_max_domain_id" },
+	};
+
+	for (size_t k = 0; k < ARRAY_SIZE(ids); k++) {
+		int bit;
+
+		ap_mask_for_each(bit, ids[k].mask)
+			if ((unsigned)bit > ids[k].max)
+				return vm_error_set(
+					err, VM_EXIT_REFUSED, ERANGE,
+					"cannot use %s %d (0x%x) in mdev %s: this host's %s ids are 0-%u (%s)",
+					ids[k].what, bit, bit, m->uuid,
+					ids[k].what, ids[k].max, ids[k].file);
+	}
+	if (!ap_mask_is_empty(&m->adm) && ap_mask_is_empty(&m->aqm))
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, EINVAL,
+			"mdev %s has control domains but no usage domain: a vfio-ap device needs at least one usage domain (add --domains)",
+			m->uuid);
+	return 0;
+}
+
+static int check_reserved(const struct ap_host *h, const struct mdev_spec *m,
+			  struct vm_error *err)
+{
+	char reserved[256] = "";
+	unsigned nreserved = 0;
+	struct ap_mask ra, rd;
+	_cleanup_free_ char *al = NULL, *dl = NULL;
+	int a, d;
+
+	ap_mask_zero(&ra);
+	ap_mask_zero(&rd);
+	ap_mask_for_each(a, &m->apm)
+		ap_mask_for_each(d, &m->aqm) {
+			struct apqn q = { (uint8_t)a, (uint8_t)d };
+
+			if (!ap_reserved(&h->apmask, &h->aqmask, &q))
+				continue;
+			append_apqn(reserved, sizeof(reserved), a, d,
+				    &nreserved);
+			if (ap_mask_test(&h->apmask, (unsigned)a))
+				ap_mask_set(&ra, (unsigned)a);
+			if (ap_mask_test(&h->aqmask, (unsigned)d))
+				ap_mask_set(&rd, (unsigned)d);
+		}
+	if (!nreserved)
+		return 0;
+	/* name what reserve must free: the adapters and domains still in the masks */
+	al = ap_mask_format_list(ap_mask_is_empty(&ra) ? &m->apm : &ra);
+	dl = ap_mask_format_list(ap_mask_is_empty(&rd) ? &m->aqm : &rd);
+	return vm_error_set(
+		err, VM_EXIT_REFUSED, EADDRNOTAVAIL,
+		"cannot give APQN%s %s to mdev %s: reserved for the host's drivers by apmask/aqmask (run 'virt-mdev ap reserve --adapters %s --domains %s' first)",
+		nreserved > 1 ? "s" : "", reserved, m->uuid, al ? al : "",
+		dl ? dl : "");
+}
+
+/* no APQN of m in another mdev of this kind, active or defined */
+static int check_overlap(const struct mdev_spec *m, const struct mdev_info *o,
+			 struct vm_error *err)
+{
+	struct ap_mask sa, sd;
+	char shared[256] = "";
+	unsigned nshared = 0;
+	int a, d;
+
+	if (o->kind != m->kind || strcmp(o->uuid, m->uuid) == 0)
+		return 0;
+	ap_mask_and(&sa, &o->apm, &m->apm);
+	ap_mask_and(&sd, &o->aqm, &m->aqm);
+	if (ap_mask_is_empty(&sa) || ap_mask_is_empty(&sd))
+		return 0;
+	ap_mask_for_each(a, &sa)
+		ap_mask_for_each(d, &sd)
+			append_apqn(shared, sizeof(shared), a, d, &nshared);
+	return vm_error_set(
+		err, VM_EXIT_REFUSED, EADDRINUSE,
+		"cannot give APQN%s %s to mdev %s: %s mdev %s holds %s (an APQN belongs to one mdev; remove it with 'virt-mdev remove %s%s', or pick other adapters or domains)",
+		nshared > 1 ? "s" : "", shared, m->uuid,
+		o->active && o->defined ? "active, defined" :
+		o->active		? "active" :
+					  "defined",
+		o->uuid, nshared > 1 ? "them" : "it", o->uuid,
+		o->defined ? " --undefine" : "");
+}
+
+static int ap_check_create(const struct kind_host *kh,
+			   const struct mdev_spec *m,
+			   const struct mdev_list *mdevs, struct vm_error *err)
+{
+	const struct ap_host *h = &((const struct ap_kind_host *)kh)->ap;
+
+	if (check_ids(h, m, err) < 0 || check_reserved(h, m, err) < 0)
+		return -1;
+	for (size_t i = 0; mdevs && i < mdevs->n; i++)
+		if (check_overlap(m, &mdevs->v[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
+			const struct mdev_list *all, kind_problem_fn fn,
+			void *opaque)
+{
+	struct ap_kind_host h;
+	struct vm_error e = { 0 };
+	struct mdev_spec m;
+
+	if (strcmp(i->type, i->kind->mdev_type) != 0) {
+		char msg[256];
+
+		snprintf(
+			msg, sizeof(msg),
+			"type '%s' does not exist on the vfio_ap matrix (its type is %s)",
+			i->type, i->kind->mdev_type);
+		fn(opaque, i->uuid, msg);
+	}
+	if (ap_read_host(s, &h.ap, &e) < 0) {
+		ap_host_clear(&h.ap);
+		fn(opaque, i->uuid,
+		   "this host has no AP bus or vfio_ap matrix: the mdev cannot start");
+		return;
+	}
+	mdev_spec_from_info(i, &m);
+	/* ids, control domains, reservation: against no other mdev */
+	if (check_ids(&h.ap, &m, &e) < 0 || check_reserved(&h.ap, &m, &e) < 0)
+		fn(opaque, i->uuid, e.msg);
+	/* every overlap with another mdev (each side reports it) */
+	for (size_t j = 0; j < all->n; j++) {
+		vm_error_clear(&e);
+		if (check_overlap(&m, &all->v[j], &e) < 0)
+			fn(opaque, i->uuid, e.msg);
+	}
+	ap_host_clear(&h.ap);
+}
+
+static bool ap_host_devno(const struct sysfs *s, const char *parent,
+			  struct guest_devno *out)
+{
+	(void)s;
+	(void)parent;
+	(void)out;
+	return false; /* a vfio-ap device has no ccw address */
+}
+
+/* ---- output ---- */
+
+static void ap_result_json(struct json_object *o, const struct mdev_spec *m,
+			   const struct kind_host *kh)
+{
+	if (kh) {
+		/* after a preparation (assign): the masks the steps leave */
+		const struct ap_host *h =
+			&((const struct ap_kind_host *)kh)->ap;
+		char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN];
+
+		ap_mask_format(&h->apmask, am);
+		ap_mask_format(&h->aqmask, qm);
+		json_object_object_add(o, "apmask", json_object_new_string(am));
+		json_object_object_add(o, "aqmask", json_object_new_string(qm));
+		return;
+	}
+	{
+		_cleanup_free_ char *al = ap_mask_format_list(&m->apm);
+		_cleanup_free_ char *dl = ap_mask_format_list(&m->aqm);
+		_cleanup_free_ char *cl = ap_mask_format_list(&m->adm);
+
+		json_object_object_add(o, "adapters",
+				       json_object_new_string(al ? al : ""));
+		json_object_object_add(o, "domains",
+				       json_object_new_string(dl ? dl : ""));
+		json_object_object_add(o, "control_domains",
+				       json_object_new_string(cl ? cl : ""));
+	}
+}
+
+static void ap_apqns_text(const struct mdev_info *i, char *buf, size_t size)
+{
+	size_t len = 0;
+	int x, y;
+
+	buf[0] = '\0';
+	ap_mask_for_each(x, &i->apm)
+		ap_mask_for_each(y, &i->aqm) {
+			snprintf(buf + len, size - len, "%s%02x.%04x",
+				 len ? "," : "", x, y);
+			len = strlen(buf);
+		}
+	if (!buf[0])
+		snprintf(buf, size, "-");
+}
+
+static void ap_list_json(struct jw *w, const struct mdev_info *i)
+{
+	_cleanup_free_ char *cd = ap_mask_format_list(&i->adm);
+	int x, y;
+
+	jw_key(w, "apqns");
+	jw_begin_array(w);
+	ap_mask_for_each(x, &i->apm)
+		ap_mask_for_each(y, &i->aqm) {
+			char name[APQN_STRLEN];
+			struct apqn q = { (uint8_t)x, (uint8_t)y };
+
+			apqn_format(&q, name);
+			jw_string(w, name);
+		}
+	jw_end_array(w);
+	jw_key(w, "control_domains");
+	jw_string_or_null(w, cd);
+}
+
+static void ap_show_text(FILE *f, const struct mdev_info *i)
+{
+	_cleanup_free_ char *cd = ap_mask_format_list(&i->adm);
+	char apqns[4096];
+
+	ap_apqns_text(i, apqns, sizeof(apqns));
+	fprintf(f, "apqns: %s\ncontrol domains: %s\n", apqns,
+		cd && *cd ? cd : "-");
+}
+
+const struct mdev_kind kind_ap = {
+	.name = "ap",
+	.model = "vfio-ap",
+	.mdev_type = "vfio_ap-passthrough",
+	.prepared_hint = "the vfio_ap module loaded",
+	.persist_note =
+		"apmask and aqmask last until the next boot (see 'virt-mdev help ap' for the kernel parameters that keep them)",
+	.guest_ccw_address = false,
+	.one_per_domain = true,
+	.needs_ap_lock = true,
+	.owns_parent = ap_owns_parent,
+	.where = ap_where,
+	.nodedev_parent = ap_nodedev_parent,
+	.create_path = ap_create_path,
+	.device_path = ap_device_path,
+	.read_active = ap_read_active,
+	.read_attr = ap_read_attr,
+	.attrs = ap_attrs,
+	.same_config = ap_same_config,
+	.config_diff = ap_config_diff,
+	.plan_configure = ap_plan_configure,
+	.target = ap_target,
+	.host_read = ap_host_read,
+	.host_free = ap_host_free,
+	.plan_prepare = ap_plan_prepare,
+	.plan_release = ap_plan_release,
+	.device_mdev = ap_device_mdev,
+	.check_create = ap_check_create,
+	.validate = ap_validate,
+	.host_devno = ap_host_devno,
+	.result_json = ap_result_json,
+	.apqns_text = ap_apqns_text,
+	.list_json = ap_list_json,
+	.show_text = ap_show_text,
+};

@@ -1,0 +1,336 @@
+/* The vfio-ccw kind: an mdev on an I/O subchannel bound to vfio_ccw, seen by the guest as a ccw device. */
+#include "config.h"
+
+#include <string.h>
+
+#include "css.h"
+#include "jsonw.h"
+#include "kind.h"
+#include "mdev.h"
+#include "plan.h"
+
+/* the kind's view of the host: the subchannel */
+struct ccw_host {
+	struct css_subchannel sch;
+};
+
+static bool ccw_owns_parent(const char *parent)
+{
+	struct ccw_id id;
+
+	return ccw_id_parse(parent, CCW_ID_SUBCHANNEL, &id, NULL) == 0;
+}
+
+static void ccw_where(const struct mdev_spec *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "subchannel %s", m->parent);
+}
+
+static void ccw_nodedev_parent(const struct mdev_spec *m, char *buf,
+			       size_t size)
+{
+	snprintf(buf, size, "css_%s", m->parent);
+	mdev_nodedev_underscored(buf + 4);
+}
+
+static void ccw_create_path(const struct mdev_spec *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "bus/css/devices/%s/mdev_supported_types/%s/create",
+		 m->parent, m->type);
+}
+
+static void ccw_device_path(const struct mdev_spec *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "bus/mdev/devices/%s", m->uuid);
+}
+
+/* ---- configuration: a vfio-ccw mdev has none beyond its subchannel ---- */
+
+static void ccw_read_active(const struct sysfs *s, struct mdev_info *i)
+{
+	(void)s;
+	(void)i;
+}
+
+static int ccw_read_attr(struct mdev_info *i, const char *key,
+			 const char *value)
+{
+	(void)i;
+	(void)key;
+	(void)value;
+	return 0;
+}
+
+static int ccw_attrs(const struct mdev_spec *m, struct strv *names,
+		     struct strv *values)
+{
+	(void)m;
+	(void)names;
+	(void)values;
+	return 0;
+}
+
+static bool ccw_same_config(const struct mdev_spec *a,
+			    const struct mdev_spec *b)
+{
+	(void)a;
+	(void)b;
+	return true;
+}
+
+static void ccw_config_diff(const struct mdev_spec *have,
+			    const struct mdev_spec *want, char *buf,
+			    size_t size)
+{
+	(void)have;
+	(void)want;
+	(void)buf;
+	(void)size;
+}
+
+static int ccw_plan_configure(const struct sysfs *s, struct plan *p,
+			      const struct mdev_spec *m, struct vm_error *err)
+{
+	(void)s;
+	(void)p;
+	(void)m;
+	(void)err;
+	return 0;
+}
+
+/* ---- the device an admin names ---- */
+
+static int ccw_target(const struct sysfs *s, const char *verb,
+		      const struct kind_args *a, struct mdev_spec *m,
+		      struct vm_error *err)
+{
+	struct css_subchannel sch;
+
+	if (a->have_adapters || a->have_domains || a->have_control_domains)
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"--adapters, --domains and --control-domains are for %s ap",
+			verb);
+	if (!a->device)
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"%s ccw takes one DEVICE (a busid such as 0.0.2b09 or a subchannel such as 0.0.0313)",
+			verb);
+	if (css_find(s, a->device, &sch, err) < 0)
+		return -1;
+	snprintf(m->parent, sizeof(m->parent), "%s", sch.name);
+	snprintf(m->type, sizeof(m->type), "%s", m->kind->mdev_type);
+	return 0;
+}
+
+static int ccw_host_read(const struct sysfs *s, const struct mdev_spec *m,
+			 struct kind_host **out, struct vm_error *err)
+{
+	struct ccw_host *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	if (css_read_subchannel(s, m->parent, &h->sch) < 0) {
+		free(h);
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, ENODEV,
+			"its parent subchannel %s does not exist on this host",
+			m->parent);
+	}
+	*out = (struct kind_host *)h;
+	return 0;
+}
+
+static void ccw_host_free(struct kind_host *h)
+{
+	free(h);
+}
+
+static int ccw_plan_prepare(const struct sysfs *s, struct kind_host *kh,
+			    const struct mdev_spec *m,
+			    const struct kind_args *a, struct plan *p,
+			    struct vm_error *err)
+{
+	struct ccw_host *h = (struct ccw_host *)kh;
+
+	(void)m;
+	if (css_plan_bind(s, &h->sch, a->persistent, a->force, p, err) < 0)
+		return -1;
+	/* the checks that follow see the subchannel as the steps leave it */
+	snprintf(h->sch.driver, sizeof(h->sch.driver), CSS_VFIO_CCW);
+	return 0;
+}
+
+static int ccw_plan_release(const struct sysfs *s, const struct mdev_spec *m,
+			    struct plan *p, char **note, struct vm_error *err)
+{
+	struct css_subchannel sch;
+
+	*note = NULL;
+	if (css_read_subchannel(s, m->parent, &sch) < 0)
+		return 0; /* the subchannel is gone: nothing to give back */
+	/* without an mdev, only a binding to vfio_ccw is left to undo */
+	if (!m->uuid[0] && strcmp(sch.driver, CSS_VFIO_CCW) != 0)
+		return 0;
+	sch.mdev[0] = '\0'; /* removed by then */
+	return css_plan_unbind(s, &sch, true, p, NULL, err);
+}
+
+static int ccw_device_mdev(const struct sysfs *s, const char *device,
+			   const struct mdev_list *l, struct mdev_spec *m,
+			   const struct mdev_info **out, struct vm_error *err)
+{
+	struct css_subchannel sch;
+
+	*out = NULL;
+	if (css_find(s, device, &sch, err) < 0)
+		return -1;
+	snprintf(m->parent, sizeof(m->parent), "%s", sch.name);
+	snprintf(m->type, sizeof(m->type), "%s", m->kind->mdev_type);
+	for (size_t i = 0; i < l->n && !*out; i++)
+		if (strcmp(l->v[i].parent, sch.name) == 0)
+			*out = &l->v[i];
+	return 0;
+}
+
+static int ccw_check_create(const struct kind_host *kh,
+			    const struct mdev_spec *m,
+			    const struct mdev_list *mdevs, struct vm_error *err)
+{
+	const struct css_subchannel *sch = &((const struct ccw_host *)kh)->sch;
+	const char *dev = sch->has_device ? sch->busid_name : sch->name;
+
+	if (sch->type != CSS_TYPE_IO)
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, EINVAL,
+			"cannot create a vfio-ccw mdev on subchannel %s: it is a %s subchannel; vfio_ccw drives I/O subchannels only (see 'virt-mdev list ccw')",
+			sch->name, css_type_name(sch->type));
+	if (strcmp(sch->driver, CSS_VFIO_CCW) != 0)
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, ENODEV,
+			"cannot create a vfio-ccw mdev on subchannel %s%s%s: it is bound to %s, not vfio_ccw (run 'virt-mdev ccw bind %s' first)",
+			sch->name, sch->has_device ? " of device " : "",
+			sch->has_device ? sch->busid_name : "",
+			sch->driver[0] ? sch->driver : "no driver", dev);
+	for (size_t i = 0; mdevs && i < mdevs->n; i++) {
+		const struct mdev_info *o = &mdevs->v[i];
+
+		if (strcmp(o->parent, sch->name) != 0 ||
+		    strcmp(o->uuid, m->uuid) == 0)
+			continue;
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, EEXIST,
+			"cannot create mdev %s on subchannel %s: mdev %s (%s) is already there, and vfio_ccw allows one per subchannel (use it, or 'virt-mdev remove %s --undefine' first)",
+			m->uuid, sch->name, o->uuid,
+			o->active && o->defined ? "active, defined" :
+			o->active		? "active" :
+						  "defined",
+			o->uuid);
+	}
+	return 0;
+}
+
+static void ccw_validate(const struct sysfs *s, const struct mdev_info *i,
+			 const struct mdev_list *all, kind_problem_fn fn,
+			 void *opaque)
+{
+	struct ccw_host h;
+	struct vm_error e = { 0 };
+	struct mdev_spec m;
+	char msg[256];
+
+	if (css_read_subchannel(s, i->parent, &h.sch) < 0) {
+		snprintf(
+			msg, sizeof(msg),
+			"its parent %s does not exist on this host: it cannot start",
+			i->parent);
+		fn(opaque, i->uuid, msg);
+		return;
+	}
+	if (strcmp(i->type, i->kind->mdev_type) != 0) {
+		snprintf(
+			msg, sizeof(msg),
+			"type '%s' does not exist on subchannel %s (its type is %s)",
+			i->type, i->parent, i->kind->mdev_type);
+		fn(opaque, i->uuid, msg);
+	}
+	mdev_spec_from_info(i, &m);
+	if (ccw_check_create((struct kind_host *)&h, &m, all, &e) < 0)
+		fn(opaque, i->uuid, e.msg);
+}
+
+static bool ccw_host_devno(const struct sysfs *s, const char *parent,
+			   struct guest_devno *out)
+{
+	struct css_subchannel sch;
+
+	if (css_read_subchannel(s, parent, &sch) < 0 || !sch.has_device)
+		return false;
+	*out = (struct guest_devno){ 0xfe, sch.busid.ssid, sch.busid.devno };
+	return true;
+}
+
+/* ---- output ---- */
+
+static void ccw_result_json(struct json_object *o, const struct mdev_spec *m,
+			    const struct kind_host *h)
+{
+	/* after a preparation (assign): the subchannel it concerned */
+	if (h)
+		json_object_object_add(o, "subchannel",
+				       json_object_new_string(m->parent));
+}
+
+static void ccw_apqns_text(const struct mdev_info *i, char *buf, size_t size)
+{
+	(void)i;
+	snprintf(buf, size, "-");
+}
+
+static void ccw_list_json(struct jw *w, const struct mdev_info *i)
+{
+	(void)w;
+	(void)i;
+}
+
+static void ccw_show_text(FILE *f, const struct mdev_info *i)
+{
+	(void)f;
+	(void)i;
+}
+
+const struct mdev_kind kind_ccw = {
+	.name = "ccw",
+	.model = "vfio-ccw",
+	.mdev_type = "vfio_ccw-io",
+	.prepared_hint = "the subchannel bound to vfio_ccw",
+	.persist_note = NULL,
+	.guest_ccw_address = true,
+	.one_per_domain = false,
+	.needs_ap_lock = false,
+	.owns_parent = ccw_owns_parent,
+	.where = ccw_where,
+	.nodedev_parent = ccw_nodedev_parent,
+	.create_path = ccw_create_path,
+	.device_path = ccw_device_path,
+	.read_active = ccw_read_active,
+	.read_attr = ccw_read_attr,
+	.attrs = ccw_attrs,
+	.same_config = ccw_same_config,
+	.config_diff = ccw_config_diff,
+	.plan_configure = ccw_plan_configure,
+	.target = ccw_target,
+	.host_read = ccw_host_read,
+	.host_free = ccw_host_free,
+	.plan_prepare = ccw_plan_prepare,
+	.plan_release = ccw_plan_release,
+	.device_mdev = ccw_device_mdev,
+	.check_create = ccw_check_create,
+	.validate = ccw_validate,
+	.host_devno = ccw_host_devno,
+	.result_json = ccw_result_json,
+	.apqns_text = ccw_apqns_text,
+	.list_json = ccw_list_json,
+	.show_text = ccw_show_text,
+};

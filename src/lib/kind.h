@@ -1,0 +1,182 @@
+/*
+ * Device kinds: everything that differs between vfio-ccw and vfio-ap (and,
+ * later, generic PCI mdevs) behind one ops table, as s390-tools' zdev has
+ * struct devtype/subtype. Code outside src/lib/kind-*.c asks the kind and
+ * never tests which kind it has (tests/check-kinds.sh fails if it does).
+ */
+#ifndef VIRT_MDEV_KIND_H
+#define VIRT_MDEV_KIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <json-c/json.h>
+
+#include "error.h"
+#include "ids.h"
+#include "strv.h"
+#include "sysfs.h"
+
+struct jw;
+struct plan;
+struct mdev_info;
+struct mdev_list;
+struct mdev_spec;
+
+/* What a command names for a device, parsed by the command, checked by the kind. */
+struct kind_args {
+	const char *
+		device; /* a positional DEVICE (busid or subchannel), or NULL */
+	struct ap_mask apm, aqm,
+		adm; /* --adapters, --domains, --control-domains */
+	bool have_adapters, have_domains, have_control_domains;
+	bool force; /* ccw bind --force: set an online device offline first */
+	bool persistent; /* the preparation persists (driverctl's override) */
+};
+
+/* The kind's view of its part of the host (a subchannel; the AP bus), opaque to the rest. */
+struct kind_host;
+
+/* Report one problem of validate: the mdev's uuid and the message. */
+typedef void (*kind_problem_fn)(void *opaque, const char *uuid,
+				const char *msg);
+
+struct mdev_kind {
+	const char
+		*name; /* the CLI word: "ccw" (create ccw, assign DOMAIN ccw) */
+	const char *
+		model; /* libvirt's hostdev model and QEMU's device: "vfio-ccw" */
+	const char *mdev_type; /* the one mdev type: "vfio_ccw-io" */
+	const char *
+		prepared_hint; /* what libvirt's node-device driver needs of the host */
+	const char *
+		persist_note; /* what --persistent cannot keep across a reboot, or NULL */
+	bool guest_ccw_address; /* the guest device has a ccw address (--devno) and can boot */
+	bool one_per_domain; /* a guest takes one device of this kind */
+	bool needs_ap_lock; /* changes under the s390-tools lock */
+
+	/* Is a parent's sysfs name ("0.0.0313", "matrix") one of this kind's? */
+	bool (*owns_parent)(const char *parent);
+	/* Where an mdev sits, for messages: "subchannel 0.0.0313", "the vfio_ap matrix". */
+	void (*where)(const struct mdev_spec *m, char *buf, size_t size);
+	/* libvirt's node-device name of the parent: "css_0_0_0313", "ap_matrix". */
+	void (*nodedev_parent)(const struct mdev_spec *m, char *buf,
+			       size_t size);
+	/* The type's create file, inside /sys, as the kernel's documentation spells it. */
+	void (*create_path)(const struct mdev_spec *m, char *buf, size_t size);
+	/* The device's directory inside /sys, as QEMU's sysfsdev= takes it. */
+	void (*device_path)(const struct mdev_spec *m, char *buf, size_t size);
+
+	/* ---- the configuration beyond parent and type ---- */
+	/* An active mdev's configuration, read from sysfs (dfd: bus/mdev/devices). */
+	void (*read_active)(const struct sysfs *s, struct mdev_info *i);
+	/* One attribute of a definition: 1 when modelled and taken, 0 when not modelled. */
+	int (*read_attr)(struct mdev_info *i, const char *key,
+			 const char *value);
+	/* The configuration as ordered (name, value) attributes, as mdevctl and libvirt keep it. */
+	int (*attrs)(const struct mdev_spec *m, struct strv *names,
+		     struct strv *values);
+	bool (*same_config)(const struct mdev_spec *a,
+			    const struct mdev_spec *b);
+	/* Append "; what here, what asked" for each difference. */
+	void (*config_diff)(const struct mdev_spec *have,
+			    const struct mdev_spec *want, char *buf,
+			    size_t size);
+	/* The steps that configure a created mdev through sysfs (after create). */
+	int (*plan_configure)(const struct sysfs *s, struct plan *p,
+			      const struct mdev_spec *m, struct vm_error *err);
+
+	/* ---- the device an admin names ---- */
+	/*
+	 * Fill m's parent, type and configuration from what a command named
+	 * (verb: "create", "assign DOMAIN"); usage errors name the fix; the
+	 * host is read only to find the device.
+	 */
+	int (*target)(const struct sysfs *s, const char *verb,
+		      const struct kind_args *a, struct mdev_spec *m,
+		      struct vm_error *err);
+	/* Read the kind's part of the host for m (the subchannel; the AP bus). */
+	int (*host_read)(const struct sysfs *s, const struct mdev_spec *m,
+			 struct kind_host **out, struct vm_error *err);
+	void (*host_free)(struct kind_host *h);
+	/*
+	 * The steps that give the device to vfio (bind to vfio_ccw; free the
+	 * APQNs), and h as they leave it. No step for what holds already.
+	 */
+	int (*plan_prepare)(const struct sysfs *s, struct kind_host *h,
+			    const struct mdev_spec *m,
+			    const struct kind_args *a, struct plan *p,
+			    struct vm_error *err);
+	/*
+	 * The reverse, once the mdev m is gone (m->uuid "" when there was
+	 * none): the subchannel back to io_subchannel, the APQNs back to the
+	 * host, read afresh. *note: what stays and why (caller frees), when
+	 * the kind leaves something on purpose.
+	 */
+	int (*plan_release)(const struct sysfs *s, const struct mdev_spec *m,
+			    struct plan *p, char **note, struct vm_error *err);
+	/*
+	 * What a DEVICE argument names (unassign DOMAIN DEVICE): m gets its
+	 * parent and type, *out the mdev on it or NULL. -ENOENT (no error
+	 * set) when the kind takes no DEVICE.
+	 */
+	int (*device_mdev)(const struct sysfs *s, const char *device,
+			   const struct mdev_list *l, struct mdev_spec *m,
+			   const struct mdev_info **out, struct vm_error *err);
+	/*
+	 * The checks before creating m (DESIGN.md "Checks"), against h and
+	 * every other mdev of the host; VM_EXIT_REFUSED naming the fix.
+	 */
+	int (*check_create)(const struct kind_host *h,
+			    const struct mdev_spec *m,
+			    const struct mdev_list *mdevs,
+			    struct vm_error *err);
+	/* Every problem of an existing mdev, reported through fn. */
+	void (*validate)(const struct sysfs *s, const struct mdev_info *i,
+			 const struct mdev_list *all, kind_problem_fn fn,
+			 void *opaque);
+	/* The guest devno that mirrors the host's (0.0.2b09 -> fe.0.2b09); false if none. */
+	bool (*host_devno)(const struct sysfs *s, const char *parent,
+			   struct guest_devno *out);
+
+	/* ---- output ---- */
+	/* Members of the JSON result of a change to m (adapters, domains...). */
+	void (*result_json)(struct json_object *o, const struct mdev_spec *m,
+			    const struct kind_host *h);
+	/* The APQNS column of a listing ("-" when the kind has none). */
+	void (*apqns_text)(const struct mdev_info *i, char *buf, size_t size);
+	/* The kind's members of an mdev's listing object. */
+	void (*list_json)(struct jw *w, const struct mdev_info *i);
+	/* More lines of "show UUID". */
+	void (*show_text)(FILE *f, const struct mdev_info *i);
+};
+
+/* Every kind, NULL-terminated, in the order help and completion list them. */
+extern const struct mdev_kind *const mdev_kinds[];
+
+/* The kind by its CLI word ("ccw"), its model ("vfio-ccw"), its mdev type, or an mdev's parent; NULL if none. */
+const struct mdev_kind *mdev_kind_by_name(const char *name);
+const struct mdev_kind *mdev_kind_by_model(const char *model);
+const struct mdev_kind *mdev_kind_by_type(const char *type);
+const struct mdev_kind *mdev_kind_by_parent(const char *parent);
+
+/* "ccw or ap", "vfio-ccw or vfio-ap": the accepted words, for messages. */
+const char *mdev_kind_names(void);
+const char *mdev_kind_models(void);
+/* The models whose guest devices have a ccw address: "vfio-ccw". */
+const char *mdev_kind_ccw_models(void);
+
+/* The host part of a kind, freed with its kind's host_free. */
+struct kind_host_ref {
+	const struct mdev_kind *kind;
+	struct kind_host *host;
+};
+
+static inline void kind_host_refp(struct kind_host_ref *r)
+{
+	if (r->kind && r->host)
+		r->kind->host_free(r->host);
+}
+
+#define _cleanup_kind_host_ _cleanup_(kind_host_refp)
+
+#endif

@@ -1,0 +1,138 @@
+/* The requests that prepare devices on their own: ccw bind/unbind and ap reserve/release, as one plan each. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "css.h"
+#include "request-internal.h"
+
+int request_ccw(const struct request_env *env, const char *device, bool bind,
+		bool persistent, bool force, struct outcome *o,
+		struct vm_error *err)
+{
+	_cleanup_free_ char *kept = NULL;
+	struct css_subchannel sch;
+	int r;
+
+	if (css_find(env->sysfs, device, &sch, err) < 0)
+		return -1;
+	r = bind ? css_plan_bind(env->sysfs, &sch, persistent, force, &o->plan,
+				 err) :
+		   css_plan_unbind(env->sysfs, &sch, persistent, &o->plan,
+				   &kept, err);
+	if (kept)
+		snprintf(
+			o->warning, sizeof(o->warning),
+			"a persistent driverctl override still binds subchannel %s to %s at boot (add --persistent to remove it)",
+			sch.name, kept);
+	if (r < 0)
+		return -1;
+	snprintf(o->nothing, sizeof(o->nothing),
+		 "subchannel %s%s%s is already bound to %s%s", sch.name,
+		 sch.has_device ? " of device " : "",
+		 sch.has_device ? sch.busid_name : "",
+		 bind ? CSS_VFIO_CCW : CSS_IO_SUBCHANNEL,
+		 persistent ? (bind ? ", persistently" :
+				      ", with no persistent override") :
+			      "");
+	return 0;
+}
+
+static struct json_object *masks_result(const struct ap_host *h, bool reserve,
+					const struct ap_mask *apm,
+					const struct ap_mask *aqm)
+{
+	struct json_object *r = json_object_new_object();
+	struct json_object *moving = json_object_new_array();
+	char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN], params[200];
+	char moved[2048] = "";
+
+	ap_mask_format(apm, am);
+	ap_mask_format(aqm, qm);
+	ap_moved_queues(h, &h->apmask, &h->aqmask, apm, aqm, moved,
+			sizeof(moved), moving);
+	json_object_object_add(r, "apmask", json_object_new_string(am));
+	json_object_object_add(r, "aqmask", json_object_new_string(qm));
+	json_object_object_add(
+		r, reserve ? "leaving_host" : "returning_to_host", moving);
+	json_object_object_add(r, "persistent", json_object_new_boolean(false));
+	snprintf(params, sizeof(params), "ap.apmask=%s ap.aqmask=%s", am, qm);
+	json_object_object_add(r, "kernel_parameters",
+			       json_object_new_string(params));
+	return r;
+}
+
+int request_ap_masks(const struct request_env *env, bool reserve,
+		     const struct ap_mask *adapters,
+		     const struct ap_mask *domains, struct ap_host *before,
+		     struct outcome *o, struct vm_error *err)
+{
+	_cleanup_free_ char *al = ap_mask_format_list(adapters);
+	_cleanup_free_ char *dl = ap_mask_format_list(domains);
+	struct ap_mask apm, aqm;
+
+	if (request_lock(env, true, o, err) < 0 ||
+	    ap_read_host(env->sysfs, before, err) < 0 ||
+	    ap_plan_masks(before, adapters, domains, reserve, &o->plan, &apm,
+			  &aqm, err) < 0)
+		return -1;
+	snprintf(o->nothing, sizeof(o->nothing),
+		 "adapters %s and domains %s are already %s the host's drivers",
+		 al ? al : "", dl ? dl : "",
+		 reserve ? "free of" : "reserved for");
+	o->result = masks_result(before, reserve, &apm, &aqm);
+	return 0;
+}
+
+static int add_line(struct strv *lines, const char *fmt, ...) _printf_(2, 3);
+
+static int add_line(struct strv *lines, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return r < 0 ? -ENOMEM : strv_push_take(lines, s);
+}
+
+int request_ap_report(const struct request_env *env,
+		      const struct ap_host *before, struct strv *lines,
+		      struct vm_error *err)
+{
+	_cleanup_ap_host_ struct ap_host after = { 0 };
+	char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN];
+
+	/* what the kernel did: which queues are now where */
+	if (ap_read_host(env->sysfs, &after, err) < 0)
+		return -1;
+	for (size_t i = 0; i < after.nqueues; i++) {
+		const struct ap_queue_info *a = &after.queues[i];
+
+		for (size_t j = 0; j < before->nqueues; j++) {
+			const struct ap_queue_info *b = &before->queues[j];
+
+			if (strcmp(a->name, b->name) != 0 ||
+			    strcmp(a->driver, b->driver) == 0)
+				continue;
+			if (add_line(lines, "queue %s: %s -> %s", a->name,
+				     b->driver[0] ? b->driver : "none",
+				     a->driver[0] ? a->driver : "none") < 0)
+				return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+						    "out of memory");
+		}
+	}
+	ap_mask_format(&after.apmask, am);
+	ap_mask_format(&after.aqmask, qm);
+	if (add_line(
+		    lines,
+		    "note: apmask and aqmask last until the next boot; to keep them, add 'ap.apmask=%s ap.aqmask=%s' to the kernel parameters, or use chzdev's persistent AP configuration",
+		    am, qm) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	return 0;
+}

@@ -1,0 +1,180 @@
+/*
+ * The library's pipeline: one request (create, start, stop, remove, attach,
+ * detach, assign, unassign) in, one plan and its result out. Nothing here
+ * prints, parses argv or exits: the commands do that, and a declarative
+ * apply calls the same functions for many devices.
+ */
+#ifndef VIRT_MDEV_REQUEST_H
+#define VIRT_MDEV_REQUEST_H
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#include "ap.h"
+#include "attach.h"
+#include "backend.h"
+#include "error.h"
+#include "kind.h"
+#include "lifecycle.h"
+#include "mdev.h"
+#include "plan.h"
+#include "virt.h"
+
+#define REQUEST_DEFAULT_TIMEOUT_S 30
+
+/* Where a request runs: the host, libvirt, how mdevs are made. */
+struct request_env {
+	const struct sysfs *sysfs;
+	const char *uri; /* -c; NULL: libvirt's default */
+	virConnectPtr conn; /* an open connection, or NULL (opened when needed) */
+	enum backend_choice backend;
+	const char *template_dir;
+	unsigned timeout_s; /* the wait for libvirt to see a started mdev */
+	bool dry_run; /* nothing runs: no lock is taken */
+};
+
+/* What a request gives back: the plan to run, what to report, and what it holds until then. */
+struct outcome {
+	struct plan plan;
+	struct json_object *result; /* "result" of the JSON document (owned) */
+	char nothing[512]; /* why an empty plan is fine */
+	char uuid[IDS_UUID_STRLEN]; /* the mdev concerned, "" if none */
+	struct backend
+		backend; /* the one that made the steps (closed by outcome_clear) */
+	virDomainPtr
+		domain; /* the domain the steps change (freed by outcome_clear) */
+	int lock; /* the s390-tools lock while the plan runs, or -1 */
+	char note[512]; /* for the admin after the plan ran, on stdout ("" if none) */
+	char warning[512]; /* what stays as it is and why, on stderr ("" if none) */
+	char verbose[512]; /* for -v: the backend's choice ("" if none) */
+};
+
+/* An outcome that outcome_clear may see before outcome_init. */
+#define OUTCOME_INIT       \
+	{                  \
+		.lock = -1 \
+	}
+
+void outcome_init(struct outcome *o, const struct sysfs *s);
+void outcome_clear(struct outcome *o);
+#define _cleanup_outcome_ _cleanup_(outcome_clear)
+
+/* ---- create, start, stop, remove (src/lib/mdev-ops.c) ---- */
+
+struct create_req {
+	const struct mdev_kind *kind;
+	struct kind_args target; /* the device, or the matrix */
+	bool uuid_given;
+	char uuid[IDS_UUID_STRLEN];
+	bool define, autostart;
+};
+
+int request_create(const struct request_env *env, const struct create_req *r,
+		   struct outcome *o, struct vm_error *err);
+
+enum mdev_change {
+	CHANGE_START,
+	CHANGE_STOP,
+	CHANGE_REMOVE,
+	CHANGE__LAST,
+};
+
+const char *mdev_change_to_string(enum mdev_change c);
+
+/* start, stop, remove [--undefine] of the mdev uuid; stop and remove are refused while a domain uses it. */
+int request_change(const struct request_env *env, enum mdev_change c,
+		   const char *uuid, bool undefine, struct outcome *o,
+		   struct vm_error *err);
+
+/* The mdev's state as the host shows it now (after the plan ran). */
+int request_state(const struct request_env *env, const char *uuid,
+		  struct mdev_state *out, struct vm_error *err);
+
+/* ---- ccw bind/unbind, ap reserve/release (src/lib/prepare.c) ---- */
+
+/* bind: the subchannel of device to vfio_ccw (force: set an online device offline first); else back to io_subchannel. */
+int request_ccw(const struct request_env *env, const char *device, bool bind,
+		bool persistent, bool force, struct outcome *o,
+		struct vm_error *err);
+
+/* reserve: free adapters x domains from the host's drivers; else give them back. before: the AP bus as it was. */
+int request_ap_masks(const struct request_env *env, bool reserve,
+		     const struct ap_mask *adapters,
+		     const struct ap_mask *domains, struct ap_host *before,
+		     struct outcome *o, struct vm_error *err);
+
+/* After an ap request ran: "queue 05.0004: cex4queue -> vfio_ap" lines, and the note on persistence. */
+int request_ap_report(const struct request_env *env,
+		      const struct ap_host *before, struct strv *lines,
+		      struct vm_error *err);
+
+/* ---- xml (src/lib/describe.c) ---- */
+
+enum xml_format {
+	XML_FORMAT_HOSTDEV, /* libvirt's <hostdev> */
+	XML_FORMAT_QEMU, /* QEMU's -device argument */
+	XML_FORMAT_NODEDEV, /* libvirt's node-device XML of the mdev */
+	XML_FORMAT_MDEVCTL, /* mdevctl's definition */
+	XML_FORMAT__LAST,
+};
+
+const char *xml_format_to_string(enum xml_format f);
+/* -1 for a name that is none of them */
+int xml_format_from_string(const char *s);
+
+struct xml_req {
+	char uuid[IDS_UUID_STRLEN];
+	enum xml_format format;
+	const struct mdev_kind
+		*model; /* --model: a device elsewhere, the host not read */
+	bool devno_given;
+	struct guest_devno devno;
+	unsigned boot_order;
+	const char *alias;
+};
+
+/* The text of an mdev in a format; *kind: the kind it is. Caller frees *out. */
+int request_xml(const struct request_env *env, const struct xml_req *r,
+		char **out, const struct mdev_kind **kind,
+		struct vm_error *err);
+
+/* ---- attach, detach, assign, unassign (src/lib/assign.c) ---- */
+
+/* What a domain change touches. */
+struct domain_req {
+	const char *domain; /* name or uuid */
+	bool live,
+		config; /* as virsh's --live/--config; neither: the current state */
+	bool devno_given;
+	struct guest_devno devno;
+	unsigned boot_order;
+	const char *alias;
+};
+
+/* The domain of a request, looked up at env's connection: VM_EXIT_NOT_FOUND naming what was searched. */
+int request_domain(const struct request_env *env, const char *name,
+		   virDomainPtr *out, struct vm_error *err);
+
+int request_attach(const struct request_env *env, const struct domain_req *d,
+		   const char *uuid, struct outcome *o, struct vm_error *err);
+int request_detach(const struct request_env *env, const struct domain_req *d,
+		   const char *uuid, struct outcome *o, struct vm_error *err);
+
+struct assign_req {
+	struct domain_req dom;
+	const struct mdev_kind *kind;
+	struct kind_args target;
+	bool uuid_given;
+	char uuid[IDS_UUID_STRLEN];
+	bool persistent; /* binding, definition with autostart, --config */
+};
+
+int request_assign(const struct request_env *env, const struct assign_req *r,
+		   struct outcome *o, struct vm_error *err);
+
+/* what: an mdev uuid, or a DEVICE of a kind that takes one (a busid or subchannel) */
+int request_unassign(const struct request_env *env, const struct domain_req *d,
+		     const char *what, bool keep_mdev, struct outcome *o,
+		     struct vm_error *err);
+
+#endif

@@ -1,0 +1,32 @@
+/* validate: every problem of the host's mdevs and definitions, and of the domains' references to them. */
+#ifndef VIRT_MDEV_VALIDATE_H
+#define VIRT_MDEV_VALIDATE_H
+
+#include "error.h"
+#include "mdev.h"
+#include "strv.h"
+#include "users.h"
+
+struct problem {
+	char uuid[IDS_UUID_STRLEN];
+	char *msg;
+};
+
+struct problems {
+	struct problem *v;
+	size_t n, alloc;
+	size_t checked; /* mdevs checked */
+};
+
+/*
+ * Check the mdevs of l (only those in uuids, when it has any) with their
+ * kinds' rules; with u (libvirt reachable) and no uuids named, also every
+ * domain's reference to an mdev the host does not have.
+ */
+int validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
+		   const struct strv *uuids, const struct users *u,
+		   struct problems *out);
+void problems_clear(struct problems *p);
+#define _cleanup_problems_ _cleanup_(problems_clear)
+
+#endif
