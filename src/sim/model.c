@@ -80,7 +80,41 @@ static const char *mdev_driver(const struct model *m, enum mdev_kind kind)
 
 /* ---- uevents ------------------------------------------------------------- */
 
-/* Send ACTION for the device at node: the udev glue turns it into a netlink message. */
+/*
+ * An event's properties, KEY=VALUE each ending with a NUL: ACTION, DEVPATH,
+ * SUBSYSTEM, the lines of extra ("K=V\nK=V"), SEQNUM.
+ */
+static int uevent_props(struct strbuf *props, const char *action,
+			const char *path, const char *subsystem,
+			const char *extra, unsigned long seqnum)
+{
+	if (strbuf_addf(props, "ACTION=%s", action) < 0 ||
+	    strbuf_add(props, "", 1) < 0 ||
+	    strbuf_addf(props, "DEVPATH=/%s", path) < 0 ||
+	    strbuf_add(props, "", 1) < 0 ||
+	    strbuf_addf(props, "SUBSYSTEM=%s", subsystem) < 0 ||
+	    strbuf_add(props, "", 1) < 0)
+		return -ENOMEM;
+	for (const char *p = extra; p && *p;) {
+		size_t len = strcspn(p, "\n");
+
+		if (strbuf_add(props, p, len) < 0 ||
+		    strbuf_add(props, "", 1) < 0)
+			return -ENOMEM;
+		p += len;
+		if (*p)
+			p++;
+	}
+	if (strbuf_addf(props, "SEQNUM=%lu", seqnum) < 0 ||
+	    strbuf_add(props, "", 1) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * Send ACTION for the device at dev: every event of every object goes
+ * through here to the model's hook (the udev sender, uevent.c).
+ */
 static void emit(struct model *m, const char *action, struct vfs_node *dev,
 		 const char *subsystem, const char *extra)
 {
@@ -93,40 +127,31 @@ static void emit(struct model *m, const char *action, struct vfs_node *dev,
 	path = vfs_path(dev);
 	if (!path)
 		return;
-	/* KEY=VALUE\0 each; extra is "K=V\nK=V" */
-	if (strbuf_addf(&props, "ACTION=%s", action) < 0 ||
-	    strbuf_add(&props, "", 1) < 0 ||
-	    strbuf_addf(&props, "DEVPATH=/%s", path) < 0 ||
-	    strbuf_add(&props, "", 1) < 0 ||
-	    strbuf_addf(&props, "SUBSYSTEM=%s", subsystem) < 0 ||
-	    strbuf_add(&props, "", 1) < 0) {
-		strbuf_release(&props);
-		return;
-	}
-	for (const char *p = extra; p && *p;) {
-		size_t len = strcspn(p, "\n");
-
-		if (strbuf_add(&props, p, len) < 0 ||
-		    strbuf_add(&props, "", 1) < 0) {
-			strbuf_release(&props);
-			return;
-		}
-		p += len;
-		if (*p)
-			p++;
-	}
-	if (strbuf_addf(&props, "SEQNUM=%lu", m->seqnum) < 0 ||
-	    strbuf_add(&props, "", 1) < 0) {
-		strbuf_release(&props);
-		return;
-	}
-	m->uevent(m->uevent_opaque, action, path, subsystem, props.buf,
-		  props.len);
+	if (uevent_props(&props, action, path, subsystem, extra, m->seqnum) ==
+	    0)
+		m->uevent(m->uevent_opaque, action, path, subsystem, props.buf,
+			  props.len);
 	strbuf_release(&props);
 }
 
-/* The actions the kernel accepts in a write to a device's uevent file. */
-static int uevent_action(const char *buf, char *action, size_t size)
+/* A driver bound to dev: "bind" with DRIVER=. */
+static void emit_bind(struct model *m, struct vfs_node *dev,
+		      const char *subsystem, const char *driver)
+{
+	char extra[48];
+
+	snprintf(extra, sizeof(extra), "DRIVER=%s", driver);
+	emit(m, "bind", dev, subsystem, extra);
+}
+
+/*
+ * A write to a device's uevent file: the first word must be one of the
+ * actions the kernel accepts there, else EINVAL; dev then sends that event.
+ * Every object's uevent store is this with its own device.
+ */
+static int uevent_store(struct model *m, struct vfs_node *dev,
+			const char *subsystem, const char *extra,
+			const char *buf)
 {
 	static const char *const actions[] = { "add",  "remove", "change",
 					       "move", "online", "offline",
@@ -136,7 +161,7 @@ static int uevent_action(const char *buf, char *action, size_t size)
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
 		if (strlen(actions[i]) == len &&
 		    strncmp(buf, actions[i], len) == 0) {
-			snprintf(action, size, "%s", actions[i]);
+			emit(m, actions[i], dev, subsystem, extra);
 			return 0;
 		}
 	}
@@ -251,14 +276,9 @@ static int sch_show_uevent(void *model, void *obj, struct strbuf *out)
 
 static int sch_store_uevent(void *model, void *obj, const char *buf, size_t len)
 {
-	struct subchannel *sch = obj;
-	char action[16];
-
 	(void)len;
-	if (uevent_action(buf, action, sizeof(action)) < 0)
-		return -EINVAL;
-	emit(model, action, sch->dir, "css", NULL);
-	return 0;
+	return uevent_store(model, ((struct subchannel *)obj)->dir, "css", NULL,
+			    buf);
 }
 
 static const struct vfs_attr sch_attrs[] = {
@@ -368,14 +388,9 @@ static int cdev_show_uevent(void *model, void *obj, struct strbuf *out)
 static int cdev_store_uevent(void *model, void *obj, const char *buf,
 			     size_t len)
 {
-	struct ccw_device *cdev = obj;
-	char action[16];
-
 	(void)len;
-	if (uevent_action(buf, action, sizeof(action)) < 0)
-		return -EINVAL;
-	emit(model, action, cdev->dir, "ccw", NULL);
-	return 0;
+	return uevent_store(model, ((struct ccw_device *)obj)->dir, "ccw", NULL,
+			    buf);
 }
 
 static int show_zero(void *model, void *obj, struct strbuf *out)
@@ -600,29 +615,39 @@ static int mdev_store_remove(void *model, void *obj, const char *buf,
 	return 0;
 }
 
+/* An mdev's own event properties, which its uevent file shows too ("K=V\nK=V"). */
+static void mdev_uevent_env(const struct model *m, const struct mdev *mdev,
+			    char *buf, size_t size)
+{
+	snprintf(buf, size, "DRIVER=%s\nMDEV_TYPE=%s",
+		 mdev_driver(m, mdev->kind),
+		 mdev->kind == MDEV_CCW ? "io" : "passthrough");
+}
+
+static void mdev_emit(struct model *m, struct mdev *mdev, const char *action)
+{
+	char env[96];
+
+	mdev_uevent_env(m, mdev, env, sizeof(env));
+	emit(m, action, mdev->dir, "mdev", env);
+}
+
 static int mdev_show_uevent(void *model, void *obj, struct strbuf *out)
 {
-	struct mdev *mdev = obj;
+	char env[96];
 
-	return strbuf_addf(out, "DRIVER=%s\nMDEV_TYPE=%s\n",
-			   mdev_driver(model, mdev->kind),
-			   mdev->kind == MDEV_CCW ? "io" : "passthrough");
+	mdev_uevent_env(model, obj, env, sizeof(env));
+	return strbuf_addf(out, "%s\n", env);
 }
 
 static int mdev_store_uevent(void *model, void *obj, const char *buf,
 			     size_t len)
 {
-	struct mdev *mdev = obj;
-	char action[16], extra[96];
+	char env[96];
 
 	(void)len;
-	if (uevent_action(buf, action, sizeof(action)) < 0)
-		return -EINVAL;
-	snprintf(extra, sizeof(extra), "DRIVER=%s\nMDEV_TYPE=%s",
-		 mdev_driver(model, mdev->kind),
-		 mdev->kind == MDEV_CCW ? "io" : "passthrough");
-	emit(model, action, mdev->dir, "mdev", extra);
-	return 0;
+	mdev_uevent_env(model, obj, env, sizeof(env));
+	return uevent_store(model, ((struct mdev *)obj)->dir, "mdev", env, buf);
 }
 
 static const struct vfs_attr mdev_attrs[] = {
@@ -640,7 +665,7 @@ static int mdev_add(struct model *m, struct subchannel *sch, const char *uuid,
 	_cleanup_free_ char *ppath = NULL;
 	const char *type = sch ? CCW_TYPE : AP_TYPE;
 	struct vfs_node *dir, *group, *gdevs, *drv;
-	char path[128], extra[96];
+	char path[128];
 	struct mdev *mdev;
 
 	if (model_find_mdev(m, uuid))
@@ -685,9 +710,7 @@ static int mdev_add(struct model *m, struct subchannel *sch, const char *uuid,
 			   "%s/%s", ppath, uuid));
 	if (mdev->kind == MDEV_AP && ap_mdev_attrs_add(m, mdev) < 0)
 		return -ENOMEM;
-	snprintf(extra, sizeof(extra), "DRIVER=%s\nMDEV_TYPE=%s",
-		 mdev_driver(m, mdev->kind), sch ? "io" : "passthrough");
-	emit(m, "add", dir, "mdev", extra);
+	mdev_emit(m, mdev, "add");
 	if (out)
 		*out = mdev;
 	return 0;
@@ -697,12 +720,9 @@ static void mdev_remove(struct model *m, struct mdev *mdev)
 {
 	_cleanup_free_ char *ppath = NULL;
 	struct vfs_node *parent = mdev->dir->parent;
-	char path[256], extra[96];
+	char path[256];
 
-	snprintf(extra, sizeof(extra), "DRIVER=%s\nMDEV_TYPE=%s",
-		 mdev_driver(m, mdev->kind),
-		 mdev->kind == MDEV_CCW ? "io" : "passthrough");
-	emit(m, "remove", mdev->dir, "mdev", extra);
+	mdev_emit(m, mdev, "remove");
 	ppath = vfs_path(parent);
 	if (ppath) {
 		snprintf(path, sizeof(path),
@@ -792,13 +812,7 @@ static int sch_set_driver(struct model *m, struct subchannel *sch,
 	CHECK(ddir = dir_at(m, path));
 	CHECK(vfs_add_link(&m->vfs, ddir, id, "devices/css0/%s", id));
 	CHECK(vfs_add_link(&m->vfs, sch->dir, "driver", "%s", path));
-	{
-		char extra[48];
-
-		snprintf(extra, sizeof(extra), "DRIVER=%s",
-			 css_driver_name(drv));
-		emit(m, "bind", sch->dir, "css", extra);
-	}
+	emit_bind(m, sch->dir, "css", css_driver_name(drv));
 	if (drv == CSS_DRIVER_IO)
 		return cdev_register(m, sch);
 	return parent_register(m, sch->dir, sch);
@@ -1067,14 +1081,9 @@ static int queue_show_uevent(void *model, void *obj, struct strbuf *out)
 static int queue_store_uevent(void *model, void *obj, const char *buf,
 			      size_t len)
 {
-	struct ap_queue *q = obj;
-	char action[16];
-
 	(void)len;
-	if (uevent_action(buf, action, sizeof(action)) < 0)
-		return -EINVAL;
-	emit(model, action, q->dir, "ap", NULL);
-	return 0;
+	return uevent_store(model, ((struct ap_queue *)obj)->dir, "ap", NULL,
+			    buf);
 }
 
 static const struct vfs_attr queue_attrs[] = {
@@ -1126,13 +1135,7 @@ static int queue_bind(struct model *m, struct ap_queue *q)
 		CHECK(vfs_add_file(&m->vfs, q->dir, &queue_zcrypt_attr, q));
 	else if (m->kernel.queue_status)
 		CHECK(vfs_add_file(&m->vfs, q->dir, &queue_vfio_attr, q));
-	{
-		char extra[48];
-
-		snprintf(extra, sizeof(extra), "DRIVER=%s",
-			 ap_qdrv_names[want]);
-		emit(m, "bind", q->dir, "ap", extra);
-	}
+	emit_bind(m, q->dir, "ap", ap_qdrv_names[want]);
 	return 0;
 }
 
@@ -1224,14 +1227,9 @@ static int card_show_uevent(void *model, void *obj, struct strbuf *out)
 static int card_store_uevent(void *model, void *obj, const char *buf,
 			     size_t len)
 {
-	struct ap_card *c = obj;
-	char action[16];
-
 	(void)len;
-	if (uevent_action(buf, action, sizeof(action)) < 0)
-		return -EINVAL;
-	emit(model, action, c->dir, "ap", NULL);
-	return 0;
+	return uevent_store(model, ((struct ap_card *)obj)->dir, "ap", NULL,
+			    buf);
 }
 
 static const struct vfs_attr card_attrs[] = {
@@ -1771,15 +1769,10 @@ static int matrix_show_uevent(void *model, void *obj, struct strbuf *out)
 static int matrix_store_uevent(void *model, void *obj, const char *buf,
 			       size_t len)
 {
-	struct model *m = model;
-	char action[16];
-
 	(void)obj;
 	(void)len;
-	if (uevent_action(buf, action, sizeof(action)) < 0)
-		return -EINVAL;
-	emit(m, action, dir_at(m, "devices/vfio_ap/matrix"), "matrix", NULL);
-	return 0;
+	return uevent_store(model, dir_at(model, "devices/vfio_ap/matrix"),
+			    "matrix", NULL, buf);
 }
 
 static const struct vfs_attr matrix_uevent_attr = { "uevent", 0644,
