@@ -312,18 +312,135 @@ static int private_dir(const char *tmp, const char *dir, const char *name,
 	return bind(priv, dir, err);
 }
 
+/* Private mount and network namespaces: what run mounts stays in them. */
+static int run_unshare(struct vm_error *err)
+{
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0)
+		return vm_error_set(
+			err, VM_EXIT_FAILED, errno,
+			"cannot make private mount and network namespaces: %s",
+			strerror(errno));
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot make mounts private: %s",
+				    strerror(errno));
+	return 0;
+}
+
+/* Keep the real sysfs reachable at realsys (below tmp) for what is bound back. */
+static int run_keep_realsys(const char *tmp, char *realsys, size_t size,
+			    struct vm_error *err)
+{
+	snprintf(realsys, size, "%s/realsys", tmp);
+	if (mkdir(realsys, 0755) < 0 || bind("/sys", realsys, err) < 0) {
+		if (!vm_error_is_set(err))
+			vm_error_set(err, VM_EXIT_FAILED, errno,
+				     "cannot create '%s'", realsys);
+		return -1;
+	}
+	return 0;
+}
+
+/* With --udev: the netlink socket the model's events go to. */
+static int run_open_udev(const struct opts *o, struct model *m, int *udev_fd,
+			 struct vm_error *err)
+{
+	if (!o->udev)
+		return 0;
+	*udev_fd = uevent_open();
+	if (*udev_fd < 0)
+		return vm_error_set(
+			err, VM_EXIT_FAILED, -*udev_fd,
+			"cannot open the netlink socket for udev events: %s",
+			strerror(-*udev_fd));
+	m->uevent = uevent_model_hook;
+	m->uevent_opaque = udev_fd;
+	return 0;
+}
+
+/* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl and lock directories. */
+static int run_bind_around(const char *tmp, const char *realsys,
+			   struct vm_error *err)
+{
+	char path[700];
+
+	snprintf(path, sizeof(path), "%s/fs/cgroup", realsys);
+	if (bind(path, "/sys/fs/cgroup", err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/devices/system", realsys);
+	if (bind(path, "/sys/devices/system", err) < 0 ||
+	    private_dir(tmp, "/etc/mdevctl.d", "mdevctl.d", "scripts.d", err) <
+		    0 ||
+	    private_dir(tmp, "/etc/driverctl.d", "driverctl.d", NULL, err) <
+		    0 ||
+	    private_dir(tmp, "/run/lock", "lock", NULL, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void run_unbind_around(void)
+{
+	umount2("/run/lock", MNT_DETACH);
+	umount2("/etc/driverctl.d", MNT_DETACH);
+	umount2("/etc/mdevctl.d", MNT_DETACH);
+	umount2("/sys/devices/system", MNT_DETACH);
+	umount2("/sys/fs/cgroup", MNT_DETACH);
+}
+
+/* Run argv and wait for it; *status is its wait status. */
+static int run_child(char **argv, int *status, struct vm_error *err)
+{
+	pid_t child = fork();
+
+	if (child < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot fork: %s", strerror(errno));
+	if (child == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, PROG ": cannot run '%s': %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(child, status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+/* Serve the simulated tree at /sys from a thread while argv runs. */
+static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
+		       char **argv, int *status, struct vm_error *err)
+{
+	pthread_t thread;
+	bool serving;
+	int r;
+
+	if (simfs_mount(fs, "/sys", err) < 0)
+		return -1;
+	serving = pthread_create(&thread, NULL, serve, fs) == 0;
+	if (!serving)
+		r = vm_error_set(err, VM_EXIT_FAILED, EAGAIN,
+				 "cannot start the FUSE thread");
+	else
+		r = run_bind_around(tmp, realsys, err);
+	if (r == 0)
+		r = run_child(argv, status, err);
+	run_unbind_around();
+	simfs_exit(fs);
+	simfs_unmount(fs);
+	if (serving)
+		pthread_join(thread, NULL);
+	return r;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct vm_error err = { 0 };
 	struct simfs fs = { 0 };
 	char tmp[] = "/tmp/virt-mdev-sim.XXXXXX";
-	char realsys[600], path[700];
+	char realsys[600] = "";
 	int udev_fd = -1, status = 0;
-	pthread_t thread;
-	bool serving = false;
 	struct model m;
-	pid_t child;
 	int r = parse_opts("run", argc, argv, &o);
 
 	memset(&m, 0, sizeof(m));
@@ -344,85 +461,12 @@ static int cmd_run(int argc, char **argv)
 			     strerror(errno));
 		goto out;
 	}
-	if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0) {
-		vm_error_set(
-			&err, VM_EXIT_FAILED, errno,
-			"cannot make private mount and network namespaces: %s",
-			strerror(errno));
-		goto out_tmp;
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		vm_error_set(&err, VM_EXIT_FAILED, errno,
-			     "cannot make mounts private: %s", strerror(errno));
-		goto out_tmp;
-	}
-	/* keep the real sysfs reachable for what is bound back */
-	snprintf(realsys, sizeof(realsys), "%s/realsys", tmp);
-	if (mkdir(realsys, 0755) < 0 || bind("/sys", realsys, &err) < 0) {
-		if (!vm_error_is_set(&err))
-			vm_error_set(&err, VM_EXIT_FAILED, errno,
-				     "cannot create '%s'", realsys);
-		goto out_tmp;
-	}
-	if (o.udev) {
-		udev_fd = uevent_open();
-		if (udev_fd < 0) {
-			vm_error_set(
-				&err, VM_EXIT_FAILED, -udev_fd,
-				"cannot open the netlink socket for udev events: %s",
-				strerror(-udev_fd));
-			goto out_tmp;
-		}
-		m.uevent = uevent_model_hook;
-		m.uevent_opaque = &udev_fd;
-	}
-	if (simfs_mount(&fs, "/sys", &err) < 0)
-		goto out_tmp;
-	if (pthread_create(&thread, NULL, serve, &fs) != 0) {
-		vm_error_set(&err, VM_EXIT_FAILED, EAGAIN,
-			     "cannot start the FUSE thread");
-		goto out_unmount;
-	}
-	serving = true;
-	snprintf(path, sizeof(path), "%s/fs/cgroup", realsys);
-	if (bind(path, "/sys/fs/cgroup", &err) < 0)
-		goto out_unmount;
-	snprintf(path, sizeof(path), "%s/devices/system", realsys);
-	if (bind(path, "/sys/devices/system", &err) < 0 ||
-	    private_dir(tmp, "/etc/mdevctl.d", "mdevctl.d", "scripts.d", &err) <
-		    0 ||
-	    private_dir(tmp, "/etc/driverctl.d", "driverctl.d", NULL, &err) <
-		    0 ||
-	    private_dir(tmp, "/run/lock", "lock", NULL, &err) < 0)
-		goto out_unmount;
-
-	child = fork();
-	if (child < 0) {
-		vm_error_set(&err, VM_EXIT_FAILED, errno, "cannot fork: %s",
-			     strerror(errno));
-		goto out_unmount;
-	}
-	if (child == 0) {
-		execvp(argv[optind], argv + optind);
-		fprintf(stderr, PROG ": cannot run '%s': %s\n", argv[optind],
-			strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-
-out_unmount:
-	umount2("/run/lock", MNT_DETACH);
-	umount2("/etc/driverctl.d", MNT_DETACH);
-	umount2("/etc/mdevctl.d", MNT_DETACH);
-	umount2("/sys/devices/system", MNT_DETACH);
-	umount2("/sys/fs/cgroup", MNT_DETACH);
-	simfs_exit(&fs);
-	simfs_unmount(&fs);
-	if (serving)
-		pthread_join(thread, NULL);
-out_tmp:
-	umount2(realsys, MNT_DETACH);
+	if (run_unshare(&err) == 0 &&
+	    run_keep_realsys(tmp, realsys, sizeof(realsys), &err) == 0 &&
+	    run_open_udev(&o, &m, &udev_fd, &err) == 0)
+		run_serving(&fs, tmp, realsys, argv + optind, &status, &err);
+	if (realsys[0])
+		umount2(realsys, MNT_DETACH);
 	run_cmd("rm -rf '%s'", tmp);
 out:
 	uevent_close(udev_fd);
