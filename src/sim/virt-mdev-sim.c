@@ -20,38 +20,17 @@
 
 #define PROG "virt-mdev-sim"
 
-static void print_help(FILE *f)
-{
-	fprintf(f,
-		"Usage: " PROG " COMMAND [OPTIONS] ...\n"
-		"\n"
-		"A simulated s390 host: the kernel's sysfs for css/vfio_ccw, the AP bus/vfio_ap\n"
-		"and the mdev core, so that mdevctl, libvirt and virt-mdev work as on an LPAR.\n"
-		"\n"
-		"Commands:\n"
-		"  mount [HOST] [--faults FILE] DIR     serve the simulated sysfs at DIR (FUSE, foreground)\n"
-		"  render [HOST] DIR                    write a static snapshot of the tree into DIR\n"
-		"  run [HOST] [--faults FILE] [--udev] -- CMD [ARGS]\n"
-		"                                       run CMD in private mount and network namespaces\n"
-		"                                       with the simulated tree at /sys\n"
-		"\n"
-		"HOST options:\n"
-		"  --host FILE        host description (default: the reference host, demo.xml)\n"
-		"  --kernel VERSION   kernel behaviour: 5.15 ... 6.12, or newest (default: the\n"
-		"                     description's kernel attribute, else newest)\n"
-		"  --generate N       instead of a description: N subchannels with DASDs, every\n"
-		"                     second one bound to vfio_ccw with an mdev, and a vfio_ap matrix\n"
-		"  --ap-mdevs N       with --generate: vfio_ap mdevs (default 16, at most 256)\n"
-		"\n"
-		"  --faults FILE      fault injection: lines 'PATH N ERRNO' make the Nth write to\n"
-		"                     PATH (below /sys, wildcards allowed) fail with ERRNO\n"
-		"  --udev             send libudev-format events on device changes (run only:\n"
-		"                     they stay inside its private network namespace)\n"
-		"\n"
-		"  -h, --help         print this help;  -V, --version  print the version\n"
-		"\n"
-		"See virt-mdev-sim(8).\n");
-}
+/* A command of virt-mdev-sim, as the product's struct cmd (src/cmd.h). */
+struct sim_cmd {
+	const char *name;
+	const char *usage; /* the synopsis after the name, as --help shows it */
+	const char *help; /* one line, lower case, no full stop */
+	/* argv[0] is the command name; returns the exit code */
+	int (*run)(int argc, char **argv);
+};
+
+/* --help: the synopsis, the commands of sim_cmd_table, the options. */
+static void print_help(FILE *f);
 
 static _printf_(1, 2) int usage_error(const char *fmt, ...)
 {
@@ -479,8 +458,75 @@ out:
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+/* ---- the commands ------------------------------------------------------------- */
+
+/* one command a line, in the order --help lists them */
+static const struct sim_cmd sim_cmd_table[] = {
+	{ "mount", "[HOST] [--faults FILE] DIR",
+	  "serve the simulated sysfs at DIR (FUSE, foreground)", cmd_mount },
+	{ "render", "[HOST] DIR",
+	  "write a static snapshot of the tree into DIR", cmd_render },
+	{ "run", "[HOST] [--faults FILE] [--udev] -- CMD [ARGS]",
+	  "run CMD in private namespaces with the simulated tree at /sys",
+	  cmd_run },
+};
+
+#define HELP_HEAD_WIDTH 36
+
+static void print_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " COMMAND [OPTIONS] ...\n"
+		"\n"
+		"A simulated s390 host: the kernel's sysfs for css/vfio_ccw, the AP bus/vfio_ap\n"
+		"and the mdev core, so that mdevctl, libvirt and virt-mdev work as on an LPAR.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(sim_cmd_table); i++) {
+		const struct sim_cmd *cmd = &sim_cmd_table[i];
+		char head[80];
+
+		snprintf(head, sizeof(head), "%s %s", cmd->name, cmd->usage);
+		/* a long synopsis gets a line of its own */
+		if (strlen(head) > HELP_HEAD_WIDTH)
+			fprintf(f, "  %s\n  %-*s %s\n", head, HELP_HEAD_WIDTH,
+				"", cmd->help);
+		else
+			fprintf(f, "  %-*s %s\n", HELP_HEAD_WIDTH, head,
+				cmd->help);
+	}
+	fprintf(f,
+		"\n"
+		"HOST options:\n"
+		"  --host FILE        host description (default: the reference host, demo.xml)\n"
+		"  --kernel VERSION   kernel behaviour: 5.15 ... 6.12, or newest (default: the\n"
+		"                     description's kernel attribute, else newest)\n"
+		"  --generate N       instead of a description: N subchannels with DASDs, every\n"
+		"                     second one bound to vfio_ccw with an mdev, and a vfio_ap matrix\n"
+		"  --ap-mdevs N       with --generate: vfio_ap mdevs (default 16, at most 256)\n"
+		"\n"
+		"  --faults FILE      fault injection: lines 'PATH N ERRNO' make the Nth write to\n"
+		"                     PATH (below /sys, wildcards allowed) fail with ERRNO\n"
+		"  --udev             send libudev-format events on device changes (run only:\n"
+		"                     they stay inside its private network namespace)\n"
+		"\n"
+		"  -h, --help         print this help;  -V, --version  print the version\n"
+		"\n"
+		"See virt-mdev-sim(8).\n");
+}
+
+static const struct sim_cmd *sim_cmd_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sim_cmd_table); i++)
+		if (strcmp(sim_cmd_table[i].name, name) == 0)
+			return &sim_cmd_table[i];
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
+	const struct sim_cmd *cmd;
+
 	if (argc < 2)
 		return usage_error("no command given");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
@@ -492,11 +538,8 @@ int main(int argc, char **argv)
 		printf(PROG " %s\n", PACKAGE_VERSION);
 		return VM_EXIT_OK;
 	}
-	if (strcmp(argv[1], "mount") == 0)
-		return cmd_mount(argc - 1, argv + 1);
-	if (strcmp(argv[1], "render") == 0)
-		return cmd_render(argc - 1, argv + 1);
-	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
-	return usage_error("unknown command '%s'", argv[1]);
+	cmd = sim_cmd_find(argv[1]);
+	if (!cmd)
+		return usage_error("unknown command '%s'", argv[1]);
+	return cmd->run(argc - 1, argv + 1);
 }
