@@ -20,38 +20,17 @@
 
 #define PROG "virt-mdev-sim"
 
-static void print_help(FILE *f)
-{
-	fprintf(f,
-		"Usage: " PROG " COMMAND [OPTIONS] ...\n"
-		"\n"
-		"A simulated s390 host: the kernel's sysfs for css/vfio_ccw, the AP bus/vfio_ap\n"
-		"and the mdev core, so that mdevctl, libvirt and virt-mdev work as on an LPAR.\n"
-		"\n"
-		"Commands:\n"
-		"  mount [HOST] [--faults FILE] DIR     serve the simulated sysfs at DIR (FUSE, foreground)\n"
-		"  render [HOST] DIR                    write a static snapshot of the tree into DIR\n"
-		"  run [HOST] [--faults FILE] [--udev] -- CMD [ARGS]\n"
-		"                                       run CMD in private mount and network namespaces\n"
-		"                                       with the simulated tree at /sys\n"
-		"\n"
-		"HOST options:\n"
-		"  --host FILE        host description (default: the reference host, demo.xml)\n"
-		"  --kernel VERSION   kernel behaviour: 5.15 ... 6.12, or newest (default: the\n"
-		"                     description's kernel attribute, else newest)\n"
-		"  --generate N       instead of a description: N subchannels with DASDs, every\n"
-		"                     second one bound to vfio_ccw with an mdev, and a vfio_ap matrix\n"
-		"  --ap-mdevs N       with --generate: vfio_ap mdevs (default 16, at most 256)\n"
-		"\n"
-		"  --faults FILE      fault injection: lines 'PATH N ERRNO' make the Nth write to\n"
-		"                     PATH (below /sys, wildcards allowed) fail with ERRNO\n"
-		"  --udev             send libudev-format events on device changes (run only:\n"
-		"                     they stay inside its private network namespace)\n"
-		"\n"
-		"  -h, --help         print this help;  -V, --version  print the version\n"
-		"\n"
-		"See virt-mdev-sim(8).\n");
-}
+/* A command of virt-mdev-sim, as the product's struct cmd (src/cmd.h). */
+struct sim_cmd {
+	const char *name;
+	const char *usage; /* the synopsis after the name, as --help shows it */
+	const char *help; /* one line, lower case, no full stop */
+	/* argv[0] is the command name; returns the exit code */
+	int (*run)(int argc, char **argv);
+};
+
+/* --help: the synopsis, the commands of sim_cmd_table, the options. */
+static void print_help(FILE *f);
 
 static _printf_(1, 2) int usage_error(const char *fmt, ...)
 {
@@ -312,18 +291,135 @@ static int private_dir(const char *tmp, const char *dir, const char *name,
 	return bind(priv, dir, err);
 }
 
+/* Private mount and network namespaces: what run mounts stays in them. */
+static int run_unshare(struct vm_error *err)
+{
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0)
+		return vm_error_set(
+			err, VM_EXIT_FAILED, errno,
+			"cannot make private mount and network namespaces: %s",
+			strerror(errno));
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot make mounts private: %s",
+				    strerror(errno));
+	return 0;
+}
+
+/* Keep the real sysfs reachable at realsys (below tmp) for what is bound back. */
+static int run_keep_realsys(const char *tmp, char *realsys, size_t size,
+			    struct vm_error *err)
+{
+	snprintf(realsys, size, "%s/realsys", tmp);
+	if (mkdir(realsys, 0755) < 0 || bind("/sys", realsys, err) < 0) {
+		if (!vm_error_is_set(err))
+			vm_error_set(err, VM_EXIT_FAILED, errno,
+				     "cannot create '%s'", realsys);
+		return -1;
+	}
+	return 0;
+}
+
+/* With --udev: the netlink socket the model's events go to. */
+static int run_open_udev(const struct opts *o, struct model *m, int *udev_fd,
+			 struct vm_error *err)
+{
+	if (!o->udev)
+		return 0;
+	*udev_fd = uevent_open();
+	if (*udev_fd < 0)
+		return vm_error_set(
+			err, VM_EXIT_FAILED, -*udev_fd,
+			"cannot open the netlink socket for udev events: %s",
+			strerror(-*udev_fd));
+	m->uevent = uevent_model_hook;
+	m->uevent_opaque = udev_fd;
+	return 0;
+}
+
+/* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl and lock directories. */
+static int run_bind_around(const char *tmp, const char *realsys,
+			   struct vm_error *err)
+{
+	char path[700];
+
+	snprintf(path, sizeof(path), "%s/fs/cgroup", realsys);
+	if (bind(path, "/sys/fs/cgroup", err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/devices/system", realsys);
+	if (bind(path, "/sys/devices/system", err) < 0 ||
+	    private_dir(tmp, "/etc/mdevctl.d", "mdevctl.d", "scripts.d", err) <
+		    0 ||
+	    private_dir(tmp, "/etc/driverctl.d", "driverctl.d", NULL, err) <
+		    0 ||
+	    private_dir(tmp, "/run/lock", "lock", NULL, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void run_unbind_around(void)
+{
+	umount2("/run/lock", MNT_DETACH);
+	umount2("/etc/driverctl.d", MNT_DETACH);
+	umount2("/etc/mdevctl.d", MNT_DETACH);
+	umount2("/sys/devices/system", MNT_DETACH);
+	umount2("/sys/fs/cgroup", MNT_DETACH);
+}
+
+/* Run argv and wait for it; *status is its wait status. */
+static int run_child(char **argv, int *status, struct vm_error *err)
+{
+	pid_t child = fork();
+
+	if (child < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot fork: %s", strerror(errno));
+	if (child == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, PROG ": cannot run '%s': %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(child, status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+/* Serve the simulated tree at /sys from a thread while argv runs. */
+static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
+		       char **argv, int *status, struct vm_error *err)
+{
+	pthread_t thread;
+	bool serving;
+	int r;
+
+	if (simfs_mount(fs, "/sys", err) < 0)
+		return -1;
+	serving = pthread_create(&thread, NULL, serve, fs) == 0;
+	if (!serving)
+		r = vm_error_set(err, VM_EXIT_FAILED, EAGAIN,
+				 "cannot start the FUSE thread");
+	else
+		r = run_bind_around(tmp, realsys, err);
+	if (r == 0)
+		r = run_child(argv, status, err);
+	run_unbind_around();
+	simfs_exit(fs);
+	simfs_unmount(fs);
+	if (serving)
+		pthread_join(thread, NULL);
+	return r;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct vm_error err = { 0 };
 	struct simfs fs = { 0 };
 	char tmp[] = "/tmp/virt-mdev-sim.XXXXXX";
-	char realsys[600], path[700];
+	char realsys[600] = "";
 	int udev_fd = -1, status = 0;
-	pthread_t thread;
-	bool serving = false;
 	struct model m;
-	pid_t child;
 	int r = parse_opts("run", argc, argv, &o);
 
 	memset(&m, 0, sizeof(m));
@@ -344,85 +440,12 @@ static int cmd_run(int argc, char **argv)
 			     strerror(errno));
 		goto out;
 	}
-	if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0) {
-		vm_error_set(
-			&err, VM_EXIT_FAILED, errno,
-			"cannot make private mount and network namespaces: %s",
-			strerror(errno));
-		goto out_tmp;
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		vm_error_set(&err, VM_EXIT_FAILED, errno,
-			     "cannot make mounts private: %s", strerror(errno));
-		goto out_tmp;
-	}
-	/* keep the real sysfs reachable for what is bound back */
-	snprintf(realsys, sizeof(realsys), "%s/realsys", tmp);
-	if (mkdir(realsys, 0755) < 0 || bind("/sys", realsys, &err) < 0) {
-		if (!vm_error_is_set(&err))
-			vm_error_set(&err, VM_EXIT_FAILED, errno,
-				     "cannot create '%s'", realsys);
-		goto out_tmp;
-	}
-	if (o.udev) {
-		udev_fd = uevent_open();
-		if (udev_fd < 0) {
-			vm_error_set(
-				&err, VM_EXIT_FAILED, -udev_fd,
-				"cannot open the netlink socket for udev events: %s",
-				strerror(-udev_fd));
-			goto out_tmp;
-		}
-		m.uevent = uevent_model_hook;
-		m.uevent_opaque = &udev_fd;
-	}
-	if (simfs_mount(&fs, "/sys", &err) < 0)
-		goto out_tmp;
-	if (pthread_create(&thread, NULL, serve, &fs) != 0) {
-		vm_error_set(&err, VM_EXIT_FAILED, EAGAIN,
-			     "cannot start the FUSE thread");
-		goto out_unmount;
-	}
-	serving = true;
-	snprintf(path, sizeof(path), "%s/fs/cgroup", realsys);
-	if (bind(path, "/sys/fs/cgroup", &err) < 0)
-		goto out_unmount;
-	snprintf(path, sizeof(path), "%s/devices/system", realsys);
-	if (bind(path, "/sys/devices/system", &err) < 0 ||
-	    private_dir(tmp, "/etc/mdevctl.d", "mdevctl.d", "scripts.d", &err) <
-		    0 ||
-	    private_dir(tmp, "/etc/driverctl.d", "driverctl.d", NULL, &err) <
-		    0 ||
-	    private_dir(tmp, "/run/lock", "lock", NULL, &err) < 0)
-		goto out_unmount;
-
-	child = fork();
-	if (child < 0) {
-		vm_error_set(&err, VM_EXIT_FAILED, errno, "cannot fork: %s",
-			     strerror(errno));
-		goto out_unmount;
-	}
-	if (child == 0) {
-		execvp(argv[optind], argv + optind);
-		fprintf(stderr, PROG ": cannot run '%s': %s\n", argv[optind],
-			strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-
-out_unmount:
-	umount2("/run/lock", MNT_DETACH);
-	umount2("/etc/driverctl.d", MNT_DETACH);
-	umount2("/etc/mdevctl.d", MNT_DETACH);
-	umount2("/sys/devices/system", MNT_DETACH);
-	umount2("/sys/fs/cgroup", MNT_DETACH);
-	simfs_exit(&fs);
-	simfs_unmount(&fs);
-	if (serving)
-		pthread_join(thread, NULL);
-out_tmp:
-	umount2(realsys, MNT_DETACH);
+	if (run_unshare(&err) == 0 &&
+	    run_keep_realsys(tmp, realsys, sizeof(realsys), &err) == 0 &&
+	    run_open_udev(&o, &m, &udev_fd, &err) == 0)
+		run_serving(&fs, tmp, realsys, argv + optind, &status, &err);
+	if (realsys[0])
+		umount2(realsys, MNT_DETACH);
 	run_cmd("rm -rf '%s'", tmp);
 out:
 	uevent_close(udev_fd);
@@ -435,8 +458,75 @@ out:
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+/* ---- the commands ------------------------------------------------------------- */
+
+/* one command a line, in the order --help lists them */
+static const struct sim_cmd sim_cmd_table[] = {
+	{ "mount", "[HOST] [--faults FILE] DIR",
+	  "serve the simulated sysfs at DIR (FUSE, foreground)", cmd_mount },
+	{ "render", "[HOST] DIR",
+	  "write a static snapshot of the tree into DIR", cmd_render },
+	{ "run", "[HOST] [--faults FILE] [--udev] -- CMD [ARGS]",
+	  "run CMD in private namespaces with the simulated tree at /sys",
+	  cmd_run },
+};
+
+#define HELP_HEAD_WIDTH 36
+
+static void print_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " COMMAND [OPTIONS] ...\n"
+		"\n"
+		"A simulated s390 host: the kernel's sysfs for css/vfio_ccw, the AP bus/vfio_ap\n"
+		"and the mdev core, so that mdevctl, libvirt and virt-mdev work as on an LPAR.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(sim_cmd_table); i++) {
+		const struct sim_cmd *cmd = &sim_cmd_table[i];
+		char head[80];
+
+		snprintf(head, sizeof(head), "%s %s", cmd->name, cmd->usage);
+		/* a long synopsis gets a line of its own */
+		if (strlen(head) > HELP_HEAD_WIDTH)
+			fprintf(f, "  %s\n  %-*s %s\n", head, HELP_HEAD_WIDTH,
+				"", cmd->help);
+		else
+			fprintf(f, "  %-*s %s\n", HELP_HEAD_WIDTH, head,
+				cmd->help);
+	}
+	fprintf(f,
+		"\n"
+		"HOST options:\n"
+		"  --host FILE        host description (default: the reference host, demo.xml)\n"
+		"  --kernel VERSION   kernel behaviour: 5.15 ... 6.12, or newest (default: the\n"
+		"                     description's kernel attribute, else newest)\n"
+		"  --generate N       instead of a description: N subchannels with DASDs, every\n"
+		"                     second one bound to vfio_ccw with an mdev, and a vfio_ap matrix\n"
+		"  --ap-mdevs N       with --generate: vfio_ap mdevs (default 16, at most 256)\n"
+		"\n"
+		"  --faults FILE      fault injection: lines 'PATH N ERRNO' make the Nth write to\n"
+		"                     PATH (below /sys, wildcards allowed) fail with ERRNO\n"
+		"  --udev             send libudev-format events on device changes (run only:\n"
+		"                     they stay inside its private network namespace)\n"
+		"\n"
+		"  -h, --help         print this help;  -V, --version  print the version\n"
+		"\n"
+		"See virt-mdev-sim(8).\n");
+}
+
+static const struct sim_cmd *sim_cmd_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sim_cmd_table); i++)
+		if (strcmp(sim_cmd_table[i].name, name) == 0)
+			return &sim_cmd_table[i];
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
+	const struct sim_cmd *cmd;
+
 	if (argc < 2)
 		return usage_error("no command given");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
@@ -448,11 +538,8 @@ int main(int argc, char **argv)
 		printf(PROG " %s\n", PACKAGE_VERSION);
 		return VM_EXIT_OK;
 	}
-	if (strcmp(argv[1], "mount") == 0)
-		return cmd_mount(argc - 1, argv + 1);
-	if (strcmp(argv[1], "render") == 0)
-		return cmd_render(argc - 1, argv + 1);
-	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
-	return usage_error("unknown command '%s'", argv[1]);
+	cmd = sim_cmd_find(argv[1]);
+	if (!cmd)
+		return usage_error("unknown command '%s'", argv[1]);
+	return cmd->run(argc - 1, argv + 1);
 }
