@@ -381,6 +381,26 @@ int cmd_usage_error(struct ctx *ctx, const struct cmd *cmd, const char *fmt,
 
 /* ---- usage ---- */
 
+/* text from column 'indent' on (the cursor is there), words wrapped before 'width' */
+static void print_wrapped(const char *text, int indent, int width, FILE *f)
+{
+	int col = indent;
+
+	while (*text) {
+		int len = (int)strcspn(text, " ");
+
+		if (col > indent && col + 1 + len > width) {
+			fprintf(f, "\n%*s", indent - 1, "");
+			col = indent;
+		}
+		fprintf(f, " %.*s", len, text);
+		col += len + 1;
+		text += len;
+		text += strspn(text, " ");
+	}
+	fputc('\n', f);
+}
+
 static void print_opts(const struct cmd_opt *opts, FILE *f)
 {
 	for (size_t i = 0; opts && opts[i].id != OPT_NONE; i++) {
@@ -389,7 +409,10 @@ static void print_opts(const struct cmd_opt *opts, FILE *f)
 
 		snprintf(head, sizeof(head), "--%s%s%s", d->name,
 			 d->arg ? " " : "", d->arg ? d->arg : "");
-		fprintf(f, "  %-30s %s\n", head, opts[i].help);
+		fprintf(f, "  %-22s", head);
+		if (strlen(head) > 22)
+			fprintf(f, "\n%24s", "");
+		print_wrapped(opts[i].help, 25, 80, f);
 	}
 }
 

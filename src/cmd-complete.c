@@ -76,6 +76,36 @@ static int complete_ids(const struct sysfs *s)
 	return complete_mdevs(s);
 }
 
+static int complete_kinds(void)
+{
+	for (size_t i = 0; mdev_kinds[i]; i++)
+		printf("%s\n", mdev_kinds[i]->name);
+	return VM_EXIT_OK;
+}
+
+static int complete_models(void)
+{
+	for (size_t i = 0; mdev_kinds[i]; i++)
+		printf("%s\n", mdev_kinds[i]->model);
+	return VM_EXIT_OK;
+}
+
+static int complete_formats(void)
+{
+	for (int i = 0; i < XML_FORMAT__LAST; i++)
+		printf("%s\n", xml_format_to_string((enum xml_format)i));
+	return VM_EXIT_OK;
+}
+
+/* the options that take a value, so that completion knows a value comes next */
+static int complete_valued(void)
+{
+	for (int id = OPT_NONE + 1; id < OPT__LAST; id++)
+		if (cmd_opt_arg((enum opt_id)id))
+			printf("--%s\n", cmd_opt_name((enum opt_id)id));
+	return VM_EXIT_OK;
+}
+
 static const struct {
 	const char *what;
 	int (*list)(void);
@@ -83,6 +113,10 @@ static const struct {
 } completers[] = {
 	{ "commands", complete_commands, NULL },
 	{ "backends", complete_backends, NULL },
+	{ "kinds", complete_kinds, NULL },
+	{ "models", complete_models, NULL },
+	{ "formats", complete_formats, NULL },
+	{ "valued", complete_valued, NULL },
 	{ "ccw", NULL, complete_ccw },
 	{ "apqns", NULL, complete_apqns },
 	{ "mdevs", NULL, complete_mdevs },
@@ -131,13 +165,6 @@ static int complete_actions(const char *name)
 	return VM_EXIT_OK;
 }
 
-static int complete_kinds(void)
-{
-	for (size_t i = 0; mdev_kinds[i]; i++)
-		printf("%s\n", mdev_kinds[i]->name);
-	return VM_EXIT_OK;
-}
-
 static int complete_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 			char **argv)
 {
@@ -150,11 +177,9 @@ static int complete_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if (argc != 2)
 		return cmd_usage_error(
 			ctx, cmd,
-			"expected one of: commands, backends, kinds, ccw, apqns, mdevs, ids, domains; or options COMMAND [ACTION], actions COMMAND");
+			"expected one of: commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, ids, domains; or options COMMAND [ACTION], actions COMMAND");
 	if (strcmp(argv[1], "domains") == 0)
 		return complete_domains(ctx);
-	if (strcmp(argv[1], "kinds") == 0)
-		return complete_kinds();
 	for (size_t i = 0; i < ARRAY_SIZE(completers); i++) {
 		if (strcmp(argv[1], completers[i].what) != 0)
 			continue;
@@ -167,13 +192,13 @@ static int complete_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	}
 	return cmd_usage_error(
 		ctx, cmd,
-		"cannot complete '%s': expected one of: commands, backends, kinds, ccw, apqns, mdevs, ids, domains",
+		"cannot complete '%s': expected one of: commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, ids, domains",
 		argv[1]);
 }
 
 const struct cmd cmd_complete = {
 	.name = "__complete",
-	.args = "commands|backends|kinds|ccw|apqns|mdevs|ids|domains|options CMD [ACTION]|actions CMD",
+	.args = "WHAT (commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, ids, domains, options CMD [ACTION], actions CMD)",
 	.help = "print the values bash completion offers, one per line",
 	.flags = CMD_HIDDEN,
 	.run = complete_run,

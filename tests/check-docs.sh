@@ -68,4 +68,31 @@ for opt in connect root backend dry-run json quiet verbose help version; do
 	like "$man_plain" "--$opt" "virt-mdev(8) documents --$opt"
 done
 
+# every option of every command's table (and of each action's): in its man page section, in
+# 'virt-mdev help CMD', and offered by the completion after the command (and action)
+man_section() { # the .SS sections whose heading starts with the words given
+	printf '%s\n' "$man_plain" | awk -v head="$*" '
+		/^\.S[SH] / { on = 0 }
+		/^\.SS / { h = substr($0, 5); gsub(/"/, "", h); if (index(h, head " ") == 1 || h == head) on = 1 }
+		on'
+}
+for name in $names; do
+	actions=$("$VIRT_MDEV" __complete actions "$name")
+	usage=$("$VIRT_MDEV" help "$name")
+	for action in ${actions:-""}; do
+		where="$name${action:+ $action}"
+		section=$(man_section $where)
+		opts=$("$VIRT_MDEV" __complete options "$name" $action | grep -vx -- --help)
+		offered=$(completion_words virt-mdev "$name" ${action:+"$action"} --)
+		for opt in $opts; do
+			case $'\n'"$section"$'\n' in *"$opt"[!a-z-]*) r=0 ;; *) r=1 ;; esac
+			ok "$r" "$where: $opt is in its virt-mdev(8) section"
+			case $'\n'"$usage"$'\n' in *"  $opt "*) r=0 ;; *) r=1 ;; esac
+			ok "$r" "$where: $opt is in 'virt-mdev help $name'"
+			case $'\n'"$offered"$'\n' in *$'\n'"$opt"$'\n'*) r=0 ;; *) r=1 ;; esac
+			ok "$r" "$where: $opt is offered by the completion"
+		done
+	done
+done
+
 done_testing
