@@ -1,0 +1,633 @@
+/* The plan engine: steps run in order, a failure undoes the done ones in reverse, the message and exit code say what was and was not undone, the JSON statuses say it per step. */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "lib/cleanup.h"
+#include "lib/plan.h"
+#include "tap.h"
+
+static char root[] = "/tmp/virt-mdev-test-plan.XXXXXX";
+
+/* ---- call steps that record what they did and fail on demand ---- */
+
+static char
+	calls[1024]; /* "run a, run b, undo a": every run and undo, in order */
+static int freed; /* how many call data the plan freed */
+
+struct call {
+	char name[16];
+	int run_errno; /* run fails with this errno; 0: it succeeds */
+	const char *run_why; /* what the failing run says; NULL: nothing */
+	int undo_errno; /* the undo fails with this errno; 0: it succeeds */
+	const char *note; /* what a successful run says the user must know */
+};
+
+static void record(const char *what, const struct call *c)
+{
+	size_t len = strlen(calls);
+
+	snprintf(calls + len, sizeof(calls) - len, "%s%s %s", len ? ", " : "",
+		 what, c->name);
+}
+
+static int call_run(void *data, char **why)
+{
+	struct call *c = data;
+
+	record("run", c);
+	if (!c->run_errno)
+		return 0;
+	if (c->run_why)
+		*why = strdup(c->run_why);
+	return -c->run_errno;
+}
+
+static int call_undo(void *data, char **why)
+{
+	struct call *c = data;
+
+	record("undo", c);
+	if (!c->undo_errno)
+		return 0;
+	*why = strdup("the undo broke");
+	return -c->undo_errno;
+}
+
+static const char *call_note(void *data)
+{
+	struct call *c = data;
+
+	return c->note;
+}
+
+static void call_free(void *data)
+{
+	freed++;
+	free(data);
+}
+
+enum { NO_UNDO, WITH_UNDO };
+
+/* A call step "call NAME", shown as "virsh NAME" (undo: "virsh undo-NAME"). */
+static struct step *add_call(struct plan *p, const char *name, int undo,
+			     int run_errno, const char *run_why, int undo_errno)
+{
+	struct call *c = calloc(1, sizeof(*c));
+	struct step_call sc = { .run = call_run,
+				.undo = undo == WITH_UNDO ? call_undo : NULL,
+				.free_data = call_free,
+				.note = call_note };
+	char desc[64], cmd[64], undo_cmd[64];
+
+	if (!c)
+		abort();
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->run_errno = run_errno;
+	c->run_why = run_why;
+	c->undo_errno = undo_errno;
+	sc.data = c;
+	snprintf(desc, sizeof(desc), "call %s", name);
+	snprintf(cmd, sizeof(cmd), "virsh %s", name);
+	snprintf(undo_cmd, sizeof(undo_cmd), "virsh undo-%s", name);
+	return plan_add_call(p, desc, cmd, undo == WITH_UNDO ? undo_cmd : NULL,
+			     &sc);
+}
+
+static void start(struct plan *p, struct sysfs *s, struct vm_error *err)
+{
+	plan_init(p, s);
+	memset(err, 0, sizeof(*err));
+	calls[0] = '\0';
+	freed = 0;
+}
+
+/* ---- what plan_to_json says ---- */
+
+/* The steps' field (status, undo, error, note) joined with ',', "null" for a missing one. Caller frees. */
+static char *json_field(const struct plan *p, bool dry_run, const char *field)
+{
+	_cleanup_json_ struct json_object *doc = plan_to_json(p, dry_run, NULL);
+	struct json_object *steps = NULL, *v;
+	char *out = calloc(1, 4096);
+	size_t n;
+
+	if (!doc || !out || !json_object_object_get_ex(doc, "steps", &steps))
+		abort();
+	n = json_object_array_length(steps);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *s = json_object_array_get_idx(steps, i);
+		size_t len = strlen(out);
+
+		snprintf(out + len, 4096 - len, "%s%s", i ? "," : "",
+			 json_object_object_get_ex(s, field, &v) && v ?
+				 json_object_get_string(v) :
+				 "null");
+	}
+	return out;
+}
+
+static bool json_changed(const struct plan *p)
+{
+	_cleanup_json_ struct json_object *doc = plan_to_json(p, false, NULL);
+	struct json_object *v = NULL;
+
+	if (!doc || !json_object_object_get_ex(doc, "changed", &v))
+		abort();
+	return json_object_get_boolean(v);
+}
+
+/* A known failure: TAP TODO, reported but not counted (an unexpected pass shows as one). */
+static void todo(bool pass, const char *what, const char *why)
+{
+	printf("%sok %d - %s # TODO %s\n", pass ? "" : "not ", ++tap_count,
+	       what, why);
+}
+
+/* ---- the temporary host ---- */
+
+static char *path_of(const char *rel)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", root, rel) < 0)
+		abort();
+	return p;
+}
+
+static void put(const char *rel, const char *content)
+{
+	_cleanup_free_ char *path = path_of(rel);
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(content, f) < 0 || fclose(f) != 0)
+		abort();
+}
+
+static void mkdirs(const char *rel)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", root, rel);
+	if (system(cmd) != 0)
+		abort();
+}
+
+/* The content of a file, or "(missing)". Caller frees. */
+static char *content(const char *rel)
+{
+	_cleanup_free_ char *path = path_of(rel);
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return strdup("(missing)");
+	if (getdelim(&buf, &cap, '\0', f) < 0) {
+		free(buf);
+		buf = strdup("");
+	}
+	fclose(f);
+	return buf;
+}
+
+static bool exists(const char *rel)
+{
+	_cleanup_free_ char *path = path_of(rel);
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* How many entries a directory has (without . and ..); -1 when it cannot be opened. */
+static int count_entries(const char *rel)
+{
+	_cleanup_free_ char *path = path_of(rel);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void make_tree(void)
+{
+	_cleanup_free_ char *link = NULL;
+
+	if (!mkdtemp(root))
+		abort();
+	mkdirs("sys/dev");
+	mkdirs("sys/drivers/vfio_ccw");
+	mkdirs("etc/mdevctl.d");
+	link = path_of("sys/dev/driver");
+	if (symlink("../drivers/vfio_ccw", link) < 0)
+		abort();
+}
+
+static void remove_tree(void)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		tap_diag("could not remove the test tree");
+}
+
+/* ---- the tests ---- */
+
+static void test_all_done(struct sysfs *s)
+{
+	struct plan p;
+	struct vm_error err;
+	char *progress = NULL;
+	size_t plen = 0;
+	FILE *f = open_memstream(&progress, &plen);
+	_cleanup_free_ char *planned = NULL, *undos = NULL, *statuses = NULL,
+			    *notes = NULL;
+	struct step *b;
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	b = add_call(&p, "b", NO_UNDO, 0, NULL, 0);
+	add_call(&p, "c", WITH_UNDO, 0, NULL, 0);
+	((struct call *)b->call.data)->note = "took the fallback";
+
+	planned = json_field(&p, true, "status");
+	undos = json_field(&p, true, "undo");
+	is_str(planned, "planned,planned,planned",
+	       "before it runs, the JSON dry run says every step is planned");
+	is_str(undos, "virsh undo-a,null,virsh undo-c",
+	       "a step without an undo has undo null, the others their undo command");
+	ok(!json_changed(&p), "before it runs, nothing is changed");
+
+	is_int(plan_execute(&p, f, &err), 0,
+	       "a plan whose steps all succeed returns 0");
+	fclose(f);
+	ok(!vm_error_is_set(&err), "and sets no error");
+	is_str(calls, "run a, run b, run c",
+	       "each step ran once, in order, and nothing was undone");
+	is_str(progress,
+	       "done: call a\ndone: call b\nnote: took the fallback\ndone: call c\n",
+	       "progress: one 'done:' line per step, and the note of the step that has one");
+	statuses = json_field(&p, false, "status");
+	notes = json_field(&p, false, "note");
+	is_str(statuses, "done,done,done",
+	       "the JSON statuses: done, done, done");
+	is_str(notes, "null,took the fallback,null",
+	       "the JSON note is on the step that made it");
+	ok(json_changed(&p), "changed is true");
+	is_int(freed, 0, "the plan keeps the calls' data until it is cleared");
+	plan_clear(&p);
+	is_int(freed, 3, "plan_clear frees every call's data");
+	free(progress);
+
+	start(&p, s, &err);
+	is_int(plan_execute(&p, NULL, &err), 0, "an empty plan executes: 0");
+	ok(!json_changed(&p), "and changes nothing");
+	plan_clear(&p);
+}
+
+static void test_failure_undoes_in_reverse(struct sysfs *s)
+{
+	struct plan p;
+	struct vm_error err;
+	_cleanup_free_ char *statuses = NULL, *errors = NULL;
+	char *progress = NULL;
+	size_t plen = 0;
+	FILE *f = open_memstream(&progress, &plen);
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "b", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "c", WITH_UNDO, EBUSY, "the domain is busy", 0);
+	add_call(&p, "d", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "e", WITH_UNDO, 0, NULL, 0);
+	is_int(plan_execute(&p, f, &err), -EBUSY,
+	       "step 3 of 5 fails: plan_execute returns its -errno");
+	fclose(f);
+	is_int(err.exit, VM_EXIT_FAILED, "exit 1: failed, rolled back");
+	is_int(err.errnum, EBUSY, "the error keeps the errno");
+	is_str(calls, "run a, run b, run c, undo b, undo a",
+	       "steps 4 and 5 never ran; 2 and 1 were undone, in reverse order");
+	is_str(err.msg,
+	       "cannot call c (virsh c: the domain is busy); undone: call b; call a",
+	       "the message names the failed step, its command, why, and what was undone in order");
+	is_str(progress, "done: call a\ndone: call b\n",
+	       "progress told only the steps that were done");
+	statuses = json_field(&p, false, "status");
+	errors = json_field(&p, false, "error");
+	is_str(statuses, "undone,undone,failed,not-run,not-run",
+	       "the JSON statuses: undone, undone, failed, not-run, not-run");
+	is_str(errors, "null,null,the domain is busy,null,null",
+	       "the failed step carries its error");
+	ok(!json_changed(&p), "after a complete rollback changed is false");
+	plan_clear(&p);
+	is_int(freed, 5, "every call's data is freed, run or not");
+	free(progress);
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, EIO, NULL, 0);
+	add_call(&p, "b", WITH_UNDO, 0, NULL, 0);
+	is_int(plan_execute(&p, NULL, &err), -EIO, "the first step fails");
+	is_int(err.exit, VM_EXIT_FAILED, "exit 1");
+	is_str(calls, "run a", "nothing else ran, nothing to undo");
+	is_str(err.msg,
+	       "cannot call a (virsh a: Input/output error); nothing was changed",
+	       "a call that says nothing: the message has strerror; and 'nothing was changed'");
+	free(statuses);
+	statuses = json_field(&p, false, "status");
+	is_str(statuses, "failed,not-run",
+	       "the JSON statuses: failed, not-run");
+	plan_clear(&p);
+}
+
+static void test_undo_failure(struct sysfs *s)
+{
+	struct plan p;
+	struct vm_error err;
+	_cleanup_free_ char *statuses = NULL;
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "b", WITH_UNDO, 0, NULL, EIO);
+	add_call(&p, "c", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "d", WITH_UNDO, EPERM, "not allowed", 0);
+	is_int(plan_execute(&p, NULL, &err), -EPERM,
+	       "step 4 fails, and then the undo of step 2");
+	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE,
+	       "exit 5: rollback incomplete");
+	is_int(err.errnum, EPERM,
+	       "the errno is the failed step's, not the undo's");
+	is_str(calls, "run a, run b, run c, run d, undo c, undo b, undo a",
+	       "a failing undo does not stop the rollback: step 1 is still undone");
+	is_str(err.msg,
+	       "cannot call d (virsh d: not allowed); undone: call c; call a; NOT undone, fix by hand: call b",
+	       "the message lists what was undone and, exactly, what was NOT undone");
+	statuses = json_field(&p, false, "status");
+	is_str(statuses, "undone,undo-failed,undone,failed",
+	       "the JSON statuses: undone, undo-failed, undone, failed");
+	todo(json_changed(&p),
+	     "after an incomplete rollback changed is true: step 2's change is still on the host",
+	     "a product bug: plan_to_json counts only steps with status done");
+	plan_clear(&p);
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, ENOENT);
+	add_call(&p, "b", WITH_UNDO, 0, NULL, EIO);
+	add_call(&p, "c", WITH_UNDO, ENODEV, "gone", 0);
+	is_int(plan_execute(&p, NULL, &err), -ENODEV, "every undo fails");
+	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "exit 5");
+	is_str(err.msg,
+	       "cannot call c (virsh c: gone); undone: nothing; NOT undone, fix by hand: call b; call a",
+	       "'undone: nothing', and the NOT undone list in reverse order");
+	plan_clear(&p);
+}
+
+static void test_steps_without_undo(struct sysfs *s)
+{
+	struct plan p;
+	struct vm_error err;
+	_cleanup_free_ char *statuses = NULL;
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "b", NO_UNDO, 0, NULL, 0);
+	add_call(&p, "c", WITH_UNDO, EBUSY, "busy", 0);
+	is_int(plan_execute(&p, NULL, &err), -EBUSY,
+	       "a step after one without an undo fails");
+	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE,
+	       "exit 5: what has no undo stays done");
+	is_str(calls, "run a, run b, run c, undo a",
+	       "the step without an undo is left as it is");
+	is_str(err.msg,
+	       "cannot call c (virsh c: busy); undone: call a; NOT undone, fix by hand: call b",
+	       "and the message says it was NOT undone");
+	statuses = json_field(&p, false, "status");
+	is_str(statuses, "undone,done,failed",
+	       "the JSON statuses: undone, done, failed");
+	ok(json_changed(&p), "changed is true: step 2's change stays");
+	plan_clear(&p);
+
+	start(&p, s, &err);
+	add_call(&p, "a", NO_UNDO, 0, NULL, 0);
+	add_call(&p, "b", NO_UNDO, EIO, "broken", 0);
+	is_int(plan_execute(&p, NULL, &err), -EIO,
+	       "only steps without an undo");
+	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "exit 5");
+	is_str(err.msg,
+	       "cannot call b (virsh b: broken); undone: nothing; NOT undone, fix by hand: call a",
+	       "undone: nothing; NOT undone: call a");
+	is_str(calls, "run a, run b", "no undo was called");
+	plan_clear(&p);
+}
+
+static void test_sysfs_writes(struct sysfs *s)
+{
+	struct plan p;
+	struct vm_error err;
+	_cleanup_free_ char *statuses = NULL, *want = NULL, *a = NULL,
+			    *b = NULL, *c = NULL;
+	struct step *st;
+
+	put("sys/dev/a", "0");
+	put("sys/dev/b", "0");
+	start(&p, s, &err);
+	plan_add_write(&p, "set a", "dev/a", "1", "dev/a", "0");
+	plan_add_write(&p, "set b", "dev/b", "1", "dev/b", "0");
+	plan_add_write(&p, "set missing", "dev/missing", "1", NULL, NULL);
+	is_int(plan_execute(&p, NULL, &err), -ENOENT,
+	       "a write to a missing attribute fails: -ENOENT");
+	is_int(err.exit, VM_EXIT_FAILED, "exit 1");
+	if (asprintf(
+		    &want,
+		    "cannot set missing (echo 1 > %s/sys/dev/missing: No such file or directory); undone: set b; set a",
+		    sysfs_root(s)) < 0)
+		abort();
+	is_str(err.msg, want,
+	       "the message has the shell command of the failed write and what was undone");
+	a = content("sys/dev/a");
+	b = content("sys/dev/b");
+	is_str(a, "0", "the undo wrote a's old value back");
+	is_str(b, "0", "and b's");
+	ok(!exists("sys/dev/missing"), "the failed write created nothing");
+	statuses = json_field(&p, false, "status");
+	is_str(statuses, "undone,undone,failed",
+	       "the JSON statuses: undone, undone, failed");
+	plan_clear(&p);
+
+	/* an undo that writes to an attribute that is gone */
+	put("sys/dev/c", "0");
+	start(&p, s, &err);
+	plan_add_write(&p, "set c", "dev/c", "1", "dev/gone", "0");
+	add_call(&p, "x", WITH_UNDO, EIO, "x broke", 0);
+	is_int(plan_execute(&p, NULL, &err), -EIO,
+	       "a call fails after a write whose undo cannot be written");
+	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "exit 5");
+	is_str(err.msg,
+	       "cannot call x (virsh x: x broke); undone: nothing; NOT undone, fix by hand: set c",
+	       "the write is NOT undone, and says so");
+	c = content("sys/dev/c");
+	is_str(c, "1", "c keeps the value written");
+	free(statuses);
+	statuses = json_field(&p, false, "status");
+	is_str(statuses, "undo-failed,failed",
+	       "the JSON statuses: undo-failed, failed");
+	plan_clear(&p);
+
+	/* read-back checks */
+	put("sys/dev/a", "0");
+	start(&p, s, &err);
+	st = plan_add_write(&p, "bind dev", "dev/a", "1", "dev/a", "0");
+	step_verify_link(st, "dev/driver", "vfio_ccw");
+	is_int(plan_execute(&p, NULL, &err), 0,
+	       "a write whose link reads back as expected is done");
+	plan_clear(&p);
+	put("sys/dev/a", "0");
+	start(&p, s, &err);
+	st = plan_add_write(&p, "set a", "dev/a", "1", "dev/a", "0");
+	step_verify_value(st, "dev/a", "2");
+	is_int(plan_execute(&p, NULL, &err), -EIO,
+	       "a write that reads back otherwise fails: -EIO");
+	free(want);
+	if (asprintf(
+		    &want,
+		    "cannot set a (echo 1 > %s/sys/dev/a: reading back dev/a gave '1', expected '2'); nothing was changed",
+		    sysfs_root(s)) < 0)
+		abort();
+	is_str(err.msg, want,
+	       "the message says what was read back and what was expected");
+	free(a);
+	a = content("sys/dev/a");
+	is_str(a, "1",
+	       "what the failed step wrote stays: the engine never undoes the failed step itself (the message says 'nothing was changed')");
+	plan_clear(&p);
+}
+
+#define UUID "11111111-2222-4333-8444-000000000001"
+
+static void test_file_steps(struct sysfs *s)
+{
+	struct plan p;
+	struct vm_error err;
+	_cleanup_free_ char *undos_before = NULL, *undos_after = NULL,
+			    *old = NULL, *want = NULL, *def = NULL,
+			    *statuses = NULL;
+
+	/* a new file in a new directory of an existing area */
+	start(&p, s, &err);
+	plan_add_file_put(&p, "define " UUID, SYSFS_AREA_MDEVCTL,
+			  "0.0.0313/" UUID, "{}\n");
+	add_call(&p, "x", WITH_UNDO, EIO, "x broke", 0);
+	is_int(plan_execute(&p, NULL, &err), -EIO,
+	       "a call fails after a file put");
+	is_int(err.exit, VM_EXIT_FAILED, "exit 1");
+	ok(!exists("etc/mdevctl.d/0.0.0313/" UUID),
+	   "the undo removed the new file");
+	ok(!exists("etc/mdevctl.d/0.0.0313"), "and the directory the put made");
+	ok(exists("etc/mdevctl.d"),
+	   "but not the area's directory, which was there before");
+	plan_clear(&p);
+
+	/* every directory it made, up to the area's own */
+	start(&p, s, &err);
+	plan_add_file_put(&p, "persist css-0.0.0313", SYSFS_AREA_DRIVERCTL,
+			  "css-0.0.0313", "vfio_ccw\n");
+	add_call(&p, "x", WITH_UNDO, EIO, "x broke", 0);
+	is_int(plan_execute(&p, NULL, &err), -EIO,
+	       "a call fails after a put into a missing area");
+	ok(!exists("etc/driverctl.d"),
+	   "the undo removed etc/driverctl.d, which the put made");
+	ok(exists("etc"), "and nothing above it");
+	plan_clear(&p);
+
+	/* a put that succeeds: the content, atomically (no temporary file left) */
+	start(&p, s, &err);
+	plan_add_file_put(&p, "persist css-0.0.0313", SYSFS_AREA_DRIVERCTL,
+			  "css-0.0.0313", "vfio_ccw\n");
+	is_int(plan_execute(&p, NULL, &err), 0, "a file put succeeds");
+	def = content("etc/driverctl.d/css-0.0.0313");
+	is_str(def, "vfio_ccw\n", "the file holds the content, exactly");
+	is_int(count_entries("etc/driverctl.d"), 1,
+	       "and no temporary file is left next to it");
+	plan_clear(&p);
+
+	/* a put over an existing file: the undo restores the old content */
+	put("etc/driverctl.d/css-0.0.0313", "io_subchannel\n");
+	start(&p, s, &err);
+	plan_add_file_put(&p, "persist css-0.0.0313", SYSFS_AREA_DRIVERCTL,
+			  "css-0.0.0313", "vfio_ccw\n");
+	add_call(&p, "x", WITH_UNDO, EIO, "x broke", 0);
+	undos_before = json_field(&p, true, "undo");
+	is_int(plan_execute(&p, NULL, &err), -EIO,
+	       "a call fails after a put over an existing file");
+	old = content("etc/driverctl.d/css-0.0.0313");
+	is_str(old, "io_subchannel\n",
+	       "the undo restored the old content, exactly");
+	is_int(count_entries("etc/driverctl.d"), 1,
+	       "and left no temporary file");
+	undos_after = json_field(&p, false, "undo");
+	if (asprintf(
+		    &want,
+		    "echo 'io_subchannel\n' > %s/etc/driverctl.d/css-0.0.0313,virsh undo-x",
+		    sysfs_root(s)) < 0)
+		abort();
+	is_str(undos_after, want,
+	       "after the run, the JSON undo of the put writes the old content back");
+	todo(strcmp(undos_before, want) == 0,
+	     "before the run (the dry run), the JSON undo of a put over an existing file restores it too",
+	     "a product bug: the old content is read only when the step runs, so the dry run shows 'rm -f'");
+	plan_clear(&p);
+
+	/* a delete: the undo puts the file back, and mdevctl's parent directory with it */
+	mkdirs("etc/mdevctl.d/matrix");
+	put("etc/mdevctl.d/matrix/" UUID, "{\"start\": \"auto\"}\n");
+	start(&p, s, &err);
+	plan_add_file_delete(&p, "undefine " UUID, SYSFS_AREA_MDEVCTL,
+			     "matrix/" UUID);
+	add_call(&p, "x", WITH_UNDO, EIO, "x broke", 0);
+	is_int(plan_execute(&p, NULL, &err), -EIO,
+	       "a call fails after a file delete");
+	free(def);
+	def = content("etc/mdevctl.d/matrix/" UUID);
+	is_str(def, "{\"start\": \"auto\"}\n",
+	       "the undo put the deleted file back, with its content");
+	statuses = json_field(&p, false, "status");
+	is_str(statuses, "undone,failed", "the JSON statuses: undone, failed");
+	plan_clear(&p);
+
+	start(&p, s, &err);
+	plan_add_file_delete(&p, "undefine " UUID, SYSFS_AREA_MDEVCTL,
+			     "matrix/" UUID);
+	is_int(plan_execute(&p, NULL, &err), 0, "a file delete succeeds");
+	ok(!exists("etc/mdevctl.d/matrix"),
+	   "mdevctl's parent directory goes with its last definition");
+	plan_clear(&p);
+}
+
+int main(void)
+{
+	_cleanup_sysfs_ struct sysfs *s = NULL;
+	struct vm_error err = { 0 };
+
+	make_tree();
+	if (sysfs_new(&s, root, &err) < 0) {
+		printf("Bail out! %s\n", err.msg);
+		return 1;
+	}
+	test_all_done(s);
+	test_failure_undoes_in_reverse(s);
+	test_undo_failure(s);
+	test_steps_without_undo(s);
+	test_sysfs_writes(s);
+	test_file_steps(s);
+	remove_tree();
+	return tap_done();
+}
