@@ -93,6 +93,9 @@ int cmd_run(struct ctx *ctx, struct outcome *o)
 
 	if (o->verbose[0])
 		cmd_note(ctx, "%s", o->verbose);
+	/* what stays as it is: said before anything runs, and in a dry run too */
+	if (text && o->warning[0])
+		fprintf(stderr, "%s: note: %s\n", PROGRAM_NAME, o->warning);
 	if (ctx->dry_run)
 		return dry_run(ctx, o);
 	if (!plan_is_empty(&o->plan))
@@ -100,8 +103,6 @@ int cmd_run(struct ctx *ctx, struct outcome *o)
 	else if (text)
 		printf("nothing to do: %s\n", o->nothing);
 	fflush(stdout);
-	if (text && o->warning[0])
-		fprintf(stderr, "%s: note: %s\n", PROGRAM_NAME, o->warning);
 	if (r == 0 && text && o->note[0])
 		printf("note: %s\n", o->note);
 	if (ctx->json)

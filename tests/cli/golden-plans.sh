@@ -213,8 +213,7 @@ golden assign-ccw-persistent demo -c "$DOMS" assign guest-off ccw 0.0.2b09 --uui
 golden assign-ccw-running demo -c "$DOMS" assign guest-on ccw 0.0.2b09 --uuid $U1
 golden assign-ccw-bound ready -c "$DOMS" assign guest-off ccw 0.0.2b09 --uuid $U1
 golden assign-ap demo -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --uuid $A1
-todo="a product bug: the note on apmask/aqmask goes to stdout, after the commands" \
-	golden assign-ap-persistent demo -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1 --persistent
+golden assign-ap-persistent demo -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1 --persistent
 golden assign-ap-reserved ready -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --uuid $A1
 golden unassign-ccw mdevs -c "$DOMS" unassign guest-dev $U1
 golden unassign-ccw-device mdevs+defs+override -c "$DOMS" unassign guest-dev 0.0.2b09
