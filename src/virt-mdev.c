@@ -207,6 +207,25 @@ static int take_trailing_globals(struct ctx *ctx, int argc, char **argv,
 	return out;
 }
 
+/* The trailing global flags taken out of argv: the new argc, or -1 for -q with -v. */
+static int trailing_globals(struct ctx *ctx, int argc, char **argv)
+{
+	bool quiet = ctx->verbosity < 0;
+
+	if (quiet)
+		ctx->verbosity = 0;
+	argc = take_trailing_globals(ctx, argc, argv, &quiet);
+	if (quiet && ctx->verbosity > 0) {
+		vm_error_set(
+			&ctx->err, VM_EXIT_USAGE, EINVAL,
+			"options -q/--quiet and -v/--verbose exclude each other");
+		return -1;
+	}
+	if (quiet)
+		ctx->verbosity = -1;
+	return argc;
+}
+
 /* "virt-mdev NAME ... --help" anywhere before "--" shows NAME's usage. */
 static bool wants_help(int argc, char **argv)
 {
@@ -246,21 +265,9 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0; /* commands parse their own options from a fresh start */
-	{
-		bool quiet = ctx.verbosity < 0;
-
-		if (quiet)
-			ctx.verbosity = 0;
-		argc = take_trailing_globals(&ctx, argc, argv, &quiet);
-		if (quiet && ctx.verbosity > 0) {
-			vm_error_set(
-				&ctx.err, VM_EXIT_USAGE, EINVAL,
-				"options -q/--quiet and -v/--verbose exclude each other");
-			return usage_error(&ctx, "--help");
-		}
-		if (quiet)
-			ctx.verbosity = -1;
-	}
+	argc = trailing_globals(&ctx, argc, argv);
+	if (argc < 0)
+		return usage_error(&ctx, "--help");
 	if (wants_help(argc, argv)) {
 		cmd_print_usage(cmd, stdout);
 		return VM_EXIT_OK;

@@ -250,65 +250,79 @@ static int add_mask_step(struct vm_error *err, struct plan *p,
 	return 0;
 }
 
+/* ids above the host's maxima are refused */
+static int check_range(const struct ap_host *h, const struct ap_mask *adapters,
+		       const struct ap_mask *domains, bool reserve,
+		       struct vm_error *err)
+{
+	int a = -1, d = -1, bit;
+
+	ap_mask_for_each(bit, adapters)
+		if ((unsigned)bit > h->max_adapter_id)
+			a = bit;
+	ap_mask_for_each(bit, domains)
+		if ((unsigned)bit > h->max_domain_id)
+			d = bit;
+	if (a < 0 && d < 0)
+		return 0;
+	vm_error_set(
+		err, VM_EXIT_REFUSED, ERANGE,
+		"cannot %s %s %d (0x%x): this host's %s ids are 0-%u (ap_max_%s_id); name ids within it",
+		reserve ? "reserve" : "release", a >= 0 ? "adapter" : "domain",
+		a >= 0 ? a : d, a >= 0 ? a : d, a >= 0 ? "adapter" : "domain",
+		a >= 0 ? h->max_adapter_id : h->max_domain_id,
+		a >= 0 ? "adapter" : "domain");
+	return -ERANGE;
+}
+
+/* the kernel refuses (EBUSY) to reserve what an mdev holds; a defined one would fail to start */
+static int check_release(const struct ap_host *h, const struct ap_mask *new_apm,
+			 const struct ap_mask *new_aqm, struct vm_error *err)
+{
+	for (unsigned a = 0; a < AP_MASK_BITS; a++) {
+		for (unsigned d = 0; d < AP_MASK_BITS; d++) {
+			struct apqn q = { (uint8_t)a, (uint8_t)d };
+			const struct ap_mdev_info *owner;
+			char name[APQN_STRLEN];
+
+			if (!ap_reserved(new_apm, new_aqm, &q) ||
+			    ap_reserved(&h->apmask, &h->aqmask, &q))
+				continue;
+			owner = ap_owner(h, &q);
+			if (!owner)
+				continue;
+			apqn_format(&q, name);
+			vm_error_set(
+				err, VM_EXIT_REFUSED, EBUSY,
+				"cannot release APQN %s to the host: %s mdev %s holds it (%s the mdev, or unassign the APQN from it, first)",
+				name, owner->active ? "active" : "defined",
+				owner->uuid,
+				owner->defined ? "remove and undefine" :
+						 "remove");
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
 int ap_plan_masks(const struct ap_host *h, const struct ap_mask *adapters,
 		  const struct ap_mask *domains, bool reserve, struct plan *p,
 		  struct ap_mask *new_apm, struct ap_mask *new_aqm,
 		  struct vm_error *err)
 {
-	int r;
+	int r = check_range(h, adapters, domains, reserve, err);
 
-	{
-		int a = -1, d = -1, bit;
-
-		ap_mask_for_each(bit, adapters)
-			if ((unsigned)bit > h->max_adapter_id)
-				a = bit;
-		ap_mask_for_each(bit, domains)
-			if ((unsigned)bit > h->max_domain_id)
-				d = bit;
-		if (a >= 0 || d >= 0) {
-			vm_error_set(
-				err, VM_EXIT_REFUSED, ERANGE,
-				"cannot %s %s %d (0x%x): this host's %s ids are 0-%u (ap_max_%s_id); name ids within it",
-				reserve ? "reserve" : "release",
-				a >= 0 ? "adapter" : "domain", a >= 0 ? a : d,
-				a >= 0 ? a : d, a >= 0 ? "adapter" : "domain",
-				a >= 0 ? h->max_adapter_id : h->max_domain_id,
-				a >= 0 ? "adapter" : "domain");
-			return -ERANGE;
-		}
-	}
+	if (r < 0)
+		return r;
 	if (reserve) {
 		ap_mask_andnot(new_apm, &h->apmask, adapters);
 		ap_mask_andnot(new_aqm, &h->aqmask, domains);
 	} else {
 		ap_mask_or(new_apm, &h->apmask, adapters);
 		ap_mask_or(new_aqm, &h->aqmask, domains);
-		/* the kernel refuses (EBUSY) to reserve what an mdev holds; a defined one would fail to start */
-		for (unsigned a = 0; a < AP_MASK_BITS; a++) {
-			for (unsigned d = 0; d < AP_MASK_BITS; d++) {
-				struct apqn q = { (uint8_t)a, (uint8_t)d };
-				const struct ap_mdev_info *owner;
-				char name[APQN_STRLEN];
-
-				if (!ap_reserved(new_apm, new_aqm, &q) ||
-				    ap_reserved(&h->apmask, &h->aqmask, &q))
-					continue;
-				owner = ap_owner(h, &q);
-				if (!owner)
-					continue;
-				apqn_format(&q, name);
-				vm_error_set(
-					err, VM_EXIT_REFUSED, EBUSY,
-					"cannot release APQN %s to the host: %s mdev %s holds it (%s the mdev, or unassign the APQN from it, first)",
-					name,
-					owner->active ? "active" : "defined",
-					owner->uuid,
-					owner->defined ? "remove and undefine" :
-							 "remove");
-				return -EBUSY;
-			}
-		}
+		r = check_release(h, new_apm, new_aqm, err);
+		if (r < 0)
+			return r;
 	}
 	/* reserve: apmask first; release: aqmask first (the reverse order) */
 	if (reserve)

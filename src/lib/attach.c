@@ -284,23 +284,84 @@ static bool devno_free(const struct domain_scan *live,
 	       !(config && domain_scan_devno_used(config, d));
 }
 
-int attach_plan(const struct attach_target *t, const struct attach_req *r,
-		struct plan *p, struct guest_devno *devno_out,
-		struct vm_error *err)
+/*
+ * Attached already: the same devno, or none asked; 1 when nothing is to do
+ * for the definitions asked, 0 when something is, -1 refused.
+ */
+static int attached(const struct attach_target *t, const struct attach_req *r,
+		    const struct domain_scan *lsp,
+		    const struct domain_scan *csp,
+		    struct guest_devno *devno_out, struct vm_error *err)
 {
-	struct domain_scan ls = { 0 }, cs = { 0 };
-	struct domain_scan *lsp = NULL, *csp = NULL;
-	bool live, config, need_live, need_config;
-	struct hostdev_opts o = { .uuid = r->uuid,
-				  .kind = r->kind,
-				  .boot_order = r->boot_order,
-				  .alias = r->alias };
-	_cleanup_free_ char *xml = NULL;
-	char desc[512], dn[GUEST_DEVNO_STRLEN];
-	int ret = -1;
+	bool need = false;
 
-	if (resolve(t, &live, &config, err) < 0)
-		return -1;
+	for (int k = 0; k < 2; k++) {
+		const struct domain_scan *d = k ? csp : lsp;
+		const struct domain_hostdev *h = d ? find(d, r->uuid) : NULL;
+		char have[GUEST_DEVNO_STRLEN] = "none", dn[GUEST_DEVNO_STRLEN];
+
+		need |= d && !h;
+		if (!h)
+			continue;
+		if (r->devno_given &&
+		    (!h->has_devno || !devno_equal(&h->devno, &r->devno))) {
+			if (h->has_devno)
+				guest_devno_format(&h->devno, have);
+			guest_devno_format(&r->devno, dn);
+			return vm_error_set(
+				err, VM_EXIT_REFUSED, EEXIST,
+				"cannot attach mdev %s to domain '%s' as devno %s: it is attached already, as devno %s (detach it first: 'virt-mdev detach %s %s')",
+				r->uuid, t->name, dn, have, t->name, r->uuid);
+		}
+		if (h->has_devno)
+			*devno_out = h->devno;
+	}
+	return need ? 0 : 1;
+}
+
+/* the guest devno: as asked (css fe, free), else the host's mirrored when free, else the first free */
+static int pick_devno(const struct attach_target *t, const struct attach_req *r,
+		      const struct domain_scan *lsp,
+		      const struct domain_scan *csp, struct guest_devno *d,
+		      struct vm_error *err)
+{
+	char dn[GUEST_DEVNO_STRLEN];
+
+	if (r->devno_given) {
+		*d = r->devno;
+		guest_devno_format(d, dn);
+		if (d->cssid != 0xfe)
+			return vm_error_set(
+				err, VM_EXIT_REFUSED, EINVAL,
+				"cannot attach mdev %s as devno %s: guests see only channel subsystem 0xfe (write fe.%x.%04x)",
+				r->uuid, dn, d->ssid, d->devno);
+		if (!devno_free(lsp, csp, d))
+			return vm_error_set(
+				err, VM_EXIT_REFUSED, EADDRINUSE,
+				"cannot attach mdev %s to domain '%s' as devno %s: a device of the domain has that ccw address already (pick another --devno, or --devno auto)",
+				r->uuid, t->name, dn);
+		return 0;
+	}
+	/* the host's devno mirrored (0.0.2b09 -> fe.0.2b09), else the first free */
+	if (r->host_devno_known) {
+		*d = r->host_devno;
+		if (devno_free(lsp, csp, d))
+			return 0;
+	}
+	for (unsigned v = 0; v <= 0xffff; v++) {
+		*d = (struct guest_devno){ 0xfe, 0, (uint16_t)v };
+		if (devno_free(lsp, csp, d))
+			return 0;
+	}
+	return vm_error_set(err, VM_EXIT_REFUSED, ENOSPC,
+			    "domain '%s' has no free ccw devno in fe.0",
+			    t->name);
+}
+
+/* the mdev must exist, and be active for a running guest */
+static int check_mdev(const struct attach_target *t, const struct attach_req *r,
+		      bool live, struct vm_error *err)
+{
 	if (!r->mdev_exists)
 		return vm_error_set(
 			err, VM_EXIT_NOT_FOUND, ENODEV,
@@ -311,102 +372,57 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 			err, VM_EXIT_REFUSED, ENODEV,
 			"cannot attach mdev %s to the running domain '%s': it is defined but not active (run 'virt-mdev start %s' first)",
 			r->uuid, t->name, r->uuid);
-	if ((live && scan(t, false, &ls, err) < 0) ||
+	return 0;
+}
+
+int attach_plan(const struct attach_target *t, const struct attach_req *r,
+		struct plan *p, struct guest_devno *devno_out,
+		struct vm_error *err)
+{
+	_cleanup_domain_scan_ struct domain_scan ls = { 0 }, cs = { 0 };
+	const struct domain_scan *lsp, *csp;
+	bool live, config, need_live, need_config;
+	struct hostdev_opts o = { .uuid = r->uuid,
+				  .kind = r->kind,
+				  .boot_order = r->boot_order,
+				  .alias = r->alias };
+	_cleanup_free_ char *xml = NULL;
+	char desc[512], dn[GUEST_DEVNO_STRLEN] = "";
+	int r_att;
+
+	if (resolve(t, &live, &config, err) < 0 ||
+	    check_mdev(t, r, live, err) < 0 ||
+	    (live && scan(t, false, &ls, err) < 0) ||
 	    (config && scan(t, true, &cs, err) < 0))
-		goto out;
+		return -1;
 	lsp = live ? &ls : NULL;
 	csp = config ? &cs : NULL;
+	r_att = attached(t, r, lsp, csp, devno_out, err);
+	if (r_att != 0)
+		return r_att < 0 ? -1 : 0;
 	need_live = live && !find(&ls, r->uuid);
 	need_config = config && !find(&cs, r->uuid);
-	/* attached already: the same devno, or none asked */
-	for (int k = 0; k < 2; k++) {
-		const struct domain_hostdev *h = find(k ? &cs : &ls, r->uuid);
-
-		if (!h || (k ? !config : !live))
-			continue;
-		if (r->devno_given &&
-		    (!h->has_devno || !devno_equal(&h->devno, &r->devno))) {
-			char have[GUEST_DEVNO_STRLEN] = "none";
-
-			if (h->has_devno)
-				guest_devno_format(&h->devno, have);
-			guest_devno_format(&r->devno, dn);
-			vm_error_set(
-				err, VM_EXIT_REFUSED, EEXIST,
-				"cannot attach mdev %s to domain '%s' as devno %s: it is attached already, as devno %s (detach it first: 'virt-mdev detach %s %s')",
-				r->uuid, t->name, dn, have, t->name, r->uuid);
-			goto out;
-		}
-		if (h->has_devno)
-			*devno_out = h->devno;
-	}
-	if (!need_live && !need_config) {
-		ret = 0;
-		goto out;
-	}
 	if (r->kind->one_per_domain && one_per_domain(t, r, lsp, csp, err) < 0)
-		goto out;
+		return -1;
 	if (r->kind->guest_ccw_address) {
-		struct guest_devno d;
-
-		if (r->devno_given) {
-			d = r->devno;
-			guest_devno_format(&d, dn);
-			if (d.cssid != 0xfe) {
-				vm_error_set(
-					err, VM_EXIT_REFUSED, EINVAL,
-					"cannot attach mdev %s as devno %s: guests see only channel subsystem 0xfe (write fe.%x.%04x)",
-					r->uuid, dn, d.ssid, d.devno);
-				goto out;
-			}
-			if (!devno_free(lsp, csp, &d)) {
-				vm_error_set(
-					err, VM_EXIT_REFUSED, EADDRINUSE,
-					"cannot attach mdev %s to domain '%s' as devno %s: a device of the domain has that ccw address already (pick another --devno, or --devno auto)",
-					r->uuid, t->name, dn);
-				goto out;
-			}
-		} else {
-			bool found = false;
-
-			/* the host's devno mirrored (0.0.2b09 -> fe.0.2b09), else the first free */
-			if (r->host_devno_known) {
-				d = r->host_devno;
-				found = devno_free(lsp, csp, &d);
-			}
-			for (unsigned v = 0; !found && v <= 0xffff; v++) {
-				d = (struct guest_devno){ 0xfe, 0,
-							  (uint16_t)v };
-				found = devno_free(lsp, csp, &d);
-			}
-			if (!found) {
-				vm_error_set(
-					err, VM_EXIT_REFUSED, ENOSPC,
-					"domain '%s' has no free ccw devno in fe.0",
-					t->name);
-				goto out;
-			}
-		}
+		if (pick_devno(t, r, lsp, csp, &o.devno, err) < 0)
+			return -1;
 		o.has_devno = true;
-		o.devno = d;
-		*devno_out = d;
-		guest_devno_format(&d, dn);
+		*devno_out = o.devno;
+		guest_devno_format(&o.devno, dn);
 	}
 	if (xml_hostdev(&o, t->template_dir, &xml, err) < 0)
-		goto out;
+		return -1;
 	snprintf(desc, sizeof(desc), "attach %s mdev %s to domain %s%s%s (%s)",
 		 r->kind->model, r->uuid, t->name,
-		 r->kind->guest_ccw_address ? " as devno " : "",
-		 r->kind->guest_ccw_address ? dn : "",
+		 r->kind->guest_ccw_address ? " as devno " : "", dn,
 		 need_live && need_config ? "live and persistent definition" :
 		 need_live		  ? "live" :
 					    "persistent definition");
-	ret = add_step(t, p, desc, r->uuid, xml, need_live, need_config, true,
-		       err);
-out:
-	domain_scan_clear(&ls);
-	domain_scan_clear(&cs);
-	return ret < 0 ? -1 : 0;
+	return add_step(t, p, desc, r->uuid, xml, need_live, need_config, true,
+			err) < 0 ?
+		       -1 :
+		       0;
 }
 
 /* ---- detach ---- */
@@ -414,50 +430,45 @@ out:
 int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
 		struct vm_error *err)
 {
-	struct domain_scan ls = { 0 }, cs = { 0 };
+	_cleanup_domain_scan_ struct domain_scan ls = { 0 }, cs = { 0 };
 	const struct domain_hostdev *hl = NULL, *hc = NULL;
 	bool live, config;
 	char desc[512];
-	int ret = -1;
 
-	if (resolve(t, &live, &config, err) < 0)
-		return -1;
-	if ((live && scan(t, false, &ls, err) < 0) ||
+	if (resolve(t, &live, &config, err) < 0 ||
+	    (live && scan(t, false, &ls, err) < 0) ||
 	    (config && scan(t, true, &cs, err) < 0))
-		goto out;
+		return -1;
 	if (live)
 		hl = find(&ls, uuid);
 	if (config)
 		hc = find(&cs, uuid);
-	ret = 0;
-	if (!hl && !hc)
-		goto out;
 	/* one step when both hold the same element, else one each */
 	if (hl && hc && strcmp(hl->xml, hc->xml) == 0) {
 		snprintf(
 			desc, sizeof(desc),
 			"detach mdev %s from domain %s (live and persistent definition)",
 			uuid, t->name);
-		ret = add_step(t, p, desc, uuid, hc->xml, true, true, false,
-			       err);
-		goto out;
+		return add_step(t, p, desc, uuid, hc->xml, true, true, false,
+				err) < 0 ?
+			       -1 :
+			       0;
 	}
 	if (hl) {
 		snprintf(desc, sizeof(desc),
 			 "detach mdev %s from domain %s (live)", uuid, t->name);
-		ret = add_step(t, p, desc, uuid, hl->xml, true, false, false,
-			       err);
+		if (add_step(t, p, desc, uuid, hl->xml, true, false, false,
+			     err) < 0)
+			return -1;
 	}
-	if (ret == 0 && hc) {
+	if (hc) {
 		snprintf(
 			desc, sizeof(desc),
 			"detach mdev %s from domain %s (persistent definition)",
 			uuid, t->name);
-		ret = add_step(t, p, desc, uuid, hc->xml, false, true, false,
-			       err);
+		if (add_step(t, p, desc, uuid, hc->xml, false, true, false,
+			     err) < 0)
+			return -1;
 	}
-out:
-	domain_scan_clear(&ls);
-	domain_scan_clear(&cs);
-	return ret < 0 ? -1 : 0;
+	return 0;
 }

@@ -244,13 +244,10 @@ static int read_driverctl(const struct sysfs *s,
 	return *out ? 0 : -ENOMEM;
 }
 
-int css_plan_bind(const struct sysfs *s, const struct css_subchannel *sch,
-		  bool persistent, bool force, struct plan *p,
-		  struct vm_error *err)
+/* what vfio_ccw refuses, and an online device without force */
+static int check_bind(const struct css_subchannel *sch, bool force,
+		      struct vm_error *err)
 {
-	char path[128], undo[128], desc[256], file[64];
-	struct step *st;
-
 	if (sch->type != CSS_TYPE_IO)
 		return vm_error_set(
 			err, VM_EXIT_REFUSED, EINVAL,
@@ -263,12 +260,46 @@ int css_plan_bind(const struct sysfs *s, const struct css_subchannel *sch,
 			sch->name, sch->busid_name,
 			sch->cutype[0] ? sch->cutype : "?",
 			sch->device_driver[0] ? sch->device_driver : "none");
+	if (sch->device_present && sch->online && !force)
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, EBUSY,
+			"cannot bind subchannel '%s' to vfio_ccw: device %s is online, in use by the host (use 'chccwdev -d %s' or --force)",
+			sch->name, sch->busid_name, sch->busid_name);
+	return 0;
+}
+
+/* driverctl's override file, unless it names vfio_ccw already */
+static int persist_bind(const struct sysfs *s, const struct css_subchannel *sch,
+			struct plan *p, struct vm_error *err)
+{
+	_cleanup_free_ char *saved = NULL;
+	char desc[256], file[64];
+
+	driverctl_file(sch, file, sizeof(file));
+	if (read_driverctl(s, sch, &saved) == 0 &&
+	    strcmp(saved, CSS_VFIO_CCW) == 0)
+		return 0;
+	snprintf(
+		desc, sizeof(desc),
+		"make the binding of subchannel %s persistent (driverctl override)",
+		sch->name);
+	if (!plan_add_file_put(p, desc, SYSFS_AREA_DRIVERCTL, file,
+			       CSS_VFIO_CCW "\n"))
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	return 0;
+}
+
+int css_plan_bind(const struct sysfs *s, const struct css_subchannel *sch,
+		  bool persistent, bool force, struct plan *p,
+		  struct vm_error *err)
+{
+	char path[128], undo[128], desc[256];
+	struct step *st;
+
+	if (check_bind(sch, force, err) < 0)
+		return -1;
 	if (sch->device_present && sch->online) {
-		if (!force)
-			return vm_error_set(
-				err, VM_EXIT_REFUSED, EBUSY,
-				"cannot bind subchannel '%s' to vfio_ccw: device %s is online, in use by the host (use 'chccwdev -d %s' or --force)",
-				sch->name, sch->busid_name, sch->busid_name);
 		snprintf(path, sizeof(path), "bus/ccw/devices/%s/online",
 			 sch->busid_name);
 		snprintf(desc, sizeof(desc),
@@ -317,23 +348,7 @@ int css_plan_bind(const struct sysfs *s, const struct css_subchannel *sch,
 			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 					    "out of memory");
 	}
-	if (persistent) {
-		_cleanup_free_ char *saved = NULL;
-
-		driverctl_file(sch, file, sizeof(file));
-		if (read_driverctl(s, sch, &saved) < 0 ||
-		    strcmp(saved, CSS_VFIO_CCW) != 0) {
-			snprintf(
-				desc, sizeof(desc),
-				"make the binding of subchannel %s persistent (driverctl override)",
-				sch->name);
-			if (!plan_add_file_put(p, desc, SYSFS_AREA_DRIVERCTL,
-					       file, CSS_VFIO_CCW "\n"))
-				return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
-						    "out of memory");
-		}
-	}
-	return 0;
+	return persistent ? persist_bind(s, sch, p, err) : 0;
 }
 
 int css_plan_unbind(const struct sysfs *s, const struct css_subchannel *sch,

@@ -33,14 +33,6 @@ const struct mdev_kind *mdev_kind_by_model(const char *model)
 	return NULL;
 }
 
-const struct mdev_kind *mdev_kind_by_type(const char *type)
-{
-	for (size_t i = 0; type && mdev_kinds[i]; i++)
-		if (strcmp(mdev_kinds[i]->mdev_type, type) == 0)
-			return mdev_kinds[i];
-	return NULL;
-}
-
 const struct mdev_kind *mdev_kind_by_parent(const char *parent)
 {
 	for (size_t i = 0; parent && mdev_kinds[i]; i++)

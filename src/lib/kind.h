@@ -153,10 +153,9 @@ struct mdev_kind {
 /* Every kind, NULL-terminated, in the order help and completion list them. */
 extern const struct mdev_kind *const mdev_kinds[];
 
-/* The kind by its CLI word ("ccw"), its model ("vfio-ccw"), its mdev type, or an mdev's parent; NULL if none. */
+/* The kind by its CLI word ("ccw"), its model ("vfio-ccw"), or an mdev's parent; NULL if none. */
 const struct mdev_kind *mdev_kind_by_name(const char *name);
 const struct mdev_kind *mdev_kind_by_model(const char *model);
-const struct mdev_kind *mdev_kind_by_type(const char *type);
 const struct mdev_kind *mdev_kind_by_parent(const char *parent);
 
 /* "ccw or ap", "vfio-ccw or vfio-ap": the accepted words, for messages. */

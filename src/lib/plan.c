@@ -456,22 +456,65 @@ static int step_undo(const struct plan *p, struct step *s)
 	return -EINVAL;
 }
 
+/* undo the steps before failed, in reverse; the message says what failed, what was undone and what was not */
+static int rollback(struct plan *p, size_t failed, int r, struct vm_error *err)
+{
+	char undone[VM_ERROR_MSG_MAX] = "", left[VM_ERROR_MSG_MAX] = "";
+	const struct step *f = &p->steps[failed];
+	_cleanup_free_ char *cmd = step_command(p, f);
+	bool incomplete = false;
+
+	/* a here-document's body does not belong in a one-line message */
+	if (cmd)
+		cmd[strcspn(cmd, "\n")] = '\0';
+	for (size_t i = failed; i-- > 0;) {
+		struct step *s = &p->steps[i];
+		char *buf = undone;
+		size_t len;
+
+		if (!s->has_undo) {
+			/* a step without undo leaves its change: say so */
+			incomplete = true;
+			buf = left;
+		} else if (step_undo(p, s) < 0) {
+			s->status = STEP_UNDO_FAILED;
+			incomplete = true;
+			buf = left;
+		} else {
+			s->status = STEP_UNDONE;
+		}
+		len = strlen(buf);
+		snprintf(buf + len, VM_ERROR_MSG_MAX - len, "%s%s",
+			 len ? "; " : "", s->description);
+	}
+	if (incomplete)
+		return vm_error_set(
+			err, VM_EXIT_ROLLBACK_INCOMPLETE, -r,
+			"cannot %s (%s: %s); undone: %s; NOT undone, fix by hand: %s",
+			f->description, cmd ? cmd : f->path,
+			f->error ? f->error : strerror(-r),
+			undone[0] ? undone : "nothing", left);
+	return vm_error_set(err, VM_EXIT_FAILED, -r, "cannot %s (%s: %s); %s%s",
+			    f->description, cmd ? cmd : f->path,
+			    f->error ? f->error : strerror(-r),
+			    undone[0] ? "undone: " : "nothing was changed",
+			    undone);
+}
+
 int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 {
-	size_t failed = p->n;
-	int r = 0;
-
 	p->executed = true;
 	for (size_t i = 0; i < p->n; i++) {
 		struct step *s = &p->steps[i];
 		char *why = NULL;
+		int r = step_run(p, s, &why);
 
-		r = step_run(p, s, &why);
 		s->error = why;
 		if (r < 0) {
 			s->status = STEP_FAILED;
-			failed = i;
-			break;
+			for (size_t k = i + 1; k < p->n; k++)
+				p->steps[k].status = STEP_NOT_RUN;
+			return rollback(p, i, r, err);
 		}
 		s->status = STEP_DONE;
 		if (s->kind == STEP_CALL && s->call.note &&
@@ -482,55 +525,7 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 		if (progress && s->note)
 			fprintf(progress, "note: %s\n", s->note);
 	}
-	if (failed == p->n)
-		return 0;
-	for (size_t i = failed + 1; i < p->n; i++)
-		p->steps[i].status = STEP_NOT_RUN;
-
-	/* undo in reverse; collect what could not be undone */
-	{
-		char undone[VM_ERROR_MSG_MAX] = "", left[VM_ERROR_MSG_MAX] = "";
-		const struct step *f = &p->steps[failed];
-		_cleanup_free_ char *cmd = step_command(p, f);
-		bool incomplete = false;
-
-		/* a here-document's body does not belong in a one-line message */
-		if (cmd)
-			cmd[strcspn(cmd, "\n")] = '\0';
-
-		for (size_t i = failed; i-- > 0;) {
-			struct step *s = &p->steps[i];
-			char *buf = undone;
-			size_t len;
-
-			if (!s->has_undo) {
-				/* a step without undo leaves its change: say so */
-				incomplete = true;
-				buf = left;
-			} else if (step_undo(p, s) < 0) {
-				s->status = STEP_UNDO_FAILED;
-				incomplete = true;
-				buf = left;
-			} else {
-				s->status = STEP_UNDONE;
-			}
-			len = strlen(buf);
-			snprintf(buf + len, VM_ERROR_MSG_MAX - len, "%s%s",
-				 len ? "; " : "", s->description);
-		}
-		if (incomplete)
-			return vm_error_set(
-				err, VM_EXIT_ROLLBACK_INCOMPLETE, -r,
-				"cannot %s (%s: %s); undone: %s; NOT undone, fix by hand: %s",
-				f->description, cmd ? cmd : f->path,
-				f->error ? f->error : strerror(-r),
-				undone[0] ? undone : "nothing", left);
-		return vm_error_set(
-			err, VM_EXIT_FAILED, -r, "cannot %s (%s: %s); %s%s",
-			f->description, cmd ? cmd : f->path,
-			f->error ? f->error : strerror(-r),
-			undone[0] ? "undone: " : "nothing was changed", undone);
-	}
+	return 0;
 }
 
 struct json_object *plan_to_json(const struct plan *p, bool dry_run,

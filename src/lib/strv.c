@@ -41,11 +41,6 @@ void strv_sort_from(struct strv *sv, size_t first)
 		qsort(sv->v + first, sv->n - first, sizeof(*sv->v), cmp_str);
 }
 
-void strv_sort(struct strv *sv)
-{
-	strv_sort_from(sv, 0);
-}
-
 int strv_contains(const struct strv *sv, const char *s)
 {
 	for (size_t i = 0; i < sv->n; i++)

@@ -21,7 +21,6 @@ struct strv {
 int strv_push(struct strv *sv, const char *s);
 /* Append s itself: the vector takes ownership, also on failure. */
 int strv_push_take(struct strv *sv, char *s);
-void strv_sort(struct strv *sv);
 /* Sort only the entries from index first on. */
 void strv_sort_from(struct strv *sv, size_t first);
 int strv_contains(const struct strv *sv, const char *s);

@@ -57,7 +57,6 @@ static struct {
 	__typeof__(virDomainFree) *DomainFree;
 	__typeof__(virNodeDeviceFree) *NodeDeviceFree;
 	__typeof__(virGetLastError) *GetLastError;
-	__typeof__(virConnectGetURI) *ConnectGetURI;
 	__typeof__(virNodeDeviceLookupByName) *NodeDeviceLookupByName;
 	__typeof__(virNodeDeviceCreateXML) *NodeDeviceCreateXML;
 	__typeof__(virNodeDeviceDefineXML) *NodeDeviceDefineXML;
@@ -65,10 +64,7 @@ static struct {
 	__typeof__(virNodeDeviceDestroy) *NodeDeviceDestroy;
 	__typeof__(virNodeDeviceUndefine) *NodeDeviceUndefine;
 	__typeof__(virNodeDeviceSetAutostart) *NodeDeviceSetAutostart;
-	__typeof__(virNodeDeviceGetAutostart) *NodeDeviceGetAutostart;
 	__typeof__(virNodeDeviceIsActive) *NodeDeviceIsActive;
-	__typeof__(virNodeDeviceIsPersistent) *NodeDeviceIsPersistent;
-	__typeof__(virNodeDeviceGetName) *NodeDeviceGetName;
 	__typeof__(virNodeDeviceGetXMLDesc) *NodeDeviceGetXMLDesc;
 	__typeof__(virDomainLookupByName) *DomainLookupByName;
 	__typeof__(virDomainLookupByUUIDString) *DomainLookupByUUIDString;
@@ -115,7 +111,6 @@ static int virt_load(struct vm_error *err)
 	LOAD(DomainFree);
 	LOAD(NodeDeviceFree);
 	LOAD(GetLastError);
-	LOAD(ConnectGetURI);
 	LOAD(NodeDeviceLookupByName);
 	LOAD(NodeDeviceCreateXML);
 	LOAD(NodeDeviceDefineXML);
@@ -123,10 +118,7 @@ static int virt_load(struct vm_error *err)
 	LOAD(NodeDeviceDestroy);
 	LOAD(NodeDeviceUndefine);
 	LOAD(NodeDeviceSetAutostart);
-	LOAD(NodeDeviceGetAutostart);
 	LOAD(NodeDeviceIsActive);
-	LOAD(NodeDeviceIsPersistent);
-	LOAD(NodeDeviceGetName);
 	LOAD(NodeDeviceGetXMLDesc);
 	LOAD(DomainLookupByName);
 	LOAD(DomainLookupByUUIDString);
@@ -205,7 +197,8 @@ static void virt_quiet_error(void *opaque, virErrorPtr error)
 	(void)error;
 }
 
-void virt_init(void)
+/* libvirt's default error printer silenced: every failure is reported once, from the error object */
+static void virt_init(void)
 {
 	if (lv.handle)
 		lv.SetErrorFunc(NULL, virt_quiet_error);
@@ -360,19 +353,9 @@ bool virt_uri_is_remote(const char *uri)
 	       (p[9] != '/' && p[9] != ':' && p[9] != '\0');
 }
 
-char *virt_conn_uri(virConnectPtr conn)
-{
-	return conn && lv.handle ? lv.ConnectGetURI(conn) : NULL;
-}
-
 virNodeDevicePtr virt_nodedev_lookup(virConnectPtr conn, const char *name)
 {
 	return lv.handle ? lv.NodeDeviceLookupByName(conn, name) : NULL;
-}
-
-const char *virt_nodedev_name(virNodeDevicePtr dev)
-{
-	return lv.NodeDeviceGetName(dev);
 }
 
 char *virt_nodedev_xml(virNodeDevicePtr dev)
@@ -383,18 +366,6 @@ char *virt_nodedev_xml(virNodeDevicePtr dev)
 int virt_nodedev_is_active(virNodeDevicePtr dev)
 {
 	return lv.NodeDeviceIsActive(dev);
-}
-
-int virt_nodedev_is_persistent(virNodeDevicePtr dev)
-{
-	return lv.NodeDeviceIsPersistent(dev);
-}
-
-int virt_nodedev_get_autostart(virNodeDevicePtr dev)
-{
-	int a = 0;
-
-	return lv.NodeDeviceGetAutostart(dev, &a) < 0 ? -1 : a;
 }
 
 int virt_nodedev_create_xml(virConnectPtr conn, const char *xml,

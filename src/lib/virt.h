@@ -22,12 +22,6 @@ int backend_from_string(const char *str, enum backend_choice *out,
 			struct vm_error *err);
 
 /*
- * Silence libvirt's default error printer: every failure is reported once,
- * by the command layer, from the error object. Idempotent.
- */
-void virt_init(void);
-
-/*
  * Open a connection: uri NULL means libvirt's default (which honours
  * LIBVIRT_DEFAULT_URI). On failure the message carries libvirt's own.
  */
@@ -60,19 +54,14 @@ bool virt_error_is_unsupported(int code);
 
 /* A URI with a host other than localhost ("qemu+ssh://kvmhost/system"); NULL: LIBVIRT_DEFAULT_URI. */
 bool virt_uri_is_remote(const char *uri);
-/* The connection's URI (caller frees), NULL when unknown. */
-char *virt_conn_uri(virConnectPtr conn);
 
 /*
  * Node devices. The calls return 0 or -EIO with libvirt's message in
  * virt_last_error(); the predicates 1, 0 or -1.
  */
 virNodeDevicePtr virt_nodedev_lookup(virConnectPtr conn, const char *name);
-const char *virt_nodedev_name(virNodeDevicePtr dev);
 char *virt_nodedev_xml(virNodeDevicePtr dev);
 int virt_nodedev_is_active(virNodeDevicePtr dev);
-int virt_nodedev_is_persistent(virNodeDevicePtr dev);
-int virt_nodedev_get_autostart(virNodeDevicePtr dev);
 int virt_nodedev_create_xml(virConnectPtr conn, const char *xml,
 			    virNodeDevicePtr *out);
 int virt_nodedev_define_xml(virConnectPtr conn, const char *xml,
