@@ -51,12 +51,11 @@ static int ap_run(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	    (r = apqn_args(ctx, cmd, &a)))
 		return r;
 	reserve = a.action == &ap_actions[0];
-	cmd_env(ctx, &a, &env);
-	outcome_init(&o, ctx->sysfs);
-	if (request_ap_masks(&env, reserve, &a.target.apm, &a.target.aqm,
-			     &before, &o, &ctx->err) < 0)
-		return cmd_failed(ctx, cmd);
-	r = cmd_run(ctx, &o);
+	cmd_begin(ctx, &a, &env, &o);
+	r = cmd_finish(ctx, cmd,
+		       request_ap_masks(&env, reserve, &a.target.apm,
+					&a.target.aqm, &before, &o, &ctx->err),
+		       &o);
 	if (r != VM_EXIT_OK || ctx->dry_run || plan_is_empty(&o.plan) ||
 	    ctx->json || ctx->verbosity < 0)
 		return r;

@@ -112,15 +112,36 @@ static int p_alias(struct ctx *ctx, const struct cmd *cmd, const char *v,
 	return 0;
 }
 
-static int p_uuid(struct ctx *ctx, const struct cmd *cmd, const char *v,
-		  struct cmd_args *a)
+int cmd_uuid_arg(struct ctx *ctx, const char *arg, char out[IDS_UUID_STRLEN])
 {
 	uuid_t u;
 
-	(void)cmd;
-	if (ids_uuid_parse(v, u, &ctx->err) < 0)
+	if (ids_uuid_parse(arg, u, &ctx->err) < 0)
 		return bad_value(ctx);
-	ids_uuid_format(u, a->uuid);
+	ids_uuid_format(u, out);
+	return 0;
+}
+
+int cmd_kind_arg(struct ctx *ctx, const struct cmd *cmd, const char *word,
+		 const struct mdev_kind **out)
+{
+	if (!word)
+		return cmd_usage_error(ctx, cmd, "expected %s",
+				       mdev_kind_names());
+	*out = mdev_kind_by_name(word);
+	if (!*out)
+		return cmd_usage_error(ctx, cmd,
+				       "unknown kind '%s' (expected %s)", word,
+				       mdev_kind_names());
+	return 0;
+}
+
+static int p_uuid(struct ctx *ctx, const struct cmd *cmd, const char *v,
+		  struct cmd_args *a)
+{
+	(void)cmd;
+	if (cmd_uuid_arg(ctx, v, a->uuid))
+		return VM_EXIT_USAGE;
 	a->uuid_given = true;
 	return 0;
 }

@@ -33,11 +33,14 @@ static const struct cmd_opt unassign_opts[] = {
 static int assign_args(struct ctx *ctx, const struct cmd *cmd,
 		       const struct cmd_args *a, struct assign_req *r)
 {
-	if (a->argc < 2 || !(r->kind = mdev_kind_by_name(a->argv[1])))
+	int e;
+
+	if (a->argc < 1)
 		return cmd_usage_error(
-			ctx, cmd,
-			"expected DOMAIN KIND [DEVICE] [OPTIONS], KIND being %s ('virt-mdev help assign' shows each)",
-			mdev_kind_names());
+			ctx, cmd, "expected DOMAIN KIND [DEVICE] [OPTIONS]");
+	if ((e = cmd_kind_arg(ctx, cmd, a->argc > 1 ? a->argv[1] : NULL,
+			      &r->kind)))
+		return e;
 	if (a->argc > 3)
 		return cmd_usage_error(
 			ctx, cmd, "assign DOMAIN %s takes at most one DEVICE",
@@ -68,11 +71,9 @@ static int assign_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)) ||
 	    (r = assign_args(ctx, cmd, &a, &req)))
 		return r;
-	cmd_env(ctx, &a, &env);
-	outcome_init(&o, ctx->sysfs);
-	if (request_assign(&env, &req, &o, &ctx->err) < 0)
-		return cmd_failed(ctx, cmd);
-	return cmd_run(ctx, &o);
+	cmd_begin(ctx, &a, &env, &o);
+	return cmd_finish(ctx, cmd, request_assign(&env, &req, &o, &ctx->err),
+			  &o);
 }
 
 static int unassign_run(struct ctx *ctx, const struct cmd *cmd, int argc,
@@ -90,12 +91,11 @@ static int unassign_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 			ctx, cmd,
 			"unassign takes a DOMAIN and an mdev UUID or a DEVICE (busid or subchannel)");
 	a.dom.domain = a.argv[0];
-	cmd_env(ctx, &a, &env);
-	outcome_init(&o, ctx->sysfs);
-	if (request_unassign(&env, &a.dom, a.argv[1], a.keep_mdev, &o,
-			     &ctx->err) < 0)
-		return cmd_failed(ctx, cmd);
-	return cmd_run(ctx, &o);
+	cmd_begin(ctx, &a, &env, &o);
+	return cmd_finish(ctx, cmd,
+			  request_unassign(&env, &a.dom, a.argv[1], a.keep_mdev,
+					   &o, &ctx->err),
+			  &o);
 }
 
 const struct cmd cmd_assign = {

@@ -30,7 +30,6 @@ static int attach_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	char uuid[IDS_UUID_STRLEN];
 	struct request_env env;
 	struct cmd_args a;
-	uuid_t u;
 	int r;
 
 	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)))
@@ -39,18 +38,15 @@ static int attach_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		return cmd_usage_error(ctx, cmd,
 				       "%s takes a DOMAIN and an mdev UUID",
 				       cmd->name);
-	if (ids_uuid_parse(a.argv[1], u, &ctx->err) < 0) {
-		ctx->err.exit = VM_EXIT_USAGE;
-		return VM_EXIT_USAGE;
-	}
-	ids_uuid_format(u, uuid);
+	if ((r = cmd_uuid_arg(ctx, a.argv[1], uuid)))
+		return r;
 	a.dom.domain = a.argv[0];
-	cmd_env(ctx, &a, &env);
-	outcome_init(&o, ctx->sysfs);
-	if ((attach ? request_attach(&env, &a.dom, uuid, &o, &ctx->err) :
-		      request_detach(&env, &a.dom, uuid, &o, &ctx->err)) < 0)
-		return cmd_failed(ctx, cmd);
-	return cmd_run(ctx, &o);
+	cmd_begin(ctx, &a, &env, &o);
+	return cmd_finish(
+		ctx, cmd,
+		attach ? request_attach(&env, &a.dom, uuid, &o, &ctx->err) :
+			 request_detach(&env, &a.dom, uuid, &o, &ctx->err),
+		&o);
 }
 
 const struct cmd cmd_attach = {

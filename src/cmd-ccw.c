@@ -41,12 +41,11 @@ static int ccw_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 			ctx, cmd,
 			"ccw %s takes one DEVICE (a busid such as 0.0.2b09 or a subchannel such as 0.0.0313)",
 			a.action->name);
-	cmd_env(ctx, &a, &env);
-	outcome_init(&o, ctx->sysfs);
-	if (request_ccw(&env, a.argv[0], bind, a.target.persistent,
-			a.target.force, &o, &ctx->err) < 0)
-		return cmd_failed(ctx, cmd);
-	r = cmd_run(ctx, &o);
+	cmd_begin(ctx, &a, &env, &o);
+	r = cmd_finish(ctx, cmd,
+		       request_ccw(&env, a.argv[0], bind, a.target.persistent,
+				   a.target.force, &o, &ctx->err),
+		       &o);
 	if (r == VM_EXIT_OK && !ctx->dry_run && !ctx->json &&
 	    ctx->verbosity > 0) {
 		struct css_subchannel now;

@@ -5,26 +5,13 @@
 
 #include "cmd.h"
 
-static int parse_uuid(struct ctx *ctx, const char *str,
-		      char out[IDS_UUID_STRLEN])
-{
-	uuid_t u;
-
-	if (ids_uuid_parse(str, u, &ctx->err) < 0) {
-		ctx->err.exit = VM_EXIT_USAGE;
-		return VM_EXIT_USAGE;
-	}
-	ids_uuid_format(u, out);
-	return 0;
-}
-
 /* run it; then the mdev's state as the host now shows it */
-static int run_and_show(struct ctx *ctx, struct outcome *o,
-			const struct request_env *env)
+static int run_and_show(struct ctx *ctx, const struct cmd *cmd, int rr,
+			struct outcome *o, const struct request_env *env)
 {
 	struct mdev_state st;
 	char words[96];
-	int r = cmd_run(ctx, o);
+	int r = cmd_finish(ctx, cmd, rr, o);
 
 	if (r != VM_EXIT_OK || ctx->dry_run || ctx->json ||
 	    ctx->verbosity < 0 || plan_is_empty(&o->plan) ||
@@ -54,21 +41,6 @@ static const struct cmd_opt create_opts[] = {
 	{ OPT_NONE, NULL },
 };
 
-/* "KIND ..." first among the arguments: the kind, and what it names */
-static int kind_arg(struct ctx *ctx, const struct cmd *cmd, const char *word,
-		    const struct mdev_kind **out)
-{
-	if (!word)
-		return cmd_usage_error(ctx, cmd, "expected %s",
-				       mdev_kind_names());
-	*out = mdev_kind_by_name(word);
-	if (!*out)
-		return cmd_usage_error(ctx, cmd,
-				       "unknown kind '%s' (expected %s)", word,
-				       mdev_kind_names());
-	return 0;
-}
-
 static int create_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		      char **argv)
 {
@@ -79,7 +51,7 @@ static int create_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	int r;
 
 	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)) ||
-	    (r = kind_arg(ctx, cmd, a.argc ? a.argv[0] : NULL, &req.kind)))
+	    (r = cmd_kind_arg(ctx, cmd, a.argc ? a.argv[0] : NULL, &req.kind)))
 		return r;
 	if (a.argc > 2)
 		return cmd_usage_error(ctx, cmd,
@@ -91,11 +63,9 @@ static int create_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	memcpy(req.uuid, a.uuid, sizeof(req.uuid));
 	req.define = a.define;
 	req.autostart = a.autostart;
-	cmd_env(ctx, &a, &env);
-	outcome_init(&o, ctx->sysfs);
-	if (request_create(&env, &req, &o, &ctx->err) < 0)
-		return cmd_failed(ctx, cmd);
-	return run_and_show(ctx, &o, &env);
+	cmd_begin(ctx, &a, &env, &o);
+	return run_and_show(ctx, cmd, request_create(&env, &req, &o, &ctx->err),
+			    &o, &env);
 }
 
 const struct cmd cmd_create = {
@@ -153,13 +123,13 @@ static int change_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if (a.argc != 1)
 		return cmd_usage_error(ctx, cmd, "%s takes one mdev UUID",
 				       cmd->name);
-	if ((r = parse_uuid(ctx, a.argv[0], uuid)))
+	if ((r = cmd_uuid_arg(ctx, a.argv[0], uuid)))
 		return r;
-	cmd_env(ctx, &a, &env);
-	outcome_init(&o, ctx->sysfs);
-	if (request_change(&env, c, uuid, a.undefine, &o, &ctx->err) < 0)
-		return cmd_failed(ctx, cmd);
-	return run_and_show(ctx, &o, &env);
+	cmd_begin(ctx, &a, &env, &o);
+	return run_and_show(ctx, cmd,
+			    request_change(&env, c, uuid, a.undefine, &o,
+					   &ctx->err),
+			    &o, &env);
 }
 
 const struct cmd cmd_start = {

@@ -8,9 +8,11 @@
 #include "lib/cleanup.h"
 #include "lib/output.h"
 
-void cmd_env(const struct ctx *ctx, const struct cmd_args *a,
-	     struct request_env *env)
+void cmd_begin(const struct ctx *ctx, const struct cmd_args *a,
+	       struct request_env *env, struct outcome *o)
 {
+	if (o)
+		outcome_init(o, ctx->sysfs);
 	memset(env, 0, sizeof(*env));
 	env->sysfs = ctx->sysfs;
 	env->uri = ctx->uri;
@@ -21,6 +23,11 @@ void cmd_env(const struct ctx *ctx, const struct cmd_args *a,
 		env->template_dir = a->template_dir;
 		env->timeout_s = a->timeout;
 	}
+}
+
+int cmd_finish(struct ctx *ctx, const struct cmd *cmd, int r, struct outcome *o)
+{
+	return r < 0 ? cmd_failed(ctx, cmd) : cmd_run(ctx, o);
 }
 
 int cmd_failed(struct ctx *ctx, const struct cmd *cmd)

@@ -15,13 +15,9 @@ static int named(struct ctx *ctx, const struct cmd_args *a,
 {
 	for (int i = 0; i < a->argc; i++) {
 		char u[IDS_UUID_STRLEN];
-		uuid_t parsed;
 
-		if (ids_uuid_parse(a->argv[i], parsed, &ctx->err) < 0) {
-			ctx->err.exit = VM_EXIT_USAGE;
+		if (cmd_uuid_arg(ctx, a->argv[i], u))
 			return VM_EXIT_USAGE;
-		}
-		ids_uuid_format(parsed, u);
 		if (!mdev_find(l, u))
 			return vm_error_set(
 				       &ctx->err, VM_EXIT_NOT_FOUND, ENODEV,

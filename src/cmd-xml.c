@@ -49,25 +49,21 @@ static int xml_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	struct xml_req req = { 0 };
 	struct request_env env;
 	struct cmd_args a;
-	uuid_t u;
 	int r;
 
 	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)))
 		return r;
 	if (a.argc != 1)
 		return cmd_usage_error(ctx, cmd, "xml takes one mdev UUID");
-	if (ids_uuid_parse(a.argv[0], u, &ctx->err) < 0) {
-		ctx->err.exit = VM_EXIT_USAGE;
-		return VM_EXIT_USAGE;
-	}
-	ids_uuid_format(u, req.uuid);
+	if ((r = cmd_uuid_arg(ctx, a.argv[0], req.uuid)))
+		return r;
 	req.format = a.format;
 	req.model = a.model;
 	req.devno_given = a.dom.devno_given;
 	req.devno = a.dom.devno;
 	req.boot_order = a.dom.boot_order;
 	req.alias = a.dom.alias;
-	cmd_env(ctx, &a, &env);
+	cmd_begin(ctx, &a, &env, NULL);
 	if (request_xml(&env, &req, &text, &kind, &ctx->err) < 0)
 		return cmd_failed(ctx, cmd);
 	return print_text(ctx, &req, kind, text ? text : "");

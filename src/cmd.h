@@ -142,12 +142,23 @@ int cmd_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
 int cmd_usage_error(struct ctx *ctx, const struct cmd *cmd, const char *fmt,
 		    ...) _printf_(3, 4);
 
-/* The environment a library request runs in, from the context and the command line. */
-void cmd_env(const struct ctx *ctx, const struct cmd_args *a,
-	     struct request_env *env);
+/* A uuid argument in its canonical spelling; a usage error otherwise. */
+int cmd_uuid_arg(struct ctx *ctx, const char *arg, char out[IDS_UUID_STRLEN]);
+
+/* A KIND argument ("ccw", "ap"): the kind, or a usage error naming the kinds. */
+int cmd_kind_arg(struct ctx *ctx, const struct cmd *cmd, const char *word,
+		 const struct mdev_kind **out);
+
+/* The environment a library request runs in (from the context and the command line), and an empty outcome (o may be NULL). */
+void cmd_begin(const struct ctx *ctx, const struct cmd_args *a,
+	       struct request_env *env, struct outcome *o);
 
 /* A library request's failure: its exit code (main prints the message, and for bad usage where to look). */
 int cmd_failed(struct ctx *ctx, const struct cmd *cmd);
+
+/* After a request returned r: its failure, or its outcome run (cmd_run). */
+int cmd_finish(struct ctx *ctx, const struct cmd *cmd, int r,
+	       struct outcome *o);
 
 /*
  * Run (or with --dry-run print) an outcome's plan, with progress lines,
