@@ -34,7 +34,7 @@ static int named(struct ctx *ctx, const struct cmd_args *a,
 
 static void report(struct ctx *ctx, const struct problems *p)
 {
-	struct jw w = JW_INIT;
+	_cleanup_jw_ struct jw w = JW_INIT;
 
 	if (!ctx->json) {
 		for (size_t i = 0; i < p->n; i++)
@@ -64,7 +64,6 @@ static void report(struct ctx *ctx, const struct problems *p)
 	}
 	jw_end_object(&w);
 	(void)jw_flush(&w, stdout);
-	jw_free(&w);
 }
 
 static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,

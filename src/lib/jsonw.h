@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "macro.h"
+
 struct jw {
 	char *buf;
 	size_t len, cap;
@@ -42,5 +44,6 @@ void jw_null(struct jw *w);
 /* Write the document and a newline to f: 0, -ENOMEM if a write to the buffer failed, -EIO. */
 int jw_flush(struct jw *w, FILE *f);
 void jw_free(struct jw *w);
+#define _cleanup_jw_ _cleanup_(jw_free)
 
 #endif

@@ -69,12 +69,13 @@ int sysfs_new(struct sysfs **out, const char *root, struct vm_error *err)
 	return 0;
 }
 
-void sysfs_free(struct sysfs *s)
+struct sysfs *sysfs_free(struct sysfs *s)
 {
 	if (!s)
-		return;
+		return NULL;
 	free(s->root);
 	free(s);
+	return NULL;
 }
 
 const char *sysfs_root(const struct sysfs *s)

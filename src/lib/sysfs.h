@@ -33,7 +33,8 @@ struct sysfs;
  * directory; it is canonicalised.
  */
 int sysfs_new(struct sysfs **out, const char *root, struct vm_error *err);
-void sysfs_free(struct sysfs *s);
+/* Free s (NULL is fine); returns NULL, for "s = sysfs_free(s)". */
+struct sysfs *sysfs_free(struct sysfs *s);
 DEFINE_CLEANUP(struct sysfs *, sysfs_free);
 #define _cleanup_sysfs_ _cleanup_(sysfs_freep)
 

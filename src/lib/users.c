@@ -36,7 +36,7 @@ static void add_user(const char *uuid, const char *domain, void *opaque)
 		u->n++;
 }
 
-int users_scan(const char *uri, virConnectPtr conn, struct users *u)
+void users_scan(const char *uri, virConnectPtr conn, struct users *u)
 {
 	_cleanup_conn_ virConnectPtr own = NULL;
 
@@ -47,12 +47,11 @@ int users_scan(const char *uri, virConnectPtr conn, struct users *u)
 	    virt_domain_mdevs(conn, add_user, u, &u->unreachable) == 0) {
 		u->reachable = true;
 		vm_error_clear(&u->unreachable);
-		return 0;
+		return;
 	}
 	if (!u->unreachable.msg[0])
 		vm_error_set(&u->unreachable, VM_EXIT_FAILED, 0,
 			     "libvirt did not answer");
-	return 0;
 }
 
 void users_clear(struct users *u)

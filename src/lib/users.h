@@ -26,7 +26,7 @@ struct users {
  * connection to uri opened here. When libvirt cannot be reached that is
  * not an error: u->reachable is false and u->unreachable says why.
  */
-int users_scan(const char *uri, virConnectPtr conn, struct users *u);
+void users_scan(const char *uri, virConnectPtr conn, struct users *u);
 void users_clear(struct users *u);
 #define _cleanup_users_ _cleanup_(users_clear)
 

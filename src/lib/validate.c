@@ -55,9 +55,9 @@ static void dangling(const struct mdev_list *l, const struct users *u,
 	}
 }
 
-int validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
-		   const struct strv *uuids, const struct users *u,
-		   struct problems *out)
+void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
+		    const struct strv *uuids, const struct users *u,
+		    struct problems *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < l->n; i++) {
@@ -74,7 +74,6 @@ int validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
 	}
 	if (!uuids->n && u && u->reachable)
 		dangling(l, u, out);
-	return 0;
 }
 
 void problems_clear(struct problems *p)

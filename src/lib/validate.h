@@ -23,9 +23,9 @@ struct problems {
  * kinds' rules; with u (libvirt reachable) and no uuids named, also every
  * domain's reference to an mdev the host does not have.
  */
-int validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
-		   const struct strv *uuids, const struct users *u,
-		   struct problems *out);
+void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
+		    const struct strv *uuids, const struct users *u,
+		    struct problems *out);
 void problems_clear(struct problems *p);
 #define _cleanup_problems_ _cleanup_(problems_clear)
 
