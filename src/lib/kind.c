@@ -42,7 +42,19 @@ const struct mdev_kind *mdev_kind_by_parent(const char *parent)
 }
 
 /* "a or b", "a, b or c" from one member of every kind (only those with a ccw address) */
-static const char *words(char *buf, size_t size, size_t offset, bool ccw_only)
+static const char *name_of(const struct mdev_kind *k)
+{
+	return k->name;
+}
+
+static const char *model_of(const struct mdev_kind *k)
+{
+	return k->model;
+}
+
+static const char *words(char *buf, size_t size,
+			 const char *(*field)(const struct mdev_kind *k),
+			 bool ccw_only)
 {
 	const struct mdev_kind *k[16];
 	size_t n = 0, len = 0;
@@ -52,8 +64,7 @@ static const char *words(char *buf, size_t size, size_t offset, bool ccw_only)
 			k[n++] = mdev_kinds[i];
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		const char *w =
-			*(const char *const *)((const char *)k[i] + offset);
+		const char *w = field(k[i]);
 
 		snprintf(buf + len, size - len, "%s%s",
 			 i == 0	    ? "" :
@@ -69,25 +80,19 @@ const char *mdev_kind_names(void)
 {
 	static char buf[128];
 
-	return buf[0] ? buf :
-			words(buf, sizeof(buf),
-			      offsetof(struct mdev_kind, name), false);
+	return buf[0] ? buf : words(buf, sizeof(buf), name_of, false);
 }
 
 const char *mdev_kind_models(void)
 {
 	static char buf[128];
 
-	return buf[0] ? buf :
-			words(buf, sizeof(buf),
-			      offsetof(struct mdev_kind, model), false);
+	return buf[0] ? buf : words(buf, sizeof(buf), model_of, false);
 }
 
 const char *mdev_kind_ccw_models(void)
 {
 	static char buf[128];
 
-	return buf[0] ? buf :
-			words(buf, sizeof(buf),
-			      offsetof(struct mdev_kind, model), true);
+	return buf[0] ? buf : words(buf, sizeof(buf), model_of, true);
 }
