@@ -1,5 +1,5 @@
 #!/bin/bash
-# The test helpers themselves: is, like, has_line (tests/lib.sh) and refuse
+# The test helpers themselves: is, like, has_line, skip, skip_all (tests/lib.sh) and refuse
 # (tests/sim/lib-sim.sh) fail on wrong input and pass on right input. Each case runs in a
 # subshell with its own TAP counter; what it prints is compared here.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
@@ -76,6 +76,24 @@ is "$(verdict has_line $'Usage: x\n  help [COMMAND]  show the list\n  list' '  h
 is "$(verdict has_line $'Usage: x\n  list' 'help' d)" "not ok 1 - d" "has_line: no such line fails"
 is "$(verdict has_line $'rc=1\n0\n0' $'rc=1\n0' d)" "not ok 1 - d" "has_line: a pattern of two lines fails, even where both lines are there"
 is "$(verdict has_line $'rc=1\n1' $'rc=1\n0' d)" "not ok 1 - d" "has_line: a pattern of two lines is not an OR"
+
+# ---- skip: one subtest, and never under CI=true ----
+is "$(CI=false verdict skip "tool is not installed" "one check" "another")" "ok 1 - one check # SKIP tool is not installed
+ok 2 - another # SKIP tool is not installed" "skip: one ok line per subtest, with the SKIP directive and the reason"
+is "$(CI=false status skip "tool is not installed" "one check")" 0 "skip: a skipped subtest is not a failure"
+is "$(CI=true verdict skip "tool is not installed" "one check")" "not ok 1 - one check (required under CI=true: tool is not installed)" \
+	"skip: under CI=true a skip is a failure"
+is "$(CI=true status skip "tool is not installed" "one check")" 1 "skip: and makes done_testing fail"
+
+# ---- skip_all: only before the first check, never under CI=true ----
+run env -u CI bash -c '. "$1/tests/lib.sh"; skip_all "no tool"' x "$top_srcdir"
+is "$rc $out" "77 1..0 # SKIP no tool" "skip_all before any check: exit 77, the reason"
+run env CI=true bash -c '. "$1/tests/lib.sh"; skip_all "no tool"' x "$top_srcdir"
+is "$rc $out" "1 Bail out! required under CI=true: no tool" "skip_all under CI=true: a failure"
+run env -u CI bash -c '. "$1/tests/lib.sh"; ok 0 first; skip_all "no tool"' x "$top_srcdir"
+is "$rc $out" "1 ok 1 - first
+Bail out! skip_all after 1 checks ran (use skip for the checks that cannot run): no tool" \
+	"skip_all after a check ran: a failure, not a file of passed checks turned into one SKIP"
 
 # ---- refuse: exit code, the whole message, one message, nothing changed ----
 # refusal RC ERR CHANGE PATTERN ARGS...: refuse against a fake vm that exits RC, prints ERR on

@@ -86,6 +86,23 @@ has_line() {
 	diag "expected a line matching all of it:" "$2"
 }
 
+# skip REASON DESCRIPTION...: one subtest per DESCRIPTION that cannot run here (an optional
+# tool is missing): 'ok N - DESCRIPTION # SKIP REASON'. Under CI=true nothing skips: each is
+# a failure, as skip_all is.
+skip() {
+	local reason=$1 d
+	shift
+	for d in "$@"; do
+		tap_n=$((tap_n + 1))
+		if [ "${CI:-}" = true ]; then
+			echo "not ok $tap_n - $d (required under CI=true: $reason)"
+			tap_failed=$((tap_failed + 1))
+		else
+			echo "ok $tap_n - $d # SKIP $reason"
+		fi
+	done
+}
+
 # run CMD...: sets $out, $err and $rc
 run() {
 	local o e
@@ -97,9 +114,14 @@ run() {
 	rm -f "$o" "$e"
 }
 
-# skip_all REASON: exit 77 (skip), but never under CI=true, where a missing
-# prerequisite is a failure.
+# skip_all REASON: the whole file cannot run (no root, no /dev/fuse, no libvirtd): exit 77
+# (skip), but never under CI=true, where a missing prerequisite is a failure. Only before the
+# first check: a file whose checks ran skips the rest one subtest at a time (skip).
 skip_all() {
+	if [ "$tap_n" != 0 ]; then
+		echo "Bail out! skip_all after $tap_n checks ran (use skip for the checks that cannot run): $1"
+		exit 1
+	fi
 	if [ "${CI:-}" = true ]; then
 		echo "Bail out! required under CI=true: $1"
 		exit 1
