@@ -28,18 +28,23 @@ snapshot after
 ok "$(same before after; echo $?)" "the dry run changes nothing"
 
 # ---- refusals ----
-refuse 2 "^virt-mdev: invalid APQN '05.0100': the domain id must be 0000-00ff" "a bad APQN" ap reserve 05.0100
-refuse 2 "^virt-mdev: invalid domain list '010': '010' has a leading 0, which the kernel would read as octal" \
+refuse 2 "virt-mdev: invalid APQN '05\.0100': the domain id must be 0000-00ff \(write it as <adapter>\.<domain> in hex, e\.g\. 05\.0004\)" "a bad APQN" ap reserve 05.0100
+refuse 2 "virt-mdev: invalid domain list '010': '010' has a leading 0, which the kernel would read as octal \(write decimal without the 0, or 0x-hex\)" \
 	"an octal-looking domain" ap reserve --adapters 5 --domains 010
-refuse 2 "^virt-mdev: ap: name APQNs \(05.0004 05.00ab\) or both --adapters and --domains" "adapters without domains" ap reserve --adapters 5
-refuse 2 "^virt-mdev: ap: unknown action 'free'" "an unknown action" ap free 05.0004
+refuse 2 "virt-mdev: ap: name APQNs \(05\.0004 05\.00ab\) or both --adapters and --domains \(a vfio-ap matrix is adapters x domains\)" "adapters without domains" ap reserve --adapters 5
+refuse 2 "virt-mdev: ap: unknown action 'free' \(expected reserve or release\)" "an unknown action" ap free 05.0004
 
 # ---- reserve: masks, queues on vfio_ap, the lock, a second run changes nothing ----
 run vm ap reserve 05.0004 05.00ab
 is "$rc" 0 "ap reserve 05.0004 05.00ab exits 0"
-like "$out" "queue 05.0004: cex4queue -> vfio_ap" "it reports 05.0004 moving to vfio_ap"
-like "$out" "queue 06.00ab: cex4queue -> vfio_ap" "and 06.00ab"
-like "$out" "note: apmask and aqmask last until the next boot; to keep them, add 'ap.apmask=0xfbf+ ap.aqmask=0xf7f+e?f+' to the kernel parameters" "it says what is not persistent, and how to make it so"
+is "$out" "done: free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab
+done: free domains 4,0xab in aqmask; queues leaving the host: 06.0004 06.00ab
+queue 05.0004: cex4queue -> vfio_ap
+queue 05.00ab: cex4queue -> vfio_ap
+queue 06.0004: cex4queue -> vfio_ap
+queue 06.00ab: cex4queue -> vfio_ap
+note: apmask and aqmask last until the next boot; to keep them, add 'ap.apmask=0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff ap.aqmask=0xf7ffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffff' to the kernel parameters, or use chzdev's persistent AP configuration" \
+	"it reports the two steps, each queue moving to vfio_ap (05.0004 to 06.00ab), and what is not persistent, and how to make it so"
 is "$(cat $S/bus/ap/apmask)" "0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "apmask has adapter 5 cleared"
 is "$(cat $S/bus/ap/aqmask)" "0xf7ffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffff" "aqmask has domains 4 and 0xab cleared"
 is "$(ls $S/bus/ap/drivers/vfio_ap | tr '\n' ' ')" "05.0004 05.00ab 06.0004 06.00ab " "the four queues are on vfio_ap"
@@ -52,32 +57,45 @@ U=22222222-2222-4333-8444-555555555555
 w $S/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create $U >/dev/null
 w $S/devices/vfio_ap/matrix/$U/assign_adapter 5 >/dev/null
 w $S/devices/vfio_ap/matrix/$U/assign_domain 0xab >/dev/null
-refuse 4 "^virt-mdev: cannot release APQN 05.00ab to the host: active mdev $U holds it \(remove the mdev, or unassign the APQN from it, first\)" \
+refuse 4 "virt-mdev: cannot release APQN 05\.00ab to the host: active mdev $U holds it \(remove the mdev, or unassign the APQN from it, first\)" \
 	"release with an active mdev" ap release 05.0004 05.00ab
 w $S/devices/vfio_ap/matrix/$U/remove 1 >/dev/null
 D=33333333-2222-4333-8444-555555555555
 mkdir -p "$tmp/root/etc/mdevctl.d/matrix"
 printf '{\n  "mdev_type": "vfio_ap-passthrough",\n  "start": "auto",\n  "attrs": [\n    {"assign_adapter": "5"},\n    {"assign_domain": "4"}\n  ]\n}\n' >"$tmp/root/etc/mdevctl.d/matrix/$D"
-refuse 4 "^virt-mdev: cannot release APQN 05.0004 to the host: defined mdev $D holds it \(remove and undefine the mdev" \
+refuse 4 "virt-mdev: cannot release APQN 05\.0004 to the host: defined mdev $D holds it \(remove and undefine the mdev, or unassign the APQN from it, first\)" \
 	"release with a defined mdev (mdevctl)" ap release 05.0004
 rm "$tmp/root/etc/mdevctl.d/matrix/$D"
 
 # ---- fault injection at each step: the rollback restores the masks and the bindings ----
-for rule in "bus/ap/aqmask 1 EIO" "bus/ap/apmask 1 EBUSY"; do
+# fault RULE MESSAGE: ap release with RULE fails with exactly MESSAGE, and is rolled back
+fault() {
+	local rule=$1
 	snapshot before
 	echo "$rule" >"$tmp/faults"
 	run vm ap release 05.0004 05.00ab
 	: >"$tmp/faults"
 	is "$rc" 1 "release with fault '$rule': exit 1"
-	like "$err" "^virt-mdev: cannot give back" "fault '$rule': the message says what failed"
+	is "$err" "$2" "fault '$rule': the message says what failed and what was undone"
 	snapshot after
 	ok "$(same before after; echo $?)" "fault '$rule': the masks and bindings are as before"
-done
+}
+fault "bus/ap/aqmask 1 EIO" \
+	"virt-mdev: cannot give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab (echo +4-0xab > $S/bus/ap/aqmask: Input/output error); nothing was changed"
+fault "bus/ap/apmask 1 EBUSY" \
+	"virt-mdev: cannot give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab (echo +5 > $S/bus/ap/apmask: Device or resource busy); undone: give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab"
 
 # ---- release: back to the host ----
 run vm ap release 05.0004 05.00ab
 is "$rc" 0 "ap release exits 0"
-like "$out" "queue 05.0004: vfio_ap -> cex4queue" "it reports 05.0004 back on the host's driver"
+is "$out" "done: give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab
+done: give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab
+queue 05.0004: vfio_ap -> cex4queue
+queue 05.00ab: vfio_ap -> cex4queue
+queue 06.0004: vfio_ap -> cex4queue
+queue 06.00ab: vfio_ap -> cex4queue
+note: apmask and aqmask last until the next boot; to keep them, add 'ap.apmask=0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff ap.aqmask=0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' to the kernel parameters, or use chzdev's persistent AP configuration" \
+	"it reports the two steps in reverse order and each queue back on the host's driver (05.0004 to 06.00ab)"
 is "$(cat $S/bus/ap/apmask) $(cat $S/bus/ap/aqmask)" "$ALL $ALL" "both masks are all-host again"
 run vm -j ap release 05.0004 05.00ab
 is "$(printf '%s' "$out" | jq -r .changed)" false "the second release: changed false"
@@ -88,7 +106,7 @@ echo "bus/ap/aqmask 1 EIO" >"$tmp/faults"
 run vm ap reserve 05.0004 05.00ab
 : >"$tmp/faults"
 is "$rc" 1 "reserve with a failing aqmask write: exit 1"
-like "$err" "undone: free adapters 5 in apmask" "the apmask write is undone"
+is "$err" "virt-mdev: cannot free domains 4,0xab in aqmask; queues leaving the host: 06.0004 06.00ab (echo -4,-0xab > $S/bus/ap/aqmask: Input/output error); undone: free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab" "the message names the failed aqmask write, and the apmask write is undone"
 snapshot after
 ok "$(same before after; echo $?)" "the tree is as before"
 sim_umount
@@ -98,7 +116,7 @@ cat >"$tmp/small.xml" <<'XML'
 <host><ap max-adapter-id="15" max-domain-id="15"><card id="05" domains="4"/></ap></host>
 XML
 sim_mount "$tmp/root/sys" --host "$tmp/small.xml"
-refuse 4 "^virt-mdev: cannot reserve domain 171 \(0xab\): this host's domain ids are 0-15 \(ap_max_domain_id\)" \
+refuse 4 "virt-mdev: cannot reserve domain 171 \(0xab\): this host's domain ids are 0-15 \(ap_max_domain_id\); name ids within it" \
 	"a domain above the host's maximum" ap reserve 05.00ab
 sim_umount
 

@@ -4,21 +4,23 @@
 
 run "$VIRT_MDEV" --help
 is "$rc" 0 "--help exits 0"
-like "$out" '^Usage: virt-mdev \[OPTIONS\] COMMAND \[ARGS\]' "--help prints the synopsis on stdout"
-like "$out" '^  help \[COMMAND\] +show the list of commands' "--help lists the help command"
-like "$out" 'Exit codes: 0 ok, 1 failed \(rolled back\), 2 usage or bad input, 3 not found,' "--help lists the exit codes"
+help_out=$out
+is "$(printf '%s\n' "$out" | sed -n 1p)" "Usage: virt-mdev [OPTIONS] COMMAND [ARGS]" "--help prints the synopsis on stdout, first"
+has_line "$out" '  help \[COMMAND\] +show the list of commands, or the usage of one command' "--help lists the help command"
+is "$(printf '%s\n' "$out" | sed -n '/^Exit codes:/,+1p')" "Exit codes: 0 ok, 1 failed (rolled back), 2 usage or bad input, 3 not found,
+4 refused by a check, 5 failed and rollback incomplete." "--help lists the exit codes"
 is "$err" "" "--help prints nothing on stderr"
 if printf '%s\n' "$out" | grep -q '__complete'; then ok 1 "hidden commands are not listed"; else ok 0 "hidden commands are not listed"; fi
 
 run "$VIRT_MDEV" -h
 is "$rc" 0 "-h exits 0"
-like "$out" '^Usage: virt-mdev' "-h prints the help"
+is "$out" "$help_out" "-h prints the help (the same as --help)"
 
 run "$VIRT_MDEV" -V
 is "$rc" 0 "-V exits 0"
-like "$out" '^virt-mdev [0-9]+\.[0-9]+\.[0-9]+$' "-V prints the name and version"
+like "$out" 'virt-mdev [0-9]+\.[0-9]+\.[0-9]+' "-V prints the name and version, and nothing else"
 run "$VIRT_MDEV" --version
-like "$out" '^virt-mdev [0-9]+\.[0-9]+\.[0-9]+$' "--version prints the version"
+like "$out" 'virt-mdev [0-9]+\.[0-9]+\.[0-9]+' "--version prints the version, and nothing else"
 
 run "$VIRT_MDEV"
 is "$rc" 2 "no command is a usage error (exit 2)"
@@ -83,12 +85,20 @@ is "$rc" 0 "VIRT_MDEV_ROOT is read only by commands that use the host"
 
 run "$VIRT_MDEV" help help
 is "$rc" 0 "help help exits 0"
-like "$out" "^Usage: virt-mdev \[OPTIONS\] help \[COMMAND\]" "help help prints help's usage"
+is "$out" "Usage: virt-mdev [OPTIONS] help [COMMAND]
+
+show the list of commands, or the usage of one command.
+
+Without COMMAND, the same as 'virt-mdev --help'.
+'virt-mdev COMMAND --help' shows the same as 'virt-mdev help COMMAND'.
+
+Global options are listed by 'virt-mdev --help'; see virt-mdev(8)." "help help prints help's usage"
+help_help=$out
 run "$VIRT_MDEV" help --help
-like "$out" "^Usage: virt-mdev \[OPTIONS\] help \[COMMAND\]" "help --help prints help's usage"
+is "$out" "$help_help" "help --help prints help's usage"
 run "$VIRT_MDEV" help
 is "$rc" 0 "help without a command exits 0"
-like "$out" '^Usage: virt-mdev \[OPTIONS\] COMMAND' "help without a command prints the general help"
+is "$out" "$help_out" "help without a command prints the general help (the same as --help)"
 run "$VIRT_MDEV" help nosuch
 is "$rc" 2 "help of an unknown command is exit 2"
 is "$err" "virt-mdev: help: unknown command 'nosuch' (the commands are listed by 'virt-mdev --help')
@@ -108,7 +118,8 @@ is "$(printf '%s' "$out" | jq -r '.error.message')" "invalid backend 'nope': mus
 is "$(printf '%s' "$out" | jq -r '.error.exit_code')" 2 "--json error carries the exit code"
 is "$(printf '%s' "$out" | jq -r '.error.kind')" usage "--json error carries the kind"
 is "$(printf '%s' "$out" | jq -r '.error.errno')" EINVAL "--json error carries the errno name"
-like "$err" "^virt-mdev: invalid backend 'nope'" "--json still prints the line on stderr"
+is "$err" "virt-mdev: invalid backend 'nope': must be auto, libvirt or sysfs
+Try 'virt-mdev --help'." "--json still prints the line (and the hint) on stderr"
 run "$VIRT_MDEV" -j --root /nonexistent help
 is "$(printf '%s' "$out" | jq -r '.error.errno')" ENOENT "--json names ENOENT for a missing root"
 

@@ -64,13 +64,19 @@ dump_tree() {
 	 find . -type f -perm -u=r -print0 | sort -z | xargs -0 grep -H -- '' 2>&1)
 }
 
-# refuse CODE MESSAGE_PATTERN DESCRIPTION ARGS...: 'vm ARGS' is refused with exit CODE and one
-# message matching the pattern (a usage error adds one line, the hint where to read more),
-# and 'snapshot' (each test's own: the tree, and what else the test can change) is the same
-# before and after.
+# refuse CODE MESSAGE_ERE DESCRIPTION ARGS...: 'vm ARGS' is refused with exit CODE and one
+# message that MESSAGE_ERE matches whole (like in tests/lib.sh: the entire line from
+# "virt-mdev: " to its end, so the pattern needs no ^ or $); a usage error (exit 2) adds
+# one line, the hint "Try 'virt-mdev help COMMAND'." for the command ARGS name. 'snapshot'
+# (each test's own: the tree, and what else the test can change) is the same before and
+# after.
 refuse() {
 	local code=$1 pattern=$2 what=$3
 	shift 3
+	if [ "$code" = 2 ]; then
+		pattern="$pattern
+Try 'virt-mdev help $(refused_command "$@")'\."
+	fi
 	snapshot before
 	run vm "$@"
 	is "$rc" "$code" "$what: exit $code"
@@ -78,4 +84,19 @@ refuse() {
 	is "$(printf '%s\n' "$err" | wc -l)" "$([ "$code" = 2 ] && echo 2 || echo 1)" "$what: one message"
 	snapshot after
 	ok "$(cmp -s "$tmp/before" "$tmp/after"; echo $?)" "$what: nothing changed"
+}
+
+# refused_command ARGS...: the command a virt-mdev command line names (the first word that is
+# neither a global option nor its value)
+refused_command() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-c | --connect | --root | --backend) shift 2 ;;
+		-*) shift ;;
+		*)
+			echo "$1"
+			return
+			;;
+		esac
+	done
 }

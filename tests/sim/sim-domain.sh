@@ -71,9 +71,11 @@ is "$out" '{
 }' "xml --format mdevctl: mdevctl's definition"
 run vm xml $A2 --model vfio-ap --format qemu
 is "$out" "-device vfio-ap,sysfsdev=$S/devices/vfio_ap/matrix/$A2" "xml --model: a device that is not here, without reading the host"
-refuse 3 "no mdev '$A2' on this host \(searched sysfs and mdevctl's definitions\); for a device elsewhere, say what it is with --model vfio-ccw or --model vfio-ap" "xml of an unknown mdev" xml $A2
-refuse 2 "--format nodedev describes the mdev itself" "--format nodedev with --model" xml $A2 --model vfio-ap --format nodedev
-refuse 2 "invalid --alias 'dasd1': libvirt takes user aliases 'ua-'" "an alias without ua-" xml $U1 --alias dasd1
+refuse 3 "virt-mdev: no mdev '$A2' on this host \(searched sysfs and mdevctl's definitions\); for a device elsewhere, say what it is with --model vfio-ccw or --model vfio-ap" "xml of an unknown mdev" xml $A2
+refuse 2 "virt-mdev: --format nodedev describes the mdev itself \(its parent and configuration\), so it needs the mdev on this host: leave out --model" \
+	"--format nodedev with --model" xml $A2 --model vfio-ap --format nodedev
+refuse 2 "virt-mdev: xml: invalid --alias 'dasd1': libvirt takes user aliases 'ua-' followed by letters, digits, '_' and '-' \(e\.g\. ua-dasd1\)" \
+	"an alias without ua-" xml $U1 --alias dasd1
 
 # ---- attach/detach --config, vfio-ccw ----
 snapshot before
@@ -87,7 +89,7 @@ is "$rc" 0 "attach (the domain is off: its persistent definition)"
 is "$(hostdevs)" "$(ccw_hostdev $U1 2b09)" "the domain holds exactly the vfio-ccw hostdev, devno fe.0.2b09"
 run vm -j attach $DOM $U1
 is "$(printf '%s' "$out" | jq -r '[.changed, .result.devno] | @tsv')" "false	fe.0.2b09" "attach again: changed false"
-refuse 4 "cannot attach mdev $U1 to domain '$DOM' as devno fe.0.1235: it is attached already, as devno fe.0.2b09" \
+refuse 4 "virt-mdev: cannot attach mdev $U1 to domain '$DOM' as devno fe\.0\.1235: it is attached already, as devno fe\.0\.2b09 \(detach it first: 'virt-mdev detach $DOM $U1'\)" \
 	"attach again with another devno" attach $DOM $U1 --devno fe.0.1235
 run vm detach $DOM $U1
 is "$rc.$(hostdevs)" "0." "detach: the hostdev is gone"
@@ -95,25 +97,29 @@ run vm -j detach $DOM $U1
 is "$(printf '%s' "$out" | jq -r .changed)" false "detach again: changed false"
 run vm attach $DOM $U1 --devno fe.0.1234 --config
 is "$(hostdevs)" "$(ccw_hostdev $U1 1234)" "attach --devno fe.0.1234: exactly that address"
-refuse 4 "^virt-mdev: cannot stop mdev $U1: libvirt domain $DOM uses it \(detach it first: 'virt-mdev detach $DOM $U1'\)$" \
+refuse 4 "virt-mdev: cannot stop mdev $U1: libvirt domain $DOM uses it \(detach it first: 'virt-mdev detach $DOM $U1'\)" \
 	"stop of an mdev a domain uses" stop $U1
-refuse 4 "^virt-mdev: cannot remove mdev $U1: libvirt domain $DOM uses it" "remove of an mdev a domain uses" remove $U1
+refuse 4 "virt-mdev: cannot remove mdev $U1: libvirt domain $DOM uses it \(detach it first: 'virt-mdev detach $DOM $U1'\)" \
+	"remove of an mdev a domain uses" remove $U1
 
 # ---- refusals before libvirt is called ----
 vm -q ccw bind 0.0.2b0b
 vm -q create ccw 0.0.2b0b --uuid $U2
-refuse 4 "cannot attach mdev $U2 to domain '$DOM' as devno fe.0.0002: a device of the domain has that ccw address already" \
+refuse 4 "virt-mdev: cannot attach mdev $U2 to domain '$DOM' as devno fe\.0\.0002: a device of the domain has that ccw address already \(pick another --devno, or --devno auto\)" \
 	"a devno the virtio balloon has" attach $DOM $U2 --devno fe.0.0002
-refuse 4 "as devno fe.0.1234: a device of the domain has that ccw address already" \
+refuse 4 "virt-mdev: cannot attach mdev $U2 to domain '$DOM' as devno fe\.0\.1234: a device of the domain has that ccw address already \(pick another --devno, or --devno auto\)" \
 	"a devno another hostdev has" attach $DOM $U2 --devno fe.0.1234
-refuse 4 "cannot attach mdev $U2 as devno 0.0.4711: guests see only channel subsystem 0xfe \(write fe.0.4711\)" \
+refuse 4 "virt-mdev: cannot attach mdev $U2 as devno 0\.0\.4711: guests see only channel subsystem 0xfe \(write fe\.0\.4711\)" \
 	"a devno outside css fe" attach $DOM $U2 --devno 0.0.4711
-refuse 4 "cannot change the running domain '$DOM': it is not running \(use --config" "--live on a domain that is off" attach $DOM $U2 --live
-refuse 3 "no domain 'nosuch' at qemu:///system.*libvirt-sock \(searched names and uuids; 'virsh list --all' shows them\)" "an unknown domain" attach nosuch $U2
-refuse 3 "no mdev '$A2' on this host" "an unknown mdev" attach $DOM $A2
+refuse 4 "virt-mdev: cannot change the running domain '$DOM': it is not running \(use --config for its persistent definition\)" \
+	"--live on a domain that is off" attach $DOM $U2 --live
+refuse 3 "virt-mdev: no domain 'nosuch' at qemu:///system\?socket=/tmp/virt-mdev-libvirtd\.[^/]*/sock/libvirt-sock \(searched names and uuids; 'virsh list --all' shows them\)" \
+	"an unknown domain" attach nosuch $U2
+refuse 3 "virt-mdev: no mdev '$A2' on this host \(searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev create' makes one\)" \
+	"an unknown mdev" attach $DOM $A2
 run vm -j attach $DOM $U2
 is "$(printf '%s' "$out" | jq -r .result.devno)" fe.0.2b0b "without --devno: the host's number mirrored"
-refuse 4 "^virt-mdev: cannot assign mdev $U2: it exists with another configuration \(parent 0.0.0315 here, 0.0.0313 asked\); remove it first \('virt-mdev remove $U2 --undefine'\) or pick another --uuid$" \
+refuse 4 "virt-mdev: cannot assign mdev $U2: it exists with another configuration \(parent 0\.0\.0315 here, 0\.0\.0313 asked\); remove it first \('virt-mdev remove $U2 --undefine'\) or pick another --uuid" \
 	"assign with the uuid of an mdev elsewhere" assign $DOM ccw 0.0.2b09 --uuid $U2
 
 # ---- vfio-ap: one per domain ----
@@ -123,10 +129,13 @@ vm -q create ap --adapters 5 --domains 4,0xab --uuid $A1
 vm -q create ap --adapters 6 --domains 0x47 --uuid $A2
 run vm attach $DOM $A1
 is "$rc" 0 "attach the vfio-ap mdev"
-like "$(hostdevs)" "$(ap_hostdev $A1)" "the domain holds the vfio-ap hostdev"
-refuse 4 "cannot attach vfio-ap mdev $A2 to domain '$DOM': it has vfio-ap mdev $A1 already, and a guest takes one vfio-ap device" \
+is "$(hostdevs)" "$(ccw_hostdev $U1 1234)
+$(ccw_hostdev $U2 2b0b)
+$(ap_hostdev $A1)" "the domain holds the vfio-ap hostdev, after the two vfio-ccw ones"
+refuse 4 "virt-mdev: cannot attach vfio-ap mdev $A2 to domain '$DOM': it has vfio-ap mdev $A1 already, and a guest takes one vfio-ap device \(put the APQNs into that mdev, or detach it: 'virt-mdev detach $DOM $A1'\)" \
 	"a second vfio-ap mdev" attach $DOM $A2
-refuse 2 "--devno and --boot-order are for vfio-ccw devices" "--devno with a vfio-ap mdev" attach $DOM $A1 --devno fe.0.1
+refuse 2 "virt-mdev: attach: --devno and --boot-order are for vfio-ccw devices; a vfio-ap device has no ccw address and does not boot" \
+	"--devno with a vfio-ap mdev" attach $DOM $A1 --devno fe.0.1
 run vm -j list mdev
 is "$(printf '%s' "$out" | jq -c "[.mdevs[] | select(.domains == [\"$DOM\"]) | .uuid] | sort")" "[\"$U1\",\"$U2\",\"$A1\"]" "list mdev names the domain of each attached mdev"
 
@@ -140,7 +149,7 @@ run vm unassign $DOM $A1
 is "$rc" 0 "unassign the vfio-ap mdev"
 is "$out" "done: detach mdev $A1 from domain $DOM (persistent definition)
 done: remove mdev $A1 from the vfio_ap matrix" "the APQNs stay free: giving domain 4 back would take 06.0004 from the definition $A2"
-like "$err" "note: the APQNs stay free of the host's drivers: cannot release APQN 06.0004 to the host: defined mdev $A2 holds it" "and it says why"
+is "$err" "virt-mdev: note: the APQNs stay free of the host's drivers: cannot release APQN 06.0004 to the host: defined mdev $A2 holds it (remove and undefine the mdev, or unassign the APQN from it, first)" "and it says why"
 rm -r "$tmp/root/etc/mdevctl.d/matrix"
 run vm unassign $DOM 0.0.2b0b
 is "$out" "done: detach mdev $U2 from domain $DOM (persistent definition)
@@ -193,7 +202,11 @@ is "$rc.$(printf '%s' "$out" | jq -r '[.changed, (.steps | length), ([.steps[].s
 	"0.true	7	done	fe.0.1234	$U1" "assign --persistent: bind, driverctl, define, create, attach; JSON lists every step"
 is "$(hostdevs)" "$(ccw_hostdev $U1 1234)" "the domain holds the hostdev"
 is "$(basename "$(readlink $S/bus/mdev/devices/$U1/mdev_type)").$(cat "$tmp/root/etc/driverctl.d/css-0.0.0313")" "vfio_ccw-io.vfio_ccw" "the mdev exists and the binding persists"
-like "$(cat "$tmp/root/etc/mdevctl.d/0.0.0313/$U1")" '"start": "auto"' "the mdev is defined to start at boot"
+is "$(cat "$tmp/root/etc/mdevctl.d/0.0.0313/$U1")" '{
+  "mdev_type": "vfio_ccw-io",
+  "start": "auto",
+  "attrs": []
+}' "the mdev is defined to start at boot"
 run vm -j assign $DOM ccw 0.0.2b09 --devno fe.0.1234 --uuid $U1 --persistent
 is "$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "false	0" "assign again: changed false"
 run vm unassign $DOM 0.0.2b09
@@ -204,7 +217,7 @@ ok "$(same clean after; echo $?)" "after unassign: host and domain as before the
 
 run vm assign $DOM ap --adapters 5 --domains 4,0xab --uuid $A1
 is "$rc" 0 "assign ap: reserve, create, attach"
-like "$(hostdevs)" "$(ap_hostdev $A1)" "the domain holds the vfio-ap hostdev"
+is "$(hostdevs)" "$(ap_hostdev $A1)" "the domain holds the vfio-ap hostdev, and only it"
 is "$(cat $S/devices/vfio_ap/matrix/$A1/matrix)" "05.0004
 05.00ab" "with the two APQNs"
 run vm unassign $DOM $A1
@@ -217,24 +230,29 @@ vm -q ccw bind 0.0.2b09
 vm -q create ccw 0.0.2b09 --uuid $U1
 run vm -c test:///default -j attach test $U1 --config
 is "$rc.$(printf '%s' "$out" | jq -r '.steps[0].status')" "0.done" "test driver: attach --config is done"
-like "$(printf '%s' "$out" | jq -r '.steps[0].note')" "this libvirt driver cannot attach devices \(.*\); the device was added to the persistent definition instead \(dumpxml, edit, define\)" "and says it took the define fallback"
+like "$(printf '%s' "$out" | jq -r '.steps[0].note')" "this libvirt driver cannot attach devices \($LINE\); the device was added to the persistent definition instead \(dumpxml, edit, define\)" "and says it took the define fallback (libvirt's reason in parentheses)"
 run vm -c test:///default attach test $U1 --config
-like "$out" "^done: attach vfio-ccw mdev $U1 to domain test as devno fe.0.2b09 \(persistent definition\)
-note: this libvirt driver cannot attach devices" "the text output says so too"
+like "$out" "done: attach vfio-ccw mdev $U1 to domain test as devno fe\.0\.2b09 \(persistent definition\)
+note: this libvirt driver cannot attach devices \($LINE\); the device was added to the persistent definition instead \(dumpxml, edit, define\)" "the text output says so too: the step, then the note"
 vm -q create ccw 0.0.2b09 --uuid $U1 --define
 vm -q stop $U1
-refuse 4 "^virt-mdev: cannot attach mdev $U1 to the running domain 'test': it is defined but not active \(run 'virt-mdev start $U1' first\)$" \
+refuse 4 "virt-mdev: cannot attach mdev $U1 to the running domain 'test': it is defined but not active \(run 'virt-mdev start $U1' first\)" \
 	"a defined, inactive mdev for a running guest" -c test:///default attach test $U1 --live
-comp=$(bash -c '. /usr/share/bash-completion/bash_completion 2>/dev/null; . "$1/bash-completion/virt-mdev"; PATH="$2/src:$PATH"
-	COMP_WORDS=(virt-mdev -c test:///default attach ""); COMP_CWORD=4; _virt_mdev; printf "%s\n" "${COMPREPLY[@]}"' \
-	x "$top_srcdir" "$top_builddir")
-is "$comp" "test" "completion offers the domains of the connection named by -c"
+if [ -r /usr/share/bash-completion/bash_completion ]; then
+	comp=$(bash -c '. /usr/share/bash-completion/bash_completion 2>/dev/null; . "$1/bash-completion/virt-mdev"; PATH="$2/src:$PATH"
+		COMP_WORDS=(virt-mdev -c test:///default attach ""); COMP_CWORD=4; _virt_mdev; printf "%s\n" "${COMPREPLY[@]}"' \
+		x "$top_srcdir" "$top_builddir")
+	is "$comp" "test" "completion offers the domains of the connection named by -c"
+else
+	skip "bash-completion is not installed (apt-get install bash-completion)" "completion offers the domains of the connection named by -c"
+fi
 vm -q remove --undefine $U1
 vm -q ccw unbind 0.0.2b09
 snapshot clean
 run vm -c test:///default assign test ccw 0.0.2b09 --live
 is "$rc" 1 "test driver: a live attach it cannot do fails the assign"
-like "$err" "cannot attach vfio-ccw mdev .* to domain test .*; undone: create mdev .*; bind subchannel 0.0.0313 to vfio_ccw; set the driver override .*; unbind subchannel 0.0.0313 from io_subchannel" "every earlier step is undone, in reverse"
+like "$err" "virt-mdev: cannot attach vfio-ccw mdev [0-9a-f-]{36} to domain test as devno fe\.0\.2b09 \(live\) \(virsh -c 'test:///default' attach-device test /dev/stdin --live <<'EOF': attach-device: $LINE\); undone: create mdev [0-9a-f-]{36} \(vfio_ccw-io\) on subchannel 0\.0\.0313; bind subchannel 0\.0\.0313 to vfio_ccw; set the driver override of subchannel 0\.0\.0313 to vfio_ccw; unbind subchannel 0\.0\.0313 from io_subchannel" \
+	"every earlier step is undone, in reverse"
 snapshot after
 ok "$(same clean after; echo $?)" "the host is as before"
 

@@ -205,6 +205,6 @@ sim_umount
 
 run "$VIRT_MDEV_SIM" mount --kernel 4.19 "$tmp/x"
 is "$rc" 2 "an unsupported kernel is a usage error"
-like "$err" "invalid kernel version '4.19': write MAJOR.MINOR from 5.15 on, or newest" "the message names the value and the rule"
+is "$err" "virt-mdev-sim: invalid kernel version '4.19': write MAJOR.MINOR from 5.15 on, or newest (e.g. 6.10 or 5.15)" "the message names the value and the rule"
 
 done_testing

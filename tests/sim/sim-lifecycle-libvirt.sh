@@ -21,6 +21,8 @@ SCRIPT
 cat >>"$tmp/session.sh" <<'SCRIPT'
 trap libvirtd_stop EXIT
 libvirtd_start || exit 1
+step uri
+echo "$uri"
 vm() { "$V" -c "$uri" "$@"; }
 # state: sysfs, libvirt, mdevctl and what virt-mdev reports (settle waits, bounded, until it is 'want')
 settle_tries=100
@@ -146,21 +148,30 @@ A=a2a2a2a2-0d3f-4b1a-9a39-3a6c1d7f0002
 NC=mdev_${C//-/_}_0_0_0313
 NA=mdev_${A//-/_}_matrix
 dry=$(section dry-run-ap)
-like "$dry" "^# define mdev $A \(vfio_ap-passthrough\) on the vfio_ap matrix through libvirt
-virsh -c '[^']*' nodedev-define /dev/stdin <<'EOF'
+lvuri=$(section uri)
+is "$(printf '%s\n' "$dry" | head -n -3)" "# define mdev $A (vfio_ap-passthrough) on the vfio_ap matrix through libvirt
+virsh -c '$lvuri' nodedev-define /dev/stdin <<'EOF'
 <device>
-  <parent>ap_matrix</parent>" "the dry run prints nodedev-define with the node-device XML"
-like "$dry" "<attr name=\"assign_adapter\" value=\"0x5\"/>
+  <parent>ap_matrix</parent>
+  <capability type=\"mdev\">
+    <type id=\"vfio_ap-passthrough\"/>
+    <uuid>$A</uuid>
+    <attr name=\"assign_adapter\" value=\"0x5\"/>
     <attr name=\"assign_domain\" value=\"0x4\"/>
     <attr name=\"assign_domain\" value=\"0xab\"/>
-    <attr name=\"assign_control_domain\" value=\"0x4\"/>" "the attributes in order: adapters, domains, control domains, 0x-hex"
-like "$dry" "nodedev-start $NA
+    <attr name=\"assign_control_domain\" value=\"0x4\"/>
+  </capability>
+</device>
+EOF
+# start mdev $A through libvirt
+virsh -c '$lvuri' nodedev-start $NA
 # start mdev $A at boot through libvirt
-virsh -c '[^']*' nodedev-autostart $NA" "then nodedev-start and nodedev-autostart"
-like "$dry" "^valid
+virsh -c '$lvuri' nodedev-autostart $NA" \
+	"the dry run prints nodedev-define with the node-device XML (the attributes in order: adapters, domains, control domains, 0x-hex), then nodedev-start and nodedev-autostart"
+is "$(printf '%s\n' "$dry" | tail -n 3)" "valid
 valid
-0$" "both node-device XMLs validate against libvirt's schema, and the dry runs made nothing"
-is "$(section create-ccw)" "virt-mdev: using the libvirt backend: libvirt at 'qemu:///system?socket=$(printf '%s' "$out" | grep -o '/tmp/virt-mdev-libvirtd[^/]*' | head -1)/sock/libvirt-sock' has node device css_0_0_0313
+0" "both node-device XMLs validate against libvirt's schema, and the dry runs made nothing"
+is "$(section create-ccw)" "virt-mdev: using the libvirt backend: libvirt at '$lvuri' has node device css_0_0_0313
 done: create transient mdev $C (vfio_ccw-io) on subchannel 0.0.0313 through libvirt
 mdev $C: active, not defined
 sysfs: $C
@@ -179,7 +190,7 @@ virt-mdev: $C=true,false,false $A=true,true,false
 05.0004
 05.00ab
 0004" "create ap --define: defined and started, the matrix written by libvirt through mdevctl"
-is "$(section autostart-ap)" "true	1	virsh -c '$(printf '%s' "$out" | grep -o "qemu:///system?socket=[^']*" | head -1)' nodedev-autostart $NA
+is "$(section autostart-ap)" "true	1	virsh -c '$lvuri' nodedev-autostart $NA
 sysfs: $A $C
 active: $NA $NC
 inactive:
@@ -269,15 +280,17 @@ libvirtd_start || exit 1
 C=c3c3c3c3-0d3f-4b1a-9a39-3a6c1d7f0001
 "$V" -c "$uri" create ccw 0.0.2b09 --uuid $C --define --timeout 1
 echo "rc=$?"
-ls /sys/bus/mdev/devices | wc -l
-mdevctl list --defined | wc -l
+echo "sysfs: $(ls /sys/bus/mdev/devices | wc -l)"
+# (mdevctl list --defined prints an empty line when it has none: count only what it names)
+echo "defined: $(mdevctl list --defined | grep -c .)"
 SCRIPT
 run timeout 120 "$VIRT_MDEV_SIM" run -- bash "$tmp/noudev.sh"
 C=c3c3c3c3-0d3f-4b1a-9a39-3a6c1d7f0001
-like "$out" "rc=1
-0
-0\$" "a start libvirt never sees: exit 1, no device and no definition left"
-like "$err" "virt-mdev: cannot start mdev $C through libvirt \\(.*: libvirt did not report mdev $C active within 1 s \\(it was in sysfs and has been removed again; libvirt's node-device driver learns of new mdevs from udev events: is systemd-udevd running\\? --timeout sets the wait\\)\\); undone: define mdev $C" \
+is "$out" "done: define mdev $C (vfio_ccw-io) on subchannel 0.0.0313 through libvirt
+rc=1
+sysfs: 0
+defined: 0" "a start libvirt never sees: the define was done, then exit 1, no device and no definition left"
+like "$err" "virt-mdev: cannot start mdev $C through libvirt \\(virsh -c 'qemu:///system\\?socket=/tmp/virt-mdev-libvirtd\\.[^/]*/sock/libvirt-sock' nodedev-start mdev_${C//-/_}_0_0_0313: libvirt did not report mdev $C active within 1 s \\(it was in sysfs and has been removed again; libvirt's node-device driver learns of new mdevs from udev events: is systemd-udevd running\\? --timeout sets the wait\\)\\); undone: define mdev $C \\(vfio_ccw-io\\) on subchannel 0\\.0\\.0313 through libvirt" \
 	"the message says what timed out, why, what was cleaned up and what was undone"
 
 done_testing

@@ -24,7 +24,8 @@ echo "parents: $(ls "$tmp/big/class/mdev_bus" | wc -l)"
 echo "link: $(readlink "$tmp/big/bus/mdev/devices/00000001-0000-4000-8000-000000000001")"
 echo "available: $(cat "$tmp/big/devices/css0/0.0.0001/mdev_supported_types/vfio_ccw-io/available_instances")"
 echo "dev_busid: $(cat "$tmp/big/devices/css0/0.0.0002/dev_busid")"
-"$sim" render --host "$host" "$tmp/big" 2>&1 || echo "rc: $?"
+msg=$("$sim" render --host "$host" "$tmp/big" 2>&1) || echo "rc: $?"
+printf '%s\n' "$msg" | sed 's/^/refusal: /'
 # a private, empty /etc/mdevctl.d with mdevctl's scripts.d, so only the rendered devices count
 mkdir "$tmp/mdevctl.d"
 cp -a /etc/mdevctl.d/scripts.d "$tmp/mdevctl.d/" 2>/dev/null ||
@@ -44,7 +45,7 @@ is "$(get parents)" 4001 "4,000 vfio_ccw parents and the matrix in mdev_bus"
 is "$(get link)" "../../../devices/css0/0.0.0001/00000001-0000-4000-8000-000000000001" "an mdev link points at its parent's child"
 is "$(get available)" 0 "a used subchannel has no instance left"
 is "$(get dev_busid)" "0.0.1002" "a rendered attribute holds the value read from the model"
-like "$out" "cannot render into '$tmp/big': it is not empty" "render refuses a directory that is not empty"
+is "$(get refusal)" "virt-mdev-sim: cannot render into '$tmp/big': it is not empty (name a new or empty directory)" "render refuses a directory that is not empty"
 is "$(get rc)" 2 "with exit code 2"
 is "$(get 'mdevctl list')" 4000 "mdevctl list, on the rendered tree as /sys, lists all 4,000 mdevs"
 ok "$(grep -q virt-mdev-render /proc/mounts; [ $? = 1 ]; echo $?)" "the tmpfs is gone with the namespace"
