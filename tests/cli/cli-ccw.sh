@@ -53,7 +53,7 @@ refuse 3 "virt-mdev: no ccw device or subchannel '0.0.9999' on this host \(searc
 refuse 2 "virt-mdev: invalid ccw device or subchannel '0\.4\.2b09': expected 0\.<ssid>\.<devno> with 4 hex digits \(write it as e\.g\. 0\.0\.2b09, or 2b09\)" \
 	"a bad device id" ccw bind 0.4.2b09
 refuse 2 "virt-mdev: ccw: unknown action 'frob' \(expected bind or unbind\)" "an unknown action" ccw frob 0.0.2b09
-refuse 2 "virt-mdev: ccw: --force is for ccw bind" "--force with unbind" ccw unbind --force 0.0.2b09
+refuse 2 "virt-mdev: ccw: --force is for ccw bind, assign; ccw unbind does not take it" "--force with unbind" ccw unbind --force 0.0.2b09
 
 # ---- bind: the effect, read back; a second run changes nothing ----
 run vm ccw bind 0.0.2b09

@@ -37,17 +37,17 @@ refuse 3 "virt-mdev: no ccw device or subchannel '0.0.9999' on this host \(searc
 	"an unknown device" create ccw 0.0.9999
 refuse 2 "virt-mdev: invalid uuid 'nope': expected 8-4-4-4-12 hex digits \(write it as e\.g\. 90c6c135-ad44-41d0-b1b7-bae47de48627, or leave it out to have one generated\)" \
 	"a bad uuid" create ccw 0.0.2b09 --uuid nope
-refuse 2 "virt-mdev: create: create ap needs --adapters and --domains \(a vfio-ap device is adapters x domains, e\.g\. --adapters 5 --domains 4,0xab\)" \
+refuse 2 "virt-mdev: create ap needs --adapters and --domains \(a vfio-ap device is adapters x domains, e\.g\. --adapters 5 --domains 4,0xab\)" \
 	"create ap without domains" create ap --adapters 5
 refuse 2 "virt-mdev: invalid domain list '010': '010' has a leading 0, which the kernel would read as octal \(write decimal without the 0, or 0x-hex\)" \
 	"an octal-looking domain" create ap --adapters 5 --domains 010
-refuse 2 "virt-mdev: create: --adapters, --domains and --control-domains are for create ap" "--adapters with ccw" create ccw 0.0.2b09 --adapters 5
+refuse 2 "virt-mdev: --adapters, --domains and --control-domains are for create ap" "--adapters with ccw" create ccw 0.0.2b09 --adapters 5
 refuse 2 "virt-mdev: create: unknown kind 'pci' \(expected ccw or ap\)" "an unknown kind" create pci 0000:00:01.0
 refuse 2 "virt-mdev: create: invalid --timeout '0': seconds from 1 to 3600 \(default 30\)" "a zero timeout" create ccw 0.0.2b09 --timeout 0
 no_mdev="virt-mdev: no mdev '$U1' on this host \(searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them\)"
 refuse 3 "$no_mdev" "start of an unknown mdev" start $U1
 refuse 3 "$no_mdev" "stop of an unknown mdev" stop $U1
-refuse 2 "virt-mdev: stop: --undefine is for remove" "--undefine with stop" stop $U1 --undefine
+refuse 2 "virt-mdev: stop: --undefine is for remove; stop does not take it" "--undefine with stop" stop $U1 --undefine
 
 vm -q ccw bind 0.0.2b09
 vm -q ap reserve 05.0004 05.00ab

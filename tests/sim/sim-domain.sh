@@ -134,7 +134,7 @@ $(ccw_hostdev $U2 2b0b)
 $(ap_hostdev $A1)" "the domain holds the vfio-ap hostdev, after the two vfio-ccw ones"
 refuse 4 "virt-mdev: cannot attach vfio-ap mdev $A2 to domain '$DOM': it has vfio-ap mdev $A1 already, and a guest takes one vfio-ap device \(put the APQNs into that mdev, or detach it: 'virt-mdev detach $DOM $A1'\)" \
 	"a second vfio-ap mdev" attach $DOM $A2
-refuse 2 "virt-mdev: attach: --devno and --boot-order are for vfio-ccw devices; a vfio-ap device has no ccw address and does not boot" \
+refuse 2 "virt-mdev: --devno and --boot-order are for vfio-ccw devices; a vfio-ap device has no ccw address and does not boot" \
 	"--devno with a vfio-ap mdev" attach $DOM $A1 --devno fe.0.1
 run vm -j list mdev
 is "$(printf '%s' "$out" | jq -c "[.mdevs[] | select(.domains == [\"$DOM\"]) | .uuid] | sort")" "[\"$U1\",\"$U2\",\"$A1\"]" "list mdev names the domain of each attached mdev"
