@@ -51,7 +51,8 @@ static int ap_run(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	    (r = apqn_args(ctx, cmd, &a)))
 		return r;
 	reserve = a.action == &ap_actions[0];
-	cmd_begin(ctx, &a, &env, &o);
+	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
+		return r;
 	r = cmd_finish(ctx, cmd,
 		       request_ap_masks(&env, reserve, &a.target.apm,
 					&a.target.aqm, &before, &o, &ctx->err),

@@ -71,7 +71,8 @@ static int assign_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)) ||
 	    (r = assign_args(ctx, cmd, &a, &req)))
 		return r;
-	cmd_begin(ctx, &a, &env, &o);
+	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
+		return r;
 	return cmd_finish(ctx, cmd, request_assign(&env, &req, &o, &ctx->err),
 			  &o);
 }
@@ -91,7 +92,8 @@ static int unassign_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 			ctx, cmd,
 			"unassign takes a DOMAIN and an mdev UUID or a DEVICE (busid or subchannel)");
 	a.dom.domain = a.argv[0];
-	cmd_begin(ctx, &a, &env, &o);
+	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
+		return r;
 	return cmd_finish(ctx, cmd,
 			  request_unassign(&env, &a.dom, a.argv[1], a.keep_mdev,
 					   &o, &ctx->err),

@@ -41,7 +41,8 @@ static int attach_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if ((r = cmd_uuid_arg(ctx, a.argv[1], uuid)))
 		return r;
 	a.dom.domain = a.argv[0];
-	cmd_begin(ctx, &a, &env, &o);
+	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
+		return r;
 	return cmd_finish(
 		ctx, cmd,
 		attach ? request_attach(&env, &a.dom, uuid, &o, &ctx->err) :

@@ -41,7 +41,8 @@ static int ccw_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 			ctx, cmd,
 			"ccw %s takes one DEVICE (a busid such as 0.0.2b09 or a subchannel such as 0.0.0313)",
 			a.action->name);
-	cmd_begin(ctx, &a, &env, &o);
+	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
+		return r;
 	r = cmd_finish(ctx, cmd,
 		       request_ccw(&env, a.argv[0], bind, a.target.persistent,
 				   a.target.force, &o, &ctx->err),

@@ -63,7 +63,8 @@ static int create_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	memcpy(req.uuid, a.uuid, sizeof(req.uuid));
 	req.define = a.define;
 	req.autostart = a.autostart;
-	cmd_begin(ctx, &a, &env, &o);
+	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
+		return r;
 	return run_and_show(ctx, cmd, request_create(&env, &req, &o, &ctx->err),
 			    &o, &env);
 }
@@ -125,7 +126,8 @@ static int change_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 				       cmd->name);
 	if ((r = cmd_uuid_arg(ctx, a.argv[0], uuid)))
 		return r;
-	cmd_begin(ctx, &a, &env, &o);
+	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
+		return r;
 	return run_and_show(ctx, cmd,
 			    request_change(&env, c, uuid, a.undefine, &o,
 					   &ctx->err),

@@ -8,9 +8,13 @@
 #include "lib/cleanup.h"
 #include "lib/output.h"
 
-void cmd_begin(const struct ctx *ctx, const struct cmd_args *a,
-	       struct request_env *env, struct outcome *o)
+int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
+	      struct request_env *env, struct outcome *o)
 {
+	/* after the command line was found good: bad usage never waits for libvirt */
+	if ((cmd->flags & CMD_NEEDS_CONN) && !ctx->conn &&
+	    virt_open(ctx->uri, &ctx->conn, &ctx->err) < 0)
+		return (int)ctx->err.exit;
 	if (o)
 		outcome_init(o, ctx->sysfs);
 	memset(env, 0, sizeof(*env));
@@ -23,6 +27,7 @@ void cmd_begin(const struct ctx *ctx, const struct cmd_args *a,
 		env->template_dir = a->template_dir;
 		env->timeout_s = a->timeout;
 	}
+	return 0;
 }
 
 int cmd_finish(struct ctx *ctx, const struct cmd *cmd, int r, struct outcome *o)

@@ -63,7 +63,8 @@ static int xml_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	req.devno = a.dom.devno;
 	req.boot_order = a.dom.boot_order;
 	req.alias = a.dom.alias;
-	cmd_begin(ctx, &a, &env, NULL);
+	if ((r = cmd_begin(ctx, cmd, &a, &env, NULL)))
+		return r;
 	if (request_xml(&env, &req, &text, &kind, &ctx->err) < 0)
 		return cmd_failed(ctx, cmd);
 	return print_text(ctx, &req, kind, text ? text : "");

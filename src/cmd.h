@@ -32,7 +32,8 @@ struct ctx {
 	bool json;
 	int verbosity; /* -1 with -q, 0 normal, 1 and more with -v */
 	struct sysfs *sysfs; /* open when the command has CMD_NEEDS_ROOT */
-	virConnectPtr conn; /* open when the command has CMD_NEEDS_CONN */
+	virConnectPtr
+		conn; /* opened by cmd_begin for a command with CMD_NEEDS_CONN; main closes it */
 	/* filled by a failing command, printed once by main */
 	struct vm_error err;
 	/* the command printed it already (JSON documents with an error) */
@@ -149,9 +150,13 @@ int cmd_uuid_arg(struct ctx *ctx, const char *arg, char out[IDS_UUID_STRLEN]);
 int cmd_kind_arg(struct ctx *ctx, const struct cmd *cmd, const char *word,
 		 const struct mdev_kind **out);
 
-/* The environment a library request runs in (from the context and the command line), and an empty outcome (o may be NULL). */
-void cmd_begin(const struct ctx *ctx, const struct cmd_args *a,
-	       struct request_env *env, struct outcome *o);
+/*
+ * The environment a library request runs in (from the context and the
+ * command line; the libvirt connection opened here for a command with
+ * CMD_NEEDS_CONN), and an empty outcome (o may be NULL). 0 or the exit code.
+ */
+int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
+	      struct request_env *env, struct outcome *o);
 
 /* A library request's failure: its exit code (main prints the message, and for bad usage where to look). */
 int cmd_failed(struct ctx *ctx, const struct cmd *cmd);

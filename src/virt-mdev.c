@@ -277,12 +277,8 @@ int main(int argc, char **argv)
 			return output_error(&ctx.err, ctx.json);
 		ctx.sysfs = sysfs;
 	}
-	if (cmd->flags & CMD_NEEDS_CONN) {
-		if (virt_open(ctx.uri, &conn, &ctx.err) < 0)
-			return output_error(&ctx.err, ctx.json);
-		ctx.conn = conn;
-	}
 	r = cmd->run(&ctx, cmd, argc, argv);
+	conn = ctx.conn; /* closed on return */
 	if (r == VM_EXIT_OK)
 		return r;
 	if (ctx.err_reported)

@@ -150,4 +150,18 @@ is "$rc" 2 "__complete of something unknown is exit 2"
 is "$err" "virt-mdev: __complete: cannot complete 'nonsense': expected one of: commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, ids, domains
 Try 'virt-mdev help __complete'." "__complete names what it cannot complete"
 
+# bad usage is said before libvirt is asked: an unreachable URI does not hide it
+run "$VIRT_MDEV" -c qemu+tcp://127.0.0.2:1/system assign guest pci
+is "$rc.$err" "2.virt-mdev: assign: unknown kind 'pci' (expected ccw or ap)
+Try 'virt-mdev help assign'." "assign with an unknown kind: the usage error, not libvirt's"
+run "$VIRT_MDEV" -c qemu+tcp://127.0.0.2:1/system attach guest nope
+is "$rc.$err" "2.virt-mdev: invalid uuid 'nope': expected 8-4-4-4-12 hex digits (write it as e.g. 90c6c135-ad44-41d0-b1b7-bae47de48627, or leave it out to have one generated)
+Try 'virt-mdev help attach'." "attach with a bad uuid: the usage error, not libvirt's"
+run "$VIRT_MDEV" __complete options ccw unbind
+is "$out" "--persistent
+--help" "__complete options gives an action's options from its table"
+run "$VIRT_MDEV" __complete kinds
+is "$out" "ccw
+ap" "__complete kinds lists the device kinds"
+
 done_testing
