@@ -197,7 +197,7 @@ void ap_moved_queues(const struct ap_host *h, const struct ap_mask *apm_from,
 		     const struct ap_mask *apm_to, const struct ap_mask *aqm_to,
 		     char *buf, size_t size, struct json_object *list)
 {
-	size_t len = strlen(buf);
+	size_t len = buf ? strlen(buf) : 0;
 
 	for (size_t i = 0; i < h->nqueues; i++) {
 		const struct apqn *q = &h->queues[i].apqn;
@@ -205,9 +205,11 @@ void ap_moved_queues(const struct ap_host *h, const struct ap_mask *apm_from,
 		if (ap_reserved(apm_from, aqm_from, q) ==
 		    ap_reserved(apm_to, aqm_to, q))
 			continue;
-		snprintf(buf + len, size - len, "%s%s", len ? " " : "",
-			 h->queues[i].name);
-		len = strlen(buf);
+		if (buf) {
+			snprintf(buf + len, size - len, "%s%s", len ? " " : "",
+				 h->queues[i].name);
+			len = strlen(buf);
+		}
 		if (list)
 			json_object_array_add(list, json_object_new_string(
 							    h->queues[i].name));

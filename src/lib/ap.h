@@ -52,7 +52,7 @@ struct plan;
 struct json_object;
 /*
  * Append the APQNs that change hands between two mask states to buf
- * ("05.0004 05.00ab") and, when list is not NULL, to that JSON array.
+ * ("05.0004 05.00ab"), when not NULL, and to the JSON array list, when not NULL.
  */
 void ap_moved_queues(const struct ap_host *h, const struct ap_mask *apm_from,
 		     const struct ap_mask *aqm_from,

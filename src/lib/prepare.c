@@ -47,12 +47,10 @@ static struct json_object *masks_result(const struct ap_host *h, bool reserve,
 	struct json_object *r = json_object_new_object();
 	struct json_object *moving = json_object_new_array();
 	char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN], params[200];
-	char moved[2048] = "";
 
 	ap_mask_format(apm, am);
 	ap_mask_format(aqm, qm);
-	ap_moved_queues(h, &h->apmask, &h->aqmask, apm, aqm, moved,
-			sizeof(moved), moving);
+	ap_moved_queues(h, &h->apmask, &h->aqmask, apm, aqm, NULL, 0, moving);
 	json_object_object_add(r, "apmask", json_object_new_string(am));
 	json_object_object_add(r, "aqmask", json_object_new_string(qm));
 	json_object_object_add(

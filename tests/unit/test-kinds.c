@@ -36,21 +36,24 @@ int main(void)
 	for (; mdev_kinds[n]; n++) {
 		const struct mdev_kind *k = mdev_kinds[n];
 
-		ok(all_ops(k), "kind %s fills every op and every name", k->name);
-		ok(mdev_kind_by_name(k->name) == k, "kind %s is found by its word",
+		ok(all_ops(k), "kind %s fills every op and every name",
 		   k->name);
+		ok(mdev_kind_by_name(k->name) == k,
+		   "kind %s is found by its word", k->name);
 		ok(mdev_kind_by_model(k->model) == k,
 		   "kind %s is found by its model %s", k->name, k->model);
 		for (size_t j = 0; j < n; j++)
 			ok(strcmp(mdev_kinds[j]->name, k->name) != 0 &&
-				   strcmp(mdev_kinds[j]->model, k->model) != 0 &&
+				   strcmp(mdev_kinds[j]->model, k->model) !=
+					   0 &&
 				   strcmp(mdev_kinds[j]->mdev_type,
 					  k->mdev_type) != 0,
 			   "kinds %s and %s differ in word, model and type",
 			   mdev_kinds[j]->name, k->name);
 	}
 	ok(n >= 2, "the table has the kinds (%zu)", n);
-	is_str(mdev_kind_names(), "ccw or ap", "the kinds' words, for messages");
+	is_str(mdev_kind_names(), "ccw or ap",
+	       "the kinds' words, for messages");
 	is_str(mdev_kind_models(), "vfio-ccw or vfio-ap",
 	       "the kinds' models, for messages");
 	is_str(mdev_kind_ccw_models(), "vfio-ccw",
