@@ -5,6 +5,7 @@
 
 #include "ap.h"
 #include "cleanup.h"
+#include "jsonw.h"
 #include "mdev.h"
 
 static void copy(char *dst, size_t size, const char *src)
@@ -408,56 +409,70 @@ int mdev_spec_attrs(const struct mdev_spec *m, struct strv *names,
 	return m->kind ? m->kind->attrs(m, names, values) : 0;
 }
 
+static const char *start_word(bool autostart)
+{
+	return autostart ? "auto" : "manual";
+}
+
+/*
+ * mdevctl's definitions, written as mdevctl writes them (serde_json's
+ * pretty printer: jsonw's JW_STYLE_SERDE), and a newline at the end.
+ */
 char *mdev_definition_json(const struct mdev_spec *m, bool autostart)
 {
 	_cleanup_strv_ struct strv names = STRV_INIT, values = STRV_INIT;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f;
+	struct jw w = JW_INIT_SERDE;
 
 	if (mdev_spec_attrs(m, &names, &values) < 0)
 		return NULL;
-	f = open_memstream(&out, &len);
-	if (!f)
-		return NULL;
-	/* the layout mdevctl itself writes (serde_json's pretty printer) */
-	fprintf(f, "{\n  \"mdev_type\": \"%s\",\n  \"start\": \"%s\",\n",
-		m->type, autostart ? "auto" : "manual");
-	if (names.n == 0) {
-		fprintf(f, "  \"attrs\": []\n}\n");
-	} else {
-		fprintf(f, "  \"attrs\": [\n");
-		for (size_t i = 0; i < names.n; i++)
-			fprintf(f, "    {\n      \"%s\": \"%s\"\n    }%s\n",
-				names.v[i], values.v[i],
-				i + 1 < names.n ? "," : "");
-		fprintf(f, "  ]\n}\n");
+	jw_begin_object(&w);
+	jw_key(&w, "mdev_type");
+	jw_string(&w, m->type);
+	jw_key(&w, "start");
+	jw_string(&w, start_word(autostart));
+	jw_key(&w, "attrs");
+	jw_begin_array(&w);
+	for (size_t i = 0; i < names.n; i++) {
+		jw_begin_object(&w);
+		jw_key(&w, names.v[i]);
+		jw_string(&w, values.v[i]);
+		jw_end_object(&w);
 	}
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	jw_end_array(&w);
+	jw_end_object(&w);
+	return jw_steal(&w);
 }
 
+/* every member as it was written, in its order, with only "start" set (added at the end if missing) */
 char *mdev_definition_with_start(const struct sysfs *s,
 				 const struct mdev_spec *m, bool autostart)
 {
 	_cleanup_free_ char *path = sysfs_area_path(
 		s, SYSFS_AREA_MDEVCTL, "%s/%s", m->parent, m->uuid);
 	_cleanup_json_ struct json_object *def = NULL;
-	const char *text;
+	struct jw w = JW_INIT_SERDE;
+	bool started = false;
 
 	def = path ? json_object_from_file(path) : NULL;
 	if (!def || !json_object_is_type(def, json_type_object))
 		return mdev_definition_json(m, autostart);
-	json_object_object_add(def, "start",
-			       json_object_new_string(autostart ? "auto" :
-								  "manual"));
-	text = json_object_to_json_string_ext(
-		def, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			     JSON_C_TO_STRING_NOSLASHESCAPE);
-	return text ? strdup(text) : NULL;
+	jw_begin_object(&w);
+	json_object_object_foreach(def, key, val)
+	{
+		jw_key(&w, key);
+		if (strcmp(key, "start") == 0) {
+			jw_string(&w, start_word(autostart));
+			started = true;
+		} else {
+			jw_value(&w, val);
+		}
+	}
+	if (!started) {
+		jw_key(&w, "start");
+		jw_string(&w, start_word(autostart));
+	}
+	jw_end_object(&w);
+	return jw_steal(&w);
 }
 
 void mdev_definition_path(const struct mdev_spec *m, char *buf, size_t size)
