@@ -1,11 +1,13 @@
 /* virt-mdev list [ccw|ap|mdev|types] and show ID: the host's inventory, as tables or JSON. */
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "lib/ap.h"
 #include "lib/cleanup.h"
+#include "lib/columns.h"
 #include "lib/css.h"
 #include "lib/jsonw.h"
 #include "lib/mdev.h"
@@ -32,8 +34,6 @@ static void scan_domains(struct ctx *ctx, struct mdev_list *l,
 			PROGRAM_NAME, unreachable->msg);
 }
 
-/* ---- JSON, written as it goes (a listing has thousands of objects) ---- */
-
 static void libvirt_write(struct jw *w, const struct vm_error *unreachable)
 {
 	jw_key(w, "libvirt");
@@ -47,148 +47,240 @@ static void libvirt_write(struct jw *w, const struct vm_error *unreachable)
 	jw_end_object(w);
 }
 
-static void sch_write(struct jw *w, const struct css_subchannel *s)
+/* ---- the columns of each listing: table, show and JSON from one declaration ---- */
+
+/* a column whose value is a char array of the row ("" being null) */
+#define FIELD(type, member) .field = offsetof(type, member)
+
+static void sch_device(const void *ctx, const void *row, struct cell *c)
 {
-	jw_begin_object(w);
-	jw_key(w, "subchannel");
-	jw_string(w, s->name);
-	jw_key(w, "device");
-	jw_string(w, s->has_device ? s->busid_name : NULL);
-	jw_key(w, "type");
-	jw_string(w, css_type_name(s->type));
-	jw_key(w, "driver");
-	jw_string_or_null(w, s->driver);
-	jw_key(w, "driver_override");
-	jw_string_or_null(w, s->driver_override);
-	jw_key(w, "online");
-	if (s->device_present)
-		jw_bool(w, s->online);
-	else
-		jw_null(w);
-	jw_key(w, "cutype");
-	jw_string_or_null(w, s->cutype);
-	jw_key(w, "devtype");
-	jw_string_or_null(w, s->devtype);
-	jw_key(w, "device_driver");
-	jw_string_or_null(w, s->device_driver);
-	jw_key(w, "qdio");
-	jw_bool(w, css_is_qdio(s));
-	jw_key(w, "mdev");
-	jw_string_or_null(w, s->mdev);
-	jw_end_object(w);
+	const struct css_subchannel *s = row;
+
+	(void)ctx;
+	cell_string(c, s->has_device ? s->busid_name : NULL);
 }
 
-/* the members of an mdev's object; the caller opens and closes it */
-static void mdev_members(struct jw *w, const struct mdev_info *m)
+static void sch_type(const void *ctx, const void *row, struct cell *c)
 {
-	jw_key(w, "uuid");
-	jw_string(w, m->uuid);
-	jw_key(w, "parent");
-	jw_string(w, m->parent);
-	jw_key(w, "type");
-	jw_string_or_null(w, m->type);
-	jw_key(w, "active");
-	jw_bool(w, m->active);
-	jw_key(w, "defined");
-	jw_bool(w, m->defined);
-	jw_key(w, "autostart");
-	jw_bool(w, m->autostart);
-	if (m->kind)
-		m->kind->list_json(w, m);
-	jw_key(w, "domains");
-	jw_begin_array(w);
-	for (size_t i = 0; i < m->domains.n; i++)
-		jw_string(w, m->domains.v[i]);
-	jw_end_array(w);
+	const struct css_subchannel *s = row;
+
+	(void)ctx;
+	cell_string(c, css_type_name(s->type));
 }
+
+/* a ccw device is online or not only while it exists (under io_subchannel) */
+static void sch_online(const void *ctx, const void *row, struct cell *c)
+{
+	const struct css_subchannel *s = row;
+
+	(void)ctx;
+	if (s->device_present)
+		cell_bool(c, s->online);
+	else
+		cell_null(c);
+}
+
+static void sch_qdio(const void *ctx, const void *row, struct cell *c)
+{
+	(void)ctx;
+	cell_bool(c, css_is_qdio(row));
+}
+
+/* rows: struct css_subchannel */
+static const struct column sch_columns[] = {
+	{ "SUBCHANNEL", "subchannel", "subchannel", COLUMN_STRING, 10,
+	  FIELD(struct css_subchannel, name) },
+	{ "DEVICE", "device", "device", COLUMN_STRING, 9, .get = sch_device },
+	{ "TYPE", "type", "type", COLUMN_STRING, 5, .get = sch_type },
+	{ "DRIVER", "driver", "driver", COLUMN_STRING, 14,
+	  FIELD(struct css_subchannel, driver) },
+	{ NULL, "driver_override", "driver_override", COLUMN_STRING, 0,
+	  FIELD(struct css_subchannel, driver_override) },
+	{ "ONLINE", "online", "online", COLUMN_BOOL, 6, .get = sch_online },
+	{ "CUTYPE", "cutype", "cutype", COLUMN_STRING, 8,
+	  FIELD(struct css_subchannel, cutype) },
+	{ "DEVTYPE", "devtype", "devtype", COLUMN_STRING, 8,
+	  FIELD(struct css_subchannel, devtype) },
+	{ NULL, NULL, "device_driver", COLUMN_STRING, 0,
+	  FIELD(struct css_subchannel, device_driver) },
+	{ NULL, "qdio", "qdio", COLUMN_BOOL, 0, .get = sch_qdio },
+	{ "MDEV", "mdev", "mdev", COLUMN_STRING, 0,
+	  FIELD(struct css_subchannel, mdev) },
+};
+
+/* the queues' context: the AP bus (its masks, its mdevs) */
+static bool queue_reserved(const void *ctx, const void *row)
+{
+	const struct ap_host *h = ctx;
+	const struct ap_queue_info *q = row;
+
+	return ap_reserved(&h->apmask, &h->aqmask, &q->apqn);
+}
+
+static void queue_owner(const void *ctx, const void *row, struct cell *c)
+{
+	cell_string(c, queue_reserved(ctx, row) ? "host" : "vfio_ap");
+}
+
+static const char *queue_owner_why(const void *ctx, const void *row)
+{
+	return queue_reserved(ctx, row) ? "reserved by apmask and aqmask" :
+					  "freed by apmask or aqmask";
+}
+
+static void queue_mdev(const void *ctx, const void *row, struct cell *c)
+{
+	const struct ap_queue_info *q = row;
+	const struct ap_mdev_info *owner = ap_owner(ctx, &q->apqn);
+
+	cell_string(c, owner ? owner->uuid : NULL);
+}
+
+/* rows: struct ap_queue_info, context: struct ap_host (ap_read_listing) */
+static const struct column queue_columns[] = {
+	{ "APQN", "apqn", "apqn", COLUMN_STRING, 8,
+	  FIELD(struct ap_queue_info, name) },
+	{ "TYPE", NULL, "card_type", COLUMN_STRING, 6,
+	  FIELD(struct ap_queue_info, card_type) },
+	{ "OWNER", "owner", "owner", COLUMN_STRING, 8, .get = queue_owner,
+	  .explain = queue_owner_why },
+	{ "DRIVER", "driver", "driver", COLUMN_STRING, 10,
+	  FIELD(struct ap_queue_info, driver) },
+	{ "MDEV", "mdev", "mdev", COLUMN_STRING, 0, .get = queue_mdev },
+};
+
+static void mdev_state(const void *ctx, const void *row, struct cell *c)
+{
+	const struct mdev_info *m = row;
+
+	(void)ctx;
+	cell_string(c, m->active && m->defined ? "active,defined" :
+		       m->active	       ? "active" :
+						 "defined");
+}
+
+static void mdev_active(const void *ctx, const void *row, struct cell *c)
+{
+	(void)ctx;
+	cell_bool(c, ((const struct mdev_info *)row)->active);
+}
+
+static void mdev_defined(const void *ctx, const void *row, struct cell *c)
+{
+	(void)ctx;
+	cell_bool(c, ((const struct mdev_info *)row)->defined);
+}
+
+static void mdev_autostart(const void *ctx, const void *row, struct cell *c)
+{
+	(void)ctx;
+	cell_bool(c, ((const struct mdev_info *)row)->autostart);
+}
+
+static void mdev_domains(const void *ctx, const void *row, struct cell *c)
+{
+	const struct mdev_info *m = row;
+
+	(void)ctx;
+	cell_array(c);
+	for (size_t i = 0; i < m->domains.n; i++)
+		cell_add(c, m->domains.v[i]);
+}
+
+/* rows: struct mdev_info; each kind's columns come between these two */
+static const struct column mdev_columns[] = {
+	{ "UUID", "uuid", "uuid", COLUMN_STRING, 36,
+	  FIELD(struct mdev_info, uuid) },
+	{ "PARENT", "parent", "parent", COLUMN_STRING, 9,
+	  FIELD(struct mdev_info, parent) },
+	{ "TYPE", "type", "type", COLUMN_STRING, 20,
+	  FIELD(struct mdev_info, type) },
+	{ "STATE", "state", NULL, COLUMN_STRING, 14, .get = mdev_state },
+	{ NULL, NULL, "active", COLUMN_BOOL, 0, .get = mdev_active },
+	{ NULL, NULL, "defined", COLUMN_BOOL, 0, .get = mdev_defined },
+	{ "AUTOSTART", "autostart", "autostart", COLUMN_BOOL, 9,
+	  .get = mdev_autostart },
+};
+
+static const struct column mdev_columns_last[] = {
+	{ "DOMAINS", "domains", "domains", COLUMN_ARRAY, 0, .sep = ",",
+	  .long_sep = " ", .get = mdev_domains },
+};
+
+static void mdev_columns_init(struct columns *l)
+{
+	columns_init(l, NULL);
+	columns_add(l, mdev_columns, ARRAY_SIZE(mdev_columns));
+	for (size_t i = 0; mdev_kinds[i]; i++)
+		columns_add(l, mdev_kinds[i]->list_columns,
+			    mdev_kinds[i]->nlist_columns);
+	columns_add(l, mdev_columns_last, ARRAY_SIZE(mdev_columns_last));
+}
+
+static void type_available(const void *ctx, const void *row, struct cell *c)
+{
+	(void)ctx;
+	cell_int(c, (int64_t)((const struct mdev_type_info *)row)->available);
+}
+
+/* rows: struct mdev_type_info */
+static const struct column type_columns[] = {
+	{ "PARENT", NULL, "parent", COLUMN_STRING, 9,
+	  FIELD(struct mdev_type_info, parent) },
+	{ "TYPE", NULL, "type", COLUMN_STRING, 20,
+	  FIELD(struct mdev_type_info, type) },
+	{ "AVAILABLE", NULL, "available_instances", COLUMN_INT, 9,
+	  .get = type_available },
+	{ "DEVICE_API", NULL, "device_api", COLUMN_STRING, 10,
+	  FIELD(struct mdev_type_info, device_api) },
+	{ "NAME", NULL, "name", COLUMN_STRING, 0,
+	  FIELD(struct mdev_type_info, name) },
+};
 
 /* ---- sections ---- */
 
-static const char *state_of(const struct mdev_info *m)
+/* rows[0..n) as a table, or as the JSON member key (an array of objects); clears l */
+static int section_write(struct ctx *ctx, struct columns *l, const char *key,
+			 const void *rows, size_t n, size_t size, struct jw *w)
 {
-	return m->active && m->defined ? "active,defined" :
-	       m->active	       ? "active" :
-					 "defined";
-}
+	bool oom;
 
-static void apqns_text(const struct mdev_info *m, char *buf, size_t size)
-{
-	if (m->kind)
-		m->kind->apqns_text(m, buf, size);
-	else
-		snprintf(buf, size, "-");
+	if (!w) {
+		columns_print_table(l, rows, n, size, stdout);
+	} else {
+		jw_key(w, key);
+		jw_begin_array(w);
+		columns_json_rows(l, rows, n, size, w);
+		jw_end_array(w);
+	}
+	oom = l->oom;
+	columns_clear(l);
+	if (oom)
+		return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
+				    "cannot write the listing: %s",
+				    strerror(ENOMEM));
+	return 0;
 }
 
 static int section_ccw(struct ctx *ctx, struct jw *w)
 {
-	struct css_subchannel *schs = NULL;
+	_cleanup_free_ struct css_subchannel *schs = NULL;
+	struct columns l;
 	size_t n = 0;
 
 	if (css_list(ctx->sysfs, &schs, &n, &ctx->err) < 0)
 		return -1;
-	if (w) {
-		jw_key(w, "subchannels");
-		jw_begin_array(w);
-		for (size_t i = 0; i < n; i++)
-			sch_write(w, &schs[i]);
-		jw_end_array(w);
-	} else {
-		printf("%-10s %-9s %-5s %-14s %-6s %-8s %-8s %s\n",
-		       "SUBCHANNEL", "DEVICE", "TYPE", "DRIVER", "ONLINE",
-		       "CUTYPE", "DEVTYPE", "MDEV");
-		for (size_t i = 0; i < n; i++) {
-			const struct css_subchannel *s = &schs[i];
-
-			printf("%-10s %-9s %-5s %-14s %-6s %-8s %-8s %s\n",
-			       s->name, s->has_device ? s->busid_name : "-",
-			       css_type_name(s->type),
-			       s->driver[0] ? s->driver : "-",
-			       s->device_present ? (s->online ? "yes" : "no") :
-						   "-",
-			       s->cutype[0] ? s->cutype : "-",
-			       s->devtype[0] ? s->devtype : "-",
-			       s->mdev[0] ? s->mdev : "-");
-		}
-	}
-	free(schs);
-	return 0;
-}
-
-static void queue_row(const struct ctx *ctx, const struct ap_host *h,
-		      const struct ap_queue_info *q, struct jw *w)
-{
-	_cleanup_free_ char *type = NULL;
-	const struct ap_mdev_info *owner = ap_owner(h, &q->apqn);
-	bool host = ap_reserved(&h->apmask, &h->aqmask, &q->apqn);
-	char card[8];
-
-	snprintf(card, sizeof(card), "card%02x", q->apqn.apid);
-	sysfs_read_string(ctx->sysfs, &type, "bus/ap/devices/%s/type", card);
-	if (w) {
-		jw_begin_object(w);
-		jw_key(w, "apqn");
-		jw_string(w, q->name);
-		jw_key(w, "card_type");
-		jw_string_or_null(w, type);
-		jw_key(w, "owner");
-		jw_string(w, host ? "host" : "vfio_ap");
-		jw_key(w, "driver");
-		jw_string_or_null(w, q->driver);
-		jw_key(w, "mdev");
-		jw_string(w, owner ? owner->uuid : NULL);
-		jw_end_object(w);
-		return;
-	}
-	printf("%-8s %-6s %-8s %-10s %s\n", q->name, type ? type : "-",
-	       host ? "host" : "vfio_ap", q->driver[0] ? q->driver : "-",
-	       owner ? owner->uuid : "-");
+	columns_init(&l, NULL);
+	columns_add(&l, sch_columns, ARRAY_SIZE(sch_columns));
+	return section_write(ctx, &l, "subchannels", schs, n, sizeof(*schs), w);
 }
 
 static int section_ap(struct ctx *ctx, struct jw *w)
 {
-	struct ap_host h;
+	_cleanup_ap_host_ struct ap_host h = { 0 };
+	struct columns l;
 
-	if (ap_read_host(ctx->sysfs, &h, &ctx->err) < 0)
+	if (ap_read_listing(ctx->sysfs, &h, &ctx->err) < 0)
 		return -1;
 	if (w) {
 		char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN];
@@ -199,99 +291,41 @@ static int section_ap(struct ctx *ctx, struct jw *w)
 		jw_string(w, am);
 		jw_key(w, "aqmask");
 		jw_string(w, qm);
-		jw_key(w, "queues");
-		jw_begin_array(w);
-	} else {
-		printf("%-8s %-6s %-8s %-10s %s\n", "APQN", "TYPE", "OWNER",
-		       "DRIVER", "MDEV");
 	}
-	for (size_t i = 0; i < h.nqueues; i++)
-		queue_row(ctx, &h, &h.queues[i], w);
-	if (w)
-		jw_end_array(w);
-	ap_host_clear(&h);
-	return 0;
+	columns_init(&l, &h);
+	columns_add(&l, queue_columns, ARRAY_SIZE(queue_columns));
+	return section_write(ctx, &l, "queues", h.queues, h.nqueues,
+			     sizeof(*h.queues), w);
 }
 
 static int section_mdev(struct ctx *ctx, struct jw *w)
 {
-	_cleanup_mdev_list_ struct mdev_list l = { 0 };
-	struct mdev_info *mdevs;
+	_cleanup_mdev_list_ struct mdev_list ml = { 0 };
 	struct vm_error unreachable;
-	size_t n;
+	struct columns l;
 
-	if (mdev_list_read(ctx->sysfs, &l, &ctx->err) < 0)
+	if (mdev_list_read(ctx->sysfs, &ml, &ctx->err) < 0)
 		return -1;
-	scan_domains(ctx, &l, &unreachable);
-	mdevs = l.v;
-	n = l.n;
-	if (w) {
-		jw_key(w, "mdevs");
-		jw_begin_array(w);
-		for (size_t i = 0; i < n; i++) {
-			jw_begin_object(w);
-			mdev_members(w, &mdevs[i]);
-			jw_end_object(w);
-		}
-		jw_end_array(w);
+	scan_domains(ctx, &ml, &unreachable);
+	mdev_columns_init(&l);
+	if (section_write(ctx, &l, "mdevs", ml.v, ml.n, sizeof(*ml.v), w) < 0)
+		return -1;
+	if (w)
 		libvirt_write(w, &unreachable);
-	} else {
-		printf("%-36s %-9s %-20s %-14s %-9s %-16s %s\n", "UUID",
-		       "PARENT", "TYPE", "STATE", "AUTOSTART", "APQNS",
-		       "DOMAINS");
-		for (size_t i = 0; i < n; i++) {
-			const struct mdev_info *m = &mdevs[i];
-			char apqns[4096], doms[1024] = "";
-
-			apqns_text(m, apqns, sizeof(apqns));
-			for (size_t j = 0; j < m->domains.n; j++)
-				snprintf(doms + strlen(doms),
-					 sizeof(doms) - strlen(doms), "%s%s",
-					 j ? "," : "", m->domains.v[j]);
-			printf("%-36s %-9s %-20s %-14s %-9s %-16s %s\n",
-			       m->uuid, m->parent, m->type[0] ? m->type : "-",
-			       state_of(m), m->autostart ? "yes" : "no", apqns,
-			       doms[0] ? doms : "-");
-		}
-	}
 	return 0;
 }
 
 static int section_types(struct ctx *ctx, struct jw *w)
 {
-	struct mdev_type_info *types = NULL;
+	_cleanup_free_ struct mdev_type_info *types = NULL;
+	struct columns l;
 	size_t n = 0;
 
 	if (mdev_types_list(ctx->sysfs, &types, &n, &ctx->err) < 0)
 		return -1;
-	if (w) {
-		jw_key(w, "types");
-		jw_begin_array(w);
-		for (size_t i = 0; i < n; i++) {
-			jw_begin_object(w);
-			jw_key(w, "parent");
-			jw_string(w, types[i].parent);
-			jw_key(w, "type");
-			jw_string(w, types[i].type);
-			jw_key(w, "available_instances");
-			jw_int(w, (int64_t)types[i].available);
-			jw_key(w, "device_api");
-			jw_string_or_null(w, types[i].device_api);
-			jw_key(w, "name");
-			jw_string_or_null(w, types[i].name);
-			jw_end_object(w);
-		}
-		jw_end_array(w);
-	} else {
-		printf("%-9s %-20s %-9s %-10s %s\n", "PARENT", "TYPE",
-		       "AVAILABLE", "DEVICE_API", "NAME");
-		for (size_t i = 0; i < n; i++)
-			printf("%-9s %-20s %-9lu %-10s %s\n", types[i].parent,
-			       types[i].type, types[i].available,
-			       types[i].device_api, types[i].name);
-	}
-	free(types);
-	return 0;
+	columns_init(&l, NULL);
+	columns_add(&l, type_columns, ARRAY_SIZE(type_columns));
+	return section_write(ctx, &l, "types", types, n, sizeof(*types), w);
 }
 
 static const struct {
@@ -372,100 +406,107 @@ const struct cmd cmd_list = {
 
 /* ---- show ---- */
 
+/* one row in the long form, or as one JSON document with the members more adds */
+static int show_row(struct ctx *ctx, struct columns *l, const void *row,
+		    const struct vm_error *unreachable)
+{
+	struct jw w = JW_INIT;
+	int r = 0;
+
+	if (!ctx->json) {
+		columns_print_long(l, row, stdout);
+		return 0;
+	}
+	jw_begin_object(&w);
+	columns_json_members(l, row, &w);
+	if (unreachable)
+		libvirt_write(&w, unreachable);
+	jw_end_object(&w);
+	if (jw_flush(&w, stdout) < 0)
+		r = vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
+				 "cannot write the listing: %s",
+				 strerror(ENOMEM));
+	jw_free(&w);
+	return r;
+}
+
 static int show_mdev(struct ctx *ctx, const char *uuid)
 {
-	_cleanup_mdev_list_ struct mdev_list l = { 0 };
-	struct mdev_info *mdevs;
+	_cleanup_mdev_list_ struct mdev_list ml = { 0 };
+	const struct mdev_info *m;
 	struct vm_error unreachable;
-	size_t n;
-	int r = VM_EXIT_NOT_FOUND;
+	struct columns l;
+	int r;
 
-	if (mdev_list_read(ctx->sysfs, &l, &ctx->err) < 0)
+	if (mdev_list_read(ctx->sysfs, &ml, &ctx->err) < 0)
 		return (int)ctx->err.exit;
-	scan_domains(ctx, &l, &unreachable);
-	mdevs = l.v;
-	n = l.n;
-	for (size_t i = 0; i < n; i++) {
-		const struct mdev_info *m = &mdevs[i];
-
-		if (strcmp(m->uuid, uuid) != 0)
-			continue;
-		if (ctx->json) {
-			struct jw w = JW_INIT;
-
-			jw_begin_object(&w);
-			mdev_members(&w, m);
-			libvirt_write(&w, &unreachable);
-			jw_end_object(&w);
-			jw_flush(&w, stdout);
-			jw_free(&w);
-		} else {
-			printf("uuid: %s\nparent: %s\ntype: %s\nstate: %s\nautostart: %s\n",
-			       m->uuid, m->parent, m->type, state_of(m),
-			       m->autostart ? "yes" : "no");
-			if (m->kind)
-				m->kind->show_text(stdout, m);
-			printf("domains:");
-			for (size_t j = 0; j < m->domains.n; j++)
-				printf(" %s", m->domains.v[j]);
-			printf("%s\n", m->domains.n ? "" : " -");
-		}
-		r = VM_EXIT_OK;
-		break;
-	}
-	if (r != VM_EXIT_OK)
+	scan_domains(ctx, &ml, &unreachable);
+	m = mdev_find(&ml, uuid);
+	if (!m) {
 		vm_error_set(
 			&ctx->err, VM_EXIT_NOT_FOUND, ENODEV,
 			"no mdev '%s' on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
 			uuid);
-	return r;
+		return VM_EXIT_NOT_FOUND;
+	}
+	mdev_columns_init(&l);
+	r = show_row(ctx, &l, m, &unreachable);
+	columns_clear(&l);
+	return r < 0 ? (int)ctx->err.exit : VM_EXIT_OK;
 }
 
 static int show_apqn(struct ctx *ctx, const struct apqn *q)
 {
-	struct ap_host h;
+	_cleanup_ap_host_ struct ap_host h = { 0 };
+	const struct ap_queue_info *found = NULL;
 	char name[APQN_STRLEN];
-	int r = VM_EXIT_NOT_FOUND;
+	struct columns l;
+	int r;
 
 	apqn_format(q, name);
-	if (ap_read_host(ctx->sysfs, &h, &ctx->err) < 0)
+	if (ap_read_listing(ctx->sysfs, &h, &ctx->err) < 0)
 		return (int)ctx->err.exit;
-	for (size_t i = 0; i < h.nqueues; i++) {
-		if (strcmp(h.queues[i].name, name) != 0)
-			continue;
-		if (ctx->json) {
-			struct jw w = JW_INIT;
-
-			queue_row(ctx, &h, &h.queues[i], &w);
-			jw_flush(&w, stdout);
-			jw_free(&w);
-		} else {
-			const struct ap_mdev_info *owner =
-				ap_owner(&h, &h.queues[i].apqn);
-
-			printf("apqn: %s\nowner: %s\ndriver: %s\nmdev: %s\n",
-			       name,
-			       ap_reserved(&h.apmask, &h.aqmask, q) ?
-				       "host (reserved by apmask and aqmask)" :
-				       "vfio_ap (freed by apmask or aqmask)",
-			       h.queues[i].driver[0] ? h.queues[i].driver : "-",
-			       owner ? owner->uuid : "-");
-		}
-		r = VM_EXIT_OK;
-	}
-	ap_host_clear(&h);
-	if (r != VM_EXIT_OK)
+	for (size_t i = 0; i < h.nqueues && !found; i++)
+		if (strcmp(h.queues[i].name, name) == 0)
+			found = &h.queues[i];
+	if (!found) {
 		vm_error_set(
 			&ctx->err, VM_EXIT_NOT_FOUND, ENODEV,
 			"no AP queue %s on this host (searched the AP bus's devices; 'virt-mdev list ap' shows them)",
 			name);
-	return r;
+		return VM_EXIT_NOT_FOUND;
+	}
+	columns_init(&l, &h);
+	columns_add(&l, queue_columns, ARRAY_SIZE(queue_columns));
+	r = show_row(ctx, &l, found, NULL);
+	columns_clear(&l);
+	return r < 0 ? (int)ctx->err.exit : VM_EXIT_OK;
+}
+
+static int show_subchannel(struct ctx *ctx, const char *what)
+{
+	struct css_subchannel sch;
+	struct columns l;
+	int r;
+
+	if (css_find(ctx->sysfs, what, &sch, &ctx->err) < 0) {
+		if (ctx->err.exit == VM_EXIT_USAGE)
+			snprintf(
+				ctx->err.msg, sizeof(ctx->err.msg),
+				"invalid ID '%s': not a busid (0.0.2b09), subchannel (0.0.0313), uuid or APQN (05.0004)",
+				what);
+		return (int)ctx->err.exit;
+	}
+	columns_init(&l, NULL);
+	columns_add(&l, sch_columns, ARRAY_SIZE(sch_columns));
+	r = show_row(ctx, &l, &sch, NULL);
+	columns_clear(&l);
+	return r < 0 ? (int)ctx->err.exit : VM_EXIT_OK;
 }
 
 static int show_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		    char **argv)
 {
-	struct css_subchannel sch;
 	struct vm_error ignore = { 0 };
 	struct apqn q;
 	uuid_t u;
@@ -485,34 +526,7 @@ static int show_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	    strchr(argv[1], '.') == strrchr(argv[1], '.') &&
 	    apqn_parse(argv[1], &q, &ignore) == 0)
 		return show_apqn(ctx, &q);
-	if (css_find(ctx->sysfs, argv[1], &sch, &ctx->err) < 0) {
-		if (ctx->err.exit == VM_EXIT_USAGE)
-			snprintf(
-				ctx->err.msg, sizeof(ctx->err.msg),
-				"invalid ID '%s': not a busid (0.0.2b09), subchannel (0.0.0313), uuid or APQN (05.0004)",
-				argv[1]);
-		return (int)ctx->err.exit;
-	}
-	if (ctx->json) {
-		struct jw w = JW_INIT;
-
-		sch_write(&w, &sch);
-		jw_flush(&w, stdout);
-		jw_free(&w);
-	} else {
-		printf("subchannel: %s\ndevice: %s\ntype: %s\ndriver: %s\ndriver_override: %s\n",
-		       sch.name, sch.has_device ? sch.busid_name : "-",
-		       css_type_name(sch.type),
-		       sch.driver[0] ? sch.driver : "-",
-		       sch.driver_override[0] ? sch.driver_override : "-");
-		printf("online: %s\ncutype: %s\ndevtype: %s\nqdio: %s\nmdev: %s\n",
-		       sch.device_present ? (sch.online ? "yes" : "no") : "-",
-		       sch.cutype[0] ? sch.cutype : "-",
-		       sch.devtype[0] ? sch.devtype : "-",
-		       css_is_qdio(&sch) ? "yes" : "no",
-		       sch.mdev[0] ? sch.mdev : "-");
-	}
-	return VM_EXIT_OK;
+	return show_subchannel(ctx, argv[1]);
 }
 
 const struct cmd cmd_show = {

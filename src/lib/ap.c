@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -88,10 +89,60 @@ static int read_ap_mdevs(const struct sysfs *s, struct ap_host *h,
 	return 0;
 }
 
-int ap_read_host(const struct sysfs *s, struct ap_host *h, struct vm_error *err)
+/*
+ * The queues in bus/ap/devices (its names sorted: a card's queues together,
+ * before the cards), each driver a readlink relative to the open directory;
+ * with card_types, the type of each queue's card, read once per card.
+ */
+static int read_queues(const struct sysfs *s, struct ap_host *h,
+		       bool card_types, struct vm_error *err)
+{
+	_cleanup_strv_ struct strv devs = STRV_INIT;
+	_cleanup_close_ int dfd = -1;
+	char type[sizeof(h->queues->card_type)] = "";
+	int card = -1;
+
+	if (sysfs_list_dir(s, &devs, "bus/ap/devices") < 0)
+		return 0;
+	h->queues = calloc(devs.n + 1, sizeof(*h->queues));
+	if (!h->queues)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	dfd = sysfs_open_dir(s, "bus/ap/devices");
+	for (size_t i = 0; i < devs.n; i++) {
+		struct ap_queue_info *q = &h->queues[h->nqueues];
+		char rel[NAME_MAX + 16], target[PATH_MAX];
+
+		if (!strchr(devs.v[i], '.') ||
+		    apqn_parse(devs.v[i], &q->apqn, NULL) < 0)
+			continue; /* a card */
+		apqn_format(&q->apqn, q->name);
+		snprintf(rel, sizeof(rel), "%s/driver", devs.v[i]);
+		if (dfd >= 0 &&
+		    sysfs_readlinkat(dfd, rel, target, sizeof(target)) > 0) {
+			const char *base = strrchr(target, '/');
+
+			base = base ? base + 1 : target;
+			snprintf(q->driver, sizeof(q->driver), "%.*s",
+				 (int)sizeof(q->driver) - 1, base);
+		}
+		if (card_types && card != q->apqn.apid) {
+			card = q->apqn.apid;
+			snprintf(rel, sizeof(rel), "card%02x/type", card);
+			if (dfd < 0 ||
+			    sysfs_read_at(dfd, rel, type, sizeof(type)) < 0)
+				type[0] = '\0';
+		}
+		memcpy(q->card_type, type, sizeof(type));
+		h->nqueues++;
+	}
+	return 0;
+}
+
+static int read_host(const struct sysfs *s, struct ap_host *h, bool card_types,
+		     struct vm_error *err)
 {
 	_cleanup_free_ char *apmask = NULL, *aqmask = NULL;
-	_cleanup_strv_ struct strv devs = STRV_INIT;
 	unsigned long max;
 	int r;
 
@@ -115,28 +166,20 @@ int ap_read_host(const struct sysfs *s, struct ap_host *h, struct vm_error *err)
 		sysfs_read_unsigned(s, &max, "bus/ap/ap_max_domain_id") == 0 ?
 			(unsigned)max :
 			15;
-	if (sysfs_list_dir(s, &devs, "bus/ap/devices") == 0) {
-		h->queues = calloc(devs.n + 1, sizeof(*h->queues));
-		if (!h->queues)
-			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
-					    "out of memory");
-		for (size_t i = 0; i < devs.n; i++) {
-			struct ap_queue_info *q = &h->queues[h->nqueues];
-			_cleanup_free_ char *drv = NULL;
-
-			if (!strchr(devs.v[i], '.') ||
-			    apqn_parse(devs.v[i], &q->apqn, NULL) < 0)
-				continue; /* a card */
-			apqn_format(&q->apqn, q->name);
-			if (sysfs_readlink_basename(s, &drv,
-						    "bus/ap/devices/%s/driver",
-						    devs.v[i]) == 0)
-				snprintf(q->driver, sizeof(q->driver), "%s",
-					 drv);
-			h->nqueues++;
-		}
-	}
+	if (read_queues(s, h, card_types, err) < 0)
+		return -ENOMEM;
 	return read_ap_mdevs(s, h, err);
+}
+
+int ap_read_host(const struct sysfs *s, struct ap_host *h, struct vm_error *err)
+{
+	return read_host(s, h, false, err);
+}
+
+int ap_read_listing(const struct sysfs *s, struct ap_host *h,
+		    struct vm_error *err)
+{
+	return read_host(s, h, true, err);
 }
 
 void ap_host_clear(struct ap_host *h)

@@ -12,6 +12,8 @@ struct ap_queue_info {
 	struct apqn apqn;
 	char name[APQN_STRLEN];
 	char driver[32]; /* "cex4queue", "vfio_ap", "" */
+	/* its card's type, "CEX7A": ap_read_listing only, "" when unreadable */
+	char card_type[32];
 };
 
 struct ap_mdev_info {
@@ -34,6 +36,9 @@ struct ap_host {
 /* Read masks, maxima, queues and the vfio_ap mdevs (active from sysfs, defined from mdevctl). */
 int ap_read_host(const struct sysfs *s, struct ap_host *h,
 		 struct vm_error *err);
+/* ap_read_host and what the listings print beyond it: each queue's card type, one read per card. */
+int ap_read_listing(const struct sysfs *s, struct ap_host *h,
+		    struct vm_error *err);
 void ap_host_clear(struct ap_host *h);
 #define _cleanup_ap_host_ _cleanup_(ap_host_clear)
 

@@ -2,22 +2,18 @@
 #include "config.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 
 #include "jsonw.h"
 
-static bool reserve(struct jw *w, size_t more)
+/* grow the buffer; out of line, so that the common case (room left) stays a compare */
+static __attribute__((noinline)) bool grow(struct jw *w, size_t more)
 {
-	size_t cap;
+	size_t cap = w->cap ? w->cap : 4096;
 	char *b;
 
-	if (w->oom)
-		return false;
-	if (w->len + more <= w->cap)
-		return true;
-	cap = w->cap ? w->cap : 4096;
 	while (cap < w->len + more)
 		cap *= 2;
 	b = realloc(w->buf, cap);
@@ -30,7 +26,14 @@ static bool reserve(struct jw *w, size_t more)
 	return true;
 }
 
-static void put(struct jw *w, const char *s, size_t n)
+static inline bool reserve(struct jw *w, size_t more)
+{
+	if (w->len + more <= w->cap)
+		return true;
+	return !w->oom && grow(w, more);
+}
+
+static inline void put(struct jw *w, const char *s, size_t n)
 {
 	if (!reserve(w, n))
 		return;
@@ -41,11 +44,15 @@ static void put(struct jw *w, const char *s, size_t n)
 static void newline(struct jw *w)
 {
 	size_t n = 1 + 2 * (size_t)w->depth;
+	char *p;
 
-	if (!reserve(w, n))
+	/* the indent 8 spaces at a time, into the room that 8 more bytes leave */
+	if (!reserve(w, n + 8))
 		return;
-	w->buf[w->len] = '\n';
-	memset(w->buf + w->len + 1, ' ', n - 1);
+	p = w->buf + w->len;
+	*p++ = '\n';
+	for (size_t k = 0; k < n - 1; k += 8)
+		memcpy(p + k, "        ", 8);
 	w->len += n;
 }
 
@@ -62,53 +69,97 @@ static void before(struct jw *w)
 		newline(w);
 }
 
-static void quoted(struct jw *w, const char *s)
+/* the bytes a JSON string cannot hold as they are: controls, '"' and '\' (both layouts escape the same) */
+static const bool must_escape[256] = {
+	[0 ... 0x1f] = true,
+	['"'] = true,
+	['\\'] = true,
+};
+
+static void escaped(struct jw *w, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
+	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
-	put(w, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-		const char *e = NULL;
-		size_t elen = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put(w, run, (size_t)(s - run));
-		run = s + 1;
-		switch (c) {
-		case '"':
-			e = "\\\"";
-			break;
-		case '\\':
-			e = "\\\\";
-			break;
-		case '\n':
-			e = "\\n";
-			break;
-		case '\t':
-			e = "\\t";
-			break;
-		case '\r':
-			e = "\\r";
-			break;
-		case '\b':
-			e = "\\b";
-			break;
-		case '\f':
-			e = "\\f";
-			break;
-		default:
-			e = esc;
-			elen = sizeof(esc);
-			break;
-		}
-		put(w, e, elen);
+	switch (c) {
+	case '"':
+		put(w, "\\\"", 2);
+		return;
+	case '\\':
+		put(w, "\\\\", 2);
+		return;
+	case '\n':
+		put(w, "\\n", 2);
+		return;
+	case '\t':
+		put(w, "\\t", 2);
+		return;
+	case '\r':
+		put(w, "\\r", 2);
+		return;
+	case '\b':
+		put(w, "\\b", 2);
+		return;
+	case '\f':
+		put(w, "\\f", 2);
+		return;
 	}
-	put(w, run, (size_t)(s - run));
+	put(w, u, sizeof(u));
+}
+
+/* does any of the 8 bytes need an escape? (bit tricks: a byte below 0x20, or equal to '"' or '\\') */
+static inline bool word_must_escape(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t quote = v ^ (ones * '"'), bslash = v ^ (ones * '\\');
+
+	return (((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) |
+		((bslash - ones) & ~bslash)) &
+	       high;
+}
+
+/* the rest of a string from its first byte to escape on, and the closing quote */
+static void quoted_slow(struct jw *w, const unsigned char *p,
+			const unsigned char *end)
+{
+	while (p < end) {
+		const unsigned char *run;
+
+		escaped(w, *p++);
+		for (run = p; p < end && !must_escape[*p]; p++)
+			;
+		put(w, (const char *)run, (size_t)(p - run));
+	}
 	put(w, "\"", 1);
+}
+
+/* s in quotes: copied 8 bytes at a time while none needs an escape (the common case) */
+static void quoted(struct jw *w, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	char *d;
+
+	if (!reserve(w, n + 2))
+		return;
+	d = w->buf + w->len;
+	*d++ = '"';
+	for (; end - p >= 8; p += 8, d += 8) {
+		uint64_t v;
+
+		memcpy(&v, p, sizeof(v));
+		if (word_must_escape(v))
+			break;
+		memcpy(d, &v, sizeof(v));
+	}
+	for (; p < end && !must_escape[*p]; p++)
+		*d++ = (char)*p;
+	w->len = (size_t)(d - w->buf);
+	if (p < end) {
+		quoted_slow(w, p, end);
+		return;
+	}
+	w->buf[w->len++] = '"';
 }
 
 static void open_(struct jw *w, char c)
@@ -121,8 +172,12 @@ static void open_(struct jw *w, char c)
 
 static void close_(struct jw *w, char c)
 {
+	bool empty = !w->need_comma;
+
 	w->depth--;
-	newline(w);
+	/* serde_json closes an empty container on its line: [] and {} */
+	if (!(empty && w->style == JW_STYLE_SERDE))
+		newline(w);
 	put(w, &c, 1);
 	w->need_comma = true;
 }
@@ -150,15 +205,45 @@ void jw_end_array(struct jw *w)
 void jw_key(struct jw *w, const char *key)
 {
 	before(w);
-	quoted(w, key);
-	put(w, ":", 1);
+	quoted(w, key, strlen(key));
+	if (w->style == JW_STYLE_SERDE)
+		put(w, ": ", 2);
+	else
+		put(w, ":", 1);
 	w->after_key = true;
 }
 
-static void scalar(struct jw *w, const char *text)
+void jw_key_plain(struct jw *w, const char *key, size_t n)
+{
+	char *d;
+
+	before(w);
+	if (!reserve(w, n + 4))
+		return;
+	d = w->buf + w->len;
+	*d++ = '"';
+	memcpy(d, key, n);
+	d += n;
+	*d++ = '"';
+	*d++ = ':';
+	if (w->style == JW_STYLE_SERDE)
+		*d++ = ' ';
+	w->len = (size_t)(d - w->buf);
+	w->after_key = true;
+}
+
+bool jw_is_plain(const char *key)
+{
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		if (must_escape[*p] || *p >= 0x80)
+			return false;
+	return true;
+}
+
+static void scalar(struct jw *w, const char *text, size_t n)
 {
 	before(w);
-	put(w, text, strlen(text));
+	put(w, text, n);
 	w->need_comma = true;
 }
 
@@ -169,7 +254,7 @@ void jw_string(struct jw *w, const char *s)
 		return;
 	}
 	before(w);
-	quoted(w, s);
+	quoted(w, s, strlen(s));
 	w->need_comma = true;
 }
 
@@ -180,20 +265,71 @@ void jw_string_or_null(struct jw *w, const char *s)
 
 void jw_bool(struct jw *w, bool b)
 {
-	scalar(w, b ? "true" : "false");
+	if (b)
+		scalar(w, "true", 4);
+	else
+		scalar(w, "false", 5);
 }
 
 void jw_int(struct jw *w, int64_t v)
 {
-	char num[24];
+	/* digits from the right, without a format to parse (thousands of them in a listing) */
+	char num[24], *p = num + sizeof(num);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-	snprintf(num, sizeof(num), "%" PRId64, v);
-	scalar(w, num);
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	scalar(w, p, (size_t)(num + sizeof(num) - p));
 }
 
 void jw_null(struct jw *w)
 {
-	scalar(w, "null");
+	scalar(w, "null", 4);
+}
+
+void jw_value(struct jw *w, struct json_object *v)
+{
+	const char *text;
+
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		jw_null(w);
+		return;
+	case json_type_boolean:
+		jw_bool(w, json_object_get_boolean(v));
+		return;
+	case json_type_double:
+	case json_type_int:
+		/* json-c keeps the number's text as it was parsed */
+		text = json_object_to_json_string_ext(v,
+						      JSON_C_TO_STRING_PLAIN);
+		scalar(w, text, strlen(text));
+		return;
+	case json_type_string:
+		before(w);
+		quoted(w, json_object_get_string(v),
+		       (size_t)json_object_get_string_len(v));
+		w->need_comma = true;
+		return;
+	case json_type_array:
+		jw_begin_array(w);
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			jw_value(w, json_object_array_get_idx(v, i));
+		jw_end_array(w);
+		return;
+	case json_type_object:
+		jw_begin_object(w);
+		json_object_object_foreach(v, key, val)
+		{
+			jw_key(w, key);
+			jw_value(w, val);
+		}
+		jw_end_object(w);
+		return;
+	}
 }
 
 int jw_flush(struct jw *w, FILE *f)
@@ -207,8 +343,24 @@ int jw_flush(struct jw *w, FILE *f)
 	return 0;
 }
 
+char *jw_steal(struct jw *w)
+{
+	char *text = NULL;
+
+	put(w, "\n", 2); /* the newline and the NUL */
+	if (!w->oom) {
+		text = w->buf;
+		w->buf = NULL;
+	}
+	jw_free(w);
+	return text;
+}
+
 void jw_free(struct jw *w)
 {
+	enum jw_style style = w->style;
+
 	free(w->buf);
 	*w = (struct jw)JW_INIT;
+	w->style = style;
 }

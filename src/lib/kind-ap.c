@@ -5,7 +5,7 @@
 
 #include "ap.h"
 #include "cleanup.h"
-#include "jsonw.h"
+#include "columns.h"
 #include "kind.h"
 #include "mdev.h"
 #include "plan.h"
@@ -571,51 +571,48 @@ static void ap_result_json(struct json_object *o, const struct mdev_spec *m,
 	}
 }
 
-static void ap_apqns_text(const struct mdev_info *i, char *buf, size_t size)
+extern const struct mdev_kind kind_ap;
+
+/* every APQN of the matrix, adapters x domains */
+static void ap_col_apqns(const void *ctx, const void *row, struct cell *c)
 {
-	size_t len = 0;
+	const struct mdev_info *i = row;
 	int x, y;
 
-	buf[0] = '\0';
-	ap_mask_for_each(x, &i->apm)
-		ap_mask_for_each(y, &i->aqm) {
-			snprintf(buf + len, size - len, "%s%02x.%04x",
-				 len ? "," : "", x, y);
-			len = strlen(buf);
-		}
-	if (!buf[0])
-		snprintf(buf, size, "-");
-}
-
-static void ap_list_json(struct jw *w, const struct mdev_info *i)
-{
-	_cleanup_free_ char *cd = ap_mask_format_list(&i->adm);
-	int x, y;
-
-	jw_key(w, "apqns");
-	jw_begin_array(w);
+	(void)ctx;
+	if (i->kind != &kind_ap)
+		return; /* another kind's mdev has no APQNs */
+	cell_array(c);
 	ap_mask_for_each(x, &i->apm)
 		ap_mask_for_each(y, &i->aqm) {
 			char name[APQN_STRLEN];
 			struct apqn q = { (uint8_t)x, (uint8_t)y };
 
 			apqn_format(&q, name);
-			jw_string(w, name);
+			cell_add(c, name);
 		}
-	jw_end_array(w);
-	jw_key(w, "control_domains");
-	jw_string_or_null(w, cd);
 }
 
-static void ap_show_text(FILE *f, const struct mdev_info *i)
+static void ap_col_control_domains(const void *ctx, const void *row,
+				   struct cell *c)
 {
-	_cleanup_free_ char *cd = ap_mask_format_list(&i->adm);
-	char apqns[4096];
+	const struct mdev_info *i = row;
 
-	ap_apqns_text(i, apqns, sizeof(apqns));
-	fprintf(f, "apqns: %s\ncontrol domains: %s\n", apqns,
-		cd && *cd ? cd : "-");
+	(void)ctx;
+	if (i->kind != &kind_ap)
+		return;
+	if (ap_mask_is_empty(&i->adm))
+		cell_null(c);
+	else
+		cell_take(c, ap_mask_format_list(&i->adm));
 }
+
+static const struct column ap_list_columns[] = {
+	{ "APQNS", "apqns", "apqns", COLUMN_ARRAY, 16, .sep = ",",
+	  .long_sep = ",", .get = ap_col_apqns },
+	{ NULL, "control domains", "control_domains", COLUMN_STRING, 0,
+	  .get = ap_col_control_domains },
+};
 
 const struct mdev_kind kind_ap = {
 	.name = "ap",
@@ -648,7 +645,6 @@ const struct mdev_kind kind_ap = {
 	.validate = ap_validate,
 	.host_devno = ap_host_devno,
 	.result_json = ap_result_json,
-	.apqns_text = ap_apqns_text,
-	.list_json = ap_list_json,
-	.show_text = ap_show_text,
+	.list_columns = ap_list_columns,
+	.nlist_columns = ARRAY_SIZE(ap_list_columns),
 };

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "css.h"
-#include "jsonw.h"
 #include "kind.h"
 #include "mdev.h"
 #include "plan.h"
@@ -282,24 +281,6 @@ static void ccw_result_json(struct json_object *o, const struct mdev_spec *m,
 				       json_object_new_string(m->parent));
 }
 
-static void ccw_apqns_text(const struct mdev_info *i, char *buf, size_t size)
-{
-	(void)i;
-	snprintf(buf, size, "-");
-}
-
-static void ccw_list_json(struct jw *w, const struct mdev_info *i)
-{
-	(void)w;
-	(void)i;
-}
-
-static void ccw_show_text(FILE *f, const struct mdev_info *i)
-{
-	(void)f;
-	(void)i;
-}
-
 const struct mdev_kind kind_ccw = {
 	.name = "ccw",
 	.model = "vfio-ccw",
@@ -330,7 +311,7 @@ const struct mdev_kind kind_ccw = {
 	.validate = ccw_validate,
 	.host_devno = ccw_host_devno,
 	.result_json = ccw_result_json,
-	.apqns_text = ccw_apqns_text,
-	.list_json = ccw_list_json,
-	.show_text = ccw_show_text,
+	/* a vfio-ccw mdev has nothing to list beyond its subchannel (PARENT) */
+	.list_columns = NULL,
+	.nlist_columns = 0,
 };

@@ -16,7 +16,7 @@
 #include "strv.h"
 #include "sysfs.h"
 
-struct jw;
+struct column;
 struct plan;
 struct mdev_info;
 struct mdev_list;
@@ -142,12 +142,13 @@ struct mdev_kind {
 	/* Members of the JSON result of a change to m (adapters, domains...). */
 	void (*result_json)(struct json_object *o, const struct mdev_spec *m,
 			    const struct kind_host *h);
-	/* The APQNS column of a listing ("-" when the kind has none). */
-	void (*apqns_text)(const struct mdev_info *i, char *buf, size_t size);
-	/* The kind's members of an mdev's listing object. */
-	void (*list_json)(struct jw *w, const struct mdev_info *i);
-	/* More lines of "show UUID". */
-	void (*show_text)(FILE *f, const struct mdev_info *i);
+	/*
+	 * The kind's columns of the mdev listing (list mdev, show UUID), rows
+	 * struct mdev_info: the listing has every kind's, and a getter leaves
+	 * the cell absent for an mdev of another kind (columns.h).
+	 */
+	const struct column *list_columns;
+	size_t nlist_columns;
 };
 
 /* Every kind, NULL-terminated, in the order help and completion list them. */

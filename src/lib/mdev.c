@@ -5,6 +5,7 @@
 
 #include "ap.h"
 #include "cleanup.h"
+#include "jsonw.h"
 #include "mdev.h"
 
 static void copy(char *dst, size_t size, const char *src)
@@ -276,13 +277,75 @@ void mdev_list_clear(struct mdev_list *l)
 	l->n = 0;
 }
 
+/* a/b into buf (a relative sysfs path), without a format to parse: "" when it does not fit */
+static const char *join(char *buf, size_t size, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la + 1 + lb >= size) {
+		buf[0] = '\0';
+		return buf;
+	}
+	memcpy(buf, a, la);
+	buf[la] = '/';
+	memcpy(buf + la + 1, b, lb + 1);
+	return buf;
+}
+
+/* the next entry of the list, zeroed: NULL when out of memory (*list freed) */
+static struct mdev_type_info *type_slot(struct mdev_type_info **list,
+					size_t count, size_t *alloc)
+{
+	if (count == *alloc) {
+		size_t a = *alloc ? *alloc * 2 : 64;
+		struct mdev_type_info *l = realloc(*list, a * sizeof(*l));
+
+		if (!l) {
+			free(*list);
+			*list = NULL;
+			return NULL;
+		}
+		*list = l;
+		*alloc = a;
+	}
+	memset(&(*list)[count], 0, sizeof(**list));
+	return &(*list)[count];
+}
+
+/* name and device_api belong to a type id: the first parent's are read, the others copied */
+static void type_names(const struct sysfs *s, struct mdev_type_info *t,
+		       struct mdev_type_info *seen, size_t *nseen,
+		       size_t maxseen)
+{
+	_cleanup_free_ char *name = NULL, *api = NULL;
+
+	for (size_t k = 0; k < *nseen; k++) {
+		if (strcmp(seen[k].type, t->type) == 0) {
+			copy(t->name, sizeof(t->name), seen[k].name);
+			copy(t->device_api, sizeof(t->device_api),
+			     seen[k].device_api);
+			return;
+		}
+	}
+	if (sysfs_read_string(s, &name,
+			      "class/mdev_bus/%s/mdev_supported_types/%s/name",
+			      t->parent, t->type) == 0)
+		copy(t->name, sizeof(t->name), name);
+	if (sysfs_read_string(
+		    s, &api,
+		    "class/mdev_bus/%s/mdev_supported_types/%s/device_api",
+		    t->parent, t->type) == 0)
+		copy(t->device_api, sizeof(t->device_api), api);
+	if (*nseen < maxseen)
+		seen[(*nseen)++] = *t;
+}
+
 int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 		    size_t *n, struct vm_error *err)
 {
-	_cleanup_strv_ struct strv parents = STRV_INIT;
-	struct mdev_type_info *list = NULL, *l;
-	/* name and device_api belong to a type id: read once per distinct type */
-	struct mdev_type_info seen[16];
+	/* every parent's types in one vector: no vector per parent */
+	_cleanup_strv_ struct strv parents = STRV_INIT, types = STRV_INIT;
+	struct mdev_type_info *list = NULL, seen[16];
 	size_t count = 0, alloc = 0, nseen = 0;
 	_cleanup_close_ int dfd = -1;
 	int r;
@@ -301,67 +364,33 @@ int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 					    strerror(-dfd));
 	}
 	for (size_t i = 0; i < parents.n; i++) {
-		_cleanup_strv_ struct strv types = STRV_INIT;
 		_cleanup_close_ int tfd = -1;
+		size_t first = types.n;
 		char rel[PATH_MAX];
 
 		/* the types directory once; then a short walk for each type */
-		snprintf(rel, sizeof(rel), "%s/mdev_supported_types",
-			 parents.v[i]);
-		tfd = sysfs_open_dir_at(dfd, rel);
+		tfd = sysfs_open_dir_at(dfd,
+					join(rel, sizeof(rel), parents.v[i],
+					     "mdev_supported_types"));
 		if (tfd < 0 || sysfs_list_fd(tfd, &types) < 0)
 			continue;
-		for (size_t j = 0; j < types.n; j++) {
+		for (size_t j = first; j < types.n; j++) {
+			struct mdev_type_info *t =
+				type_slot(&list, count, &alloc);
 			char num[32];
-			struct mdev_type_info *t;
 
-			if (count == alloc) {
-				alloc = alloc ? alloc * 2 : 64;
-				l = realloc(list, alloc * sizeof(*l));
-				if (!l) {
-					free(list);
-					return vm_error_set(err, VM_EXIT_FAILED,
-							    ENOMEM,
-							    "out of memory");
-				}
-				list = l;
-			}
-			t = &list[count];
-			memset(t, 0, sizeof(*t));
+			if (!t)
+				return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+						    "out of memory");
 			copy(t->parent, sizeof(t->parent), parents.v[i]);
 			copy(t->type, sizeof(t->type), types.v[j]);
-			snprintf(rel, sizeof(rel), "%s/available_instances",
-				 types.v[j]);
-			if (sysfs_read_at(tfd, rel, num, sizeof(num)) < 0 ||
+			if (sysfs_read_at(tfd,
+					  join(rel, sizeof(rel), types.v[j],
+					       "available_instances"),
+					  num, sizeof(num)) < 0 ||
 			    sysfs_parse_unsigned(num, &t->available) < 0)
 				continue;
-			for (size_t k = 0; k < nseen; k++) {
-				if (strcmp(seen[k].type, t->type) == 0) {
-					copy(t->name, sizeof(t->name),
-					     seen[k].name);
-					copy(t->device_api,
-					     sizeof(t->device_api),
-					     seen[k].device_api);
-					break;
-				}
-			}
-			if (!t->name[0]) {
-				_cleanup_free_ char *name = NULL, *api = NULL;
-
-				if (sysfs_read_string(
-					    s, &name,
-					    "class/mdev_bus/%s/mdev_supported_types/%s/name",
-					    parents.v[i], types.v[j]) == 0)
-					copy(t->name, sizeof(t->name), name);
-				if (sysfs_read_string(
-					    s, &api,
-					    "class/mdev_bus/%s/mdev_supported_types/%s/device_api",
-					    parents.v[i], types.v[j]) == 0)
-					copy(t->device_api,
-					     sizeof(t->device_api), api);
-				if (nseen < ARRAY_SIZE(seen))
-					seen[nseen++] = *t;
-			}
+			type_names(s, t, seen, &nseen, ARRAY_SIZE(seen));
 			count++;
 		}
 	}
@@ -408,56 +437,70 @@ int mdev_spec_attrs(const struct mdev_spec *m, struct strv *names,
 	return m->kind ? m->kind->attrs(m, names, values) : 0;
 }
 
+static const char *start_word(bool autostart)
+{
+	return autostart ? "auto" : "manual";
+}
+
+/*
+ * mdevctl's definitions, written as mdevctl writes them (serde_json's
+ * pretty printer: jsonw's JW_STYLE_SERDE), and a newline at the end.
+ */
 char *mdev_definition_json(const struct mdev_spec *m, bool autostart)
 {
 	_cleanup_strv_ struct strv names = STRV_INIT, values = STRV_INIT;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f;
+	struct jw w = JW_INIT_SERDE;
 
 	if (mdev_spec_attrs(m, &names, &values) < 0)
 		return NULL;
-	f = open_memstream(&out, &len);
-	if (!f)
-		return NULL;
-	/* the layout mdevctl itself writes (serde_json's pretty printer) */
-	fprintf(f, "{\n  \"mdev_type\": \"%s\",\n  \"start\": \"%s\",\n",
-		m->type, autostart ? "auto" : "manual");
-	if (names.n == 0) {
-		fprintf(f, "  \"attrs\": []\n}\n");
-	} else {
-		fprintf(f, "  \"attrs\": [\n");
-		for (size_t i = 0; i < names.n; i++)
-			fprintf(f, "    {\n      \"%s\": \"%s\"\n    }%s\n",
-				names.v[i], values.v[i],
-				i + 1 < names.n ? "," : "");
-		fprintf(f, "  ]\n}\n");
+	jw_begin_object(&w);
+	jw_key(&w, "mdev_type");
+	jw_string(&w, m->type);
+	jw_key(&w, "start");
+	jw_string(&w, start_word(autostart));
+	jw_key(&w, "attrs");
+	jw_begin_array(&w);
+	for (size_t i = 0; i < names.n; i++) {
+		jw_begin_object(&w);
+		jw_key(&w, names.v[i]);
+		jw_string(&w, values.v[i]);
+		jw_end_object(&w);
 	}
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	jw_end_array(&w);
+	jw_end_object(&w);
+	return jw_steal(&w);
 }
 
+/* every member as it was written, in its order, with only "start" set (added at the end if missing) */
 char *mdev_definition_with_start(const struct sysfs *s,
 				 const struct mdev_spec *m, bool autostart)
 {
 	_cleanup_free_ char *path = sysfs_area_path(
 		s, SYSFS_AREA_MDEVCTL, "%s/%s", m->parent, m->uuid);
 	_cleanup_json_ struct json_object *def = NULL;
-	const char *text;
+	struct jw w = JW_INIT_SERDE;
+	bool started = false;
 
 	def = path ? json_object_from_file(path) : NULL;
 	if (!def || !json_object_is_type(def, json_type_object))
 		return mdev_definition_json(m, autostart);
-	json_object_object_add(def, "start",
-			       json_object_new_string(autostart ? "auto" :
-								  "manual"));
-	text = json_object_to_json_string_ext(
-		def, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			     JSON_C_TO_STRING_NOSLASHESCAPE);
-	return text ? strdup(text) : NULL;
+	jw_begin_object(&w);
+	json_object_object_foreach(def, key, val)
+	{
+		jw_key(&w, key);
+		if (strcmp(key, "start") == 0) {
+			jw_string(&w, start_word(autostart));
+			started = true;
+		} else {
+			jw_value(&w, val);
+		}
+	}
+	if (!started) {
+		jw_key(&w, "start");
+		jw_string(&w, start_word(autostart));
+	}
+	jw_end_object(&w);
+	return jw_steal(&w);
 }
 
 void mdev_definition_path(const struct mdev_spec *m, char *buf, size_t size)

@@ -111,8 +111,7 @@ is "$(printf '%s' "$out" | jq -r '[.changed, .steps[0].description] | @tsv')" "t
 is "$(cat $D/0.0.0313/$U1)" '{
   "mdev_type": "vfio_ccw-io",
   "start": "auto",
-  "attrs": [
-  ]
+  "attrs": []
 }' "the definition says start auto"
 run vm -j list mdev
 is "$(printf '%s' "$out" | jq -c ".mdevs[] | select(.uuid == \"$U1\") | [.active, .defined, .autostart, .parent, .type]")" '[true,true,true,"0.0.0313","vfio_ccw-io"]' "list mdev shows it active, defined, autostart"

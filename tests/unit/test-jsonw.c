@@ -114,9 +114,50 @@ static void test_escapes(void)
 	}
 }
 
+/* serde_json's pretty form (mdevctl's files), numbers without printf, keys written without a scan */
+static void test_serde_and_numbers(void)
+{
+	struct jw w = JW_INIT_SERDE, c = JW_INIT;
+	char *got;
+
+	jw_begin_object(&w);
+	jw_key(&w, "attrs");
+	jw_begin_array(&w);
+	jw_end_array(&w);
+	jw_key_plain(&w, "empty", 5);
+	jw_begin_object(&w);
+	jw_end_object(&w);
+	jw_key(&w, "n");
+	jw_begin_array(&w);
+	jw_int(&w, 0);
+	jw_int(&w, -42);
+	jw_int(&w, INT64_MIN);
+	jw_int(&w, INT64_MAX);
+	jw_end_array(&w);
+	jw_end_object(&w);
+	got = jw_steal(&w);
+	is_str(got,
+	       "{\n  \"attrs\": [],\n  \"empty\": {},\n  \"n\": [\n    0,\n    -42,\n    -9223372036854775808,\n    9223372036854775807\n  ]\n}\n",
+	       "serde layout: \"key\": value, [] and {} when empty, integers to both ends of int64");
+	free(got);
+
+	jw_begin_object(&c);
+	jw_key_plain(&c, "uuid", 4);
+	jw_string(&c, "u");
+	jw_end_object(&c);
+	got = jw_steal(&c);
+	is_str(got, "{\n  \"uuid\":\"u\"\n}\n",
+	       "a plain key is written as jw_key writes it");
+	free(got);
+	ok(jw_is_plain("control_domains") && !jw_is_plain("a\"b") &&
+		   !jw_is_plain("\xc3\xbc"),
+	   "only keys without escapes or non-ASCII bytes are plain");
+}
+
 int main(void)
 {
 	test_same_as_json_c();
 	test_escapes();
+	test_serde_and_numbers();
 	return tap_done();
 }

@@ -19,8 +19,7 @@ static bool all_ops(const struct mdev_kind *k)
 		(const void *)k->plan_prepare,	 (const void *)k->plan_release,
 		(const void *)k->device_mdev,	 (const void *)k->check_create,
 		(const void *)k->validate,	 (const void *)k->host_devno,
-		(const void *)k->result_json,	 (const void *)k->apqns_text,
-		(const void *)k->list_json,	 (const void *)k->show_text,
+		(const void *)k->result_json,
 	};
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
