@@ -22,7 +22,7 @@ static void scan_domains(struct ctx *ctx, struct mdev_list *l,
 {
 	_cleanup_users_ struct users u = { 0 };
 
-	users_scan(ctx->uri, ctx->conn, &u);
+	users_scan(ctx->uri, NULL, &u);
 	*unreachable = u.unreachable;
 	if (u.reachable) {
 		(void)users_fill(&u, l);
@@ -128,6 +128,35 @@ static const char *queue_owner_why(const void *ctx, const void *row)
 					  "freed by apmask or aqmask";
 }
 
+/* after a boot: chzdev's persistent masks (absent without its rules file) */
+static bool queue_reserved_at_boot(const void *ctx, const void *row)
+{
+	const struct ap_host *h = ctx;
+	const struct ap_queue_info *q = row;
+
+	return ap_reserved(&h->boot.apmask, &h->boot.aqmask, &q->apqn);
+}
+
+static void queue_boot_owner(const void *ctx, const void *row, struct cell *c)
+{
+	const struct ap_host *h = ctx;
+
+	if (!h->boot.file)
+		return; /* absent */
+	cell_string(c, queue_reserved_at_boot(ctx, row) ? "host" : "vfio_ap");
+}
+
+static const char *queue_boot_owner_why(const void *ctx, const void *row)
+{
+	const struct ap_host *h = ctx;
+
+	if (h->boot_unreadable)
+		return "the persistent masks cannot be read: the active ones stand in";
+	return queue_reserved_at_boot(ctx, row) ?
+		       "reserved by the persistent masks of /etc/udev/rules.d/" AP_RULES_FILE :
+		       "freed by the persistent masks of /etc/udev/rules.d/" AP_RULES_FILE;
+}
+
 static void queue_mdev(const void *ctx, const void *row, struct cell *c)
 {
 	const struct ap_queue_info *q = row;
@@ -147,7 +176,29 @@ static const struct column queue_columns[] = {
 	{ "DRIVER", "driver", "driver", COLUMN_STRING, 10,
 	  FIELD(struct ap_queue_info, driver) },
 	{ "MDEV", "mdev", "mdev", COLUMN_STRING, 0, .get = queue_mdev },
+	{ NULL, "owner at boot", "owner_at_boot", COLUMN_STRING, 0,
+	  .get = queue_boot_owner, .explain = queue_boot_owner_why },
 };
+
+/* said once, on stderr: the queues that change hands at the next boot */
+static void boot_note(const struct ctx *ctx, const struct ap_host *h)
+{
+	char moved[2048] = "";
+
+	if (!h->boot.file || ctx->json || ctx->verbosity < 0)
+		return;
+	if (h->boot_unreadable) {
+		fprintf(stderr, "%s: note: %s\n", PROGRAM_NAME, h->boot_why);
+		return;
+	}
+	ap_moved_queues(h, &h->apmask, &h->aqmask, &h->boot.apmask,
+			&h->boot.aqmask, moved, sizeof(moved), NULL);
+	if (moved[0])
+		fprintf(stderr,
+			"%s: note: the persistent AP masks (/etc/udev/rules.d/%s, chzdev's) differ from the active ones: after a boot %s change%s owner ('virt-mdev show APQN' says to whom)\n",
+			PROGRAM_NAME, AP_RULES_FILE, moved,
+			strchr(moved, ' ') ? "" : "s");
+}
 
 static void mdev_state(const void *ctx, const void *row, struct cell *c)
 {
@@ -291,7 +342,17 @@ static int section_ap(struct ctx *ctx, struct jw *w)
 		jw_string(w, am);
 		jw_key(w, "aqmask");
 		jw_string(w, qm);
+		if (h.boot.file) {
+			/* chzdev's persistent masks, as the next boot will have them */
+			ap_mask_format(&h.boot.apmask, am);
+			ap_mask_format(&h.boot.aqmask, qm);
+			jw_key(w, "persistent_apmask");
+			jw_string(w, am);
+			jw_key(w, "persistent_aqmask");
+			jw_string(w, qm);
+		}
 	}
+	boot_note(ctx, &h);
 	columns_init(&l, &h);
 	columns_add(&l, queue_columns, ARRAY_SIZE(queue_columns));
 	return section_write(ctx, &l, "queues", h.queues, h.nqueues,

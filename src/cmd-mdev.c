@@ -55,8 +55,8 @@ static int create_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		return r;
 	if (a.argc > 2)
 		return cmd_usage_error(ctx, cmd,
-				       "create %s takes at most one DEVICE",
-				       req.kind->name);
+				       "too many arguments for create %s: '%s'",
+				       req.kind->name, a.argv[2]);
 	req.target = a.target;
 	req.target.device = a.argc == 2 ? a.argv[1] : NULL;
 	req.uuid_given = a.uuid_given;

@@ -11,16 +11,12 @@
 int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
 	      struct request_env *env, struct outcome *o)
 {
-	/* after the command line was found good: bad usage never waits for libvirt */
-	if ((cmd->flags & CMD_NEEDS_CONN) && !ctx->conn &&
-	    virt_open(ctx->uri, &ctx->conn, &ctx->err) < 0)
-		return (int)ctx->err.exit;
+	(void)cmd; /* the requests open libvirt when they need it, after the checks of usage */
 	if (o)
 		outcome_init(o, ctx->sysfs);
 	memset(env, 0, sizeof(*env));
 	env->sysfs = ctx->sysfs;
 	env->uri = ctx->uri;
-	env->conn = ctx->conn;
 	env->backend = ctx->backend;
 	env->dry_run = ctx->dry_run;
 	if (a) {
@@ -32,7 +28,11 @@ int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
 
 int cmd_finish(struct ctx *ctx, const struct cmd *cmd, int r, struct outcome *o)
 {
-	return r < 0 ? cmd_failed(ctx, cmd) : cmd_run(ctx, o);
+	if (r >= 0)
+		return cmd_run(ctx, o);
+	if (o->verbose[0])
+		cmd_note(ctx, "%s", o->verbose);
+	return cmd_failed(ctx, cmd);
 }
 
 int cmd_failed(struct ctx *ctx, const struct cmd *cmd)
@@ -106,7 +106,7 @@ int cmd_run(struct ctx *ctx, struct outcome *o)
 	if (o->verbose[0])
 		cmd_note(ctx, "%s", o->verbose);
 	/* what stays as it is: said before anything runs, and in a dry run too */
-	if (text && o->warning[0])
+	if (ctx->verbosity >= 0 && o->warning[0])
 		fprintf(stderr, "%s: note: %s\n", PROGRAM_NAME, o->warning);
 	if (ctx->dry_run)
 		return dry_run(ctx, o);

@@ -42,6 +42,7 @@ static void report(struct ctx *ctx, const struct problems *p)
 		if (!p->n && ctx->verbosity >= 0)
 			printf("%zu mdev%s checked, no problem found\n",
 			       p->checked, p->checked == 1 ? "" : "s");
+		fflush(stdout); /* before the summary on stderr */
 		return;
 	}
 	jw_begin_object(&w);
@@ -84,7 +85,7 @@ static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		return r;
 	/* the guests' side, when libvirt can be asked */
 	if (!uuids.n) {
-		users_scan(ctx->uri, ctx->conn, &u);
+		users_scan(ctx->uri, NULL, &u);
 		if (!u.reachable)
 			cmd_note(
 				ctx,
@@ -92,6 +93,10 @@ static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 				u.unreachable.msg);
 	}
 	validate_mdevs(ctx->sysfs, &l, &uuids, &u, &p);
+	if (p.oom)
+		return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
+				    "cannot validate: out of memory"),
+		       VM_EXIT_FAILED;
 	if (p.n)
 		vm_error_set(&ctx->err, VM_EXIT_REFUSED, EINVAL,
 			     "%zu problem%s in %zu mdev%s checked", p.n,

@@ -19,9 +19,8 @@
 
 /* What a command needs opened before it runs (virsh's VSH_CMD_FLAG_*). */
 enum cmd_flags {
-	CMD_NEEDS_CONN = 1 << 0, /* a libvirt connection (-c) */
-	CMD_NEEDS_ROOT = 1 << 1, /* the host under --root */
-	CMD_HIDDEN = 1 << 2, /* for completion scripts; not listed */
+	CMD_NEEDS_ROOT = 1 << 0, /* the host under --root */
+	CMD_HIDDEN = 1 << 1, /* for completion scripts; not listed */
 };
 
 struct ctx {
@@ -32,8 +31,6 @@ struct ctx {
 	bool json;
 	int verbosity; /* -1 with -q, 0 normal, 1 and more with -v */
 	struct sysfs *sysfs; /* open when the command has CMD_NEEDS_ROOT */
-	virConnectPtr
-		conn; /* opened by cmd_begin for a command with CMD_NEEDS_CONN; main closes it */
 	/* filled by a failing command, printed once by main */
 	struct vm_error err;
 	/* the command printed it already (JSON documents with an error) */
@@ -150,11 +147,7 @@ int cmd_uuid_arg(struct ctx *ctx, const char *arg, char out[IDS_UUID_STRLEN]);
 int cmd_kind_arg(struct ctx *ctx, const struct cmd *cmd, const char *word,
 		 const struct mdev_kind **out);
 
-/*
- * The environment a library request runs in (from the context and the
- * command line; the libvirt connection opened here for a command with
- * CMD_NEEDS_CONN), and an empty outcome (o may be NULL). 0 or the exit code.
- */
+/* The environment a library request runs in (from the context and the command line), and an empty outcome (o may be NULL); 0 or the exit code. */
 int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
 	      struct request_env *env, struct outcome *o);
 

@@ -242,7 +242,6 @@ static bool wants_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	_cleanup_sysfs_ struct sysfs *sysfs = NULL;
-	_cleanup_conn_ virConnectPtr conn = NULL;
 	struct ctx ctx = { .backend = BACKEND_AUTO };
 	const struct cmd *cmd;
 	char hint[64];
@@ -278,7 +277,6 @@ int main(int argc, char **argv)
 		ctx.sysfs = sysfs;
 	}
 	r = cmd->run(&ctx, cmd, argc, argv);
-	conn = ctx.conn; /* closed on return */
 	if (r == VM_EXIT_OK)
 		return r;
 	if (ctx.err_reported)

@@ -139,6 +139,19 @@ static int read_queues(const struct sysfs *s, struct ap_host *h,
 	return 0;
 }
 
+/* the boot masks; a rules file that cannot be read is kept as a fact, for the checks that need it */
+static void read_boot(const struct sysfs *s, struct ap_host *h)
+{
+	struct vm_error e = { 0 };
+
+	if (ap_read_boot_masks(s, &h->apmask, &h->aqmask, &h->boot, &e) == 0)
+		return;
+	h->boot_unreadable = true;
+	snprintf(h->boot_why, sizeof(h->boot_why), "%s", e.msg);
+	h->boot.apmask = h->apmask;
+	h->boot.aqmask = h->aqmask;
+}
+
 static int read_host(const struct sysfs *s, struct ap_host *h, bool card_types,
 		     struct vm_error *err)
 {
@@ -168,6 +181,7 @@ static int read_host(const struct sysfs *s, struct ap_host *h, bool card_types,
 			15;
 	if (read_queues(s, h, card_types, err) < 0)
 		return -ENOMEM;
+	read_boot(s, h);
 	return read_ap_mdevs(s, h, err);
 }
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "aprules.h"
 #include "error.h"
 #include "ids.h"
 #include "sysfs.h"
@@ -26,6 +27,10 @@ struct ap_mdev_info {
 
 struct ap_host {
 	struct ap_mask apmask, aqmask;
+	/* the masks after a boot (chzdev's 41-ap.rules over the active ones) */
+	struct ap_boot_masks boot;
+	bool boot_unreadable; /* the rules file is there but cannot be read: boot_why says why */
+	char boot_why[VM_ERROR_MSG_MAX];
 	unsigned max_adapter_id, max_domain_id;
 	struct ap_queue_info *queues;
 	size_t nqueues;

@@ -1,9 +1,4 @@
-/*
- * The requests on a domain: attach and detach an mdev, and assign/unassign,
- * the whole pipeline in one plan (prepare the device, make the mdev, attach
- * it; and the reverse), each check run against the state the earlier steps
- * leave.
- */
+/* The requests on a domain: attach, detach, and assign/unassign as one plan (prepare, make the mdev, attach; and the reverse). */
 #include "config.h"
 
 #include <string.h>
@@ -15,7 +10,7 @@ static void target_of(const struct request_env *env, const struct domain_req *d,
 		      const struct outcome *o, struct attach_target *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->conn = env->conn;
+	t->conn = env->conn ? env->conn : o->conn;
 	t->dom = o->domain;
 	t->name = virt_domain_name(o->domain);
 	t->uri = env->uri;
@@ -79,24 +74,24 @@ int request_attach(const struct request_env *env, const struct domain_req *d,
 	struct attach_target t;
 	struct guest_devno used = { 0 };
 
-	if (request_domain(env, d->domain, &o->domain, err) < 0 ||
+	if (request_domain(env, d->domain, o, err) < 0 ||
 	    mdev_list_read(env->sysfs, &l, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	m = mdev_find(&l, uuid);
-	if (m && request_kind_of(m, err) < 0)
-		return -1;
-	/* an mdev that is not here is refused by attach_plan; its kind does not matter */
-	req_of(d, m ? m->kind : mdev_kinds[0], uuid, &req);
+	if (m && request_kind_of(env->sysfs, m, "attach", true, err) < 0)
+		return vm_error_errno(err);
+	/* an mdev that is not here is refused by attach_plan before its kind matters */
+	req_of(d, m ? m->kind : NULL, uuid, &req);
 	req.mdev_exists = m != NULL;
 	req.mdev_active = m && m->active;
 	if (m)
 		req.host_devno_known = m->kind->host_devno(
 			env->sysfs, m->parent, &req.host_devno);
 	if (m && ccw_address_only(m->kind, d, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	target_of(env, d, o, &t);
 	if (attach_plan(&t, &req, &o->plan, &used, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
 	o->result = domain_result(o, uuid);
 	json_object_object_add(o->result, "model",
@@ -112,11 +107,11 @@ int request_detach(const struct request_env *env, const struct domain_req *d,
 {
 	struct attach_target t;
 
-	if (request_domain(env, d->domain, &o->domain, err) < 0)
-		return -1;
+	if (request_domain(env, d->domain, o, err) < 0)
+		return vm_error_errno(err);
 	target_of(env, d, o, &t);
 	if (detach_plan(&t, uuid, &o->plan, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
 	o->result = domain_result(o, uuid);
 	snprintf(o->nothing, sizeof(o->nothing),
@@ -142,13 +137,16 @@ static int assign_mdev(const struct request_env *env,
 	if (m->kind->plan_prepare(env->sysfs, h, m, &prep, &o->plan, err) < 0 ||
 	    mdev_list_read(env->sysfs, &l, err) < 0 ||
 	    mdev_resolve(m, r->uuid_given, "assign", &l, &have, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	mdev_state_of(have, &st);
 	/* the checks of create, on the host as the preparation leaves it */
 	if (!st.active && m->kind->check_create(h, m, &l, err) < 0)
-		return -1;
+		return vm_error_errno(err);
+	if (r->persistent && !(st.defined && st.autostart) &&
+	    m->kind->check_boot(h, m, err) < 0)
+		return vm_error_errno(err);
 	if (request_backend(env, m, o, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	return lifecycle_plan(&o->backend, &o->plan, m, &st, WANT_YES, persist,
 			      persist, err);
 }
@@ -165,24 +163,24 @@ int request_assign(const struct request_env *env, const struct assign_req *r,
 
 	if (r->persistent)
 		d.config = true;
-	if (ccw_address_only(r->kind, &d, err) < 0 ||
-	    request_domain(env, d.domain, &o->domain, err) < 0 ||
-	    request_lock(env, r->kind->needs_ap_lock, o, err) < 0)
-		return -1;
 	if (r->uuid_given)
 		snprintf(m.uuid, sizeof(m.uuid), "%s", r->uuid);
-	if (r->kind->target(env->sysfs, "assign DOMAIN", &r->target, &m, err) <
+	/* what the command line names first; then libvirt, the lock and the host */
+	if (ccw_address_only(r->kind, &d, err) < 0 ||
+	    r->kind->target(env->sysfs, "assign DOMAIN", &r->target, &m, err) <
 		    0 ||
+	    request_domain(env, d.domain, o, err) < 0 ||
+	    request_lock(env, r->kind->needs_ap_lock, o, err) < 0 ||
 	    r->kind->host_read(env->sysfs, &m, &h.host, err) < 0 ||
 	    assign_mdev(env, r, &m, h.host, o, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	req_of(&d, r->kind, m.uuid, &req);
 	req.mdev_exists = req.mdev_active = true; /* the plan makes it so */
 	req.host_devno_known =
 		r->kind->host_devno(env->sysfs, m.parent, &req.host_devno);
 	target_of(env, &d, o, &t);
 	if (attach_plan(&t, &req, &o->plan, &used, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	snprintf(o->uuid, sizeof(o->uuid), "%s", m.uuid);
 	o->result = domain_result(o, m.uuid);
 	json_object_object_add(o->result, "model",
@@ -218,11 +216,12 @@ static int device_mdev(const struct request_env *env, const char *device,
 		r = mdev_kinds[i]->device_mdev(env->sysfs, device, l, bare, out,
 					       err);
 		if (r != -ENOENT || vm_error_is_set(err))
-			return r < 0 ? -1 : 0;
+			return r < 0 ? vm_error_errno(err) : 0;
 	}
-	return vm_error_set(err, VM_EXIT_USAGE, EINVAL,
-			    "'%s' is neither an mdev uuid nor a DEVICE",
-			    device);
+	return vm_error_set(
+		err, VM_EXIT_USAGE, EINVAL,
+		"'%s' is neither an mdev uuid nor a DEVICE (name the mdev by its uuid: 'virt-mdev list mdev' shows them)",
+		device);
 }
 
 /* no mdev on the device: what is left is its preparation */
@@ -236,7 +235,7 @@ static int release_only(const struct request_env *env,
 
 	if (bare->kind->plan_release(env->sysfs, bare, &o->plan, &note, err) <
 	    0)
-		return -1;
+		return vm_error_errno(err);
 	o->result = json_object_new_object();
 	if (bare->kind->host_read(env->sysfs, bare, &h.host, err) == 0)
 		bare->kind->result_json(o->result, bare, h.host);
@@ -259,8 +258,8 @@ static int unassign_mdev(const struct request_env *env,
 	struct mdev_spec m;
 	struct mdev_state st;
 
-	if (request_kind_of(mi, err) < 0)
-		return -1;
+	if (request_kind_of(env->sysfs, mi, "unassign", false, err) < 0)
+		return vm_error_errno(err);
 	mdev_spec_from_info(mi, &m);
 	mdev_state_of(mi, &st);
 	snprintf(o->uuid, sizeof(o->uuid), "%s", m.uuid);
@@ -269,14 +268,14 @@ static int unassign_mdev(const struct request_env *env,
 		 "mdev %s is not in domain %s%s", m.uuid, t->name,
 		 keep_mdev ? "" : ", and nothing of it is left on the host");
 	if (detach_plan(t, m.uuid, &o->plan, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	if (keep_mdev)
 		return 0;
 	if (request_backend(env, &m, o, err) < 0 ||
 	    lifecycle_plan(&o->backend, &o->plan, &m, &st, WANT_NO, WANT_NO,
 			   WANT_KEEP, err) < 0 ||
 	    m.kind->plan_release(env->sysfs, &m, &o->plan, &note, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	if (note)
 		snprintf(o->warning, sizeof(o->warning), "%s", note);
 	return 0;
@@ -292,10 +291,10 @@ int request_unassign(const struct request_env *env, const struct domain_req *d,
 	struct mdev_spec bare;
 	uuid_t u;
 
-	if (request_domain(env, d->domain, &o->domain, err) < 0 ||
+	if (request_domain(env, d->domain, o, err) < 0 ||
 	    request_lock(env, true, o, err) < 0 ||
 	    mdev_list_read(env->sysfs, &l, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	target_of(env, d, o, &t);
 	if (ids_uuid_parse(what, u, NULL) == 0) {
 		ids_uuid_format(u, bare.uuid);
@@ -313,7 +312,7 @@ int request_unassign(const struct request_env *env, const struct domain_req *d,
 		return detach_plan(&t, bare.uuid, &o->plan, err);
 	}
 	if (device_mdev(env, what, &l, &bare, &mi, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	return mi ? unassign_mdev(env, &t, mi, keep_mdev, o, err) :
 		    release_only(env, &bare, o, err);
 }

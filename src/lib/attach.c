@@ -394,25 +394,25 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 	    check_mdev(t, r, live, err) < 0 ||
 	    (live && scan(t, false, &ls, err) < 0) ||
 	    (config && scan(t, true, &cs, err) < 0))
-		return -1;
+		return vm_error_errno(err);
 	lsp = live ? &ls : NULL;
 	csp = config ? &cs : NULL;
 	r_att = attached(t, r, lsp, csp, devno_out, err);
 	if (r_att != 0)
-		return r_att < 0 ? -1 : 0;
+		return r_att < 0 ? vm_error_errno(err) : 0;
 	need_live = live && !find(&ls, r->uuid);
 	need_config = config && !find(&cs, r->uuid);
 	if (r->kind->one_per_domain && one_per_domain(t, r, lsp, csp, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	if (r->kind->guest_ccw_address) {
 		if (pick_devno(t, r, lsp, csp, &o.devno, err) < 0)
-			return -1;
+			return vm_error_errno(err);
 		o.has_devno = true;
 		*devno_out = o.devno;
 		guest_devno_format(&o.devno, dn);
 	}
 	if (xml_hostdev(&o, t->template_dir, &xml, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	snprintf(desc, sizeof(desc), "attach %s mdev %s to domain %s%s%s (%s)",
 		 r->kind->model, r->uuid, t->name,
 		 r->kind->guest_ccw_address ? " as devno " : "", dn,
@@ -420,9 +420,7 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 		 need_live		  ? "live" :
 					    "persistent definition");
 	return add_step(t, p, desc, r->uuid, xml, need_live, need_config, true,
-			err) < 0 ?
-		       -1 :
-		       0;
+			err);
 }
 
 /* ---- detach ---- */
@@ -438,7 +436,7 @@ int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
 	if (resolve(t, &live, &config, err) < 0 ||
 	    (live && scan(t, false, &ls, err) < 0) ||
 	    (config && scan(t, true, &cs, err) < 0))
-		return -1;
+		return vm_error_errno(err);
 	if (live)
 		hl = find(&ls, uuid);
 	if (config)
@@ -450,16 +448,14 @@ int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
 			"detach mdev %s from domain %s (live and persistent definition)",
 			uuid, t->name);
 		return add_step(t, p, desc, uuid, hc->xml, true, true, false,
-				err) < 0 ?
-			       -1 :
-			       0;
+				err);
 	}
 	if (hl) {
 		snprintf(desc, sizeof(desc),
 			 "detach mdev %s from domain %s (live)", uuid, t->name);
 		if (add_step(t, p, desc, uuid, hl->xml, true, false, false,
 			     err) < 0)
-			return -1;
+			return vm_error_errno(err);
 	}
 	if (hc) {
 		snprintf(
@@ -468,7 +464,7 @@ int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
 			uuid, t->name);
 		if (add_step(t, p, desc, uuid, hc->xml, false, true, false,
 			     err) < 0)
-			return -1;
+			return vm_error_errno(err);
 	}
 	return 0;
 }

@@ -15,7 +15,8 @@ static int oom(struct vm_error *err)
 }
 
 struct nd_call {
-	const struct backend *b;
+	/* the backend as it was when the step was planned: a copy, not the caller's (its connection is borrowed) */
+	struct backend b;
 	struct mdev_spec spec;
 	char *xml; /* for create and define */
 	char *saved; /* undefine: the definition, for the undo */
@@ -37,8 +38,8 @@ static virNodeDevicePtr nd_lookup(const struct nd_call *c)
 	virNodeDevicePtr dev;
 
 	mdev_nodedev_names(&c->spec, a, b, sizeof(a));
-	dev = virt_nodedev_lookup(c->b->conn, a);
-	return dev ? dev : virt_nodedev_lookup(c->b->conn, b);
+	dev = virt_nodedev_lookup(c->b.conn, a);
+	return dev ? dev : virt_nodedev_lookup(c->b.conn, b);
 }
 
 static int nd_fail(char **why, const char *what)
@@ -56,7 +57,7 @@ static int nd_fail(char **why, const char *what)
 
 static bool in_sysfs(const struct nd_call *c)
 {
-	return sysfs_exists(c->b->sysfs, "bus/mdev/devices/%s", c->spec.uuid);
+	return sysfs_exists(c->b.sysfs, "bus/mdev/devices/%s", c->spec.uuid);
 }
 
 /* libvirt reports a started mdev active only once udev told it: wait, bounded */
@@ -68,7 +69,7 @@ static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
 	for (unsigned waited = 0;; waited += 20) {
 		if (virt_nodedev_is_active(dev) == 1)
 			return 0;
-		if (waited >= c->b->wait_ms)
+		if (waited >= c->b.wait_ms)
 			break;
 		nanosleep(&step, NULL);
 	}
@@ -79,16 +80,16 @@ static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
 		if (was_there) {
 			removed = virt_nodedev_destroy(dev) == 0 &&
 				  !in_sysfs(c);
-			if (!removed && !virt_uri_is_remote(c->b->uri))
+			if (!removed && !virt_uri_is_remote(c->b.uri))
 				removed = sysfs_write(
-						  c->b->sysfs, "1",
+						  c->b.sysfs, "1",
 						  "bus/mdev/devices/%s/remove",
 						  c->spec.uuid) == 0;
 		}
 		if (asprintf(
 			    why,
 			    "libvirt did not report mdev %s active within %u s (%s; libvirt's node-device driver learns of new mdevs from udev events: is systemd-udevd running? --timeout sets the wait)",
-			    c->spec.uuid, c->b->wait_ms / 1000,
+			    c->spec.uuid, c->b.wait_ms / 1000,
 			    !was_there ?
 				    "it is not in sysfs either" :
 			    removed ?
@@ -116,12 +117,12 @@ static int nd_create_transient(void *data, char **why)
 	struct nd_call *c = data;
 	_cleanup_nodedev_ virNodeDevicePtr dev = NULL;
 
-	if (virt_nodedev_create_xml(c->b->conn, c->xml, &dev) < 0) {
+	if (virt_nodedev_create_xml(c->b.conn, c->xml, &dev) < 0) {
 		int r = nd_fail(why, "nodedev-create");
 
 		/* libvirt gave up waiting; what mdevctl made must not stay */
-		if (in_sysfs(c) && !virt_uri_is_remote(c->b->uri) &&
-		    sysfs_write(c->b->sysfs, "1", "bus/mdev/devices/%s/remove",
+		if (in_sysfs(c) && !virt_uri_is_remote(c->b.uri) &&
+		    sysfs_write(c->b.sysfs, "1", "bus/mdev/devices/%s/remove",
 				c->spec.uuid) == 0 &&
 		    *why) {
 			char *more = NULL;
@@ -159,7 +160,7 @@ static int nd_define(void *data, char **why)
 	_cleanup_nodedev_ virNodeDevicePtr dev = NULL;
 	const char *xml = c->saved ? c->saved : c->xml;
 
-	return virt_nodedev_define_xml(c->b->conn, xml, &dev) < 0 ?
+	return virt_nodedev_define_xml(c->b.conn, xml, &dev) < 0 ?
 		       nd_fail(why, "nodedev-define") :
 		       0;
 }
@@ -238,7 +239,8 @@ static int nd_step(const struct backend *b, struct plan *p,
 		free(c);
 		return oom(err);
 	}
-	c->b = b;
+	c->b = *b;
+	c->b.own = NULL; /* borrowed: the owner closes it */
 	c->spec = *m;
 	c->on = on;
 	mdev_nodedev_names(m, name, other, sizeof(name));

@@ -89,7 +89,7 @@ static int host_mdev(const struct request_env *env, const struct xml_req *r,
 	if (r->model)
 		return 0;
 	if (mdev_list_read(env->sysfs, l, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	*m = mdev_find(l, r->uuid);
 	if (!*m) {
 		char models[256] = "";
@@ -104,7 +104,7 @@ static int host_mdev(const struct request_env *env, const struct xml_req *r,
 			"no mdev '%s' on this host (searched sysfs and mdevctl's definitions); for a device elsewhere, say what it is with %s",
 			r->uuid, models);
 	}
-	return request_kind_of(*m, err);
+	return request_kind_of(env->sysfs, *m, "describe", true, err);
 }
 
 int request_xml(const struct request_env *env, const struct xml_req *r,
@@ -118,7 +118,7 @@ int request_xml(const struct request_env *env, const struct xml_req *r,
 	struct mdev_spec spec;
 
 	if (host_mdev(env, r, &l, &m, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	h.kind = *kind = m ? m->kind : r->model;
 	if (!h.kind->guest_ccw_address && (r->devno_given || r->boot_order))
 		return vm_error_set(
@@ -132,7 +132,7 @@ int request_xml(const struct request_env *env, const struct xml_req *r,
 			"--format %s describes the mdev itself (its parent and configuration), so it needs the mdev on this host: leave out --model",
 			xml_format_to_string(r->format));
 	if (h.kind->guest_ccw_address && guest_devno(env, r, m, &h, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	switch (r->format) {
 	case XML_FORMAT_HOSTDEV:
 		return xml_hostdev(&h, env->template_dir, out, err);

@@ -45,4 +45,10 @@ static inline int vm_error_is_set(const struct vm_error *err)
 
 void vm_error_clear(struct vm_error *err);
 
+/* The -errno of a recorded failure (-EIO when none says which), for "return vm_error_errno(err)". */
+static inline int vm_error_errno(const struct vm_error *err)
+{
+	return err && err->errnum > 0 ? -err->errnum : -EIO;
+}
+
 #endif

@@ -284,6 +284,14 @@ static int ap_target(const struct sysfs *s, const char *verb,
 	return 0;
 }
 
+static void ap_host_free(struct kind_host *kh)
+{
+	struct ap_kind_host *h = (struct ap_kind_host *)kh;
+
+	ap_host_clear(&h->ap);
+	free(h);
+}
+
 static int ap_host_read(const struct sysfs *s, const struct mdev_spec *m,
 			struct kind_host **out, struct vm_error *err)
 {
@@ -293,20 +301,11 @@ static int ap_host_read(const struct sysfs *s, const struct mdev_spec *m,
 	if (!h)
 		return oom(err);
 	if (ap_read_host(s, &h->ap, err) < 0) {
-		ap_host_clear(&h->ap);
-		free(h);
-		return -1;
+		ap_host_free((struct kind_host *)h);
+		return vm_error_errno(err);
 	}
 	*out = (struct kind_host *)h;
 	return 0;
-}
-
-static void ap_host_free(struct kind_host *kh)
-{
-	struct ap_kind_host *h = (struct ap_kind_host *)kh;
-
-	ap_host_clear(&h->ap);
-	free(h);
 }
 
 static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
@@ -321,7 +320,7 @@ static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 	/* free what the host still holds: the steps of ap reserve */
 	if (ap_plan_masks(&h->ap, &m->apm, &m->aqm, true, p, &apm, &aqm, err) <
 	    0)
-		return -1;
+		return vm_error_errno(err);
 	/* the checks that follow see the masks as the steps leave them */
 	h->ap.apmask = apm;
 	h->ap.aqmask = aqm;
@@ -331,16 +330,14 @@ static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 			   struct plan *p, char **note, struct vm_error *err)
 {
-	struct ap_host h;
+	_cleanup_ap_host_ struct ap_host h = { 0 };
 	struct ap_mask na, nq;
 	struct vm_error busy = { 0 };
 	size_t k = 0;
 
 	*note = NULL;
-	if (ap_read_host(s, &h, err) < 0) {
-		ap_host_clear(&h);
-		return -1;
-	}
+	if (ap_read_host(s, &h, err) < 0)
+		return vm_error_errno(err);
 	/* this mdev is going: only the others may keep APQNs from the host */
 	for (size_t i = 0; i < h.nmdevs; i++)
 		if (strcmp(h.mdevs[i].uuid, m->uuid) != 0)
@@ -354,7 +351,6 @@ static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 			     busy.msg) < 0)
 			*note = NULL;
 	}
-	ap_host_clear(&h);
 	return 0;
 }
 
@@ -481,6 +477,81 @@ static int check_overlap(const struct mdev_spec *m, const struct mdev_info *o,
 		o->defined ? " --undefine" : "");
 }
 
+/* "-0x5,-0x6": the ids as chzdev's relative removals (each entry signed, strtoul base 0) */
+static char *chzdev_removals(const struct ap_mask *m)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	const char *sep = "";
+	int bit;
+
+	if (!f)
+		return NULL;
+	ap_mask_for_each(bit, m) {
+		fprintf(f, "%s-0x%x", sep, (unsigned)bit);
+		sep = ",";
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
+ * ap-check, for a define or modify of an autostart device
+ * (check_cfg_mask_conflicts): no APQN of it may be kept for the host by the
+ * masks of the next boot, chzdev's persistent ones over the active ones.
+ */
+static int boot_conflicts(const struct ap_host *h, const struct mdev_spec *m,
+			  struct vm_error *err)
+{
+	char apqns[256] = "";
+	unsigned n = 0;
+	struct ap_mask ra, rd;
+	_cleanup_free_ char *al = NULL, *dl = NULL;
+	int a, d;
+
+	if (!h->boot.file)
+		return 0;
+	if (h->boot_unreadable)
+		return vm_error_set(err, VM_EXIT_REFUSED, EINVAL,
+				    "cannot check mdev %s for boot: %s",
+				    m->uuid, h->boot_why);
+	ap_mask_zero(&ra);
+	ap_mask_zero(&rd);
+	ap_mask_for_each(a, &m->apm)
+		ap_mask_for_each(d, &m->aqm) {
+			struct apqn q = { (uint8_t)a, (uint8_t)d };
+
+			if (!ap_reserved(&h->boot.apmask, &h->boot.aqmask, &q))
+				continue;
+			append_apqn(apqns, sizeof(apqns), a, d, &n);
+			if (ap_mask_test(&h->boot.apmask, (unsigned)a))
+				ap_mask_set(&ra, (unsigned)a);
+			if (ap_mask_test(&h->boot.aqmask, (unsigned)d))
+				ap_mask_set(&rd, (unsigned)d);
+		}
+	if (!n)
+		return 0;
+	al = chzdev_removals(&ra);
+	dl = chzdev_removals(&rd);
+	return vm_error_set(
+		err, VM_EXIT_REFUSED, EADDRNOTAVAIL,
+		"cannot start mdev %s at boot: APQN%s %s stay%s with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/%s (chzdev's); free %s persistently first ('chzdev --type ap%s%s%s%s --persistent'), or leave out --autostart",
+		m->uuid, n > 1 ? "s" : "", apqns, n > 1 ? "" : "s",
+		AP_RULES_FILE, n > 1 ? "them" : "it",
+		al && *al ? " apmask=" : "", al && *al ? al : "",
+		dl && *dl ? " aqmask=" : "", dl && *dl ? dl : "");
+}
+
+static int ap_check_boot(const struct kind_host *kh, const struct mdev_spec *m,
+			 struct vm_error *err)
+{
+	return boot_conflicts(&((const struct ap_kind_host *)kh)->ap, m, err);
+}
+
 static int ap_check_create(const struct kind_host *kh,
 			   const struct mdev_spec *m,
 			   const struct mdev_list *mdevs, struct vm_error *err)
@@ -488,10 +559,10 @@ static int ap_check_create(const struct kind_host *kh,
 	const struct ap_host *h = &((const struct ap_kind_host *)kh)->ap;
 
 	if (check_ids(h, m, err) < 0 || check_reserved(h, m, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	for (size_t i = 0; mdevs && i < mdevs->n; i++)
 		if (check_overlap(m, &mdevs->v[i], err) < 0)
-			return -1;
+			return vm_error_errno(err);
 	return 0;
 }
 
@@ -499,7 +570,7 @@ static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 			const struct mdev_list *all, kind_problem_fn fn,
 			void *opaque)
 {
-	struct ap_kind_host h;
+	_cleanup_ap_host_ struct ap_host ap = { 0 };
 	struct vm_error e = { 0 };
 	struct mdev_spec m;
 
@@ -512,15 +583,18 @@ static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 			i->type, i->kind->mdev_type);
 		fn(opaque, i->uuid, msg);
 	}
-	if (ap_read_host(s, &h.ap, &e) < 0) {
-		ap_host_clear(&h.ap);
+	if (ap_read_host(s, &ap, &e) < 0) {
 		fn(opaque, i->uuid,
 		   "this host has no AP bus or vfio_ap matrix: the mdev cannot start");
 		return;
 	}
 	mdev_spec_from_info(i, &m);
 	/* ids, control domains, reservation: against no other mdev */
-	if (check_ids(&h.ap, &m, &e) < 0 || check_reserved(&h.ap, &m, &e) < 0)
+	if (check_ids(&ap, &m, &e) < 0 || check_reserved(&ap, &m, &e) < 0)
+		fn(opaque, i->uuid, e.msg);
+	/* a definition that starts at boot, against the masks of the next boot */
+	vm_error_clear(&e);
+	if (i->defined && i->autostart && boot_conflicts(&ap, &m, &e) < 0)
 		fn(opaque, i->uuid, e.msg);
 	/* every overlap with another mdev (each side reports it) */
 	for (size_t j = 0; j < all->n; j++) {
@@ -528,7 +602,6 @@ static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 		if (check_overlap(&m, &all->v[j], &e) < 0)
 			fn(opaque, i->uuid, e.msg);
 	}
-	ap_host_clear(&h.ap);
 }
 
 static bool ap_host_devno(const struct sysfs *s, const char *parent,
@@ -618,6 +691,7 @@ const struct mdev_kind kind_ap = {
 	.name = "ap",
 	.model = "vfio-ap",
 	.mdev_type = "vfio_ap-passthrough",
+	.parents = "the vfio_ap matrix",
 	.prepared_hint = "the vfio_ap module loaded",
 	.persist_note =
 		"apmask and aqmask last until the next boot (see 'virt-mdev help ap' for the kernel parameters that keep them)",
@@ -642,6 +716,7 @@ const struct mdev_kind kind_ap = {
 	.plan_release = ap_plan_release,
 	.device_mdev = ap_device_mdev,
 	.check_create = ap_check_create,
+	.check_boot = ap_check_boot,
 	.validate = ap_validate,
 	.host_devno = ap_host_devno,
 	.result_json = ap_result_json,

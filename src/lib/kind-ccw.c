@@ -116,7 +116,7 @@ static int ccw_target(const struct sysfs *s, const char *verb,
 			"%s ccw takes one DEVICE (a busid such as 0.0.2b09 or a subchannel such as 0.0.0313)",
 			verb);
 	if (css_find(s, a->device, &sch, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	snprintf(m->parent, sizeof(m->parent), "%s", sch.name);
 	snprintf(m->type, sizeof(m->type), "%s", m->kind->mdev_type);
 	return 0;
@@ -134,8 +134,8 @@ static int ccw_host_read(const struct sysfs *s, const struct mdev_spec *m,
 		free(h);
 		return vm_error_set(
 			err, VM_EXIT_REFUSED, ENODEV,
-			"its parent subchannel %s does not exist on this host",
-			m->parent);
+			"its parent subchannel %s does not exist on this host (a stale definition goes with 'virt-mdev remove %s --undefine')",
+			m->parent, m->uuid[0] ? m->uuid : "UUID");
 	}
 	*out = (struct kind_host *)h;
 	return 0;
@@ -155,7 +155,7 @@ static int ccw_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 
 	(void)m;
 	if (css_plan_bind(s, &h->sch, a->persistent, a->force, p, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	/* the checks that follow see the subchannel as the steps leave it */
 	snprintf(h->sch.driver, sizeof(h->sch.driver), CSS_VFIO_CCW);
 	return 0;
@@ -184,7 +184,7 @@ static int ccw_device_mdev(const struct sysfs *s, const char *device,
 
 	*out = NULL;
 	if (css_find(s, device, &sch, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	snprintf(m->parent, sizeof(m->parent), "%s", sch.name);
 	snprintf(m->type, sizeof(m->type), "%s", m->kind->mdev_type);
 	for (size_t i = 0; i < l->n && !*out; i++)
@@ -227,6 +227,16 @@ static int ccw_check_create(const struct kind_host *kh,
 						  "defined",
 			o->uuid);
 	}
+	return 0;
+}
+
+/* a subchannel's binding at boot is driverctl's; that is validate --boot's (a later issue) */
+static int ccw_check_boot(const struct kind_host *kh, const struct mdev_spec *m,
+			  struct vm_error *err)
+{
+	(void)kh;
+	(void)m;
+	(void)err;
 	return 0;
 }
 
@@ -285,6 +295,7 @@ const struct mdev_kind kind_ccw = {
 	.name = "ccw",
 	.model = "vfio-ccw",
 	.mdev_type = "vfio_ccw-io",
+	.parents = "an I/O subchannel",
 	.prepared_hint = "the subchannel bound to vfio_ccw",
 	.persist_note = NULL,
 	.guest_ccw_address = true,
@@ -308,6 +319,7 @@ const struct mdev_kind kind_ccw = {
 	.plan_release = ccw_plan_release,
 	.device_mdev = ccw_device_mdev,
 	.check_create = ccw_check_create,
+	.check_boot = ccw_check_boot,
 	.validate = ccw_validate,
 	.host_devno = ccw_host_devno,
 	.result_json = ccw_result_json,

@@ -41,17 +41,22 @@ typedef void (*kind_problem_fn)(void *opaque, const char *uuid,
 				const char *msg);
 
 struct mdev_kind {
-	const char
-		*name; /* the CLI word: "ccw" (create ccw, assign DOMAIN ccw) */
-	const char *
-		model; /* libvirt's hostdev model and QEMU's device: "vfio-ccw" */
-	const char *mdev_type; /* the one mdev type: "vfio_ccw-io" */
-	const char *
-		prepared_hint; /* what libvirt's node-device driver needs of the host */
-	const char *
-		persist_note; /* what --persistent cannot keep across a reboot, or NULL */
-	bool guest_ccw_address; /* the guest device has a ccw address (--devno) and can boot */
-	bool one_per_domain; /* a guest takes one device of this kind */
+	/* the CLI word: "ccw" (create ccw, assign DOMAIN ccw) */
+	const char *name;
+	/* libvirt's hostdev model and QEMU's device: "vfio-ccw" */
+	const char *model;
+	/* the one mdev type: "vfio_ccw-io" */
+	const char *mdev_type;
+	/* where its mdevs live, for messages: "an I/O subchannel" */
+	const char *parents;
+	/* what libvirt's node-device driver needs of the host */
+	const char *prepared_hint;
+	/* what --persistent cannot keep across a reboot, or NULL */
+	const char *persist_note;
+	/* the guest device has a ccw address (--devno) and can boot */
+	bool guest_ccw_address;
+	/* a guest takes one device of this kind */
+	bool one_per_domain;
 	bool needs_ap_lock; /* changes under the s390-tools lock */
 
 	/* Is a parent's sysfs name ("0.0.0313", "matrix") one of this kind's? */
@@ -130,6 +135,13 @@ struct mdev_kind {
 			    const struct mdev_spec *m,
 			    const struct mdev_list *mdevs,
 			    struct vm_error *err);
+	/*
+	 * The checks a definition that starts at boot must pass against the
+	 * host as it will be after a boot (vfio-ap: chzdev's persistent masks,
+	 * as ap-check checks a define of an autostart device).
+	 */
+	int (*check_boot)(const struct kind_host *h, const struct mdev_spec *m,
+			  struct vm_error *err);
 	/* Every problem of an existing mdev, reported through fn. */
 	void (*validate)(const struct sysfs *s, const struct mdev_info *i,
 			 const struct mdev_list *all, kind_problem_fn fn,

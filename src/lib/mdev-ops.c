@@ -35,16 +35,19 @@ int request_create(const struct request_env *env, const struct create_req *r,
 	    r->kind->host_read(env->sysfs, &m, &h.host, err) < 0 ||
 	    mdev_list_read(env->sysfs, &l, err) < 0 ||
 	    mdev_resolve(&m, r->uuid_given, "create", &l, &have, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	mdev_state_of(have, &st);
 	/* the checks: only what is to be made must pass them */
 	if (!st.active && r->kind->check_create(h.host, &m, &l, err) < 0)
-		return -1;
+		return vm_error_errno(err);
+	if (r->autostart && !(st.defined && st.autostart) &&
+	    r->kind->check_boot(h.host, &m, err) < 0)
+		return vm_error_errno(err);
 	if (request_backend(env, &m, o, err) < 0 ||
 	    lifecycle_plan(&o->backend, &o->plan, &m, &st, WANT_YES,
 			   r->define ? WANT_YES : WANT_KEEP,
 			   r->autostart ? WANT_YES : WANT_KEEP, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	snprintf(o->uuid, sizeof(o->uuid), "%s", m.uuid);
 	snprintf(o->nothing, sizeof(o->nothing), "mdev %s exists as asked (%s)",
 		 m.uuid, mdev_state_words(&st, words, sizeof(words)));
@@ -57,10 +60,12 @@ static int check_start(const struct request_env *env, const struct mdev_spec *m,
 		       const struct mdev_list *l, struct vm_error *err)
 {
 	_cleanup_kind_host_ struct kind_host_ref h = { m->kind, NULL };
-	struct mdev_list active = { calloc(l->n + 1, sizeof(*l->v)), 0 };
+	/* the active entries, borrowed from l (only the array is ours) */
+	_cleanup_free_ struct mdev_info *v = calloc(l->n + 1, sizeof(*l->v));
+	struct mdev_list active = { v, 0 };
 	int r;
 
-	if (!active.v)
+	if (!v)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
 	for (size_t i = 0; i < l->n; i++)
@@ -71,8 +76,7 @@ static int check_start(const struct request_env *env, const struct mdev_spec *m,
 		vm_error_prefix(err, "cannot start mdev %s", m->uuid);
 	else
 		r = m->kind->check_create(h.host, m, &active, err);
-	free(active.v); /* the entries' strings belong to l */
-	return r < 0 ? -1 : 0;
+	return r < 0 ? vm_error_errno(err) : 0;
 }
 
 /* a guest that uses it: detach first (asked with either backend: the guests are libvirt's) */
@@ -84,7 +88,16 @@ static int check_unused(const struct request_env *env, const struct outcome *o,
 	char names[512];
 	size_t n;
 
-	users_scan(env->uri, o->backend.conn ? o->backend.conn : env->conn, &u);
+	users_scan(env->uri,
+		   o->backend.conn ? o->backend.conn :
+		   env->conn	   ? env->conn :
+				     o->conn,
+		   &u);
+	if (u.oom)
+		return vm_error_set(
+			err, VM_EXIT_FAILED, ENOMEM,
+			"cannot %s mdev %s: out of memory while finding the domains that use it",
+			mdev_change_to_string(c), uuid);
 	n = users_of(&u, uuid, names, sizeof(names));
 	if (n == 0)
 		return 0;
@@ -101,7 +114,7 @@ static int find_locked(const struct request_env *env, const char *uuid,
 		       struct outcome *o, struct vm_error *err)
 {
 	if (mdev_list_read(env->sysfs, l, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	*have = mdev_find(l, uuid);
 	if (!*have || !(*have)->kind || !(*have)->kind->needs_ap_lock ||
 	    env->dry_run)
@@ -110,7 +123,7 @@ static int find_locked(const struct request_env *env, const char *uuid,
 	mdev_list_clear(l);
 	if (request_lock(env, true, o, err) < 0 ||
 	    mdev_list_read(env->sysfs, l, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	*have = mdev_find(l, uuid);
 	return 0;
 }
@@ -127,7 +140,7 @@ int request_change(const struct request_env *env, enum mdev_change c,
 
 	snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
 	if (find_locked(env, uuid, &l, &have, o, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	if (!have && c == CHANGE_REMOVE) {
 		/* the state asked for holds: nothing to remove */
 		o->result = json_object_new_object();
@@ -144,22 +157,23 @@ int request_change(const struct request_env *env, enum mdev_change c,
 			err, VM_EXIT_NOT_FOUND, ENODEV,
 			"no mdev '%s' on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
 			uuid);
-	if (request_kind_of(have, err) < 0)
-		return -1;
+	if (request_kind_of(env->sysfs, have, mdev_change_to_string(c),
+			    c == CHANGE_START, err) < 0)
+		return vm_error_errno(err);
 	mdev_spec_from_info(have, &m);
 	mdev_state_of(have, &st);
 	if (c == CHANGE_START && !st.active &&
 	    check_start(env, &m, &l, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	if (request_backend(env, &m, o, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	if ((c == CHANGE_REMOVE || (c == CHANGE_STOP && st.active)) &&
 	    (st.active || undefine) && check_unused(env, o, c, uuid, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	if (lifecycle_plan(&o->backend, &o->plan, &m, &st,
 			   c == CHANGE_START ? WANT_YES : WANT_NO,
 			   undefine ? WANT_NO : WANT_KEEP, WANT_KEEP, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	snprintf(
 		o->nothing, sizeof(o->nothing), "mdev %s is %s%s", uuid,
 		mdev_state_words(&st, words, sizeof(words)),
@@ -176,7 +190,7 @@ int request_state(const struct request_env *env, const char *uuid,
 	_cleanup_mdev_list_ struct mdev_list l = { 0 };
 
 	if (mdev_list_read(env->sysfs, &l, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	mdev_state_of(mdev_find(&l, uuid), out);
 	return 0;
 }

@@ -17,7 +17,7 @@ int request_ccw(const struct request_env *env, const char *device, bool bind,
 	int r;
 
 	if (css_find(env->sysfs, device, &sch, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	r = bind ? css_plan_bind(env->sysfs, &sch, persistent, force, &o->plan,
 				 err) :
 		   css_plan_unbind(env->sysfs, &sch, persistent, &o->plan,
@@ -28,7 +28,7 @@ int request_ccw(const struct request_env *env, const char *device, bool bind,
 			"a persistent driverctl override still binds subchannel %s to %s at boot (add --persistent to remove it)",
 			sch.name, kept);
 	if (r < 0)
-		return -1;
+		return vm_error_errno(err);
 	snprintf(o->nothing, sizeof(o->nothing),
 		 "subchannel %s%s%s is already bound to %s%s", sch.name,
 		 sch.has_device ? " of device " : "",
@@ -75,7 +75,7 @@ int request_ap_masks(const struct request_env *env, bool reserve,
 	    ap_read_host(env->sysfs, before, err) < 0 ||
 	    ap_plan_masks(before, adapters, domains, reserve, &o->plan, &apm,
 			  &aqm, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	snprintf(o->nothing, sizeof(o->nothing),
 		 "adapters %s and domains %s are already %s the host's drivers",
 		 al ? al : "", dl ? dl : "",
@@ -107,7 +107,7 @@ int request_ap_report(const struct request_env *env,
 
 	/* what the kernel did: which queues are now where */
 	if (ap_read_host(env->sysfs, &after, err) < 0)
-		return -1;
+		return vm_error_errno(err);
 	for (size_t i = 0; i < after.nqueues; i++) {
 		const struct ap_queue_info *a = &after.queues[i];
 

@@ -4,6 +4,9 @@
 
 #include "request.h"
 
+/* env's libvirt connection, or one opened into o->conn; NULL with err set. */
+virConnectPtr request_conn(const struct request_env *env, struct outcome *o,
+			   struct vm_error *err);
 /* Take the s390-tools lock into o when needed (not for a dry run). */
 int request_lock(const struct request_env *env, bool needed, struct outcome *o,
 		 struct vm_error *err);
@@ -13,7 +16,11 @@ int request_backend(const struct request_env *env, const struct mdev_spec *m,
 /* {"uuid", "parent", "type", "backend", and the kind's members}. */
 struct json_object *request_result(const struct outcome *o,
 				   const struct mdev_spec *m);
-/* Refuse an mdev of a type no kind models. */
-int request_kind_of(const struct mdev_info *i, struct vm_error *err);
+/*
+ * Refuse (to verb) an mdev on a parent no kind has, naming the fix; strict:
+ * also one whose type is not its kind's (what starts or attaches it).
+ */
+int request_kind_of(const struct sysfs *s, const struct mdev_info *i,
+		    const char *verb, bool strict, struct vm_error *err);
 
 #endif

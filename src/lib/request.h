@@ -39,10 +39,12 @@ struct outcome {
 	struct json_object *result; /* "result" of the JSON document (owned) */
 	char nothing[512]; /* why an empty plan is fine */
 	char uuid[IDS_UUID_STRLEN]; /* the mdev concerned, "" if none */
-	struct backend
-		backend; /* the one that made the steps (closed by outcome_clear) */
-	virDomainPtr
-		domain; /* the domain the steps change (freed by outcome_clear) */
+	/* the one that made the steps (closed by outcome_clear) */
+	struct backend backend;
+	/* the domain the steps change (freed by outcome_clear) */
+	virDomainPtr domain;
+	/* a connection opened for this request when env has none (closed last) */
+	virConnectPtr conn;
 	int lock; /* the s390-tools lock while the plan runs, or -1 */
 	char note[512]; /* for the admin after the plan ran, on stdout ("" if none) */
 	char warning[512]; /* what stays as it is and why, on stderr ("" if none) */
@@ -151,9 +153,12 @@ struct domain_req {
 	const char *alias;
 };
 
-/* The domain of a request, looked up at env's connection: VM_EXIT_NOT_FOUND naming what was searched. */
+/*
+ * The domain of a request into o->domain, looked up at env's connection (or
+ * one opened into o->conn): VM_EXIT_NOT_FOUND naming what was searched.
+ */
 int request_domain(const struct request_env *env, const char *name,
-		   virDomainPtr *out, struct vm_error *err);
+		   struct outcome *o, struct vm_error *err);
 
 int request_attach(const struct request_env *env, const struct domain_req *d,
 		   const char *uuid, struct outcome *o, struct vm_error *err);

@@ -22,6 +22,7 @@ static const char *const sysfs_area_dirs[SYSFS_AREA__LAST] = {
 	[SYSFS_AREA_MDEVCTL] = "etc/mdevctl.d",
 	[SYSFS_AREA_DRIVERCTL] = "etc/driverctl.d",
 	[SYSFS_AREA_LOCK] = "run/lock",
+	[SYSFS_AREA_UDEV_RULES] = "etc/udev/rules.d",
 };
 
 const char *sysfs_area_to_string(enum sysfs_area area)
@@ -207,6 +208,50 @@ static int read_all(const char *path, char **out, size_t *len_out)
 	*out = steal_ptr(buf);
 	if (len_out)
 		*len_out = len;
+	return 0;
+}
+
+int sysfs_read_config(const struct sysfs *s, enum sysfs_area area,
+		      const char *rel, size_t max, char **out)
+{
+	_cleanup_free_ char *path = sysfs_area_path(s, area, "%s", rel);
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	size_t len = 0;
+
+	if (!path)
+		return negative_errno();
+	fd = open(path,
+		  O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ELOOP ? -EINVAL : negative_errno();
+	if (fstat(fd, &st) < 0)
+		return negative_errno();
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((size_t)st.st_size > max)
+		return -EFBIG;
+	buf = malloc(max + 1);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, max + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return negative_errno();
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max)
+			return -EFBIG; /* it grew while read */
+	}
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len))
+		return -EINVAL;
+	*out = steal_ptr(buf);
 	return 0;
 }
 

@@ -17,6 +17,7 @@ enum sysfs_area {
 	SYSFS_AREA_MDEVCTL, /* ROOT/etc/mdevctl.d */
 	SYSFS_AREA_DRIVERCTL, /* ROOT/etc/driverctl.d */
 	SYSFS_AREA_LOCK, /* ROOT/run/lock */
+	SYSFS_AREA_UDEV_RULES, /* ROOT/etc/udev/rules.d (chzdev's persistent AP masks) */
 	SYSFS_AREA__LAST,
 };
 
@@ -48,6 +49,14 @@ const char *sysfs_root(const struct sysfs *s);
  */
 char *sysfs_area_path(const struct sysfs *s, enum sysfs_area area,
 		      const char *fmt, ...) _printf_(3, 4);
+/*
+ * A configuration file of another tool (area, rel): a regular file only
+ * (not followed if a link, not waited on if a FIFO), at most max bytes, as
+ * one NUL-terminated text. -ENOENT when absent, -EFBIG when longer, -EINVAL
+ * for a file that is not a regular one or holds a NUL.
+ */
+int sysfs_read_config(const struct sysfs *s, enum sysfs_area area,
+		      const char *rel, size_t max, char **out);
 /* The same inside ROOT/sys. */
 char *sysfs_path(const struct sysfs *s, const char *fmt, ...) _printf_(2, 3);
 

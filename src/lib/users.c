@@ -24,8 +24,10 @@ static void add_user(const char *uuid, const char *domain, void *opaque)
 		size_t a = u->alloc ? u->alloc * 2 : 16;
 		struct mdev_user *v = realloc(u->v, a * sizeof(*v));
 
-		if (!v)
+		if (!v) {
+			u->oom = true;
 			return;
+		}
 		u->v = v;
 		u->alloc = a;
 	}
@@ -34,6 +36,8 @@ static void add_user(const char *uuid, const char *domain, void *opaque)
 	e->domain = strdup(domain);
 	if (e->domain)
 		u->n++;
+	else
+		u->oom = true;
 }
 
 void users_scan(const char *uri, virConnectPtr conn, struct users *u)
@@ -44,12 +48,16 @@ void users_scan(const char *uri, virConnectPtr conn, struct users *u)
 	if (!conn && virt_open_readonly(uri, &own, &u->unreachable) == 0)
 		conn = own;
 	if (conn &&
-	    virt_domain_mdevs(conn, add_user, u, &u->unreachable) == 0) {
+	    virt_domain_mdevs(conn, add_user, u, &u->unreachable) == 0 &&
+	    !u->oom) {
 		u->reachable = true;
 		vm_error_clear(&u->unreachable);
 		return;
 	}
-	if (!u->unreachable.msg[0])
+	if (u->oom)
+		vm_error_set(&u->unreachable, VM_EXIT_FAILED, ENOMEM,
+			     "out of memory while reading the domains");
+	else if (!u->unreachable.msg[0])
 		vm_error_set(&u->unreachable, VM_EXIT_FAILED, 0,
 			     "libvirt did not answer");
 }

@@ -17,8 +17,9 @@ struct mdev_user {
 struct users {
 	struct mdev_user *v;
 	size_t n, alloc;
-	bool reachable; /* libvirt answered */
+	bool reachable; /* libvirt answered (and every reference was kept) */
 	struct vm_error unreachable; /* why not */
+	bool oom; /* a reference could not be kept: the scan is not complete */
 };
 
 /*

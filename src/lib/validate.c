@@ -14,8 +14,10 @@ static void add_problem(void *opaque, const char *uuid, const char *msg)
 		size_t a = p->alloc ? p->alloc * 2 : 8;
 		struct problem *v = realloc(p->v, a * sizeof(*v));
 
-		if (!v)
+		if (!v) {
+			p->oom = true;
 			return;
+		}
 		p->v = v;
 		p->alloc = a;
 	}
@@ -24,6 +26,8 @@ static void add_problem(void *opaque, const char *uuid, const char *msg)
 	e->msg = strdup(msg);
 	if (e->msg)
 		p->n++;
+	else
+		p->oom = true;
 }
 
 static void unknown_kind(const struct mdev_info *i, struct problems *p)
@@ -32,8 +36,8 @@ static void unknown_kind(const struct mdev_info *i, struct problems *p)
 
 	snprintf(
 		msg, sizeof(msg),
-		"parent %s is not one virt-mdev knows (%s): it was not checked",
-		i->parent, mdev_kind_models());
+		"parent %s is not one virt-mdev knows (%s): it was not checked (if the definition is stale, remove it from /etc/mdevctl.d/%s/)",
+		i->parent, mdev_kind_models(), i->parent);
 	add_problem(p, i->uuid, msg);
 }
 

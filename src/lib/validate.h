@@ -16,6 +16,7 @@ struct problems {
 	struct problem *v;
 	size_t n, alloc;
 	size_t checked; /* mdevs checked */
+	bool oom; /* a problem could not be kept: the list is not complete */
 };
 
 /*

@@ -154,6 +154,9 @@ Try 'virt-mdev help __complete'." "__complete names what it cannot complete"
 run "$VIRT_MDEV" -c qemu+tcp://127.0.0.2:1/system assign guest pci
 is "$rc.$err" "2.virt-mdev: assign: unknown kind 'pci' (expected ccw or ap)
 Try 'virt-mdev help assign'." "assign with an unknown kind: the usage error, not libvirt's"
+run "$VIRT_MDEV" -c qemu+tcp://127.0.0.2:1/system assign nosuchdomain ccw 0.0.2b09 --adapters 5
+is "$rc.$err" "2.virt-mdev: --adapters, --domains and --control-domains are for assign DOMAIN ap
+Try 'virt-mdev help assign'." "assign with another kind's options: the usage error, before the domain is looked up"
 run "$VIRT_MDEV" -c qemu+tcp://127.0.0.2:1/system attach guest nope
 is "$rc.$err" "2.virt-mdev: invalid uuid 'nope': expected 8-4-4-4-12 hex digits (write it as e.g. 90c6c135-ad44-41d0-b1b7-bae47de48627, or leave it out to have one generated)
 Try 'virt-mdev help attach'." "attach with a bad uuid: the usage error, not libvirt's"

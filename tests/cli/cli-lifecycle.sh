@@ -48,6 +48,18 @@ no_mdev="virt-mdev: no mdev '$U1' on this host \(searched the active mdevs in sy
 refuse 3 "$no_mdev" "start of an unknown mdev" start $U1
 refuse 3 "$no_mdev" "stop of an unknown mdev" stop $U1
 refuse 2 "virt-mdev: stop: --undefine is for remove; stop does not take it" "--undefine with stop" stop $U1 --undefine
+# a definition on a parent no kind has, or of another kind's type: refused where it matters, naming the fix
+mkdir -p "$D/0000:00:01.0" "$D/0.0.0314"
+printf '{\n  "mdev_type": "vfio_ccw-io",\n  "start": "manual",\n  "attrs": []\n}\n' >"$D/0000:00:01.0/$U2"
+refuse 4 "virt-mdev: cannot describe mdev $U2: its parent '0000:00:01.0' is neither an I/O subchannel nor the vfio_ap matrix, where vfio-ccw or vfio-ap mdevs live; if its definition is stale, remove it: rm $tmp/root/etc/mdevctl.d/0000:00:01.0/$U2" \
+	"xml of an mdev on an unknown parent" xml $U2
+rm -r "$D/0000:00:01.0"
+printf '{\n  "mdev_type": "vfio_ap-passthrough",\n  "start": "manual",\n  "attrs": []\n}\n' >"$D/0.0.0314/$U2"
+refuse 4 "virt-mdev: cannot start mdev $U2: its type is 'vfio_ap-passthrough', but a vfio-ccw mdev on 0.0.0314 has type vfio_ccw-io \\(fix its definition, or remove it with 'virt-mdev remove $U2 --undefine'\\)" \
+	"start of a definition whose type is another kind's" start $U2
+run vm -q remove $U2 --undefine
+is "$rc.$(ls "$D/0.0.0314")" "0." "such a definition can still be removed, as the message says"
+rmdir "$D/0.0.0314" 2>/dev/null
 
 vm -q ccw bind 0.0.2b09
 vm -q ap reserve 05.0004 05.00ab

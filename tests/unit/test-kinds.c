@@ -18,14 +18,15 @@ static bool all_ops(const struct mdev_kind *k)
 		(const void *)k->host_read,	 (const void *)k->host_free,
 		(const void *)k->plan_prepare,	 (const void *)k->plan_release,
 		(const void *)k->device_mdev,	 (const void *)k->check_create,
-		(const void *)k->validate,	 (const void *)k->host_devno,
-		(const void *)k->result_json,
+		(const void *)k->check_boot,	 (const void *)k->validate,
+		(const void *)k->host_devno,	 (const void *)k->result_json,
 	};
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (!ops[i])
 			return false;
-	return k->name && k->model && k->mdev_type && k->prepared_hint;
+	return k->name && k->model && k->mdev_type && k->parents &&
+	       k->prepared_hint;
 }
 
 int main(void)
