@@ -52,29 +52,15 @@ static const char *skip_space(const char *s)
 	return s;
 }
 
-/*
- * The first entry of a line (up to the first unquoted comma): its key and
- * value (quotes removed). false: the line is not what util_udev accepts.
- */
-static bool first_entry(char *line, char **key, char **value)
+/* one KEY OP VALUE entry, as util_udev's parse_util_udev_entry: key and value (quotes removed) in place */
+static bool parse_entry(char *e, char **key, char **value)
 {
-	char quoted = 0, *end, *v, *ve;
-	const char *k, *ke, *op;
+	char *k, *ke, *v, *ve;
+	const char *op;
 	size_t klen;
 
-	for (end = line; *end; end++) {
-		if (quoted) {
-			quoted = *end == quoted ? 0 : quoted;
-			continue;
-		}
-		if (*end == '"' || *end == '\'')
-			quoted = *end;
-		else if (*end == ',')
-			break;
-	}
-	*end = '\0';
-	k = skip_space(line);
-	ke = parse_key(k, &klen);
+	k = (char *)skip_space(e);
+	ke = (char *)parse_key(k, &klen);
 	if (!ke)
 		return false;
 	op = parse_op(skip_space(ke));
@@ -89,10 +75,51 @@ static bool first_entry(char *line, char **key, char **value)
 		ve--;
 	}
 	*ve = '\0';
-	((char *)k)[klen] = '\0';
-	*key = (char *)k;
+	k[klen] = '\0';
+	*key = k;
 	*value = v;
 	return true;
+}
+
+/*
+ * A line's entries, split at unquoted commas as util_udev does; false when
+ * one of them does not parse (the whole line is then skipped). The first
+ * entry's key and value are what libap looks at.
+ */
+static bool parse_line(char *line, char **key, char **value)
+{
+	char quoted = 0, *entry = line;
+	bool first = true;
+
+	for (char *c = line;; c++) {
+		char *k, *v;
+
+		if (*c && quoted) {
+			quoted = *c == quoted ? 0 : quoted;
+			continue;
+		}
+		if (*c == '"' || *c == '\'') {
+			quoted = *c;
+			continue;
+		}
+		if (*c && *c != ',')
+			continue;
+		{
+			char end = *c;
+
+			*c = '\0';
+			if (!parse_entry(entry, &k, &v))
+				return false;
+			if (first) {
+				*key = k;
+				*value = v;
+				first = false;
+			}
+			if (!end)
+				return true;
+			entry = c + 1;
+		}
+	}
 }
 
 /* a mask as libap reads it: optional 0x, at least 64 hex digits, the first 64 count */
@@ -143,7 +170,7 @@ int ap_parse_boot_masks(const char *text, const char *path,
 		lineno++;
 		if (only_space_or_comment(line))
 			continue;
-		if (!first_entry(line, &key, &value)) {
+		if (!parse_line(line, &key, &value)) {
 			out->skipped_lines++;
 			continue;
 		}
