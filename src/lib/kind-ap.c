@@ -412,39 +412,52 @@ static int check_ids(const struct ap_host *h, const struct mdev_spec *m,
 	return 0;
 }
 
-static int check_reserved(const struct ap_host *h, const struct mdev_spec *m,
-			  struct vm_error *err)
+/* the APQNs of m these masks keep for the host ("05.0004,05.00ab" in apqns), and which of m's adapters and domains are in them */
+struct reserved {
+	char apqns[256];
+	unsigned n;
+	struct ap_mask adapters, domains;
+};
+
+static void reserved_by(const struct ap_mask *apmask,
+			const struct ap_mask *aqmask, const struct mdev_spec *m,
+			struct reserved *r)
 {
-	char reserved[256] = "";
-	unsigned nreserved = 0;
-	struct ap_mask ra, rd;
-	_cleanup_free_ char *al = NULL, *dl = NULL;
 	int a, d;
 
-	ap_mask_zero(&ra);
-	ap_mask_zero(&rd);
+	memset(r, 0, sizeof(*r));
 	ap_mask_for_each(a, &m->apm)
 		ap_mask_for_each(d, &m->aqm) {
 			struct apqn q = { (uint8_t)a, (uint8_t)d };
 
-			if (!ap_reserved(&h->apmask, &h->aqmask, &q))
+			if (!ap_reserved(apmask, aqmask, &q))
 				continue;
-			append_apqn(reserved, sizeof(reserved), a, d,
-				    &nreserved);
-			if (ap_mask_test(&h->apmask, (unsigned)a))
-				ap_mask_set(&ra, (unsigned)a);
-			if (ap_mask_test(&h->aqmask, (unsigned)d))
-				ap_mask_set(&rd, (unsigned)d);
+			append_apqn(r->apqns, sizeof(r->apqns), a, d, &r->n);
+			if (ap_mask_test(apmask, (unsigned)a))
+				ap_mask_set(&r->adapters, (unsigned)a);
+			if (ap_mask_test(aqmask, (unsigned)d))
+				ap_mask_set(&r->domains, (unsigned)d);
 		}
-	if (!nreserved)
+}
+
+static int check_reserved(const struct ap_host *h, const struct mdev_spec *m,
+			  struct vm_error *err)
+{
+	_cleanup_free_ char *al = NULL, *dl = NULL;
+	struct reserved r;
+
+	reserved_by(&h->apmask, &h->aqmask, m, &r);
+	if (!r.n)
 		return 0;
 	/* name what reserve must free: the adapters and domains still in the masks */
-	al = ap_mask_format_list(ap_mask_is_empty(&ra) ? &m->apm : &ra);
-	dl = ap_mask_format_list(ap_mask_is_empty(&rd) ? &m->aqm : &rd);
+	al = ap_mask_format_list(ap_mask_is_empty(&r.adapters) ? &m->apm :
+								 &r.adapters);
+	dl = ap_mask_format_list(ap_mask_is_empty(&r.domains) ? &m->aqm :
+								&r.domains);
 	return vm_error_set(
 		err, VM_EXIT_REFUSED, EADDRNOTAVAIL,
 		"cannot give APQN%s %s to mdev %s: reserved for the host's drivers by apmask/aqmask (run 'virt-mdev ap reserve --adapters %s --domains %s' first)",
-		nreserved > 1 ? "s" : "", reserved, m->uuid, al ? al : "",
+		r.n > 1 ? "s" : "", r.apqns, m->uuid, al ? al : "",
 		dl ? dl : "");
 }
 
@@ -507,11 +520,8 @@ static char *chzdev_removals(const struct ap_mask *m)
 static int boot_conflicts(const struct ap_host *h, const struct mdev_spec *m,
 			  struct vm_error *err)
 {
-	char apqns[256] = "";
-	unsigned n = 0;
-	struct ap_mask ra, rd;
 	_cleanup_free_ char *al = NULL, *dl = NULL;
-	int a, d;
+	struct reserved r;
 
 	if (!h->boot.file)
 		return 0;
@@ -519,29 +529,16 @@ static int boot_conflicts(const struct ap_host *h, const struct mdev_spec *m,
 		return vm_error_set(err, VM_EXIT_REFUSED, EINVAL,
 				    "cannot check mdev %s for boot: %s",
 				    m->uuid, h->boot_why);
-	ap_mask_zero(&ra);
-	ap_mask_zero(&rd);
-	ap_mask_for_each(a, &m->apm)
-		ap_mask_for_each(d, &m->aqm) {
-			struct apqn q = { (uint8_t)a, (uint8_t)d };
-
-			if (!ap_reserved(&h->boot.apmask, &h->boot.aqmask, &q))
-				continue;
-			append_apqn(apqns, sizeof(apqns), a, d, &n);
-			if (ap_mask_test(&h->boot.apmask, (unsigned)a))
-				ap_mask_set(&ra, (unsigned)a);
-			if (ap_mask_test(&h->boot.aqmask, (unsigned)d))
-				ap_mask_set(&rd, (unsigned)d);
-		}
-	if (!n)
+	reserved_by(&h->boot.apmask, &h->boot.aqmask, m, &r);
+	if (!r.n)
 		return 0;
-	al = chzdev_removals(&ra);
-	dl = chzdev_removals(&rd);
+	al = chzdev_removals(&r.adapters);
+	dl = chzdev_removals(&r.domains);
 	return vm_error_set(
 		err, VM_EXIT_REFUSED, EADDRNOTAVAIL,
 		"cannot start mdev %s at boot: APQN%s %s stay%s with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/%s (chzdev's); free %s persistently first ('chzdev --type ap%s%s%s%s --persistent'), or leave out --autostart",
-		m->uuid, n > 1 ? "s" : "", apqns, n > 1 ? "" : "s",
-		AP_RULES_FILE, n > 1 ? "them" : "it",
+		m->uuid, r.n > 1 ? "s" : "", r.apqns, r.n > 1 ? "" : "s",
+		AP_RULES_FILE, r.n > 1 ? "them" : "it",
 		al && *al ? " apmask=" : "", al && *al ? al : "",
 		dl && *dl ? " aqmask=" : "", dl && *dl ? dl : "");
 }
