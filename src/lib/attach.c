@@ -76,7 +76,8 @@ struct dom_call {
 	char *xml; /* the hostdev */
 	unsigned flags;
 	bool fallback; /* the define path was taken */
-	char note[256];
+	char driver_error[256]; /* then: why the driver's call failed */
+	char note[512];
 };
 
 static void dom_call_free(void *data)
@@ -95,9 +96,10 @@ static int fail(char **why, const char *what)
 }
 
 /*
- * The define fallback, for drivers that answer VIR_ERR_NO_SUPPORT to attach
- * or detach (libvirt's test driver): edit the persistent definition and
- * define it again. Only for the persistent definition.
+ * The define fallback, for drivers that cannot attach a device to, or detach
+ * it from, a persistent definition (libvirt's test driver): edit the
+ * persistent definition and define it again. Only for the persistent
+ * definition.
  */
 static int redefine(struct dom_call *c, bool add, char **why)
 {
@@ -139,10 +141,42 @@ static int redefine(struct dom_call *c, bool add, char **why)
 	return 0;
 }
 
+/*
+ * A change of the persistent definition alone that the driver cannot make, by
+ * what each supported libvirt answers (codes only: the messages change between
+ * versions and are translated):
+ *  - no such call (virt_error_is_unsupported): libvirt 9's test driver for
+ *    attach and detach, 11's for detach;
+ *  - VIR_ERR_INVALID_ARG, the flags refused: libvirt 11's test driver attaches
+ *    only to a running domain ("unsupported flags (0x2) in function
+ *    testDomainAttachDeviceLiveAndConfig");
+ *  - VIR_ERR_CONFIG_UNSUPPORTED: "persistent attach of device ... is not
+ *    supported" (the QEMU and test drivers, for device types they cannot add
+ *    to a definition).
+ * The fallback's define validates the edited definition again: a change that
+ * is wrong fails there too, and its read-back proves one that is done.
+ */
 static bool unsupported_for_config(const struct dom_call *c)
 {
-	return virt_error_is_unsupported(virt_last_error_code()) &&
-	       c->flags == VIR_DOMAIN_AFFECT_CONFIG;
+	int code = virt_last_error_code();
+
+	return c->flags == VIR_DOMAIN_AFFECT_CONFIG &&
+	       (virt_error_is_unsupported(code) ||
+		code == VIR_ERR_INVALID_ARG ||
+		code == VIR_ERR_CONFIG_UNSUPPORTED);
+}
+
+/* the fallback failed too: both reasons, the driver's first */
+static int fallback_failed(const struct dom_call *c, const char *call,
+			   char **why)
+{
+	char *fb = *why;
+
+	if (asprintf(why, "%s: %s (then dumpxml, edit, define: %s)", call,
+		     c->driver_error, fb ? fb : "failed") < 0)
+		*why = NULL;
+	free(fb);
+	return -EIO;
 }
 
 static int do_attach(void *data, char **why)
@@ -154,11 +188,15 @@ static int do_attach(void *data, char **why)
 	if (!unsupported_for_config(c))
 		return fail(why, "attach-device");
 	c->fallback = true;
+	snprintf(c->driver_error, sizeof(c->driver_error), "%s",
+		 virt_last_error());
 	snprintf(
 		c->note, sizeof(c->note),
 		"this libvirt driver cannot attach devices (%s); the device was added to the persistent definition instead (dumpxml, edit, define)",
-		virt_last_error());
-	return redefine(c, true, why);
+		c->driver_error);
+	return redefine(c, true, why) == 0 ?
+		       0 :
+		       fallback_failed(c, "attach-device", why);
 }
 
 static int do_detach(void *data, char **why)
@@ -170,11 +208,15 @@ static int do_detach(void *data, char **why)
 	if (!unsupported_for_config(c))
 		return fail(why, "detach-device");
 	c->fallback = true;
+	snprintf(c->driver_error, sizeof(c->driver_error), "%s",
+		 virt_last_error());
 	snprintf(
 		c->note, sizeof(c->note),
 		"this libvirt driver cannot detach devices (%s); the device was removed from the persistent definition instead (dumpxml, edit, define)",
-		virt_last_error());
-	return redefine(c, false, why);
+		c->driver_error);
+	return redefine(c, false, why) == 0 ?
+		       0 :
+		       fallback_failed(c, "detach-device", why);
 }
 
 /* the undo takes the way the change took */

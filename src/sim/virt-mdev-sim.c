@@ -320,12 +320,72 @@ static int run_keep_realsys(const char *tmp, char *realsys, size_t size,
 	return 0;
 }
 
-/* With --udev: the netlink socket the model's events go to. */
-static int run_open_udev(const struct opts *o, struct model *m, int *udev_fd,
-			 struct vm_error *err)
+/* /dev is a devtmpfs (the last mount on /dev in mountinfo, the one seen) */
+static bool dev_is_devtmpfs(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	bool devtmpfs = false;
+
+	while (f && getline(&line, &cap, f) > 0) {
+		char mnt[256];
+		const char *sep = strstr(line, " - ");
+
+		if (sscanf(line, "%*s %*s %*s %*s %255s", mnt) == 1 &&
+		    strcmp(mnt, "/dev") == 0 && sep)
+			devtmpfs = strncmp(sep + 3, "devtmpfs ", 9) == 0;
+	}
+	return devtmpfs;
+}
+
+/*
+ * libudev subscribes a monitor to udev's events only where udev runs
+ * (/run/udev/control is there) or /dev is a devtmpfs (systemd's
+ * sd-device-monitor): in a chroot or container with a /dev of its own, libvirt
+ * would never hear of an active mdev. In run --udev the simulator is that
+ * udev, so a private /run/udev with a 'control' file says so, in run's
+ * namespace only. It needs the directory /run/udev to bind over.
+ */
+static int run_udev_control(const char *tmp, bool *bound, struct vm_error *err)
+{
+	char priv[512];
+	struct stat st;
+	int fd;
+
+	if (access("/run/udev/control", F_OK) == 0 || dev_is_devtmpfs())
+		return 0;
+	if (stat("/run/udev", &st) < 0 || !S_ISDIR(st.st_mode))
+		return vm_error_set(
+			err, VM_EXIT_FAILED, ENOENT,
+			"libudev would not listen for the simulator's events here: /dev is not a devtmpfs and no udev runs (no /run/udev/control); create the directory /run/udev, and run binds a private one over it");
+	snprintf(priv, sizeof(priv), "%s/udev", tmp);
+	if (mkdir(priv, 0755) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot create '%s': %s", priv,
+				    strerror(errno));
+	snprintf(priv, sizeof(priv), "%s/udev/control", tmp);
+	fd = open(priv, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot create '%s': %s", priv,
+				    strerror(errno));
+	close(fd);
+	snprintf(priv, sizeof(priv), "%s/udev", tmp);
+	if (bind(priv, "/run/udev", err) < 0)
+		return -1;
+	*bound = true;
+	return 0;
+}
+
+/* With --udev: the netlink socket the model's events go to, and a udev libudev listens to. */
+static int run_open_udev(const struct opts *o, struct model *m, const char *tmp,
+			 bool *udev_bound, int *udev_fd, struct vm_error *err)
 {
 	if (!o->udev)
 		return 0;
+	if (run_udev_control(tmp, udev_bound, err) < 0)
+		return -1;
 	*udev_fd = uevent_open();
 	if (*udev_fd < 0)
 		return vm_error_set(
@@ -385,25 +445,43 @@ static int run_child(char **argv, int *status, struct vm_error *err)
 	return 0;
 }
 
-/* Serve the simulated tree at /sys from a thread while argv runs. */
+/*
+ * Serve the simulated tree at /sys from a thread while argv runs. It is
+ * mounted on a private directory first and bound over /sys only once the
+ * thread serves it: as root, libfuse 3.17 and later run 'mount -i -f' from
+ * fuse_mount to note the mount, and that program statfs()es /sys/fs/selinux
+ * (libselinux, as it starts) before fuse_mount returns; were the new mount
+ * /sys already, nobody would answer, and run would hang for ever.
+ */
 static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
 		       char **argv, int *status, struct vm_error *err)
 {
+	char served[600];
 	pthread_t thread;
-	bool serving;
+	bool serving, bound = false;
 	int r;
 
-	if (simfs_mount(fs, "/sys", err) < 0)
+	snprintf(served, sizeof(served), "%s/sys", tmp);
+	if (mkdir(served, 0755) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot create '%s': %s", served,
+				    strerror(errno));
+	if (simfs_mount(fs, served, err) < 0)
 		return -1;
 	serving = pthread_create(&thread, NULL, serve, fs) == 0;
 	if (!serving)
 		r = vm_error_set(err, VM_EXIT_FAILED, EAGAIN,
 				 "cannot start the FUSE thread");
 	else
+		r = bind(served, "/sys", err);
+	bound = serving && r == 0;
+	if (r == 0)
 		r = run_bind_around(tmp, realsys, err);
 	if (r == 0)
 		r = run_child(argv, status, err);
 	run_unbind_around();
+	if (bound)
+		umount2("/sys", MNT_DETACH);
 	simfs_exit(fs);
 	simfs_unmount(fs);
 	if (serving)
@@ -419,6 +497,7 @@ static int cmd_run(int argc, char **argv)
 	char tmp[] = "/tmp/virt-mdev-sim.XXXXXX";
 	char realsys[600] = "";
 	int udev_fd = -1, status = 0;
+	bool udev_bound = false;
 	struct model m;
 	int r = parse_opts("run", argc, argv, &o);
 
@@ -442,11 +521,14 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (run_unshare(&err) == 0 &&
 	    run_keep_realsys(tmp, realsys, sizeof(realsys), &err) == 0 &&
-	    run_open_udev(&o, &m, &udev_fd, &err) == 0)
+	    run_open_udev(&o, &m, tmp, &udev_bound, &udev_fd, &err) == 0)
 		run_serving(&fs, tmp, realsys, argv + optind, &status, &err);
+	if (udev_bound)
+		umount2("/run/udev", MNT_DETACH);
 	if (realsys[0])
 		umount2(realsys, MNT_DETACH);
-	run_cmd("rm -rf '%s'", tmp);
+	/* never into a mount left behind: the real sysfs, or the FUSE tree */
+	run_cmd("rm -rf --one-file-system '%s'", tmp);
 out:
 	uevent_close(udev_fd);
 	model_destroy(&m);

@@ -5,6 +5,25 @@ VIRT_MDEV_SIM="$top_builddir/src/virt-mdev-sim"
 SYSFS_WRITE="$top_builddir/tests/helpers/sysfs-write"
 DEMO_HOST="$top_srcdir/xml-templates/hosts/demo.xml"
 
+# mdevctl's own output differs between the versions the suite runs with, 1.2 (Debian 12) and
+# 1.4 (Debian 13); a test states both:
+#  * 1.2 ends every list with an empty line (an empty list is that line alone), 1.4 does not:
+#    $MDEVCTL_LIST_END is what follows a list's last line, a newline or nothing;
+#  * 'list --verbose' shows an active device's attributes in 1.2 (from its definition); 1.4
+#    reads them only through a get-attributes callout, and none is installed: nothing
+#    (mdevctl_1_2 tells which);
+#  * 1.2 keeps its callouts in /etc/mdevctl.d/scripts.d, 1.4 in /usr/lib/mdevctl/scripts.d.
+mdevctl_1_2() {
+	case $(mdevctl --version 2>/dev/null) in
+	"mdevctl 1.2."*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+MDEVCTL_LIST_END=""
+if command -v mdevctl >/dev/null && mdevctl_1_2; then
+	MDEVCTL_LIST_END=$'\n'
+fi
+
 # need_root_fuse: skip (or fail under CI) without root and /dev/fuse
 need_root_fuse() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root (FUSE mounts, namespaces)"

@@ -43,13 +43,24 @@ EOT
 	uri="qemu:///system?socket=$lv_priv/sock/libvirt-sock"
 	for _ in $(seq 100); do
 		if [ -S "$lv_priv/sock/libvirt-sock" ] && virsh -c "$uri" uri >/dev/null 2>&1; then
-			return 0
+			libvirtd_nodedev_answers
+			return
 		fi
 		kill -0 "$lv_pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	echo "libvirtd did not start:" >&2
 	tail -5 "$lv_priv/libvirtd.log" >&2
+	return 1
+}
+
+# The node-device driver answers (the sessions and the demo need it): Debian 13 packages it
+# apart (libvirt-daemon-driver-nodedev, only Recommended by libvirt-daemon), and without it
+# every nodedev call fails, so say that now instead of waiting for devices that never come.
+libvirtd_nodedev_answers() {
+	local e
+	e=$(virsh -c "$uri" nodedev-list --cap css 2>&1 >/dev/null) && return 0
+	echo "libvirtd's node-device driver does not answer: $(printf '%s\n' "$e" | sed -n 's/^error: //p' | tail -1) (is libvirt-daemon-driver-nodedev installed? tools/install-deps installs it)" >&2
 	return 1
 }
 

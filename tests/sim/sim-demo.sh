@@ -84,4 +84,20 @@ is "$(section "$out" "the guest's <hostdev> elements")" "(the test driver keeps 
   </source>
 </hostdev>" "it shows the hostdevs it added"
 
+# a step that fails fails the demo: here every assign, through a virt-mdev that refuses it
+fake=$(mktemp -d)
+mkdir "$fake/src"
+ln -s "$top_builddir/src/virt-mdev-sim" "$fake/src/virt-mdev-sim"
+cat >"$fake/src/virt-mdev" <<EOT
+#!/bin/sh
+case " \$* " in *" assign "*) echo "virt-mdev: refused for the test" >&2; exit 4 ;; esac
+exec "$top_builddir/src/virt-mdev" "\$@"
+EOT
+chmod +x "$fake/src/virt-mdev"
+VIRT_MDEV_DEMO_TEST_DRIVER=1 run timeout 120 bash "$top_srcdir/tools/demo" "$fake" "$top_srcdir"
+rm -rf "$fake"
+ok "$([ "$rc" != 0 ] && [ "$rc" != 124 ]; echo $?)" "the demo fails when a step fails (exit $rc)"
+has_line "$err" "demo: this step failed \(exit [1-9][0-9]*\): .+" "and says which step"
+ok "$(! printf '%s\n' "$out" | grep -q '^== the guest'; echo $?)" "and goes no further"
+
 done_testing

@@ -71,21 +71,17 @@ $A matrix vfio_ap-passthrough auto (active)
     @{1}: {\"assign_domain\":\"0x4\"}
     @{2}: {\"assign_domain\":\"0xab\"}
     @{3}: {\"assign_control_domain\":\"0x4\"}" "mdevctl lists what virt-mdev defined, active, with the attributes in order"
-is "$(section stopped-by-virt-mdev)" "
-0" "virt-mdev stop leaves no active mdev"
+is "$(section stopped-by-virt-mdev)" "${MDEVCTL_LIST_END}0" "virt-mdev stop leaves no active mdev"
 is "$(section started-by-mdevctl)" "$C 0.0.0313 vfio_ccw-io manual (defined)
 $A matrix vfio_ap-passthrough auto (defined)
-
-05.0004
+${MDEVCTL_LIST_END}05.0004
 05.00ab
 0004" "mdevctl starts virt-mdev's definitions, attributes written as defined"
 is "$(section defined-by-mdevctl)" "[\"matrix\",\"vfio_ap-passthrough\",false,true,false,[\"06.0047\"]]" "virt-mdev lists mdevctl's definition with its APQNs"
 is "$(section started-by-virt-mdev)" "$C 0.0.0313 vfio_ccw-io manual (defined)
 $M matrix vfio_ap-passthrough auto (defined)
-
-06.0047
+${MDEVCTL_LIST_END}06.0047
 {\"mdev_type\":\"vfio_ap-passthrough\",\"start\":\"auto\",\"attrs\":[{\"assign_adapter\":\"6\"},{\"assign_domain\":\"0x47\"}]}" "virt-mdev starts mdevctl's definition and sets it to start at boot, its attributes as mdevctl wrote them"
-is "$(section removed-by-virt-mdev)" "
-0" "virt-mdev remove --undefine removes mdevctl's definitions and devices"
+is "$(section removed-by-virt-mdev)" "${MDEVCTL_LIST_END}0" "virt-mdev remove --undefine removes mdevctl's definitions and devices"
 
 done_testing
