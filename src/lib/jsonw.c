@@ -6,6 +6,8 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include <json-c/json_c_version.h>
+
 #include "jsonw.h"
 
 /* grow the buffer; out of line, so that the common case (room left) stays a compare */
@@ -170,13 +172,28 @@ static void open_(struct jw *w, char c)
 	w->need_comma = false;
 }
 
+/*
+ * json-c 0.17 and later print an empty array or object as "[]" and "{}";
+ * 0.16 (Debian 12) opens it on one line and closes it on the next. The
+ * listings match the json-c the build runs with, as plan JSON (json-c's own
+ * text) does.
+ */
+static bool json_c_compact_empty(void)
+{
+	static int compact = -1;
+
+	if (compact < 0)
+		compact = json_c_version_num() >= 0x001100;
+	return compact == 1;
+}
+
 static void close_(struct jw *w, char c)
 {
 	bool empty = !w->need_comma;
 
 	w->depth--;
-	/* serde_json closes an empty container on its line: [] and {} */
-	if (!(empty && w->style == JW_STYLE_SERDE))
+	/* serde_json closes an empty container on its line, as json-c 0.17+ does */
+	if (!(empty && (w->style == JW_STYLE_SERDE || json_c_compact_empty())))
 		newline(w);
 	put(w, &c, 1);
 	w->need_comma = true;
