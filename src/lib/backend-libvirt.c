@@ -32,14 +32,32 @@ static void nd_free(void *data)
 	free(c);
 }
 
+/* how long a node device just defined may take to be found by name */
+#define ND_LOOKUP_WAIT_MS 5000
+
+/*
+ * The mdev's node device, by either name scheme. libvirt's node-device
+ * driver lists a device that mdevctl has just defined only once it has
+ * noticed mdevctl's file: a lookup right after nodedev-define can miss it
+ * (seen with libvirt 9.0 under load), so a miss is retried for a bounded time.
+ */
 static virNodeDevicePtr nd_lookup(const struct nd_call *c)
 {
+	struct timespec step = { 0, 20 * 1000 * 1000 };
+	unsigned bound = c->b.wait_ms < ND_LOOKUP_WAIT_MS ? c->b.wait_ms :
+							    ND_LOOKUP_WAIT_MS;
 	char a[160], b[160];
-	virNodeDevicePtr dev;
 
 	mdev_nodedev_names(&c->spec, a, b, sizeof(a));
-	dev = virt_nodedev_lookup(c->b.conn, a);
-	return dev ? dev : virt_nodedev_lookup(c->b.conn, b);
+	for (unsigned waited = 0;; waited += 20) {
+		virNodeDevicePtr dev = virt_nodedev_lookup(c->b.conn, a);
+
+		if (!dev)
+			dev = virt_nodedev_lookup(c->b.conn, b);
+		if (dev || waited >= bound)
+			return dev;
+		nanosleep(&step, NULL);
+	}
 }
 
 static int nd_fail(char **why, const char *what)

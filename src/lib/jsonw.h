@@ -34,14 +34,11 @@ struct jw {
 	bool oom;
 };
 
-#define JW_INIT   \
-	{         \
-		0 \
-	}
-#define JW_INIT_SERDE                    \
-	{                                \
-		.style = JW_STYLE_SERDE, \
-	}
+/* one line each, which clang-format 14 and 19 would lay out differently */
+/* clang-format off */
+#define JW_INIT { 0 }
+#define JW_INIT_SERDE { .style = JW_STYLE_SERDE }
+/* clang-format on */
 
 void jw_begin_object(struct jw *w);
 void jw_end_object(struct jw *w);

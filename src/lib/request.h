@@ -52,10 +52,9 @@ struct outcome {
 };
 
 /* An outcome that outcome_clear may see before outcome_init. */
-#define OUTCOME_INIT       \
-	{                  \
-		.lock = -1 \
-	}
+/* clang-format off */
+#define OUTCOME_INIT { .lock = -1 }
+/* clang-format on */
 
 void outcome_init(struct outcome *o, const struct sysfs *s);
 void outcome_clear(struct outcome *o);

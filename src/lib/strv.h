@@ -12,10 +12,9 @@ struct strv {
 	size_t alloc;
 };
 
-#define STRV_INIT          \
-	{                  \
-		NULL, 0, 0 \
-	}
+/* clang-format off */
+#define STRV_INIT { NULL, 0, 0 }
+/* clang-format on */
 
 /* Append a copy of s. Returns 0 or -ENOMEM. */
 int strv_push(struct strv *sv, const char *s);

@@ -29,7 +29,7 @@ int kprofile_parse(const char *str, struct kprofile *out)
 	    (major == KPROFILE_OLDEST_MAJOR && minor < KPROFILE_OLDEST_MINOR) ||
 	    major > 99 || minor > 99)
 		return -EINVAL;
-#define AT_LEAST(a, b) (major * 100 + minor >= (a)*100 + (b))
+#define AT_LEAST(a, b) (major * 100 + minor >= 100 * (a) + (b))
 	*out = (struct kprofile){
 		.major = major,
 		.minor = minor,

@@ -93,10 +93,9 @@ struct strbuf {
 	size_t len, alloc;
 };
 
-#define STRBUF_INIT        \
-	{                  \
-		NULL, 0, 0 \
-	}
+/* clang-format off */
+#define STRBUF_INIT { NULL, 0, 0 }
+/* clang-format on */
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
 int strbuf_add(struct strbuf *sb, const char *s, size_t len);
 void strbuf_release(struct strbuf *sb);
