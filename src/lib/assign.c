@@ -166,8 +166,7 @@ int request_assign(const struct request_env *env, const struct assign_req *r,
 	if (r->persistent)
 		d.config = true;
 	if (ccw_address_only(r->kind, &d, err) < 0 ||
-	    request_domain(env, d.domain, &o->domain, err) < 0 ||
-	    request_lock(env, r->kind->needs_ap_lock, o, err) < 0)
+	    request_domain(env, d.domain, &o->domain, err) < 0)
 		return -1;
 	if (r->uuid_given)
 		snprintf(m.uuid, sizeof(m.uuid), "%s", r->uuid);
@@ -293,7 +292,6 @@ int request_unassign(const struct request_env *env, const struct domain_req *d,
 	uuid_t u;
 
 	if (request_domain(env, d->domain, &o->domain, err) < 0 ||
-	    request_lock(env, true, o, err) < 0 ||
 	    mdev_list_read(env->sysfs, &l, err) < 0)
 		return -1;
 	target_of(env, d, o, &t);

@@ -4,9 +4,6 @@
 
 #include "request.h"
 
-/* Take the s390-tools lock into o when needed (not for a dry run). */
-int request_lock(const struct request_env *env, bool needed, struct outcome *o,
-		 struct vm_error *err);
 /* Choose the backend for m into o->backend. */
 int request_backend(const struct request_env *env, const struct mdev_spec *m,
 		    struct outcome *o, struct vm_error *err);
