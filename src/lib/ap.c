@@ -243,7 +243,11 @@ static int add_mask_step(struct vm_error *err, struct plan *p,
 		 reserve ? "queues leaving the host:" :
 			   "queues returning to the host:",
 		 queues[0] ? queues : "none on this host");
-	/* chzdev and lszdev read and write the masks under the same lock */
+	/*
+	 * chzdev and lszdev read and write the masks under the same lock
+	 * (zdev/src/ap.c: ap_get_lock() in ap_devtype_read_settings and
+	 * ap_devtype_write_settings)
+	 */
 	if (!step_needs_ap_lock(plan_add_write(p, desc, file, fwd, file, back)))
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");

@@ -146,7 +146,10 @@ static int put_definition(const struct backend *b, struct plan *p,
 			"set mdev %s on %s to start %s at boot (mdevctl definition)" :
 			"define mdev %s on %s (mdevctl definition, start %s)",
 		m->uuid, w, autostart ? "auto" : "manual");
-	/* ap-check's "pre define" takes the lock around mdevctl's write of it */
+	/*
+	 * ap-check's "pre define" takes the lock around mdevctl's write of it
+	 * (ap_tools/ap-check.c: ap_check_changes)
+	 */
 	if (!json ||
 	    !kind_lock(m, plan_add_file_put(p, desc, SYSFS_AREA_MDEVCTL, path,
 					    json)))

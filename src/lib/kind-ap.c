@@ -224,8 +224,9 @@ static int ap_config_step(struct plan *p, const struct mdev_spec *m,
 
 /*
  * The configuration writes run under the s390-tools lock, as mdevctl's do
- * (ap-check takes it in its "pre start" callout and gives it back in "post"):
- * chzdev checks a mask change against the mdevs' matrices under it.
+ * (ap_tools/ap-check.c: ap_check_handle_start takes it in the "pre start"
+ * callout for mdevctl, ap_check_handle_post gives it back): chzdev checks a
+ * mask change against the mdevs' matrices under it.
  */
 static int ap_plan_configure(const struct sysfs *s, struct plan *p,
 			     const struct mdev_spec *m, struct vm_error *err)

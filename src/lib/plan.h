@@ -81,7 +81,9 @@ struct step {
  * s390-tools AP configuration lock, src/lib/aplock.h): taken before the
  * first of a run of such steps, given back before any other step (a libvirt
  * call must never run under it: libvirt's mdevctl runs ap-check, which
- * takes it for mdevctl), and at the end, also after a rollback.
+ * takes it for mdevctl, ap_tools/ap-check.c with libap's
+ * ap_get_lock_callout, and would wait ~95 s for it), and at the end, also
+ * after a rollback.
  */
 struct plan_lock {
 	int (*take)(void *opaque, struct vm_error *err);
