@@ -36,6 +36,12 @@ refuse 2 "virt-mdev: invalid domain list '010': '010' has a leading 0, which the
 	"an octal-looking domain" ap reserve --adapters 5 --domains 010
 refuse 2 "virt-mdev: ap: name APQNs \(05\.0004 05\.00ab\) or both --adapters and --domains \(a vfio-ap matrix is adapters x domains\)" "adapters without domains" ap reserve --adapters 5
 refuse 2 "virt-mdev: ap: unknown action 'free' \(expected reserve or release\)" "an unknown action" ap free 05.0004
+refuse 2 "virt-mdev: ap: invalid --lock-timeout 'soon': seconds from 0 to 3600 \(default 60\)" "a --lock-timeout that is no number" \
+	ap reserve 05.0004 --lock-timeout soon
+refuse 2 "virt-mdev: ap: invalid --lock-timeout '3601': seconds from 0 to 3600 \(default 60\)" "a --lock-timeout above an hour" \
+	ap reserve 05.0004 --lock-timeout 3601
+refuse 2 "virt-mdev: ccw: --lock-timeout is for ap reserve, ap release, create, start, stop, remove, assign, unassign; ccw bind does not take it" \
+	"ccw work takes no lock, so no --lock-timeout" ccw bind 0.0.2b09 --lock-timeout 5
 
 # ---- reserve: masks, queues on vfio_ap, the lock, a second run changes nothing ----
 run vm ap reserve 05.0004 05.00ab
