@@ -52,12 +52,7 @@ struct mdev_kind {
 		persist_note; /* what --persistent cannot keep across a reboot, or NULL */
 	bool guest_ccw_address; /* the guest device has a ccw address (--devno) and can boot */
 	bool one_per_domain; /* a guest takes one device of this kind */
-	/*
-	 * Its mdevs' sysfs steps (create, configure, remove) and definition
-	 * files run under the s390-tools lock; the kind's own steps that
-	 * change the host (AP masks) are marked by the kind.
-	 */
-	bool needs_ap_lock;
+	bool needs_ap_lock; /* changes under the s390-tools lock */
 
 	/* Is a parent's sysfs name ("0.0.0313", "matrix") one of this kind's? */
 	bool (*owns_parent)(const char *parent);
