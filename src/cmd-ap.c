@@ -9,6 +9,8 @@
 static const struct cmd_opt ap_opts[] = {
 	{ OPT_ADAPTERS, "adapters (5,6 or 0x10-0x1f), with --domains" },
 	{ OPT_DOMAINS, "domains (4,0xab), with --adapters" },
+	{ OPT_LOCK_TIMEOUT,
+	  "how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
 	{ OPT_NONE, NULL },
 };
 

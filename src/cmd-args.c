@@ -72,6 +72,25 @@ static int p_timeout(struct ctx *ctx, const struct cmd *cmd, const char *v,
 	return p_number(ctx, cmd, v, "timeout", 3600, rule, &a->timeout);
 }
 
+/* 0 is allowed: fail at once when another process holds the lock */
+static int p_lock_timeout(struct ctx *ctx, const struct cmd *cmd, const char *v,
+			  struct cmd_args *a)
+{
+	char rule[80];
+
+	if (strcmp(v, "0") == 0) {
+		a->lock_timeout = 0;
+		a->lock_timeout_given = true;
+		return 0;
+	}
+	snprintf(rule, sizeof(rule), "seconds from 0 to 3600 (default %d)",
+		 AP_LOCK_DEFAULT_TIMEOUT_S);
+	if (p_number(ctx, cmd, v, "lock-timeout", 3600, rule, &a->lock_timeout))
+		return VM_EXIT_USAGE;
+	a->lock_timeout_given = true;
+	return 0;
+}
+
 static int p_format(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		    struct cmd_args *a)
 {
@@ -241,6 +260,7 @@ static const struct opt_def opt_defs[OPT__LAST] = {
 	[OPT_AUTOSTART] = { "autostart", NULL, p_autostart },
 	[OPT_UNDEFINE] = { "undefine", NULL, p_undefine },
 	[OPT_TIMEOUT] = { "timeout", "S", p_timeout },
+	[OPT_LOCK_TIMEOUT] = { "lock-timeout", "S", p_lock_timeout },
 };
 
 const char *cmd_opt_name(enum opt_id id)

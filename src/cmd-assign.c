@@ -20,6 +20,8 @@ static const struct cmd_opt assign_opts[] = {
 	{ OPT_LIVE, "the running domain (as virsh)" },
 	{ OPT_CONFIG, "the persistent definition (as virsh)" },
 	{ OPT_TEMPLATE_DIR, "copies of the templates to build from" },
+	{ OPT_LOCK_TIMEOUT,
+	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
 	{ OPT_NONE, NULL },
 };
 
@@ -27,6 +29,8 @@ static const struct cmd_opt unassign_opts[] = {
 	{ OPT_KEEP_MDEV, "only detach" },
 	{ OPT_LIVE, "the running domain (as virsh)" },
 	{ OPT_CONFIG, "the persistent definition (as virsh)" },
+	{ OPT_LOCK_TIMEOUT,
+	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
 	{ OPT_NONE, NULL },
 };
 

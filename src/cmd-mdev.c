@@ -38,6 +38,8 @@ static const struct cmd_opt create_opts[] = {
 	{ OPT_CONTROL_DOMAINS, "ap: the control domains" },
 	{ OPT_TIMEOUT,
 	  "how long to wait for libvirt to report the device active (30)" },
+	{ OPT_LOCK_TIMEOUT,
+	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
 	{ OPT_NONE, NULL },
 };
 
@@ -97,6 +99,8 @@ const struct cmd cmd_create = {
 static const struct cmd_opt start_opts[] = {
 	{ OPT_TIMEOUT,
 	  "how long to wait for libvirt to report it active (30)" },
+	{ OPT_LOCK_TIMEOUT,
+	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
 	{ OPT_NONE, NULL },
 };
 
@@ -104,6 +108,8 @@ static const struct cmd_opt remove_opts[] = {
 	{ OPT_UNDEFINE,
 	  "also delete its definition (libvirt: nodedev-undefine; sysfs: mdevctl's file)" },
 	{ OPT_TIMEOUT, "how long to wait for libvirt (30)" },
+	{ OPT_LOCK_TIMEOUT,
+	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
 	{ OPT_NONE, NULL },
 };
 

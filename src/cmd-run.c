@@ -8,21 +8,33 @@
 #include "lib/cleanup.h"
 #include "lib/output.h"
 
+/* What a take of the s390-tools lock says (waiting for its holder, a stale lock removed), on stderr. */
+static void lock_say(void *opaque, const char *msg)
+{
+	(void)opaque;
+	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, msg);
+}
+
 int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
 	      struct request_env *env, struct outcome *o)
 {
 	(void)cmd; /* the requests open libvirt when they need it, after the checks of usage */
-	if (o)
-		outcome_init(o, ctx->sysfs);
 	memset(env, 0, sizeof(*env));
 	env->sysfs = ctx->sysfs;
 	env->uri = ctx->uri;
 	env->backend = ctx->backend;
 	env->dry_run = ctx->dry_run;
+	env->lock_timeout_s = AP_LOCK_DEFAULT_TIMEOUT_S;
+	/* -q: only errors; the wait is said otherwise, also with --json (on stderr) */
+	env->lock_say = ctx->verbosity >= 0 ? lock_say : NULL;
 	if (a) {
 		env->template_dir = a->template_dir;
 		env->timeout_s = a->timeout;
+		if (a->lock_timeout_given)
+			env->lock_timeout_s = a->lock_timeout;
 	}
+	if (o)
+		outcome_init(o, env);
 	return 0;
 }
 

@@ -59,6 +59,7 @@ enum opt_id {
 	OPT_AUTOSTART,
 	OPT_UNDEFINE,
 	OPT_TIMEOUT,
+	OPT_LOCK_TIMEOUT,
 	OPT__LAST,
 };
 
@@ -90,6 +91,8 @@ struct cmd_args {
 	bool keep_mdev, define, autostart, undefine, uuid_given;
 	char uuid[IDS_UUID_STRLEN];
 	unsigned timeout;
+	bool lock_timeout_given; /* --lock-timeout; else AP_LOCK_DEFAULT_TIMEOUT_S */
+	unsigned lock_timeout;
 };
 
 struct cmd {

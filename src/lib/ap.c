@@ -1,11 +1,8 @@
 /* The AP bus as sysfs shows it (kernel-sysfs.md section 3), and mdevctl's vfio-ap definitions. */
 #include "config.h"
 
-#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 
 #include "ap.h"
 #include "cleanup.h"
@@ -203,49 +200,6 @@ void ap_host_clear(struct ap_host *h)
 	memset(h, 0, sizeof(*h));
 }
 
-int ap_lock(const struct sysfs *s, struct vm_error *err)
-{
-	_cleanup_free_ char *path =
-		sysfs_area_path(s, SYSFS_AREA_LOCK, "s390apconfig.lock");
-	int fd;
-
-	if (!path)
-		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
-				    "out of memory");
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == ENOENT) {
-		/* /run/lock exists on every host; a --root tree may lack it */
-		_cleanup_free_ char *dir =
-			sysfs_area_path(s, SYSFS_AREA_LOCK, "%s", "");
-
-		char *slash = dir ? strrchr(dir, '/') : NULL;
-
-		/* ROOT/run, then ROOT/run/lock */
-		if (slash && slash != dir) {
-			*slash = '\0';
-			(void)mkdir(dir, 0755);
-			*slash = '/';
-		}
-		if (dir && mkdir(dir, 0755) == 0)
-			fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-		else
-			errno = ENOENT;
-	}
-	if (fd < 0)
-		return vm_error_set(
-			err, VM_EXIT_FAILED, errno,
-			"cannot open the AP configuration lock %s: %s", path,
-			strerror(errno));
-	if (flock(fd, LOCK_EX) < 0) {
-		int e = errno;
-
-		close(fd);
-		return vm_error_set(err, VM_EXIT_FAILED, e,
-				    "cannot lock %s: %s", path, strerror(e));
-	}
-	return fd;
-}
-
 /* ---- mask plans (ap reserve/release, assign/unassign) ---- */
 
 /* Append the APQNs that change hands between two mask states: "05.0004 05.00ab". */
@@ -303,7 +257,12 @@ static int add_mask_step(struct vm_error *err, struct plan *p,
 		 reserve ? "queues leaving the host:" :
 			   "queues returning to the host:",
 		 queues[0] ? queues : "none on this host");
-	if (!plan_add_write(p, desc, file, fwd, file, back))
+	/*
+	 * chzdev and lszdev read and write the masks under the same lock
+	 * (zdev/src/ap.c: ap_get_lock() in ap_devtype_read_settings and
+	 * ap_devtype_write_settings)
+	 */
+	if (!step_needs_ap_lock(plan_add_write(p, desc, file, fwd, file, back)))
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
 	return 0;

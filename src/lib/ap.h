@@ -71,16 +71,14 @@ void ap_moved_queues(const struct ap_host *h, const struct ap_mask *apm_from,
 /*
  * The steps of ap reserve (free adapters in apmask, then domains in aqmask)
  * or ap release (the reverse order), each the shortest relative write, each
- * naming the queues that change hands; the masks after them in new_apm and
- * new_aqm. Refused: ids above the host's maxima (-ERANGE), a release of an
- * APQN an active or defined mdev holds (-EBUSY), both VM_EXIT_REFUSED.
+ * naming the queues that change hands and run under the s390-tools lock
+ * (step_needs_ap_lock); the masks after them in new_apm and new_aqm.
+ * Refused: ids above the host's maxima (-ERANGE), a release of an APQN an
+ * active or defined mdev holds (-EBUSY), both VM_EXIT_REFUSED.
  */
 int ap_plan_masks(const struct ap_host *h, const struct ap_mask *adapters,
 		  const struct ap_mask *domains, bool reserve, struct plan *p,
 		  struct ap_mask *new_apm, struct ap_mask *new_aqm,
 		  struct vm_error *err);
-
-/* Take the s390-tools lock (ROOT/run/lock/s390apconfig.lock, flock) for vfio-ap changes; returns the fd. */
-int ap_lock(const struct sysfs *s, struct vm_error *err);
 
 #endif

@@ -170,7 +170,6 @@ int request_assign(const struct request_env *env, const struct assign_req *r,
 	    r->kind->target(env->sysfs, "assign DOMAIN", &r->target, &m, err) <
 		    0 ||
 	    request_domain(env, d.domain, o, err) < 0 ||
-	    request_lock(env, r->kind->needs_ap_lock, o, err) < 0 ||
 	    r->kind->host_read(env->sysfs, &m, &h.host, err) < 0 ||
 	    assign_mdev(env, r, &m, h.host, o, err) < 0)
 		return vm_error_errno(err);
@@ -292,7 +291,6 @@ int request_unassign(const struct request_env *env, const struct domain_req *d,
 	uuid_t u;
 
 	if (request_domain(env, d->domain, o, err) < 0 ||
-	    request_lock(env, true, o, err) < 0 ||
 	    mdev_list_read(env->sysfs, &l, err) < 0)
 		return vm_error_errno(err);
 	target_of(env, d, o, &t);

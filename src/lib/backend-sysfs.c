@@ -11,6 +11,12 @@ static int oom(struct vm_error *err)
 	return vm_error_set(err, VM_EXIT_FAILED, ENOMEM, "out of memory");
 }
 
+/* A step of m's under the s390-tools lock when its kind needs it (vfio-ap), as mdevctl takes it through ap-check. */
+static struct step *kind_lock(const struct mdev_spec *m, struct step *st)
+{
+	return m->kind->needs_ap_lock ? step_needs_ap_lock(st) : st;
+}
+
 static int sysfs_start_steps(const struct sysfs *s, struct plan *p,
 			     const struct mdev_spec *m, struct vm_error *err)
 {
@@ -21,7 +27,7 @@ static int sysfs_start_steps(const struct sysfs *s, struct plan *p,
 	snprintf(undo, sizeof(undo), "bus/mdev/devices/%s/remove", m->uuid);
 	snprintf(desc, sizeof(desc), "create mdev %s (%s) on %s", m->uuid,
 		 m->type, (m->kind->where(m, w, sizeof(w)), w));
-	st = plan_add_write(p, desc, path, m->uuid, undo, "1");
+	st = kind_lock(m, plan_add_write(p, desc, path, m->uuid, undo, "1"));
 	snprintf(path, sizeof(path), "bus/mdev/devices/%s/mdev_type", m->uuid);
 	if (!st || step_verify_link(st, path, m->type) < 0)
 		return oom(err);
@@ -107,7 +113,9 @@ static int sysfs_stop(const struct backend *b, struct plan *p,
 	}
 	snprintf(desc, sizeof(desc), "remove mdev %s from %s", m->uuid,
 		 (m->kind->where(m, w, sizeof(w)), w));
-	r = plan_add_call(p, desc, cmd, undo, &call) ? 0 : oom(err);
+	/* a call, but a sysfs write: under the lock like the start it undoes */
+	r = kind_lock(m, plan_add_call(p, desc, cmd, undo, &call)) ? 0 :
+								     oom(err);
 	free(undo);
 	return r;
 }
@@ -138,8 +146,13 @@ static int put_definition(const struct backend *b, struct plan *p,
 			"set mdev %s on %s to start %s at boot (mdevctl definition)" :
 			"define mdev %s on %s (mdevctl definition, start %s)",
 		m->uuid, w, autostart ? "auto" : "manual");
+	/*
+	 * ap-check's "pre define" takes the lock around mdevctl's write of it
+	 * (ap_tools/ap-check.c: ap_check_changes)
+	 */
 	if (!json ||
-	    !plan_add_file_put(p, desc, SYSFS_AREA_MDEVCTL, path, json))
+	    !kind_lock(m, plan_add_file_put(p, desc, SYSFS_AREA_MDEVCTL, path,
+					    json)))
 		return oom(err);
 	return 0;
 }
@@ -167,7 +180,8 @@ static int sysfs_undefine(const struct backend *b, struct plan *p,
 	mdev_definition_path(m, path, sizeof(path));
 	snprintf(desc, sizeof(desc),
 		 "undefine mdev %s (remove its mdevctl definition)", m->uuid);
-	return plan_add_file_delete(p, desc, SYSFS_AREA_MDEVCTL, path) ?
+	return kind_lock(m, plan_add_file_delete(p, desc, SYSFS_AREA_MDEVCTL,
+						 path)) ?
 		       0 :
 		       oom(err);
 }

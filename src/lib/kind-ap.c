@@ -215,12 +215,19 @@ static int ap_config_step(struct plan *p, const struct mdev_spec *m,
 		desc, sizeof(desc),
 		"configure mdev %s in one write (ap_config): adapters %s, domains %s, control domains %s",
 		m->uuid, al ? al : "", dl ? dl : "", cl && *cl ? cl : "none");
-	st = plan_add_write(p, desc, path, value, path, zero);
+	st = step_needs_ap_lock(
+		plan_add_write(p, desc, path, value, path, zero));
 	if (!st || step_verify_value(st, path, value) < 0)
 		return oom(err);
 	return 0;
 }
 
+/*
+ * The configuration writes run under the s390-tools lock, as mdevctl's do
+ * (ap_tools/ap-check.c: ap_check_handle_start takes it in the "pre start"
+ * callout for mdevctl, ap_check_handle_post gives it back): chzdev checks a
+ * mask change against the mdevs' matrices under it.
+ */
 static int ap_plan_configure(const struct sysfs *s, struct plan *p,
 			     const struct mdev_spec *m, struct vm_error *err)
 {
@@ -244,8 +251,8 @@ static int ap_plan_configure(const struct sysfs *s, struct plan *p,
 			 m->uuid, names.v[i]);
 		snprintf(desc, sizeof(desc), "%s %s to mdev %s", what[k],
 			 values.v[i], m->uuid);
-		if (!plan_add_write(p, desc, path, values.v[i], undo,
-				    values.v[i]))
+		if (!step_needs_ap_lock(plan_add_write(
+			    p, desc, path, values.v[i], undo, values.v[i])))
 			return oom(err);
 	}
 	return 0;

@@ -31,7 +31,6 @@ int request_create(const struct request_env *env, const struct create_req *r,
 	if (r->uuid_given)
 		snprintf(m.uuid, sizeof(m.uuid), "%s", r->uuid);
 	if (r->kind->target(env->sysfs, "create", &r->target, &m, err) < 0 ||
-	    request_lock(env, r->kind->needs_ap_lock, o, err) < 0 ||
 	    r->kind->host_read(env->sysfs, &m, &h.host, err) < 0 ||
 	    mdev_list_read(env->sysfs, &l, err) < 0 ||
 	    mdev_resolve(&m, r->uuid_given, "create", &l, &have, err) < 0)
@@ -108,26 +107,6 @@ static int check_unused(const struct request_env *env, const struct outcome *o,
 		n > 1 ? "" : "s", n > 1 ? "DOMAIN" : names, uuid);
 }
 
-/* the mdev, read under the lock when its kind needs one */
-static int find_locked(const struct request_env *env, const char *uuid,
-		       struct mdev_list *l, const struct mdev_info **have,
-		       struct outcome *o, struct vm_error *err)
-{
-	if (mdev_list_read(env->sysfs, l, err) < 0)
-		return vm_error_errno(err);
-	*have = mdev_find(l, uuid);
-	if (!*have || !(*have)->kind || !(*have)->kind->needs_ap_lock ||
-	    env->dry_run)
-		return 0;
-	/* a change under the lock, and the host read again under it */
-	mdev_list_clear(l);
-	if (request_lock(env, true, o, err) < 0 ||
-	    mdev_list_read(env->sysfs, l, err) < 0)
-		return vm_error_errno(err);
-	*have = mdev_find(l, uuid);
-	return 0;
-}
-
 int request_change(const struct request_env *env, enum mdev_change c,
 		   const char *uuid, bool undefine, struct outcome *o,
 		   struct vm_error *err)
@@ -139,8 +118,9 @@ int request_change(const struct request_env *env, enum mdev_change c,
 	char words[96];
 
 	snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
-	if (find_locked(env, uuid, &l, &have, o, err) < 0)
+	if (mdev_list_read(env->sysfs, &l, err) < 0)
 		return vm_error_errno(err);
+	have = mdev_find(&l, uuid);
 	if (!have && c == CHANGE_REMOVE) {
 		/* the state asked for holds: nothing to remove */
 		o->result = json_object_new_object();

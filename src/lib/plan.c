@@ -100,6 +100,13 @@ struct step *plan_add_write(struct plan *p, const char *description,
 	return s;
 }
 
+struct step *step_needs_ap_lock(struct step *s)
+{
+	if (s)
+		s->ap_lock = true;
+	return s;
+}
+
 static int set_verify(struct step *s, const char *path, const char *expect,
 		      bool link)
 {
@@ -260,12 +267,21 @@ char *step_undo_command(const struct plan *p, const struct step *s)
 
 void plan_print(const struct plan *p, FILE *f)
 {
+	const char *lock = p->lock && p->lock->name ? p->lock->name : NULL;
+	bool in = false;
+
 	for (size_t i = 0; i < p->n; i++) {
 		_cleanup_free_ char *cmd = step_command(p, &p->steps[i]);
 
+		if (lock && p->steps[i].ap_lock != in) {
+			in = p->steps[i].ap_lock;
+			fprintf(f, "# %s %s\n", in ? "take" : "release", lock);
+		}
 		fprintf(f, "# %s\n%s\n", p->steps[i].description,
 			cmd ? cmd : "(out of memory)");
 	}
+	if (in)
+		fprintf(f, "# release %s\n", lock);
 }
 
 /* Read a whole small file; -ENOENT when missing. */
@@ -456,19 +472,70 @@ static int step_undo(const struct plan *p, struct step *s)
 	return -EINVAL;
 }
 
-/* undo the steps before failed, in reverse; the message says what failed, what was undone and what was not */
-static int rollback(struct plan *p, size_t failed, int r, struct vm_error *err)
+/* The plan's lock as the next step wants it: taken for an ap_lock step, given back before any other. */
+static int lock_for(struct plan *p, bool want, struct vm_error *err)
+{
+	int r;
+
+	if (!p->lock || want == p->locked)
+		return 0;
+	if (!want) {
+		p->lock->release(p->lock->opaque);
+		p->locked = false;
+		return 0;
+	}
+	r = p->lock->take(p->lock->opaque, err);
+	if (r < 0)
+		return r;
+	p->locked = true;
+	return 0;
+}
+
+/*
+ * A step's reason on one line: what a called program said over several
+ * lines (libvirt passes on mdevctl's and its callouts' stderr) joined with
+ * "; ", without the trailing newline. Takes why; NULL stays NULL.
+ */
+static char *one_line(char *why)
+{
+	char *out, *o;
+
+	if (!why || !strchr(why, '\n'))
+		return why;
+	out = malloc(strlen(why) * 2 + 1);
+	if (!out)
+		return why;
+	o = out;
+	for (const char *c = why; *c; c++) {
+		if (*c != '\n') {
+			*o++ = *c;
+			continue;
+		}
+		c += strspn(c, "\n") - 1;
+		if (c[1] && o != out) {
+			*o++ = ';';
+			*o++ = ' ';
+		}
+	}
+	*o = '\0';
+	free(why);
+	return out;
+}
+
+/*
+ * Undo the steps before failed, in reverse (each ap_lock one under the
+ * lock); head says what failed. The message says that, what was undone and
+ * what was not.
+ */
+static int rollback(struct plan *p, size_t failed, int r, const char *head,
+		    struct vm_error *err)
 {
 	char undone[VM_ERROR_MSG_MAX] = "", left[VM_ERROR_MSG_MAX] = "";
-	const struct step *f = &p->steps[failed];
-	_cleanup_free_ char *cmd = step_command(p, f);
 	bool incomplete = false;
 
-	/* a here-document's body does not belong in a one-line message */
-	if (cmd)
-		cmd[strcspn(cmd, "\n")] = '\0';
 	for (size_t i = failed; i-- > 0;) {
 		struct step *s = &p->steps[i];
+		struct vm_error lock_err = { 0 };
 		char *buf = undone;
 		size_t len;
 
@@ -476,7 +543,8 @@ static int rollback(struct plan *p, size_t failed, int r, struct vm_error *err)
 			/* a step without undo leaves its change: say so */
 			incomplete = true;
 			buf = left;
-		} else if (step_undo(p, s) < 0) {
+		} else if (lock_for(p, s->ap_lock, &lock_err) < 0 ||
+			   step_undo(p, s) < 0) {
 			s->status = STEP_UNDO_FAILED;
 			incomplete = true;
 			buf = left;
@@ -484,21 +552,35 @@ static int rollback(struct plan *p, size_t failed, int r, struct vm_error *err)
 			s->status = STEP_UNDONE;
 		}
 		len = strlen(buf);
-		snprintf(buf + len, VM_ERROR_MSG_MAX - len, "%s%s",
-			 len ? "; " : "", s->description);
+		snprintf(buf + len, VM_ERROR_MSG_MAX - len, "%s%s%s%.300s%s",
+			 len ? "; " : "", s->description,
+			 lock_err.msg[0] ? " (" : "", lock_err.msg,
+			 lock_err.msg[0] ? ")" : "");
 	}
+	lock_for(p, false, NULL);
 	if (incomplete)
 		return vm_error_set(
 			err, VM_EXIT_ROLLBACK_INCOMPLETE, -r,
-			"cannot %s (%s: %s); undone: %s; NOT undone, fix by hand: %s",
-			f->description, cmd ? cmd : f->path,
-			f->error ? f->error : strerror(-r),
+			"%s; undone: %s; NOT undone, fix by hand: %s", head,
 			undone[0] ? undone : "nothing", left);
-	return vm_error_set(err, VM_EXIT_FAILED, -r, "cannot %s (%s: %s); %s%s",
-			    f->description, cmd ? cmd : f->path,
-			    f->error ? f->error : strerror(-r),
+	return vm_error_set(err, VM_EXIT_FAILED, -r, "%s; %s%s", head,
 			    undone[0] ? "undone: " : "nothing was changed",
 			    undone);
+}
+
+/* step i failed with r: "cannot DESCRIPTION (COMMAND: WHY)", then the rollback */
+static int step_failed(struct plan *p, size_t i, int r, struct vm_error *err)
+{
+	const struct step *f = &p->steps[i];
+	_cleanup_free_ char *cmd = step_command(p, f);
+	char head[VM_ERROR_MSG_MAX];
+
+	/* a here-document's body does not belong in a one-line message */
+	if (cmd)
+		cmd[strcspn(cmd, "\n")] = '\0';
+	snprintf(head, sizeof(head), "cannot %s (%s: %s)", f->description,
+		 cmd ? cmd : f->path, f->error ? f->error : strerror(-r));
+	return rollback(p, i, r, head, err);
 }
 
 int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
@@ -506,15 +588,23 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 	p->executed = true;
 	for (size_t i = 0; i < p->n; i++) {
 		struct step *s = &p->steps[i];
+		struct vm_error lock_err = { 0 };
 		char *why = NULL;
-		int r = step_run(p, s, &why);
+		int r = lock_for(p, s->ap_lock, &lock_err);
 
-		s->error = why;
+		if (r < 0) {
+			/* the lock is the reason: the step did not run */
+			for (size_t k = i; k < p->n; k++)
+				p->steps[k].status = STEP_NOT_RUN;
+			return rollback(p, i, r, lock_err.msg, err);
+		}
+		r = step_run(p, s, &why);
+		s->error = one_line(why);
 		if (r < 0) {
 			s->status = STEP_FAILED;
 			for (size_t k = i + 1; k < p->n; k++)
 				p->steps[k].status = STEP_NOT_RUN;
-			return rollback(p, i, r, err);
+			return step_failed(p, i, r, err);
 		}
 		s->status = STEP_DONE;
 		if (s->kind == STEP_CALL && s->call.note &&
@@ -525,6 +615,7 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 		if (progress && s->note)
 			fprintf(progress, "note: %s\n", s->note);
 	}
+	lock_for(p, false, NULL);
 	return 0;
 }
 
@@ -568,6 +659,9 @@ struct json_object *plan_to_json(const struct plan *p, bool dry_run,
 		if (s->note)
 			json_object_object_add(js, "note",
 					       json_object_new_string(s->note));
+		if (s->ap_lock)
+			json_object_object_add(js, "ap_lock",
+					       json_object_new_boolean(true));
 		json_object_array_add(steps, js);
 	}
 	json_object_object_add(obj, "changed",

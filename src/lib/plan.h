@@ -67,8 +67,30 @@ struct step {
 	char *made_dir;
 	/* what the step says after it ran (step_call.note) */
 	char *note;
+	/*
+	 * It runs (and is undone) under the plan's lock: an AP mask or a
+	 * vfio-ap mdev's configuration changes (step_needs_ap_lock).
+	 */
+	bool ap_lock;
 	enum step_status status;
 	char *error;
+};
+
+/*
+ * How a plan takes and gives back the lock its ap_lock steps run under (the
+ * s390-tools AP configuration lock, src/lib/aplock.h): taken before the
+ * first of a run of such steps, given back before any other step (a libvirt
+ * call must never run under it: libvirt's mdevctl runs ap-check, which
+ * takes it for mdevctl, ap_tools/ap-check.c with libap's
+ * ap_get_lock_callout, and would wait ~95 s for it), and at the end, also
+ * after a rollback.
+ */
+struct plan_lock {
+	int (*take)(void *opaque, struct vm_error *err);
+	void (*release)(void *opaque);
+	void *opaque;
+	const char *
+		name; /* for the dry run: "the s390-tools lock /run/lock/..." */
 };
 
 struct plan {
@@ -76,6 +98,9 @@ struct plan {
 	struct step *steps;
 	size_t n, alloc;
 	bool executed;
+	/* NULL: ap_lock steps run as they are (a plan run inside a step that holds it) */
+	const struct plan_lock *lock;
+	bool locked; /* taken now */
 };
 
 void plan_init(struct plan *p, const struct sysfs *sysfs);
@@ -86,6 +111,8 @@ void plan_clear(struct plan *p);
 struct step *plan_add_write(struct plan *p, const char *description,
 			    const char *path, const char *value,
 			    const char *undo_path, const char *undo_value);
+/* Mark s (NULL is passed through) as a step that runs under the plan's lock. */
+struct step *step_needs_ap_lock(struct step *s);
 /* Check after the write that the link at path points at a target named expect. */
 int step_verify_link(struct step *s, const char *path, const char *expect);
 /* Check after the write that the attribute at path reads expect. */
@@ -114,18 +141,29 @@ static inline bool plan_is_empty(const struct plan *p)
 char *step_command(const struct plan *p, const struct step *s);
 char *step_undo_command(const struct plan *p, const struct step *s);
 
-/* --dry-run: one "# description" line and the command, per step. */
+/*
+ * --dry-run: one "# description" line and the command, per step; where the
+ * plan's lock is taken and given back, a "# take NAME" and a
+ * "# release NAME" line.
+ */
 void plan_print(const struct plan *p, FILE *f);
 
 /*
  * Run the steps in order; at the first failure undo the done ones in
  * reverse. Returns 0, or -errno with err saying what failed, what was
  * undone and what could not be (exit 1, or 5 when an undo failed).
- * progress, when not NULL, is told each step as it is done.
+ * progress, when not NULL, is told each step as it is done. With p->lock,
+ * each ap_lock step runs (and is undone) under it, every other step
+ * without it; a lock that cannot be taken fails the step that needs it
+ * before it runs. The lock is given back before this returns.
  */
 int plan_execute(struct plan *p, FILE *progress, struct vm_error *err);
 
-/* {"changed": bool, "dry_run": bool, "steps": [...]}; result is added as "result" when not NULL (reference taken). */
+/*
+ * {"changed": bool, "dry_run": bool, "steps": [...]}, a step with
+ * "ap_lock": true when it runs under the lock; result is added as "result"
+ * when not NULL (reference taken).
+ */
 struct json_object *plan_to_json(const struct plan *p, bool dry_run,
 				 struct json_object *result);
 

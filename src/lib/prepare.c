@@ -71,8 +71,7 @@ int request_ap_masks(const struct request_env *env, bool reserve,
 	_cleanup_free_ char *dl = ap_mask_format_list(domains);
 	struct ap_mask apm, aqm;
 
-	if (request_lock(env, true, o, err) < 0 ||
-	    ap_read_host(env->sysfs, before, err) < 0 ||
+	if (ap_read_host(env->sysfs, before, err) < 0 ||
 	    ap_plan_masks(before, adapters, domains, reserve, &o->plan, &apm,
 			  &aqm, err) < 0)
 		return vm_error_errno(err);

@@ -7,9 +7,6 @@
 /* env's libvirt connection, or one opened into o->conn; NULL with err set. */
 virConnectPtr request_conn(const struct request_env *env, struct outcome *o,
 			   struct vm_error *err);
-/* Take the s390-tools lock into o when needed (not for a dry run). */
-int request_lock(const struct request_env *env, bool needed, struct outcome *o,
-		 struct vm_error *err);
 /* Choose the backend for m into o->backend. */
 int request_backend(const struct request_env *env, const struct mdev_spec *m,
 		    struct outcome *o, struct vm_error *err);

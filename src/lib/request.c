@@ -1,17 +1,40 @@
-/* What every request shares: its outcome (plan, result, lock, backend), the lock, the backend and the domain lookup. */
+/* What every request shares: its outcome (plan, result, the lock its plan takes, backend), the backend and the domain lookup. */
 #include "config.h"
 
 #include <string.h>
 #include <unistd.h>
 
-#include "ap.h"
+#include "cleanup.h"
 #include "request-internal.h"
 
-void outcome_init(struct outcome *o, const struct sysfs *s)
+static int outcome_lock_take(void *opaque, struct vm_error *err)
 {
+	return ap_lock_take(opaque, err);
+}
+
+static void outcome_lock_release(void *opaque)
+{
+	ap_lock_release(opaque);
+}
+
+void outcome_init(struct outcome *o, const struct request_env *env)
+{
+	_cleanup_free_ char *path = NULL;
+
 	memset(o, 0, sizeof(*o));
-	plan_init(&o->plan, s);
-	o->lock = -1;
+	plan_init(&o->plan, env->sysfs);
+	ap_lock_init(&o->lock, env->sysfs, env->lock_timeout_s, env->lock_say,
+		     env->lock_say_opaque);
+	if (!env->sysfs)
+		return; /* no host, no step that needs the lock */
+	path = sysfs_area_path(env->sysfs, SYSFS_AREA_LOCK, "%s", AP_LOCK_FILE);
+	snprintf(o->lock_name, sizeof(o->lock_name), "the s390-tools lock %s",
+		 path ? path : AP_LOCK_FILE);
+	o->plan_lock.take = outcome_lock_take;
+	o->plan_lock.release = outcome_lock_release;
+	o->plan_lock.opaque = &o->lock;
+	o->plan_lock.name = o->lock_name;
+	o->plan.lock = &o->plan_lock;
 }
 
 void outcome_clear(struct outcome *o)
@@ -24,18 +47,8 @@ void outcome_clear(struct outcome *o)
 	o->domain = NULL;
 	virt_conn_close(o->conn);
 	o->conn = NULL;
-	if (o->lock >= 0)
-		close(o->lock);
-	o->lock = -1;
-}
-
-int request_lock(const struct request_env *env, bool needed, struct outcome *o,
-		 struct vm_error *err)
-{
-	if (!needed || env->dry_run || o->lock >= 0)
-		return 0;
-	o->lock = ap_lock(env->sysfs, err);
-	return o->lock < 0 ? vm_error_errno(err) : 0;
+	ap_lock_clear(&o->lock);
+	o->plan.lock = NULL;
 }
 
 int request_backend(const struct request_env *env, const struct mdev_spec *m,

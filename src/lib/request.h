@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "ap.h"
+#include "aplock.h"
 #include "attach.h"
 #include "backend.h"
 #include "error.h"
@@ -31,9 +32,17 @@ struct request_env {
 	const char *template_dir;
 	unsigned timeout_s; /* the wait for libvirt to see a started mdev */
 	bool dry_run; /* nothing runs: no lock is taken */
+	/* the s390-tools AP lock: how long a take waits (--lock-timeout), and who is told about the wait */
+	unsigned lock_timeout_s;
+	ap_lock_say_fn lock_say;
+	void *lock_say_opaque;
 };
 
-/* What a request gives back: the plan to run, what to report, and what it holds until then. */
+/*
+ * What a request gives back: the plan to run, what to report, and what it
+ * holds until then. The plan takes the s390-tools AP lock (lock) around its
+ * ap_lock steps only, when it runs: a request never holds it.
+ */
 struct outcome {
 	struct plan plan;
 	struct json_object *result; /* "result" of the JSON document (owned) */
@@ -45,7 +54,11 @@ struct outcome {
 	virDomainPtr domain;
 	/* a connection opened for this request when env has none (closed last) */
 	virConnectPtr conn;
-	int lock; /* the s390-tools lock while the plan runs, or -1 */
+	/* the s390-tools lock, held only while an ap_lock step runs */
+	struct ap_lock lock;
+	/* plan.lock: lock's take and release, named "the s390-tools lock ROOT/run/lock/..." */
+	struct plan_lock plan_lock;
+	char lock_name[600];
 	char note[512]; /* for the admin after the plan ran, on stdout ("" if none) */
 	char warning[512]; /* what stays as it is and why, on stderr ("" if none) */
 	char verbose[512]; /* for -v: the backend's choice ("" if none) */
@@ -53,10 +66,11 @@ struct outcome {
 
 /* An outcome that outcome_clear may see before outcome_init. */
 /* clang-format off */
-#define OUTCOME_INIT { .lock = -1 }
+#define OUTCOME_INIT { 0 }
 /* clang-format on */
 
-void outcome_init(struct outcome *o, const struct sysfs *s);
+/* An empty outcome for env's host, its plan wired to the s390-tools lock with env's timeout. */
+void outcome_init(struct outcome *o, const struct request_env *env);
 void outcome_clear(struct outcome *o);
 #define _cleanup_outcome_ _cleanup_(outcome_clear)
 

@@ -11,6 +11,7 @@ trap 'sim_umount; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/root/etc/mdevctl.d" "$tmp/root/run/lock"
 sim_mount "$tmp/root/sys" --host "$DEMO_HOST" --faults "$tmp/faults"
 S=$tmp/root/sys
+L=$tmp/root/run/lock/s390apconfig.lock
 vm() { "$VIRT_MDEV" --root "$tmp/root" "$@"; }
 snapshot() { dump_tree "$S" >"$tmp/$1"; }
 same() { cmp -s "$tmp/$1" "$tmp/$2"; }
@@ -20,10 +21,12 @@ ALL="0x$(printf 'f%.0s' $(seq 64))"
 snapshot before
 run vm -n ap reserve 05.0004 05.00ab
 is "$rc" 0 "dry run of ap reserve exits 0"
-is "$out" "# free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab
+is "$out" "# take the s390-tools lock $L
+# free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab
 echo -5 > $S/bus/ap/apmask
 # free domains 4,0xab in aqmask; queues leaving the host: 06.0004 06.00ab
-echo -4,-0xab > $S/bus/ap/aqmask" "the dry run prints -5 and -4,-0xab, and names 06.0004 06.00ab that leave the host with the domains"
+echo -4,-0xab > $S/bus/ap/aqmask
+# release the s390-tools lock $L" "the dry run prints -5 and -4,-0xab under the s390-tools lock, and names 06.0004 06.00ab that leave the host with the domains"
 snapshot after
 ok "$(same before after; echo $?)" "the dry run changes nothing"
 
@@ -33,6 +36,12 @@ refuse 2 "virt-mdev: invalid domain list '010': '010' has a leading 0, which the
 	"an octal-looking domain" ap reserve --adapters 5 --domains 010
 refuse 2 "virt-mdev: ap: name APQNs \(05\.0004 05\.00ab\) or both --adapters and --domains \(a vfio-ap matrix is adapters x domains\)" "adapters without domains" ap reserve --adapters 5
 refuse 2 "virt-mdev: ap: unknown action 'free' \(expected reserve or release\)" "an unknown action" ap free 05.0004
+refuse 2 "virt-mdev: ap: invalid --lock-timeout 'soon': seconds from 0 to 3600 \(default 60\)" "a --lock-timeout that is no number" \
+	ap reserve 05.0004 --lock-timeout soon
+refuse 2 "virt-mdev: ap: invalid --lock-timeout '3601': seconds from 0 to 3600 \(default 60\)" "a --lock-timeout above an hour" \
+	ap reserve 05.0004 --lock-timeout 3601
+refuse 2 "virt-mdev: ccw: --lock-timeout is for ap reserve, ap release, create, start, stop, remove, assign, unassign; ccw bind does not take it" \
+	"ccw work takes no lock, so no --lock-timeout" ccw bind 0.0.2b09 --lock-timeout 5
 
 # ---- reserve: masks, queues on vfio_ap, the lock, a second run changes nothing ----
 run vm ap reserve 05.0004 05.00ab
@@ -48,7 +57,7 @@ note: apmask and aqmask last until the next boot; to keep them, add 'ap.apmask=0
 is "$(cat $S/bus/ap/apmask)" "0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "apmask has adapter 5 cleared"
 is "$(cat $S/bus/ap/aqmask)" "0xf7ffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffff" "aqmask has domains 4 and 0xab cleared"
 is "$(ls $S/bus/ap/drivers/vfio_ap | tr '\n' ' ')" "05.0004 05.00ab 06.0004 06.00ab " "the four queues are on vfio_ap"
-ok "$([ -e "$tmp/root/run/lock/s390apconfig.lock" ]; echo $?)" "the s390-tools lock file was used"
+ok "$([ ! -e "$L" ]; echo $?)" "no lock file is left behind (s390-tools take any file there as held)"
 run vm -j ap reserve --adapters 5 --domains 4,0xab
 is "$(printf '%s' "$out" | jq -r '[.changed, (.steps|length), .result.persistent] | @tsv')" "false	0	false" "the second reserve: changed false, no step, not persistent"
 
@@ -79,6 +88,7 @@ fault() {
 	is "$err" "$2" "fault '$rule': the message says what failed and what was undone"
 	snapshot after
 	ok "$(same before after; echo $?)" "fault '$rule': the masks and bindings are as before"
+	ok "$([ ! -e "$L" ]; echo $?)" "fault '$rule': the lock was given back after the rollback"
 }
 fault "bus/ap/aqmask 1 EIO" \
 	"virt-mdev: cannot give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab (echo +4-0xab > $S/bus/ap/aqmask: Input/output error); nothing was changed"

@@ -16,6 +16,7 @@ mkdir -p "$tmp/root/etc/driverctl.d" "$tmp/root/etc/mdevctl.d" "$tmp/root/run/lo
 export LIBVIRT_DEFAULT_URI="qemu:///system?socket=$tmp/no-libvirtd-sock"
 S=$tmp/root/sys
 D=$tmp/root/etc/mdevctl.d
+L=$tmp/root/run/lock/s390apconfig.lock
 vm() { "$VIRT_MDEV" --root "$tmp/root" "$@"; }
 snapshot() { { dump_tree "$S"; (cd "$D" && find . -printf '%p\n' | sort && find . -type f -exec cat {} +); } >"$tmp/$1"; }
 same() { cmp -s "$tmp/$1" "$tmp/$2"; }
@@ -158,7 +159,8 @@ is "$rc.$(printf '%s' "$out" | jq -r .changed)" "0.false" "removing what is not 
 # ---- create ap with ap_config (a 6.12 kernel): one write, read back ----
 run vm -n create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1 --autostart
 cfg="0x0400000000000000000000000000000000000000000000000000000000000000,0x0800000000000000000000000000000000000000001000000000000000000000,0x0800000000000000000000000000000000000000000000000000000000000000"
-is "$out" "# define mdev $A1 on the vfio_ap matrix (mdevctl definition, start auto)
+is "$out" "# take the s390-tools lock $L
+# define mdev $A1 on the vfio_ap matrix (mdevctl definition, start auto)
 echo '{
   \"mdev_type\": \"vfio_ap-passthrough\",
   \"start\": \"auto\",
@@ -181,7 +183,8 @@ echo '{
 # create mdev $A1 (vfio_ap-passthrough) on the vfio_ap matrix
 echo $A1 > $S/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create
 # configure mdev $A1 in one write (ap_config): adapters 5, domains 4,0xab, control domains 4
-echo $cfg > $S/devices/vfio_ap/matrix/$A1/ap_config" "the dry run: the definition, create, and one ap_config write"
+echo $cfg > $S/devices/vfio_ap/matrix/$A1/ap_config
+# release the s390-tools lock $L" "the dry run: the definition, create, and one ap_config write, under the s390-tools lock"
 # fault RULE MESSAGE: create ap --autostart with RULE fails with exactly MESSAGE, rolled back
 fault() {
 	local rule=$1
@@ -267,7 +270,8 @@ sim_umount
 sim_mount "$S" --host "$DEMO_HOST" --kernel 6.1 --faults "$tmp/faults"
 vm -q ap reserve 05.0004 05.00ab
 run vm -n create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1
-is "$out" "# create mdev $A1 (vfio_ap-passthrough) on the vfio_ap matrix
+is "$out" "# take the s390-tools lock $L
+# create mdev $A1 (vfio_ap-passthrough) on the vfio_ap matrix
 echo $A1 > $S/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create
 # assign adapter 0x5 to mdev $A1
 echo 0x5 > $S/devices/vfio_ap/matrix/$A1/assign_adapter
@@ -276,7 +280,8 @@ echo 0x4 > $S/devices/vfio_ap/matrix/$A1/assign_domain
 # assign domain 0xab to mdev $A1
 echo 0xab > $S/devices/vfio_ap/matrix/$A1/assign_domain
 # assign control domain 0x4 to mdev $A1
-echo 0x4 > $S/devices/vfio_ap/matrix/$A1/assign_control_domain" "without ap_config: the classic assign_* writes, 0x-hex, in order"
+echo 0x4 > $S/devices/vfio_ap/matrix/$A1/assign_control_domain
+# release the s390-tools lock $L" "without ap_config: the classic assign_* writes, 0x-hex, in order, under the s390-tools lock"
 # fault RULE MESSAGE: create ap on 6.1 with RULE fails with exactly MESSAGE, each step undone
 fault() {
 	local rule=$1

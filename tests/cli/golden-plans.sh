@@ -129,7 +129,13 @@ plan() {
 	is "$rc.$jrc" "$code.$code" "$name: exit $code, with and without -j"
 	ok "$(jq -e 'type == "object"' "$tmp/jout" >/dev/null; echo $?)" "$name: -j prints one JSON object"
 	if [ "$code" = 0 ]; then
-		jq -r '.steps[] | "# \(.description)\n\(.command)"' "$tmp/jout" >"$tmp/jsteps"
+		# the text's "# take/release" lines where the JSON's ap_lock steps begin and end
+		jq -r --arg lock "the s390-tools lock $R/run/lock/s390apconfig.lock" '
+			reduce .steps[] as $s ({in: false, out: []};
+				($s.ap_lock // false) as $l
+				| (if $l != .in then .out += ["# " + (if $l then "take " else "release " end) + $lock] | .in = $l else . end)
+				| .out += ["# " + $s.description, $s.command])
+			| (.out + (if .in then ["# release " + $lock] else [] end))[]' "$tmp/jout" >"$tmp/jsteps"
 		grep -v '^# nothing to do: ' "$tmp/out" >"$tmp/tsteps"
 		if [ -n "${todo:-}" ]; then
 			# a known failure: reported as TAP TODO, not counted (an unexpected pass fails)

@@ -4,10 +4,10 @@
 # boot the way ap-check checks it (the same verdicts), and list/show say what changes at boot.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/sim/lib-sim.sh"
+. "$top_srcdir/tests/sim/lib-s390tools.sh"
 need_root_fuse
-S390=${S390_TOOLS_BIN:-$top_srcdir/../shared/s390-tools/bin}
-[ -x "$S390/chzdev" ] && [ -x "$S390/ap-check" ] ||
-	skip_all "IBM's s390-tools built for x86 are not at $S390 (see ../shared/s390-tools/README.md)"
+need_s390_tools chzdev ap-check
+S390=$S390_TOOLS_BIN
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -32,7 +32,7 @@ step no-file
 create --define --autostart
 "$V" -j list ap | jq -c '[has("persistent_apmask"), (.queues[0] | has("owner_at_boot"))]'
 step chzdev
-"$S/chzdev" --type ap apmask=-6 aqmask=-4 --persistent >/dev/null 2>&1; echo "rc=$?"
+"$S/chzdev" --type ap apmask=0-5,7-255 aqmask=0-3,5-255 --persistent >/dev/null 2>&1; echo "rc=$?"
 sed -n 's/^ATTR{..\/..\/bus\/ap\/\(a.mask\)}="\(.*\)"$/\1=\2/p' /etc/udev/rules.d/41-ap.rules
 step auto
 apcheck auto
@@ -69,7 +69,7 @@ is "$(section no-file)" 'rc=0
 [false,false]' "without chzdev's rule file, an autostart device is checked against the active masks only, and the listing has no persistent masks"
 is "$(section chzdev)" 'rc=0
 apmask=0xfdffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
-aqmask=0xf7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' "chzdev writes the persistent masks: adapter 6 and domain 4 freed at boot"
+aqmask=0xf7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' "chzdev writes the persistent masks (absolute: adapter 6 and domain 4 free at boot)"
 is "$(section auto)" "APQN 5.171 is not defined for vfio_ap-passthrough use by the persistent ap bus mask settings
 rc=255
 rc=4

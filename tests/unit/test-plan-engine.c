@@ -612,6 +612,147 @@ static void test_file_steps(struct sysfs *s)
 	plan_clear(&p);
 }
 
+/* ---- a lock that records when the plan takes it and gives it back ---- */
+
+static int lock_takes; /* how many takes were asked */
+static int lock_refuse_at; /* the take that is refused (1: the first); 0: none */
+
+static void record_word(const char *what)
+{
+	size_t len = strlen(calls);
+
+	snprintf(calls + len, sizeof(calls) - len, "%s%s", len ? ", " : "",
+		 what);
+}
+
+static int fake_take(void *opaque, struct vm_error *err)
+{
+	(void)opaque;
+	if (++lock_takes == lock_refuse_at) {
+		record_word("take (refused)");
+		return vm_error_set(
+			err, VM_EXIT_FAILED, ETIMEDOUT,
+			"cannot take the test lock: PID 1 (init) held it for all of the 1 s");
+	}
+	record_word("take");
+	return 0;
+}
+
+static void fake_release(void *opaque)
+{
+	(void)opaque;
+	record_word("release");
+}
+
+static const struct plan_lock fake_lock = { fake_take, fake_release, NULL,
+					    "the test lock" };
+
+/* a and b under the lock, c a call without it (libvirt's), d under it again */
+static void lock_plan(struct plan *p, struct sysfs *s, struct vm_error *err,
+		      int d_errno)
+{
+	start(p, s, err);
+	p->lock = &fake_lock;
+	lock_takes = lock_refuse_at = 0;
+	step_needs_ap_lock(add_call(p, "a", WITH_UNDO, 0, NULL, 0));
+	step_needs_ap_lock(add_call(p, "b", WITH_UNDO, 0, NULL, 0));
+	add_call(p, "c", WITH_UNDO, 0, NULL, 0);
+	step_needs_ap_lock(add_call(p, "d", WITH_UNDO, d_errno, NULL, 0));
+}
+
+static void test_ap_lock(struct sysfs *s)
+{
+	_cleanup_free_ char *printed = NULL, *flags = NULL, *statuses = NULL;
+	size_t plen = 0;
+	struct vm_error err;
+	struct plan p;
+	FILE *f;
+
+	lock_plan(&p, s, &err, 0);
+	f = open_memstream(&printed, &plen);
+	plan_print(&p, f);
+	fclose(f);
+	is_str(printed,
+	       "# take the test lock\n# call a\nvirsh a\n# call b\nvirsh b\n"
+	       "# release the test lock\n# call c\nvirsh c\n"
+	       "# take the test lock\n# call d\nvirsh d\n# release the test lock\n",
+	       "the dry run says where the lock is taken and given back: around a and b, and around d, not around the call c");
+	is_str(calls, "", "printing the plan takes no lock");
+	flags = json_field(&p, true, "ap_lock");
+	is_str(flags, "true,true,null,true",
+	       "the JSON marks the steps under the lock (\"ap_lock\": true) and no other");
+	is_int(plan_execute(&p, NULL, &err), 0, "the plan runs");
+	is_str(calls,
+	       "take, run a, run b, release, run c, take, run d, release",
+	       "the lock is taken once for a and b, given back before the call c, taken again for d and given back at the end");
+	ok(!p.locked, "nothing is held after the run");
+	plan_clear(&p);
+
+	lock_plan(&p, s, &err, EBUSY);
+	is_int(plan_execute(&p, NULL, &err), -EBUSY, "d fails");
+	is_str(calls,
+	       "take, run a, run b, release, run c, take, run d, release, undo c, take, undo b, undo a, release",
+	       "the rollback undoes c without the lock and b and a under it, and gives it back at the end");
+	is_int(err.exit, VM_EXIT_FAILED, "exit 1: every undo ran");
+	plan_clear(&p);
+
+	lock_plan(&p, s, &err, 0);
+	lock_refuse_at = 2;
+	is_int(plan_execute(&p, NULL, &err), -ETIMEDOUT,
+	       "the lock for d cannot be taken: its -errno");
+	is_str(calls,
+	       "take, run a, run b, release, run c, take (refused), undo c, take, undo b, undo a, release",
+	       "d does not run; what ran before it is undone, each step as it ran");
+	is_str(err.msg,
+	       "cannot take the test lock: PID 1 (init) held it for all of the 1 s; undone: call c; call b; call a",
+	       "the message is the lock's, then what was undone");
+	is_int(err.exit, VM_EXIT_FAILED, "exit 1");
+	statuses = json_field(&p, false, "status");
+	is_str(statuses, "undone,undone,undone,not-run",
+	       "the JSON statuses: undone three times, d not run");
+	plan_clear(&p);
+
+	lock_plan(&p, s, &err, 0);
+	lock_refuse_at = 1;
+	is_int(plan_execute(&p, NULL, &err), -ETIMEDOUT,
+	       "the lock for the first step cannot be taken");
+	is_str(calls, "take (refused)", "no step runs, nothing is undone");
+	is_str(err.msg,
+	       "cannot take the test lock: PID 1 (init) held it for all of the 1 s; nothing was changed",
+	       "the message: the lock's, and nothing was changed");
+	ok(!json_changed(&p), "changed is false");
+	plan_clear(&p);
+
+	/* a plan run inside a step that holds the lock (no lock of its own) */
+	start(&p, s, &err);
+	step_needs_ap_lock(add_call(&p, "a", WITH_UNDO, 0, NULL, 0));
+	is_int(plan_execute(&p, NULL, &err), 0,
+	       "without plan.lock, a step marked for the lock runs as it is");
+	is_str(calls, "run a", "and nothing is taken");
+	plan_clear(&p);
+}
+
+/* what a called program says over several lines (mdevctl's callout, through libvirt) is one line of the message */
+static void test_one_line_reason(struct sysfs *s)
+{
+	struct vm_error err;
+	struct plan p;
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	add_call(
+		&p, "b", WITH_UNDO, EIO,
+		"nodedev-define: internal error: Unable to define mediated device: ap-check: APQN 5.4 is defined for autostart by X\n"
+		"Error: callout script \"/etc/mdevctl.d/scripts.d/callouts/ap-check\" failed with return code 255\n",
+		0);
+	is_int(plan_execute(&p, NULL, &err), -EIO, "b fails");
+	is_str(err.msg,
+	       "cannot call b (virsh b: nodedev-define: internal error: Unable to define mediated device: ap-check: APQN 5.4 is defined for autostart by X; "
+	       "Error: callout script \"/etc/mdevctl.d/scripts.d/callouts/ap-check\" failed with return code 255); undone: call a",
+	       "its lines are joined with '; ', the trailing newline dropped: one message");
+	plan_clear(&p);
+}
+
 int main(void)
 {
 	_cleanup_sysfs_ struct sysfs *s = NULL;
@@ -628,6 +769,8 @@ int main(void)
 	test_steps_without_undo(s);
 	test_sysfs_writes(s);
 	test_file_steps(s);
+	test_ap_lock(s);
+	test_one_line_reason(s);
 	remove_tree();
 	return tap_done();
 }
