@@ -27,6 +27,8 @@ static const struct cmd_opt unassign_opts[] = {
 	{ OPT_KEEP_MDEV, "only detach" },
 	{ OPT_LIVE, "the running domain (as virsh)" },
 	{ OPT_CONFIG, "the persistent definition (as virsh)" },
+	{ OPT_PARENT,
+	  "for a uuid defined on several parents: the one on this parent" },
 	{ OPT_NONE, NULL },
 };
 
@@ -95,8 +97,8 @@ static int unassign_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
 		return r;
 	return cmd_finish(ctx, cmd,
-			  request_unassign(&env, &a.dom, a.argv[1], a.keep_mdev,
-					   &o, &ctx->err),
+			  request_unassign(&env, &a.dom, a.argv[1], a.parent,
+					   a.keep_mdev, &o, &ctx->err),
 			  &o);
 }
 

@@ -62,6 +62,7 @@ enum opt_id {
 	OPT_AUTOSTART,
 	OPT_UNDEFINE,
 	OPT_TIMEOUT,
+	OPT_PARENT,
 	OPT__LAST,
 };
 
@@ -93,6 +94,7 @@ struct cmd_args {
 	bool keep_mdev, define, autostart, undefine, uuid_given;
 	char uuid[IDS_UUID_STRLEN];
 	unsigned timeout;
+	const char *parent; /* --parent: which of a uuid's parents; NULL: any */
 };
 
 struct cmd {

@@ -96,28 +96,31 @@ static int check_unused(const struct request_env *env, const struct outcome *o,
 }
 
 /* the mdev, read under the lock when its kind needs one */
-static int find_locked(const struct request_env *env, const char *uuid,
+static int find_locked(const struct request_env *env, enum mdev_change c,
+		       const char *uuid, const char *parent,
 		       struct mdev_list *l, const struct mdev_info **have,
 		       struct outcome *o, struct vm_error *err)
 {
-	if (mdev_list_read(env->sysfs, l, err) < 0)
+	const char *verb = mdev_change_to_string(c);
+
+	if (mdev_list_read(env->sysfs, l, err) < 0 ||
+	    mdev_lookup(l, uuid, parent, verb, have, err) < 0)
 		return -1;
-	*have = mdev_find(l, uuid);
 	if (!*have || !(*have)->kind || !(*have)->kind->needs_ap_lock ||
 	    env->dry_run)
 		return 0;
 	/* a change under the lock, and the host read again under it */
 	mdev_list_clear(l);
 	if (request_lock(env, true, o, err) < 0 ||
-	    mdev_list_read(env->sysfs, l, err) < 0)
+	    mdev_list_read(env->sysfs, l, err) < 0 ||
+	    mdev_lookup(l, uuid, parent, verb, have, err) < 0)
 		return -1;
-	*have = mdev_find(l, uuid);
 	return 0;
 }
 
 int request_change(const struct request_env *env, enum mdev_change c,
-		   const char *uuid, bool undefine, struct outcome *o,
-		   struct vm_error *err)
+		   const char *uuid, const char *parent, bool undefine,
+		   struct outcome *o, struct vm_error *err)
 {
 	_cleanup_mdev_list_ struct mdev_list l = { 0 };
 	const struct mdev_info *have;
@@ -126,7 +129,7 @@ int request_change(const struct request_env *env, enum mdev_change c,
 	char words[96];
 
 	snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
-	if (find_locked(env, uuid, &l, &have, o, err) < 0)
+	if (find_locked(env, c, uuid, parent, &l, &have, o, err) < 0)
 		return -1;
 	if (!have && c == CHANGE_REMOVE) {
 		/* the state asked for holds: nothing to remove */
@@ -135,15 +138,17 @@ int request_change(const struct request_env *env, enum mdev_change c,
 				       json_object_new_string(uuid));
 		snprintf(
 			o->nothing, sizeof(o->nothing),
-			"no mdev %s on this host (neither active in sysfs nor defined)",
-			uuid);
+			"no mdev %s%s%s on this host (neither active in sysfs nor defined)",
+			uuid, parent ? " on parent " : "",
+			parent ? parent : "");
 		return 0;
 	}
 	if (!have)
 		return vm_error_set(
 			err, VM_EXIT_NOT_FOUND, ENODEV,
-			"no mdev '%s' on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
-			uuid);
+			"no mdev '%s'%s%s on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
+			uuid, parent ? " on parent " : "",
+			parent ? parent : "");
 	if (request_kind_of(have, err) < 0)
 		return -1;
 	mdev_spec_from_info(have, &m);
@@ -171,12 +176,18 @@ int request_change(const struct request_env *env, enum mdev_change c,
 }
 
 int request_state(const struct request_env *env, const char *uuid,
-		  struct mdev_state *out, struct vm_error *err)
+		  const char *parent, struct mdev_state *out,
+		  struct vm_error *err)
 {
 	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	const struct mdev_info *m = NULL;
 
 	if (mdev_list_read(env->sysfs, &l, err) < 0)
 		return -1;
-	mdev_state_of(mdev_find(&l, uuid), out);
+	for (size_t i = 0; i < l.n && !m; i++)
+		if (strcmp(l.v[i].uuid, uuid) == 0 &&
+		    (!parent || strcmp(l.v[i].parent, parent) == 0))
+			m = &l.v[i];
+	mdev_state_of(m, out);
 	return 0;
 }
