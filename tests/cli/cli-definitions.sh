@@ -166,6 +166,9 @@ for b in $B1 $B2 $B3 $B4 $B5 $B6; do
 Try 'virt-mdev help $cmd'." "$args: exit 2 naming the file and the fault"
 	done
 done
+run vm -n create ap --adapters 5 --domains 4 --uuid $B1
+is "$rc.$err" "2.virt-mdev: cannot create mdev $B1: its mdevctl definition $D/matrix/$B1 is malformed: $(fault $B1) (correct the file or remove it)
+Try 'virt-mdev help create'." "create --uuid of a malformed definition: exit 2 naming the file"
 unchanged "the refused commands"
 run vm -n ap release --adapters 5 --domains 4
 is "$rc" 0 "ap release -n with malformed definitions around: exit 0, no crash"
