@@ -209,6 +209,20 @@ static int p_template_dir(struct ctx *ctx, const struct cmd *cmd, const char *v,
 	return 0;
 }
 
+/* a parent's sysfs name, as mdevctl's directories are named */
+static int p_parent(struct ctx *ctx, const struct cmd *cmd, const char *v,
+		    struct cmd_args *a)
+{
+	if (!*v || strchr(v, '/') || strcmp(v, ".") == 0 ||
+	    strcmp(v, "..") == 0 || strlen(v) >= 64)
+		return cmd_usage_error(
+			ctx, cmd,
+			"invalid --parent '%s': the sysfs name of an mdev's parent, as 'virt-mdev list mdev' shows it (such as 0.0.0313, or matrix for vfio-ap)",
+			v);
+	a->parent = v;
+	return 0;
+}
+
 /* flags: the parser sets the field it names */
 #define FLAG_PARSER(fn, field)                                               \
 	static int fn(struct ctx *ctx, const struct cmd *cmd, const char *v, \
@@ -261,6 +275,7 @@ static const struct opt_def opt_defs[OPT__LAST] = {
 	[OPT_UNDEFINE] = { "undefine", NULL, p_undefine },
 	[OPT_TIMEOUT] = { "timeout", "S", p_timeout },
 	[OPT_LOCK_TIMEOUT] = { "lock-timeout", "S", p_lock_timeout },
+	[OPT_PARENT] = { "parent", "PARENT", p_parent },
 };
 
 const char *cmd_opt_name(enum opt_id id)

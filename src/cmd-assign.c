@@ -31,6 +31,8 @@ static const struct cmd_opt unassign_opts[] = {
 	{ OPT_CONFIG, "the persistent definition (as virsh)" },
 	{ OPT_LOCK_TIMEOUT,
 	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
+	{ OPT_PARENT,
+	  "for a uuid defined on several parents: the one on this parent" },
 	{ OPT_NONE, NULL },
 };
 
@@ -99,8 +101,8 @@ static int unassign_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
 		return r;
 	return cmd_finish(ctx, cmd,
-			  request_unassign(&env, &a.dom, a.argv[1], a.keep_mdev,
-					   &o, &ctx->err),
+			  request_unassign(&env, &a.dom, a.argv[1], a.parent,
+					   a.keep_mdev, &o, &ctx->err),
 			  &o);
 }
 

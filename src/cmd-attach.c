@@ -13,6 +13,8 @@ static const struct cmd_opt attach_opts[] = {
 	{ OPT_LIVE, "the running domain (as virsh)" },
 	{ OPT_CONFIG, "the persistent definition (as virsh)" },
 	{ OPT_TEMPLATE_DIR, "copies of the templates to build from" },
+	{ OPT_PARENT,
+	  "for a uuid defined on several parents: the one on this parent" },
 	{ OPT_NONE, NULL },
 };
 
@@ -43,11 +45,12 @@ static int attach_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	a.dom.domain = a.argv[0];
 	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
 		return r;
-	return cmd_finish(
-		ctx, cmd,
-		attach ? request_attach(&env, &a.dom, uuid, &o, &ctx->err) :
-			 request_detach(&env, &a.dom, uuid, &o, &ctx->err),
-		&o);
+	return cmd_finish(ctx, cmd,
+			  attach ? request_attach(&env, &a.dom, uuid, a.parent,
+						  &o, &ctx->err) :
+				   request_detach(&env, &a.dom, uuid, &o,
+						  &ctx->err),
+			  &o);
 }
 
 const struct cmd cmd_attach = {

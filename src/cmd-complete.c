@@ -68,6 +68,20 @@ static int complete_mdevs(const struct sysfs *s)
 	return VM_EXIT_OK;
 }
 
+/* the parents of the mdevs, active and defined (--parent), once each */
+static int complete_parents(const struct sysfs *s)
+{
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+
+	if (!s || mdev_list_read(s, &l, NULL) < 0)
+		return VM_EXIT_OK;
+	/* the list is sorted by parent */
+	for (size_t i = 0; i < l.n; i++)
+		if (i == 0 || strcmp(l.v[i].parent, l.v[i - 1].parent) != 0)
+			printf("%s\n", l.v[i].parent);
+	return VM_EXIT_OK;
+}
+
 /* everything show accepts */
 static int complete_ids(const struct sysfs *s)
 {
@@ -120,6 +134,7 @@ static const struct {
 	{ "ccw", NULL, complete_ccw },
 	{ "apqns", NULL, complete_apqns },
 	{ "mdevs", NULL, complete_mdevs },
+	{ "parents", NULL, complete_parents },
 	{ "ids", NULL, complete_ids },
 };
 
@@ -177,7 +192,7 @@ static int complete_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if (argc != 2)
 		return cmd_usage_error(
 			ctx, cmd,
-			"expected one of: commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, ids, domains; or options COMMAND [ACTION], actions COMMAND");
+			"expected one of: commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, parents, ids, domains; or options COMMAND [ACTION], actions COMMAND");
 	if (strcmp(argv[1], "domains") == 0)
 		return complete_domains(ctx);
 	for (size_t i = 0; i < ARRAY_SIZE(completers); i++) {
@@ -192,13 +207,13 @@ static int complete_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	}
 	return cmd_usage_error(
 		ctx, cmd,
-		"cannot complete '%s': expected one of: commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, ids, domains",
+		"cannot complete '%s': expected one of: commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, parents, ids, domains",
 		argv[1]);
 }
 
 const struct cmd cmd_complete = {
 	.name = "__complete",
-	.args = "WHAT (commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, ids, domains, options CMD [ACTION], actions CMD)",
+	.args = "WHAT (commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, parents, ids, domains, options CMD [ACTION], actions CMD)",
 	.help = "print the values bash completion offers, one per line",
 	.flags = CMD_HIDDEN,
 	.run = complete_run,

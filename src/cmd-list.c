@@ -359,6 +359,35 @@ static int section_ap(struct ctx *ctx, struct jw *w)
 			     sizeof(*h.queues), w);
 }
 
+/* the files of mdevctl's the listing skipped: a warning each, and in JSON "skipped" */
+static void skipped_write(const struct mdev_list *ml, struct jw *w)
+{
+	/* a warning, also with -q */
+	for (size_t i = 0; i < ml->nfaults; i++)
+		fprintf(stderr,
+			"%s: warning: skipped %s: %s (correct the file or remove it)\n",
+			PROGRAM_NAME, ml->faults[i].file, ml->faults[i].what);
+	if (!w)
+		return;
+	jw_key(w, "skipped");
+	jw_begin_array(w);
+	for (size_t i = 0; i < ml->nfaults; i++) {
+		const struct mdev_fault *f = &ml->faults[i];
+
+		jw_begin_object(w);
+		jw_key(w, "file");
+		jw_string(w, f->file);
+		jw_key(w, "uuid");
+		jw_string_or_null(w, f->uuid);
+		jw_key(w, "parent");
+		jw_string(w, f->parent);
+		jw_key(w, "fault");
+		jw_string(w, f->what);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
 static int section_mdev(struct ctx *ctx, struct jw *w)
 {
 	_cleanup_mdev_list_ struct mdev_list ml = { 0 };
@@ -371,6 +400,7 @@ static int section_mdev(struct ctx *ctx, struct jw *w)
 	mdev_columns_init(&l);
 	if (section_write(ctx, &l, "mdevs", ml.v, ml.n, sizeof(*ml.v), w) < 0)
 		return -1;
+	skipped_write(&ml, w);
 	if (w)
 		libvirt_write(w, &unreachable);
 	return 0;
@@ -460,7 +490,9 @@ const struct cmd cmd_list = {
 		"ap     AP queues: card type, owner by apmask/aqmask (host or vfio_ap), driver,\n"
 		"       the mdev that holds it\n"
 		"mdev   mdevs: parent, type, state (active from sysfs, defined and autostart from\n"
-		"       mdevctl's definitions), APQNs, the libvirt domains whose XML uses it\n"
+		"       mdevctl's definitions), APQNs, the libvirt domains whose XML uses it; a\n"
+		"       malformed definition is skipped with a warning (and listed in \"skipped\"\n"
+		"       with --json), the rest listed, exit 0\n"
 		"types  mdev types of every parent, with available instances\n"
 		"Without a section, all four. With --json, one document.\n",
 };
@@ -491,7 +523,7 @@ static int show_row(struct ctx *ctx, struct columns *l, const void *row,
 	return r;
 }
 
-static int show_mdev(struct ctx *ctx, const char *uuid)
+static int show_mdev(struct ctx *ctx, const char *uuid, const char *parent)
 {
 	_cleanup_mdev_list_ struct mdev_list ml = { 0 };
 	const struct mdev_info *m;
@@ -501,15 +533,17 @@ static int show_mdev(struct ctx *ctx, const char *uuid)
 
 	if (mdev_list_read(ctx->sysfs, &ml, &ctx->err) < 0)
 		return (int)ctx->err.exit;
-	scan_domains(ctx, &ml, &unreachable);
-	m = mdev_find(&ml, uuid);
+	if (mdev_lookup(&ml, uuid, parent, "show", &m, &ctx->err) < 0)
+		return (int)ctx->err.exit;
 	if (!m) {
 		vm_error_set(
 			&ctx->err, VM_EXIT_NOT_FOUND, ENODEV,
-			"no mdev '%s' on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
-			uuid);
+			"no mdev '%s'%s%s on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
+			uuid, parent ? " on parent " : "",
+			parent ? parent : "");
 		return VM_EXIT_NOT_FOUND;
 	}
+	scan_domains(ctx, &ml, &unreachable);
 	mdev_columns_init(&l);
 	r = show_row(ctx, &l, m, &unreachable);
 	columns_clear(&l);
@@ -565,29 +599,43 @@ static int show_subchannel(struct ctx *ctx, const char *what)
 	return r < 0 ? (int)ctx->err.exit : VM_EXIT_OK;
 }
 
+static const struct cmd_opt show_opts[] = {
+	{ OPT_PARENT,
+	  "for an mdev uuid on several parents: the one on this parent" },
+	{ OPT_NONE, NULL },
+};
+
 static int show_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		    char **argv)
 {
 	struct vm_error ignore = { 0 };
+	struct cmd_args a;
+	const char *id;
 	struct apqn q;
 	uuid_t u;
+	int r;
 
-	if (argc != 2)
+	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)))
+		return r;
+	if (a.argc != 1)
 		return cmd_usage_error(
 			ctx, cmd,
 			"show takes one ID: a busid (0.0.2b09), a subchannel (0.0.0313), a uuid or an APQN (05.0004)");
-	if (ids_uuid_parse(argv[1], u, NULL) == 0) {
+	id = a.argv[0];
+	if (ids_uuid_parse(id, u, NULL) == 0) {
 		char canon[IDS_UUID_STRLEN];
 
 		ids_uuid_format(u, canon);
-		return show_mdev(ctx, canon);
+		return show_mdev(ctx, canon, a.parent);
 	}
+	if (a.parent)
+		return cmd_usage_error(
+			ctx, cmd, "--parent is for an mdev uuid, not '%s'", id);
 	/* two dotted parts is an APQN, three a ccw id */
-	if (strchr(argv[1], '.') &&
-	    strchr(argv[1], '.') == strrchr(argv[1], '.') &&
-	    apqn_parse(argv[1], &q, &ignore) == 0)
+	if (strchr(id, '.') && strchr(id, '.') == strrchr(id, '.') &&
+	    apqn_parse(id, &q, &ignore) == 0)
 		return show_apqn(ctx, &q);
-	return show_subchannel(ctx, argv[1]);
+	return show_subchannel(ctx, id);
 }
 
 const struct cmd cmd_show = {
@@ -596,7 +644,10 @@ const struct cmd cmd_show = {
 	.help = "show one busid, subchannel, mdev uuid or APQN in full",
 	.flags = CMD_NEEDS_ROOT,
 	.run = show_run,
+	.opts = show_opts,
 	.usage =
 		"ID is a ccw busid (0.0.2b09), a subchannel (0.0.0313), an mdev uuid or an APQN\n"
-		"(05.0004). An ID that is not on this host is exit 3.\n",
+		"(05.0004). An ID that is not on this host is exit 3. A uuid whose mdevctl\n"
+		"definition is malformed, or that is on several parents without --parent, is\n"
+		"exit 2 (as mdevctl refuses it).\n",
 };

@@ -5,9 +5,10 @@
 
 #include "cmd.h"
 
-/* run it; then the mdev's state as the host now shows it */
+/* run it; then the mdev's state as the host now shows it (on parent, when not NULL) */
 static int run_and_show(struct ctx *ctx, const struct cmd *cmd, int rr,
-			struct outcome *o, const struct request_env *env)
+			struct outcome *o, const struct request_env *env,
+			const char *parent)
 {
 	struct mdev_state st;
 	char words[96];
@@ -15,7 +16,7 @@ static int run_and_show(struct ctx *ctx, const struct cmd *cmd, int rr,
 
 	if (r != VM_EXIT_OK || ctx->dry_run || ctx->json ||
 	    ctx->verbosity < 0 || plan_is_empty(&o->plan) ||
-	    request_state(env, o->uuid, &st, NULL) < 0)
+	    request_state(env, o->uuid, parent, &st, NULL) < 0)
 		return r;
 	if (st.exists)
 		printf("mdev %s: %s\n", o->uuid,
@@ -68,7 +69,7 @@ static int create_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
 		return r;
 	return run_and_show(ctx, cmd, request_create(&env, &req, &o, &ctx->err),
-			    &o, &env);
+			    &o, &env, NULL);
 }
 
 const struct cmd cmd_create = {
@@ -96,11 +97,15 @@ const struct cmd cmd_create = {
 
 /* ---- start, stop, remove ---- */
 
+#define PARENT_HELP \
+	"for a uuid defined on several parents: the one on this parent (mdevctl's --parent)"
+
 static const struct cmd_opt start_opts[] = {
 	{ OPT_TIMEOUT,
 	  "how long to wait for libvirt to report it active (30)" },
 	{ OPT_LOCK_TIMEOUT,
 	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
+	{ OPT_PARENT, PARENT_HELP },
 	{ OPT_NONE, NULL },
 };
 
@@ -110,6 +115,7 @@ static const struct cmd_opt remove_opts[] = {
 	{ OPT_TIMEOUT, "how long to wait for libvirt (30)" },
 	{ OPT_LOCK_TIMEOUT,
 	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
+	{ OPT_PARENT, PARENT_HELP },
 	{ OPT_NONE, NULL },
 };
 
@@ -135,9 +141,9 @@ static int change_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
 		return r;
 	return run_and_show(ctx, cmd,
-			    request_change(&env, c, uuid, a.undefine, &o,
-					   &ctx->err),
-			    &o, &env);
+			    request_change(&env, c, uuid, a.parent, a.undefine,
+					   &o, &ctx->err),
+			    &o, &env, a.parent);
 }
 
 const struct cmd cmd_start = {
@@ -149,7 +155,9 @@ const struct cmd cmd_start = {
 	.opts = start_opts,
 	.usage =
 		"Starts a defined, inactive mdev (libvirt: nodedev-start; sysfs: create and the\n"
-		"definition's attributes, as mdevctl start). The checks of create run first.\n",
+		"definition's attributes, as mdevctl start). The checks of create run first.\n"
+		"A uuid whose definition is malformed, or that is defined on several parents\n"
+		"without --parent, is refused (exit 2), as mdevctl refuses it.\n",
 };
 
 const struct cmd cmd_stop = {

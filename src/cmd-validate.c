@@ -18,7 +18,8 @@ static int named(struct ctx *ctx, const struct cmd_args *a,
 
 		if (cmd_uuid_arg(ctx, a->argv[i], u))
 			return VM_EXIT_USAGE;
-		if (!mdev_find(l, u))
+		/* a malformed definition of it is one of its problems */
+		if (!mdev_find(l, u) && !mdev_fault_of(l, u, NULL))
 			return vm_error_set(
 				       &ctx->err, VM_EXIT_NOT_FOUND, ENODEV,
 				       "no mdev '%s' on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
@@ -38,7 +39,9 @@ static void report(struct ctx *ctx, const struct problems *p)
 
 	if (!ctx->json) {
 		for (size_t i = 0; i < p->n; i++)
-			printf("%s: %s\n", p->v[i].uuid, p->v[i].msg);
+			printf("%s: %s\n",
+			       p->v[i].uuid[0] ? p->v[i].uuid : p->v[i].file,
+			       p->v[i].msg);
 		if (!p->n && ctx->verbosity >= 0)
 			printf("%zu mdev%s checked, no problem found\n",
 			       p->checked, p->checked == 1 ? "" : "s");
@@ -53,7 +56,11 @@ static void report(struct ctx *ctx, const struct problems *p)
 	for (size_t i = 0; i < p->n; i++) {
 		jw_begin_object(&w);
 		jw_key(&w, "uuid");
-		jw_string(&w, p->v[i].uuid);
+		jw_string_or_null(&w, p->v[i].uuid);
+		if (p->v[i].file) {
+			jw_key(&w, "file");
+			jw_string(&w, p->v[i].file);
+		}
 		jw_key(&w, "problem");
 		jw_string(&w, p->v[i].msg);
 		jw_end_object(&w);
@@ -124,6 +131,9 @@ const struct cmd cmd_validate = {
 		"with ids within the host's maxima, APQNs not reserved for the host by\n"
 		"apmask/aqmask, no APQN shared with another mdev, control domains only with a\n"
 		"usage domain; and, without UUIDs and when libvirt can be asked, that no domain\n"
-		"uses an mdev this host does not have. Prints every problem found; exit 4 when\n"
-		"there is one.\n",
+		"uses an mdev this host does not have. mdevctl's definitions are checked as\n"
+		"mdevctl reads them: a malformed file, a uuid on several parents, a start\n"
+		"neither auto nor manual, and vfio-ap attributes the kernel would refuse or\n"
+		"read otherwise than they look (a leading 0 is octal). Prints every problem\n"
+		"found; exit 4 when there is one.\n",
 };

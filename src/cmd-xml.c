@@ -18,6 +18,8 @@ static const struct cmd_opt xml_opts[] = {
 	  "what the device is, for one that is not on this host (the host is not read)" },
 	{ OPT_TEMPLATE_DIR,
 	  "copies of the templates to build from (VIRT_MDEV_TEMPLATE_DIR)" },
+	{ OPT_PARENT,
+	  "for a uuid defined on several parents: the one on this parent" },
 	{ OPT_NONE, NULL },
 };
 
@@ -63,6 +65,7 @@ static int xml_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	req.devno = a.dom.devno;
 	req.boot_order = a.dom.boot_order;
 	req.alias = a.dom.alias;
+	req.parent = a.parent;
 	if ((r = cmd_begin(ctx, cmd, &a, &env, NULL)))
 		return r;
 	if (request_xml(&env, &req, &text, &kind, &ctx->err) < 0)
@@ -84,5 +87,7 @@ const struct cmd cmd_xml = {
 		"  For a vfio-ccw device the <hostdev> has the guest ccw address (default: the\n"
 		"  host's device number in css fe: 0.0.2b09 -> fe.0.2b09). The model comes from\n"
 		"  the device's type; for a device that is not on this host (XML made ahead of\n"
-		"  time), --model says what it is and the host is not read.\n",
+		"  time), --model says what it is and the host is not read. nodedev and mdevctl\n"
+		"  show a defined mdev's attributes as its mdevctl definition has them: every one\n"
+		"  (also those virt-mdev does not model), values as written, in order.\n",
 };

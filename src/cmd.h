@@ -60,6 +60,7 @@ enum opt_id {
 	OPT_UNDEFINE,
 	OPT_TIMEOUT,
 	OPT_LOCK_TIMEOUT,
+	OPT_PARENT,
 	OPT__LAST,
 };
 
@@ -93,6 +94,7 @@ struct cmd_args {
 	unsigned timeout;
 	bool lock_timeout_given; /* --lock-timeout; else AP_LOCK_DEFAULT_TIMEOUT_S */
 	unsigned lock_timeout;
+	const char *parent; /* --parent: which of a uuid's parents; NULL: any */
 };
 
 struct cmd {

@@ -66,7 +66,8 @@ static void add_devno(struct json_object *r, const struct mdev_kind *kind,
 }
 
 int request_attach(const struct request_env *env, const struct domain_req *d,
-		   const char *uuid, struct outcome *o, struct vm_error *err)
+		   const char *uuid, const char *parent, struct outcome *o,
+		   struct vm_error *err)
 {
 	_cleanup_mdev_list_ struct mdev_list l = { 0 };
 	const struct mdev_info *m;
@@ -75,9 +76,9 @@ int request_attach(const struct request_env *env, const struct domain_req *d,
 	struct guest_devno used = { 0 };
 
 	if (request_domain(env, d->domain, o, err) < 0 ||
-	    mdev_list_read(env->sysfs, &l, err) < 0)
+	    mdev_list_read(env->sysfs, &l, err) < 0 ||
+	    mdev_lookup(&l, uuid, parent, "attach", &m, err) < 0)
 		return vm_error_errno(err);
-	m = mdev_find(&l, uuid);
 	if (m && request_kind_of(env->sysfs, m, "attach", true, err) < 0)
 		return vm_error_errno(err);
 	/* an mdev that is not here is refused by attach_plan before its kind matters */
@@ -281,8 +282,8 @@ static int unassign_mdev(const struct request_env *env,
 }
 
 int request_unassign(const struct request_env *env, const struct domain_req *d,
-		     const char *what, bool keep_mdev, struct outcome *o,
-		     struct vm_error *err)
+		     const char *what, const char *parent, bool keep_mdev,
+		     struct outcome *o, struct vm_error *err)
 {
 	_cleanup_mdev_list_ struct mdev_list l = { 0 };
 	const struct mdev_info *mi = NULL;
@@ -296,7 +297,9 @@ int request_unassign(const struct request_env *env, const struct domain_req *d,
 	target_of(env, d, o, &t);
 	if (ids_uuid_parse(what, u, NULL) == 0) {
 		ids_uuid_format(u, bare.uuid);
-		mi = mdev_find(&l, bare.uuid);
+		if (mdev_lookup(&l, bare.uuid, parent, "unassign", &mi, err) <
+		    0)
+			return -1;
 		if (mi)
 			return unassign_mdev(env, &t, mi, keep_mdev, o, err);
 		/* not on the host; maybe still in the domain */
@@ -309,6 +312,11 @@ int request_unassign(const struct request_env *env, const struct domain_req *d,
 			 bare.uuid, t.name);
 		return detach_plan(&t, bare.uuid, &o->plan, err);
 	}
+	if (parent)
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"--parent is for an mdev uuid; the DEVICE '%s' names its parent itself",
+			what);
 	if (device_mdev(env, what, &l, &bare, &mi, err) < 0)
 		return vm_error_errno(err);
 	return mi ? unassign_mdev(env, &t, mi, keep_mdev, o, err) :

@@ -88,9 +88,9 @@ static int host_mdev(const struct request_env *env, const struct xml_req *r,
 	*m = NULL;
 	if (r->model)
 		return 0;
-	if (mdev_list_read(env->sysfs, l, err) < 0)
+	if (mdev_list_read(env->sysfs, l, err) < 0 ||
+	    mdev_lookup(l, r->uuid, r->parent, "describe", m, err) < 0)
 		return vm_error_errno(err);
-	*m = mdev_find(l, r->uuid);
 	if (!*m) {
 		char models[256] = "";
 
@@ -143,8 +143,10 @@ int request_xml(const struct request_env *env, const struct xml_req *r,
 		return xml_nodedev_mdev(&spec, env->template_dir, false, out,
 					err);
 	case XML_FORMAT_MDEVCTL:
+		/* a definition as written; an mdev without one as mdevctl would define it */
 		mdev_spec_from_info(m, &spec);
-		*out = mdev_definition_json(&spec, m->autostart);
+		*out = m->def ? mdev_definition_text(m->def) :
+				mdev_definition_json(&spec, m->autostart);
 		return *out ? 0 :
 			      vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 					   "out of memory");

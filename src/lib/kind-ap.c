@@ -1,6 +1,8 @@
 /* The vfio-ap kind: an mdev on the vfio_ap matrix holding adapters x domains (and control domains) freed from the host. */
 #include "config.h"
 
+#include <ctype.h>
+#include <limits.h>
 #include <string.h>
 
 #include "ap.h"
@@ -80,24 +82,82 @@ static struct ap_mask *attr_mask(struct mdev_spec *m, size_t k)
 	return masks[k];
 }
 
-/* a definition's attribute as the kernel would read mdevctl's value */
+/*
+ * A value as the kernel's assign_* and unassign_* stores read it,
+ * kstrtoul(buf, 0) (kernel-sysfs.md 3.7, lib/kstrtox.c): one optional '+',
+ * then 0x or 0X and hex digits, or a leading 0 and octal digits ("010" is 8,
+ * "08" no number), or decimal; one newline may follow. -EINVAL for anything
+ * else, -ERANGE beyond an unsigned long.
+ */
+static int ap_parse_id(const char *s, unsigned long *out)
+{
+	unsigned long v = 0;
+	unsigned base = 10;
+	int digits = 0;
+
+	if (*s == '+')
+		s++;
+	if (s[0] == '0') {
+		base = 8;
+		if ((s[1] == 'x' || s[1] == 'X') &&
+		    isxdigit((unsigned char)s[2])) {
+			base = 16;
+			s += 2;
+		}
+	}
+	for (;; s++, digits++) {
+		unsigned d =
+			*s >= '0' && *s <= '9' ? (unsigned)(*s - '0') :
+			*s >= 'a' && *s <= 'f' ? (unsigned)(*s - 'a' + 10) :
+			*s >= 'A' && *s <= 'F' ? (unsigned)(*s - 'A' + 10) :
+						 99u;
+
+		if (d >= base)
+			break;
+		if (v > (ULONG_MAX - d) / base)
+			return -ERANGE;
+		v = v * base + d;
+	}
+	if (!digits)
+		return -EINVAL;
+	if (*s == '\n')
+		s++;
+	if (*s)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* which of the six stores a definition's attribute names: k of ap_attr_names, assign or not; -1 for none */
+static int ap_attr_store(const char *key, bool *assign)
+{
+	*assign = strncmp(key, "un", 2) != 0;
+	if (!*assign)
+		key += 2;
+	for (size_t k = 0; k < ARRAY_SIZE(ap_attr_names); k++)
+		if (strcmp(key, ap_attr_names[k]) == 0)
+			return (int)k;
+	return -1;
+}
+
+/* a definition's attribute applied as the kernel takes mdevctl's write of it */
 static int ap_read_attr(struct mdev_info *i, const char *key, const char *value)
 {
 	struct ap_mask *masks[] = { &i->apm, &i->aqm, &i->adm };
 	unsigned long id;
-	char *end;
+	bool assign;
+	int k = ap_attr_store(key, &assign);
 
-	for (size_t k = 0; k < ARRAY_SIZE(ap_attr_names); k++) {
-		if (strcmp(key, ap_attr_names[k]) != 0)
-			continue;
-		errno = 0;
-		id = strtoul(value, &end, 0);
-		if (!*value || *end || errno || id > AP_ID_MAX)
-			return 0;
+	if (k < 0)
+		return 0;
+	/* EINVAL, ERANGE; ENODEV above the highest id the masks hold */
+	if (ap_parse_id(value, &id) < 0 || id > AP_ID_MAX)
+		return -1;
+	if (assign)
 		ap_mask_set(masks[k], (unsigned)id);
-		return 1;
-	}
-	return 0;
+	else
+		ap_mask_clear(masks[k], (unsigned)id);
+	return 1;
 }
 
 /*
@@ -570,6 +630,52 @@ static int ap_check_create(const struct kind_host *kh,
 	return 0;
 }
 
+/* one attribute of a definition as the kernel will take it when mdevctl starts the mdev: "" when fine */
+static void attr_problem(const struct mdev_attr *a, size_t n, char *msg,
+			 size_t size)
+{
+	const char *what[] = { "adapter", "domain", "control domain" };
+	const char *digits = a->value + (a->value[0] == '+');
+	unsigned long id, dec;
+	bool assign;
+	int k = ap_attr_store(a->name, &assign), r;
+
+	msg[0] = '\0';
+	if (k < 0) {
+		snprintf(
+			msg, size,
+			"its definition's attrs[%zu] '%s' is none of vfio_ap's assign_* and unassign_* files: mdevctl start writes it and fails where the kernel has no such file (virt-mdev keeps it as written, outside the matrix it shows)",
+			n, a->name);
+		return;
+	}
+	r = ap_parse_id(a->value, &id);
+	if (r < 0) {
+		snprintf(
+			msg, size,
+			"its definition's attrs[%zu] %s '%s' is no number the kernel reads (%s: kstrtoul takes decimal, 0x and hex, or a leading 0 and octal digits): mdevctl start fails at it",
+			n, a->name, a->value,
+			r == -ERANGE ? "ERANGE" : "EINVAL");
+		return;
+	}
+	if (id > AP_ID_MAX) {
+		snprintf(
+			msg, size,
+			"its definition's attrs[%zu] %s '%s' is %s %lu (0x%lx), beyond the highest AP id 255: the kernel refuses it (ENODEV), and mdevctl start fails at it",
+			n, a->name, a->value, what[k], id, id);
+		return;
+	}
+	/* a leading 0: octal to the kernel; a problem where it reads other than it looks */
+	errno = 0;
+	dec = strtoul(digits, NULL, 10);
+	if (digits[0] == '0' && digits[1] >= '0' && digits[1] <= '7' &&
+	    (errno || dec != id))
+		snprintf(
+			msg, size,
+			"its definition's attrs[%zu] %s '%s' is octal to the kernel (a leading 0): %s %lu (0x%lx), not %lu (write '0x%lx' for %lu, or '%lu' for %lu)",
+			n, a->name, a->value, what[k], id, id, dec, id, id, dec,
+			dec);
+}
+
 static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 			const struct mdev_list *all, kind_problem_fn fn,
 			void *opaque)
@@ -577,6 +683,14 @@ static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 	_cleanup_ap_host_ struct ap_host ap = { 0 };
 	struct vm_error e = { 0 };
 	struct mdev_spec m;
+
+	for (size_t n = 0; i->def && n < i->def->nattrs; n++) {
+		char msg[512];
+
+		attr_problem(&i->def->attrs[n], n, msg, sizeof(msg));
+		if (msg[0])
+			fn(opaque, i->uuid, msg);
+	}
 
 	if (strcmp(i->type, i->kind->mdev_type) != 0) {
 		char msg[256];

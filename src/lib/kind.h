@@ -74,7 +74,12 @@ struct mdev_kind {
 	/* ---- the configuration beyond parent and type ---- */
 	/* An active mdev's configuration, read from sysfs (dfd: bus/mdev/devices). */
 	void (*read_active)(const struct sysfs *s, struct mdev_info *i);
-	/* One attribute of a definition: 1 when modelled and taken, 0 when not modelled. */
+	/*
+	 * One attribute of a definition, applied to i's configuration as the
+	 * kernel would take the write (the definition's attributes in order:
+	 * an unassign after an assign takes it back): 1 when applied, 0 when
+	 * the kind does not model it, -1 when the kernel would refuse it.
+	 */
 	int (*read_attr)(struct mdev_info *i, const char *key,
 			 const char *value);
 	/* The configuration as ordered (name, value) attributes, as mdevctl and libvirt keep it. */

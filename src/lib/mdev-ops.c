@@ -108,8 +108,8 @@ static int check_unused(const struct request_env *env, const struct outcome *o,
 }
 
 int request_change(const struct request_env *env, enum mdev_change c,
-		   const char *uuid, bool undefine, struct outcome *o,
-		   struct vm_error *err)
+		   const char *uuid, const char *parent, bool undefine,
+		   struct outcome *o, struct vm_error *err)
 {
 	_cleanup_mdev_list_ struct mdev_list l = { 0 };
 	const struct mdev_info *have;
@@ -118,9 +118,10 @@ int request_change(const struct request_env *env, enum mdev_change c,
 	char words[96];
 
 	snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
-	if (mdev_list_read(env->sysfs, &l, err) < 0)
+	if (mdev_list_read(env->sysfs, &l, err) < 0 ||
+	    mdev_lookup(&l, uuid, parent, mdev_change_to_string(c), &have,
+			err) < 0)
 		return vm_error_errno(err);
-	have = mdev_find(&l, uuid);
 	if (!have && c == CHANGE_REMOVE) {
 		/* the state asked for holds: nothing to remove */
 		o->result = json_object_new_object();
@@ -128,15 +129,17 @@ int request_change(const struct request_env *env, enum mdev_change c,
 				       json_object_new_string(uuid));
 		snprintf(
 			o->nothing, sizeof(o->nothing),
-			"no mdev %s on this host (neither active in sysfs nor defined)",
-			uuid);
+			"no mdev %s%s%s on this host (neither active in sysfs nor defined)",
+			uuid, parent ? " on parent " : "",
+			parent ? parent : "");
 		return 0;
 	}
 	if (!have)
 		return vm_error_set(
 			err, VM_EXIT_NOT_FOUND, ENODEV,
-			"no mdev '%s' on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
-			uuid);
+			"no mdev '%s'%s%s on this host (searched the active mdevs in sysfs and mdevctl's definitions; 'virt-mdev list mdev' shows them)",
+			uuid, parent ? " on parent " : "",
+			parent ? parent : "");
 	if (request_kind_of(env->sysfs, have, mdev_change_to_string(c),
 			    c == CHANGE_START, err) < 0)
 		return vm_error_errno(err);
@@ -165,12 +168,18 @@ int request_change(const struct request_env *env, enum mdev_change c,
 }
 
 int request_state(const struct request_env *env, const char *uuid,
-		  struct mdev_state *out, struct vm_error *err)
+		  const char *parent, struct mdev_state *out,
+		  struct vm_error *err)
 {
 	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	const struct mdev_info *m = NULL;
 
 	if (mdev_list_read(env->sysfs, &l, err) < 0)
 		return vm_error_errno(err);
-	mdev_state_of(mdev_find(&l, uuid), out);
+	for (size_t i = 0; i < l.n && !m; i++)
+		if (strcmp(l.v[i].uuid, uuid) == 0 &&
+		    (!parent || strcmp(l.v[i].parent, parent) == 0))
+			m = &l.v[i];
+	mdev_state_of(m, out);
 	return 0;
 }

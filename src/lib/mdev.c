@@ -1,7 +1,15 @@
 /* Mediated devices and types: sysfs (kernel-sysfs.md section 1) and mdevctl's definitions (section 4.4). */
 #include "config.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <json-c/json.h>
 
 #include "ap.h"
 #include "cleanup.h"
@@ -67,28 +75,562 @@ static const char *basename_of(const char *path)
 	return b ? b + 1 : path;
 }
 
-/* the definition's attrs, as its kind models them */
-static void definition_attrs(struct mdev_info *m, struct json_object *attrs)
+/* ---- mdevctl's definitions, read as mdevctl reads them (kernel-sysfs.md 4.4) ---- */
+
+/* the fault in fault[size]; returns -errnum */
+static int fail(int errnum, char *fault, size_t size, const char *fmt, ...)
+	_printf_(4, 5);
+
+static int fail(int errnum, char *fault, size_t size, const char *fmt, ...)
 {
-	if (!m->kind || !json_object_is_type(attrs, json_type_array))
-		return;
-	for (size_t i = 0; i < json_object_array_length(attrs); i++) {
-		struct json_object *a = json_object_array_get_idx(attrs, i);
+	va_list ap;
 
-		if (!json_object_is_type(a, json_type_object))
-			continue;
-		json_object_object_foreach(a, key, val)
-		{
-			const char *v = json_object_get_string(val);
+	va_start(ap, fmt);
+	vsnprintf(fault, size, fmt, ap);
+	va_end(ap);
+	return -errnum;
+}
 
-			if (v)
-				(void)m->kind->read_attr(m, key, v);
+static const char *type_word(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+	case json_type_int:
+		return "a number";
+	case json_type_string:
+		return "a string";
+	case json_type_array:
+		return "an array";
+	case json_type_object:
+		return "an object";
+	}
+	return "a value";
+}
+
+/* JSON's whitespace (a NUL byte is none) */
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* where byte off is, as editors count: line and column from 1 */
+static void line_col(const char *text, size_t off, unsigned *line,
+		     unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else {
+			++*col;
 		}
 	}
 }
 
+static bool hex4(const char *p, const char *end, unsigned *v)
+{
+	*v = 0;
+	if (end - p < 4)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) :
+						    16u;
+
+		if (d > 15)
+			return false;
+		*v = *v * 16 + d;
+	}
+	return true;
+}
+
+/*
+ * The first escape that json-c takes and mdevctl's serde_json refuses (a
+ * lone surrogate), or that json-c cannot keep as written (\u0000: a key is
+ * cut there): its offset, or -1. Only called on text json-c parsed, where a
+ * backslash is always the start of an escape inside a string.
+ */
+static long bad_escape(const char *t, size_t n, const char **why)
+{
+	const char *end = t + n;
+
+	for (const char *p = t; p + 1 < end; p++) {
+		unsigned v, w;
+
+		if (*p != '\\')
+			continue;
+		if (p[1] != 'u' || !hex4(p + 2, end, &v)) {
+			p++; /* a two-character escape */
+			continue;
+		}
+		if (v == 0) {
+			*why = "\\u0000 (a NUL character: no sysfs write carries it, and virt-mdev cannot keep it as written)";
+			return p - t;
+		}
+		if (v >= 0xdc00 && v <= 0xdfff) {
+			*why = "a lone trailing surrogate (mdevctl refuses it)";
+			return p - t;
+		}
+		if (v >= 0xd800 && v <= 0xdbff) {
+			if (p + 7 < end && p[6] == '\\' && p[7] == 'u' &&
+			    hex4(p + 8, end, &w) && w >= 0xdc00 &&
+			    w <= 0xdfff) {
+				p += 11;
+				continue;
+			}
+			*why = "a lone leading surrogate (mdevctl refuses it)";
+			return p - t;
+		}
+		p += 5;
+	}
+	return -1;
+}
+
+/* serde_json reads no NaN, no Infinity and no number beyond a double; json-c takes them */
+static bool finite_numbers(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_double:
+		return isfinite(json_object_get_double(v));
+	case json_type_array:
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			if (!finite_numbers(json_object_array_get_idx(v, i)))
+				return false;
+		return true;
+	case json_type_object: {
+		json_object_object_foreach(v, key, val)
+		{
+			(void)key;
+			if (!finite_numbers(val))
+				return false;
+		}
+		return true;
+	}
+	case json_type_null:
+	case json_type_boolean:
+	case json_type_int:
+	case json_type_string:
+		return true;
+	}
+	return true;
+}
+
+/* strict JSON in UTF-8, as serde_json reads it: the document, or NULL with the fault */
+static struct json_object *parse_json(const char *text, size_t len, char *fault,
+				      size_t size)
+{
+	struct json_tokener *tok;
+	struct json_object *doc;
+	enum json_tokener_error e;
+	size_t off, rest;
+	unsigned line, col;
+
+	tok = json_tokener_new_ex(MDEV_DEFINITION_MAX_DEPTH);
+	if (!tok) {
+		snprintf(fault, size, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+					    JSON_TOKENER_VALIDATE_UTF8);
+	doc = json_tokener_parse_ex(tok, text, (int)len);
+	e = json_tokener_get_error(tok);
+	off = json_tokener_get_parse_end(tok);
+	if (!doc && e == json_tokener_continue) {
+		/* the end of the text ends a last number, or is the fault */
+		doc = json_tokener_parse_ex(tok, "", 1);
+		e = json_tokener_get_error(tok);
+		off = len;
+	}
+	json_tokener_free(tok);
+	for (rest = off; doc && rest < len && is_ws(text[rest]); rest++)
+		;
+	if (doc && rest < len) {
+		json_object_put(doc);
+		doc = NULL;
+		off = rest;
+		e = json_tokener_error_parse_unexpected;
+	}
+	if (doc)
+		return doc;
+	line_col(text, off < len ? off : len, &line, &col);
+	if (e == json_tokener_error_depth)
+		snprintf(
+			fault, size,
+			"nested deeper than the %d levels mdevctl reads (line %u, column %u)",
+			MDEV_DEFINITION_MAX_DEPTH, line, col);
+	else
+		snprintf(
+			fault, size,
+			"not JSON as mdevctl reads it (strict JSON in UTF-8): %s at line %u, column %u",
+			json_tokener_error_desc(e), line, col);
+	return NULL;
+}
+
+static int definition_attrs(struct json_object *attrs,
+			    struct mdev_definition *out, char *fault,
+			    size_t size)
+{
+	size_t n;
+
+	if (!attrs || json_object_is_type(attrs, json_type_null))
+		return 0; /* mdevctl: no attributes */
+	if (!json_object_is_type(attrs, json_type_array))
+		return fail(EINVAL, fault, size,
+			    "\"attrs\" is %s, not an array", type_word(attrs));
+	n = json_object_array_length(attrs);
+	if (n == 0)
+		return 0;
+	out->attrs = calloc(n, sizeof(*out->attrs));
+	if (!out->attrs)
+		return fail(ENOMEM, fault, size, "%s", strerror(ENOMEM));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *a = json_object_array_get_idx(attrs, i);
+		int members;
+
+		if (!json_object_is_type(a, json_type_object))
+			return fail(
+				EINVAL, fault, size,
+				"attrs[%zu] is %s, not an object of one member",
+				i, type_word(a));
+		members = json_object_object_length(a);
+		if (members != 1)
+			return fail(
+				EINVAL, fault, size,
+				"attrs[%zu] has %d members, not one (an attribute is {\"NAME\": \"VALUE\"})",
+				i, members);
+		json_object_object_foreach(a, key, val)
+		{
+			if (!json_object_is_type(val, json_type_string))
+				return fail(
+					EINVAL, fault, size,
+					"attrs[%zu] \"%s\" is %s, not a string",
+					i, key, type_word(val));
+			out->attrs[out->nattrs].name = key;
+			out->attrs[out->nattrs].value =
+				json_object_get_string(val);
+			out->nattrs++;
+		}
+	}
+	return 0;
+}
+
+int mdev_definition_parse(const char *text, size_t len,
+			  struct mdev_definition *out, char *fault, size_t size)
+{
+	struct json_object *v = NULL;
+	bool has;
+	const char *why;
+	long at;
+	unsigned line, col;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (len > MDEV_DEFINITION_MAX_SIZE)
+		return fail(
+			EINVAL, fault, size,
+			"larger than %d bytes, which no definition needs (mdevctl's are a few kB)",
+			MDEV_DEFINITION_MAX_SIZE);
+	for (at = 0; (size_t)at < len && is_ws(text[at]); at++)
+		;
+	if ((size_t)at == len)
+		return fail(EINVAL, fault, size,
+			    "it is empty (mdevctl wants a JSON object)");
+	out->json = parse_json(text, len, fault, size);
+	if (!out->json)
+		return -EINVAL;
+	r = -EINVAL;
+	if (!json_object_is_type(out->json, json_type_object)) {
+		fail(EINVAL, fault, size, "it is %s, not a JSON object",
+		     type_word(out->json));
+		goto fault;
+	}
+	/* mdevctl: "invalid json" when either is missing or null */
+	has = json_object_object_get_ex(out->json, "mdev_type", &v);
+	if (!v) {
+		fail(EINVAL, fault, size, "%s (mdevctl needs the mdev type)",
+		     has ? "\"mdev_type\" is null" : "it has no \"mdev_type\"");
+		goto fault;
+	}
+	if (!json_object_is_type(v, json_type_string)) {
+		fail(EINVAL, fault, size, "\"mdev_type\" is %s, not a string",
+		     type_word(v));
+		goto fault;
+	}
+	out->mdev_type = json_object_get_string(v);
+	has = json_object_object_get_ex(out->json, "start", &v);
+	if (!v) {
+		fail(EINVAL, fault, size,
+		     "%s (mdevctl wants \"auto\" or \"manual\")",
+		     has ? "\"start\" is null" : "it has no \"start\"");
+		goto fault;
+	}
+	/* anything but "auto" is manual to mdevctl */
+	if (json_object_is_type(v, json_type_string)) {
+		out->start = json_object_get_string(v);
+		out->autostart = strcmp(out->start, "auto") == 0;
+	}
+	v = NULL;
+	(void)json_object_object_get_ex(out->json, "attrs", &v);
+	r = definition_attrs(v, out, fault, size);
+	if (r < 0)
+		goto fault;
+	r = -EINVAL;
+	if (!finite_numbers(out->json)) {
+		fail(EINVAL, fault, size,
+		     "it holds a number mdevctl cannot read (NaN, Infinity or beyond a double)");
+		goto fault;
+	}
+	at = bad_escape(text, len, &why);
+	if (at >= 0) {
+		line_col(text, (size_t)at, &line, &col);
+		fail(EINVAL, fault, size, "it holds %s at line %u, column %u",
+		     why, line, col);
+		goto fault;
+	}
+	return 0;
+fault:
+	mdev_definition_clear(out);
+	return r;
+}
+
+static const char *file_kind(mode_t mode)
+{
+	return S_ISDIR(mode)  ? "a directory" :
+	       S_ISFIFO(mode) ? "a FIFO" :
+	       S_ISSOCK(mode) ? "a socket" :
+	       S_ISCHR(mode)  ? "a character device" :
+	       S_ISBLK(mode)  ? "a block device" :
+	       S_ISLNK(mode)  ? "a symbolic link" :
+				"not a file";
+}
+
+int mdev_definition_read_at(int dfd, const char *name,
+			    struct mdev_definition *out, char *fault,
+			    size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap;
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	/* what is not a regular file is not opened: a device may act on open */
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return fail(errno, fault, size, "cannot read it: %s",
+			    strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fail(
+			EINVAL, fault, size,
+			"%s, not a regular file (mdevctl skips what is not a regular file, and follows no link to one)",
+			file_kind(st.st_mode));
+	/* and what turned into one since is never waited for nor followed */
+	fd = openat(dfd, name,
+		    O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return fail(errno, fault, size, "cannot read it: %s",
+			    strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fail(
+			EINVAL, fault, size,
+			"%s, not a regular file (mdevctl skips what is not a regular file, and follows no link to one)",
+			file_kind(st.st_mode));
+	if (st.st_size > MDEV_DEFINITION_MAX_SIZE)
+		return fail(
+			EINVAL, fault, size,
+			"larger than %d bytes, which no definition needs (mdevctl's are a few kB)",
+			MDEV_DEFINITION_MAX_SIZE);
+	/* one byte more than the bound, to see a file that grew */
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap + 1);
+	if (!buf)
+		return fail(ENOMEM, fault, size, "%s", strerror(ENOMEM));
+	for (;;) {
+		ssize_t k;
+
+		if (len == cap) {
+			char *b;
+
+			if (cap > MDEV_DEFINITION_MAX_SIZE)
+				return fail(
+					EINVAL, fault, size,
+					"larger than %d bytes, which no definition needs (mdevctl's are a few kB)",
+					MDEV_DEFINITION_MAX_SIZE);
+			cap = cap * 2 > MDEV_DEFINITION_MAX_SIZE + 1 ?
+				      MDEV_DEFINITION_MAX_SIZE + 1 :
+				      cap * 2;
+			b = realloc(buf, cap + 1);
+			if (!b)
+				return fail(ENOMEM, fault, size, "%s",
+					    strerror(ENOMEM));
+			buf = b;
+		}
+		k = read(fd, buf + len, cap - len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return fail(errno, fault, size, "cannot read it: %s",
+				    strerror(errno));
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	buf[len] = '\0';
+	return mdev_definition_parse(buf, len, out, fault, size);
+}
+
+void mdev_definition_clear(struct mdev_definition *d)
+{
+	json_object_put(d->json);
+	free(d->attrs);
+	memset(d, 0, sizeof(*d));
+}
+
+char *mdev_definition_text(const struct mdev_definition *d)
+{
+	struct jw w = JW_INIT_SERDE;
+
+	jw_value(&w, d->json);
+	return jw_steal(&w);
+}
+
+/* ---- the definitions of a host ---- */
+
+struct fault_vec {
+	struct mdev_fault *v;
+	size_t n, alloc;
+};
+
+static void faults_free(struct mdev_fault *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].file);
+		free(v[i].what);
+	}
+	free(v);
+}
+
+static int add_fault(const struct sysfs *s, struct fault_vec *f,
+		     const char *parent, const char *name, const char *uuid,
+		     const char *what)
+{
+	struct mdev_fault *e;
+
+	if (f->n == f->alloc) {
+		size_t a = f->alloc ? f->alloc * 2 : 8;
+		struct mdev_fault *v = realloc(f->v, a * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		f->v = v;
+		f->alloc = a;
+	}
+	e = &f->v[f->n];
+	memset(e, 0, sizeof(*e));
+	copy(e->uuid, sizeof(e->uuid), uuid);
+	copy(e->parent, sizeof(e->parent), parent);
+	e->file = sysfs_area_path(s, SYSFS_AREA_MDEVCTL, "%s/%s", parent, name);
+	e->what = strdup(what);
+	if (!e->file || !e->what) {
+		free(e->file);
+		free(e->what);
+		return -ENOMEM;
+	}
+	f->n++;
+	return 0;
+}
+
+/*
+ * The uuid a file's name spells as mdevctl reads it (uuid's parse_str:
+ * hyphenated or 32 digits, any case, "urn:uuid:" first): true, in its
+ * canonical spelling.
+ */
+static bool name_uuid(const char *name, char canon[IDS_UUID_STRLEN])
+{
+	char h[IDS_UUID_STRLEN];
+	size_t len;
+	uuid_t u;
+
+	if (strncasecmp(name, "urn:uuid:", 9) == 0)
+		name += 9;
+	len = strlen(name);
+	if (len == 32 && strspn(name, "0123456789abcdefABCDEF") == 32)
+		snprintf(h, sizeof(h), "%.8s-%.4s-%.4s-%.4s-%.12s", name,
+			 name + 8, name + 12, name + 16, name + 20);
+	else if (len == 36)
+		memcpy(h, name, 37);
+	else
+		return false;
+	if (ids_uuid_parse(h, u, NULL) < 0)
+		return false;
+	ids_uuid_format(u, canon);
+	return true;
+}
+
+/* one file of a parent's directory: a definition, or a fault */
+static int read_definition(const struct sysfs *s, int pfd, const char *parent,
+			   const char *name, struct mdev_info **list, size_t *n,
+			   size_t *alloc, size_t sorted, struct fault_vec *f)
+{
+	struct mdev_definition d, *def;
+	char uuid[IDS_UUID_STRLEN], fault[512];
+	struct mdev_info *m;
+	int r;
+
+	if (!name_uuid(name, uuid))
+		return add_fault(
+			s, f, parent, name, "",
+			"its name is not a uuid, so it defines no mdev (mdevctl warns about it too)");
+	if (strcmp(uuid, name) != 0) {
+		snprintf(
+			fault, sizeof(fault),
+			"its name spells uuid %s, but not as mdevctl names definitions (lower case, with hyphens), so mdevctl finds it only in part (rename it to %s)",
+			uuid, uuid);
+		return add_fault(s, f, parent, name, uuid, fault);
+	}
+	r = mdev_definition_read_at(pfd, name, &d, fault, sizeof(fault));
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return add_fault(s, f, parent, name, uuid, fault);
+	def = malloc(sizeof(*def));
+	m = def ? slot(list, n, alloc, sorted, uuid, parent) : NULL;
+	if (!m) {
+		free(def);
+		mdev_definition_clear(&d);
+		return -ENOMEM;
+	}
+	*def = d;
+	m->def = def;
+	m->defined = true;
+	if (!m->type[0])
+		copy(m->type, sizeof(m->type), def->mdev_type);
+	m->autostart = def->autostart;
+	m->kind = mdev_kind_by_parent(parent);
+	/* an active mdev's configuration is the one sysfs shows */
+	if (m->kind && !m->active)
+		for (size_t i = 0; i < def->nattrs; i++)
+			(void)m->kind->read_attr(m, def->attrs[i].name,
+						 def->attrs[i].value);
+	return 0;
+}
+
+static int cmp_fault(const void *a, const void *b)
+{
+	return strcmp(((const struct mdev_fault *)a)->file,
+		      ((const struct mdev_fault *)b)->file);
+}
+
 static int read_definitions(const struct sysfs *s, struct mdev_info **list,
-			    size_t *n, size_t *alloc, size_t sorted)
+			    size_t *n, size_t *alloc, size_t sorted,
+			    struct fault_vec *f)
 {
 	_cleanup_free_ char *dir =
 		sysfs_area_path(s, SYSFS_AREA_MDEVCTL, "%s", "");
@@ -99,51 +641,40 @@ static int read_definitions(const struct sysfs *s, struct mdev_info **list,
 		return -ENOMEM;
 	d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : negative_errno();
+		return errno == ENOENT || errno == ENOTDIR ? 0 :
+							     negative_errno();
 	while ((pe = readdir(d))) {
 		_cleanup_closedir_ DIR *pd = NULL;
-		char pdir[PATH_MAX + 256];
 		struct dirent *de;
+		int pfd;
 
 		if (pe->d_name[0] == '.' ||
 		    strcmp(pe->d_name, "scripts.d") == 0)
 			continue;
-		snprintf(pdir, sizeof(pdir), "%s/%s", dir, pe->d_name);
-		pd = opendir(pdir);
-		if (!pd)
+		/* a parent is a directory, not a link to one (as mdevctl: it skips the rest) */
+		pfd = openat(dirfd(d), pe->d_name,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (pfd < 0)
 			continue;
+		pd = fdopendir(pfd);
+		if (!pd) {
+			close(pfd);
+			continue;
+		}
 		while ((de = readdir(pd))) {
-			_cleanup_json_ struct json_object *def = NULL;
-			struct json_object *v;
-			struct mdev_info *m;
-			char path[PATH_MAX + 512];
-			uuid_t u;
+			int r;
 
-			if (ids_uuid_parse(de->d_name, u, NULL) < 0)
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", pdir, de->d_name);
-			def = json_object_from_file(path);
-			if (!def ||
-			    !json_object_object_get_ex(def, "mdev_type", &v))
-				continue; /* mdevctl ignores it too */
-			m = slot(list, n, alloc, sorted, de->d_name,
-				 pe->d_name);
-			if (!m)
-				return -ENOMEM;
-			m->defined = true;
-			if (!m->type[0])
-				copy(m->type, sizeof(m->type),
-				     json_object_get_string(v));
-			if (json_object_object_get_ex(def, "start", &v) &&
-			    json_object_is_type(v, json_type_string))
-				m->autostart = strcmp(json_object_get_string(v),
-						      "auto") == 0;
-			m->kind = mdev_kind_by_parent(pe->d_name);
-			if (!m->active &&
-			    json_object_object_get_ex(def, "attrs", &v))
-				definition_attrs(m, v);
+			r = read_definition(s, pfd, pe->d_name, de->d_name,
+					    list, n, alloc, sorted, f);
+			if (r < 0)
+				return r;
 		}
 	}
+	if (f->n > 1)
+		qsort(f->v, f->n, sizeof(*f->v), cmp_fault);
 	return 0;
 }
 
@@ -161,9 +692,11 @@ int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 	_cleanup_strv_ struct strv uuids = STRV_INIT;
 	_cleanup_close_ int dfd = -1;
 	struct mdev_info *list = NULL;
+	struct fault_vec faults = { 0 };
 	size_t count = 0, alloc = 0;
 	int r;
 
+	memset(out, 0, sizeof(*out));
 	r = sysfs_list_dir(s, &uuids, "bus/mdev/devices");
 	if (r < 0 && r != -ENOENT)
 		return vm_error_set(err, VM_EXIT_FAILED, r,
@@ -194,7 +727,8 @@ int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 		m = slot(&list, &count, &alloc, 0, uuids.v[i],
 			 basename_of(target));
 		if (!m) {
-			mdev_list_clear(&(struct mdev_list){ list, count });
+			mdev_list_clear(
+				&(struct mdev_list){ list, count, NULL, 0 });
 			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 					    "out of memory");
 		}
@@ -206,9 +740,10 @@ int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 		if (m->kind)
 			m->kind->read_active(s, m);
 	}
-	r = read_definitions(s, &list, &count, &alloc, count);
+	r = read_definitions(s, &list, &count, &alloc, count, &faults);
 	if (r < 0) {
-		mdev_list_clear(&(struct mdev_list){ list, count });
+		mdev_list_clear(
+			&(struct mdev_list){ list, count, faults.v, faults.n });
 		return vm_error_set(err, VM_EXIT_FAILED, r,
 				    "cannot read mdevctl's definitions: %s",
 				    strerror(-r));
@@ -217,6 +752,8 @@ int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 		qsort(list, count, sizeof(*list), cmp_mdev);
 	out->v = list;
 	out->n = count;
+	out->faults = faults.v;
+	out->nfaults = faults.n;
 	return 0;
 }
 
@@ -228,14 +765,102 @@ const struct mdev_info *mdev_find(const struct mdev_list *l, const char *uuid)
 	return NULL;
 }
 
+const struct mdev_fault *mdev_fault_of(const struct mdev_list *l,
+				       const char *uuid, const char *parent)
+{
+	for (size_t i = 0; l && i < l->nfaults; i++)
+		if (strcmp(l->faults[i].uuid, uuid) == 0 &&
+		    (!parent || strcmp(l->faults[i].parent, parent) == 0))
+			return &l->faults[i];
+	return NULL;
+}
+
+/* how many entries uuid has (on parent, when not NULL); *first: the first */
+static size_t entries_of(const struct mdev_list *l, const char *uuid,
+			 const char *parent, const struct mdev_info **first)
+{
+	size_t n = 0;
+
+	*first = NULL;
+	for (size_t i = 0; l && i < l->n; i++) {
+		if (strcmp(l->v[i].uuid, uuid) != 0 ||
+		    (parent && strcmp(l->v[i].parent, parent) != 0))
+			continue;
+		if (!n++)
+			*first = &l->v[i];
+	}
+	return n;
+}
+
+static int malformed(const struct mdev_list *l, const struct mdev_fault *f,
+		     const char *verb, const char *uuid, const char *parent,
+		     struct vm_error *err)
+{
+	const struct mdev_info *other;
+
+	return vm_error_set(
+		err, VM_EXIT_USAGE, EINVAL,
+		"cannot %s mdev %s: its mdevctl definition %s is malformed: %s (correct the file or remove it%s)",
+		verb, uuid, f->file, f->what,
+		!parent && entries_of(l, uuid, NULL, &other) ?
+			", or name another parent with --parent" :
+			"");
+}
+
+static int several_parents(const struct mdev_list *l, const char *verb,
+			   const char *uuid, struct vm_error *err)
+{
+	char parents[512] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct mdev_info *m = &l->v[i];
+
+		if (strcmp(m->uuid, uuid) != 0)
+			continue;
+		snprintf(parents + len, sizeof(parents) - len, "%s%s (%s)",
+			 len ? ", " : "", m->parent,
+			 m->active && m->defined ? "active, defined" :
+			 m->active		 ? "active" :
+						   "defined");
+		len = strlen(parents);
+	}
+	return vm_error_set(
+		err, VM_EXIT_USAGE, EINVAL,
+		"cannot %s mdev %s: it is on several parents, %s: name one with --parent (mdevctl refuses such a uuid too)",
+		verb, uuid, parents);
+}
+
+int mdev_lookup(const struct mdev_list *l, const char *uuid, const char *parent,
+		const char *verb, const struct mdev_info **out,
+		struct vm_error *err)
+{
+	const struct mdev_fault *f = mdev_fault_of(l, uuid, parent);
+
+	*out = NULL;
+	if (f)
+		return malformed(l, f, verb, uuid, parent, err);
+	if (entries_of(l, uuid, parent, out) > 1)
+		return several_parents(l, verb, uuid, err);
+	return 0;
+}
+
 int mdev_resolve(struct mdev_spec *m, bool uuid_given, const char *verb,
 		 const struct mdev_list *list, const struct mdev_info **out,
 		 struct vm_error *err)
 {
 	const struct mdev_info *have = NULL;
+	const struct mdev_fault *f;
 
-	if (uuid_given)
-		have = mdev_find(list, m->uuid);
+	if (uuid_given) {
+		f = mdev_fault_of(list, m->uuid, NULL);
+		if (f)
+			return malformed(list, f, verb, m->uuid, "", err);
+		/* on several parents: the one this command names */
+		if (entries_of(list, m->uuid, NULL, &have) > 1 &&
+		    entries_of(list, m->uuid, m->parent, &have) != 1)
+			return several_parents(list, verb, m->uuid, err);
+	}
 	for (size_t i = 0; !uuid_given && i < list->n && !have; i++) {
 		const struct mdev_info *o = &list->v[i];
 		struct mdev_spec os;
@@ -270,11 +895,16 @@ int mdev_resolve(struct mdev_spec *m, bool uuid_given, const char *verb,
 
 void mdev_list_clear(struct mdev_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		strv_clear(&l->v[i].domains);
+		if (l->v[i].def) {
+			mdev_definition_clear(l->v[i].def);
+			free(l->v[i].def);
+		}
+	}
 	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	faults_free(l->faults, l->nfaults);
+	memset(l, 0, sizeof(*l));
 }
 
 /* a/b into buf (a relative sysfs path), without a format to parse: "" when it does not fit */
@@ -411,6 +1041,7 @@ void mdev_spec_from_info(const struct mdev_info *i, struct mdev_spec *out)
 	out->apm = i->apm;
 	out->aqm = i->aqm;
 	out->adm = i->adm;
+	out->def = i->def;
 }
 
 void mdev_spec_diff(const struct mdev_spec *have, const struct mdev_spec *want,
@@ -434,6 +1065,14 @@ void mdev_spec_diff(const struct mdev_spec *have, const struct mdev_spec *want,
 int mdev_spec_attrs(const struct mdev_spec *m, struct strv *names,
 		    struct strv *values)
 {
+	/* a definition's are kept as written: values, order, and what no kind models */
+	if (m->def) {
+		for (size_t i = 0; i < m->def->nattrs; i++)
+			if (strv_push(names, m->def->attrs[i].name) < 0 ||
+			    strv_push(values, m->def->attrs[i].value) < 0)
+				return -ENOMEM;
+		return 0;
+	}
 	return m->kind ? m->kind->attrs(m, names, values) : 0;
 }
 
@@ -475,17 +1114,23 @@ char *mdev_definition_json(const struct mdev_spec *m, bool autostart)
 char *mdev_definition_with_start(const struct sysfs *s,
 				 const struct mdev_spec *m, bool autostart)
 {
-	_cleanup_free_ char *path = sysfs_area_path(
-		s, SYSFS_AREA_MDEVCTL, "%s/%s", m->parent, m->uuid);
-	_cleanup_json_ struct json_object *def = NULL;
+	_cleanup_free_ char *dir =
+		sysfs_area_path(s, SYSFS_AREA_MDEVCTL, "%s", m->parent);
+	_cleanup_close_ int dfd = -1;
+	struct mdev_definition def;
 	struct jw w = JW_INIT_SERDE;
 	bool started = false;
+	char fault[512];
 
-	def = path ? json_object_from_file(path) : NULL;
-	if (!def || !json_object_is_type(def, json_type_object))
+	/* read as the listing read it: a file that is no definition is none */
+	if (dir)
+		dfd = open(dir,
+			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 || mdev_definition_read_at(dfd, m->uuid, &def, fault,
+					       sizeof(fault)) < 0)
 		return mdev_definition_json(m, autostart);
 	jw_begin_object(&w);
-	json_object_object_foreach(def, key, val)
+	json_object_object_foreach(def.json, key, val)
 	{
 		jw_key(&w, key);
 		if (strcmp(key, "start") == 0) {
@@ -500,6 +1145,7 @@ char *mdev_definition_with_start(const struct sysfs *s,
 		jw_string(&w, start_word(autostart));
 	}
 	jw_end_object(&w);
+	mdev_definition_clear(&def);
 	return jw_steal(&w);
 }
 

@@ -96,14 +96,20 @@ enum mdev_change {
 
 const char *mdev_change_to_string(enum mdev_change c);
 
-/* start, stop, remove [--undefine] of the mdev uuid; stop and remove are refused while a domain uses it. */
+/*
+ * start, stop, remove [--undefine] of the mdev uuid (on parent, when not
+ * NULL: a uuid on several parents needs it); stop and remove are refused
+ * while a domain uses it. A malformed definition of the uuid is refused
+ * (VM_EXIT_USAGE, naming the file), as mdevctl refuses it.
+ */
 int request_change(const struct request_env *env, enum mdev_change c,
-		   const char *uuid, bool undefine, struct outcome *o,
-		   struct vm_error *err);
+		   const char *uuid, const char *parent, bool undefine,
+		   struct outcome *o, struct vm_error *err);
 
-/* The mdev's state as the host shows it now (after the plan ran). */
+/* The mdev's state as the host shows it now (after the plan ran); parent as for request_change. */
 int request_state(const struct request_env *env, const char *uuid,
-		  struct mdev_state *out, struct vm_error *err);
+		  const char *parent, struct mdev_state *out,
+		  struct vm_error *err);
 
 /* ---- ccw bind/unbind, ap reserve/release (src/lib/prepare.c) ---- */
 
@@ -146,9 +152,14 @@ struct xml_req {
 	struct guest_devno devno;
 	unsigned boot_order;
 	const char *alias;
+	const char *parent; /* --parent: of a uuid on several parents */
 };
 
-/* The text of an mdev in a format; *kind: the kind it is. Caller frees *out. */
+/*
+ * The text of an mdev in a format; *kind: the kind it is. nodedev and
+ * mdevctl show a definition's attributes as written (every one, in order).
+ * Caller frees *out.
+ */
 int request_xml(const struct request_env *env, const struct xml_req *r,
 		char **out, const struct mdev_kind **kind,
 		struct vm_error *err);
@@ -173,8 +184,10 @@ struct domain_req {
 int request_domain(const struct request_env *env, const char *name,
 		   struct outcome *o, struct vm_error *err);
 
+/* parent: of a uuid on several parents, or NULL */
 int request_attach(const struct request_env *env, const struct domain_req *d,
-		   const char *uuid, struct outcome *o, struct vm_error *err);
+		   const char *uuid, const char *parent, struct outcome *o,
+		   struct vm_error *err);
 int request_detach(const struct request_env *env, const struct domain_req *d,
 		   const char *uuid, struct outcome *o, struct vm_error *err);
 
@@ -190,9 +203,9 @@ struct assign_req {
 int request_assign(const struct request_env *env, const struct assign_req *r,
 		   struct outcome *o, struct vm_error *err);
 
-/* what: an mdev uuid, or a DEVICE of a kind that takes one (a busid or subchannel) */
+/* what: an mdev uuid (on parent, when not NULL), or a DEVICE of a kind that takes one (a busid or subchannel) */
 int request_unassign(const struct request_env *env, const struct domain_req *d,
-		     const char *what, bool keep_mdev, struct outcome *o,
-		     struct vm_error *err);
+		     const char *what, const char *parent, bool keep_mdev,
+		     struct outcome *o, struct vm_error *err);
 
 #endif

@@ -5,9 +5,9 @@
 
 #include "validate.h"
 
-static void add_problem(void *opaque, const char *uuid, const char *msg)
+static void add_file_problem(struct problems *p, const char *uuid,
+			     const char *file, const char *msg)
 {
-	struct problems *p = opaque;
 	struct problem *e;
 
 	if (p->n == p->alloc) {
@@ -23,11 +23,75 @@ static void add_problem(void *opaque, const char *uuid, const char *msg)
 	}
 	e = &p->v[p->n];
 	snprintf(e->uuid, sizeof(e->uuid), "%s", uuid);
+	e->file = file ? strdup(file) : NULL;
 	e->msg = strdup(msg);
-	if (e->msg)
+	if (e->msg && (e->file || !file))
 		p->n++;
-	else
+	else {
+		free(e->file);
 		p->oom = true;
+	}
+}
+
+static void add_problem(void *opaque, const char *uuid, const char *msg)
+{
+	add_file_problem(opaque, uuid, NULL, msg);
+}
+
+/* a file of mdevctl's that is no definition it reads: mdevctl refuses it, or warns */
+static void fault(const struct mdev_fault *f, struct problems *p)
+{
+	char msg[1024];
+
+	if (f->uuid[0])
+		snprintf(
+			msg, sizeof(msg),
+			"its mdevctl definition %s is malformed: %s (correct the file or remove it)",
+			f->file, f->what);
+	else
+		snprintf(msg, sizeof(msg), "%s (rename or remove it)", f->what);
+	add_file_problem(p, f->uuid, f->file, msg);
+}
+
+/* what mdevctl reads of a definition that it would refuse or read otherwise: once per uuid */
+static void definition(const struct mdev_list *l, size_t at, struct problems *p)
+{
+	const struct mdev_info *mi = &l->v[at];
+	char parents[512] = "", msg[1024];
+	size_t len = 0, n = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct mdev_info *o = &l->v[i];
+
+		if (strcmp(o->uuid, mi->uuid) != 0)
+			continue;
+		if (n++ == 0 && i != at)
+			break; /* reported with its first entry */
+		snprintf(parents + len, sizeof(parents) - len, "%s%s (%s)",
+			 len ? ", " : "", o->parent,
+			 o->active && o->defined ? "active, defined" :
+			 o->active		 ? "active" :
+						   "defined");
+		len = strlen(parents);
+	}
+	if (n > 1 && len) {
+		snprintf(
+			msg, sizeof(msg),
+			"it is on several parents, %s: mdevctl refuses to start or modify it without --parent, and so does virt-mdev (remove all but one)",
+			parents);
+		add_problem(p, mi->uuid, msg);
+	}
+	if (mi->def &&
+	    (!mi->def->start || (strcmp(mi->def->start, "auto") &&
+				 strcmp(mi->def->start, "manual")))) {
+		snprintf(
+			msg, sizeof(msg),
+			"its definition's start is %s%s%s, which mdevctl reads as manual (write \"manual\" or \"auto\")",
+			mi->def->start ? "'" : "",
+			mi->def->start ? mi->def->start : "not a string",
+			mi->def->start ? "'" : "");
+		add_problem(p, mi->uuid, msg);
+	}
 }
 
 static void unknown_kind(const struct mdev_info *i, struct problems *p)
@@ -49,7 +113,8 @@ static void dangling(const struct mdev_list *l, const struct users *u,
 		const char *uuid = u->v[i].uuid, *dom = u->v[i].domain;
 		char msg[512];
 
-		if (mdev_find(l, uuid))
+		/* a malformed definition of it is reported as such */
+		if (mdev_find(l, uuid) || mdev_fault_of(l, uuid, NULL))
 			continue;
 		snprintf(
 			msg, sizeof(msg),
@@ -64,12 +129,19 @@ void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
 		    struct problems *out)
 {
 	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < l->nfaults; i++) {
+		if (uuids->n && !strv_contains(uuids, l->faults[i].uuid))
+			continue;
+		out->checked++;
+		fault(&l->faults[i], out);
+	}
 	for (size_t i = 0; i < l->n; i++) {
 		const struct mdev_info *mi = &l->v[i];
 
 		if (uuids->n && !strv_contains(uuids, mi->uuid))
 			continue;
 		out->checked++;
+		definition(l, i, out);
 		if (!mi->kind) {
 			unknown_kind(mi, out);
 			continue;
@@ -82,8 +154,10 @@ void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
 
 void problems_clear(struct problems *p)
 {
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].file);
 		free(p->v[i].msg);
+	}
 	free(p->v);
 	memset(p, 0, sizeof(*p));
 }

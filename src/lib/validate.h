@@ -8,7 +8,8 @@
 #include "users.h"
 
 struct problem {
-	char uuid[IDS_UUID_STRLEN];
+	char uuid[IDS_UUID_STRLEN]; /* "" for a file whose name is no uuid */
+	char *file; /* the file of mdevctl's at fault, or NULL */
 	char *msg;
 };
 
@@ -21,7 +22,9 @@ struct problems {
 
 /*
  * Check the mdevs of l (only those in uuids, when it has any) with their
- * kinds' rules; with u (libvirt reachable) and no uuids named, also every
+ * kinds' rules, and what mdevctl would refuse of their definitions (a
+ * malformed file, a uuid on several parents, a start neither auto nor
+ * manual); with u (libvirt reachable) and no uuids named, also every
  * domain's reference to an mdev the host does not have.
  */
 void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,

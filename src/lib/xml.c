@@ -22,6 +22,18 @@ const char *xml_template_dir(const char *dir)
 	return access(probe, R_OK) == 0 ? installed : source;
 }
 
+/* libxml2 prints some errors itself (encodings, I/O) despite XML_PARSE_NOERROR: the one message is ours */
+static void quiet_handler(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static void quiet(void)
+{
+	xmlSetGenericErrorFunc(NULL, quiet_handler);
+}
+
 static int load(const char *dir, const char *name, xmlDocPtr *out,
 		struct vm_error *err)
 {
@@ -34,6 +46,7 @@ static int load(const char *dir, const char *name, xmlDocPtr *out,
 			err, VM_EXIT_FAILED, errno,
 			"cannot read the template %s: %s (--template-dir or %s names the directory of templates)",
 			path, strerror(errno), XML_TEMPLATE_DIR_ENV);
+	quiet();
 	doc = xmlReadFile(path, NULL,
 			  XML_PARSE_NONET | XML_PARSE_NOBLANKS |
 				  XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -242,10 +255,12 @@ int xml_hostdev(const struct hostdev_opts *o, const char *template_dir,
 
 static int parse_domain(const char *xml, xmlDocPtr *out, struct vm_error *err)
 {
-	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR |
-					      XML_PARSE_NOWARNING);
+	xmlDocPtr doc;
 
+	quiet();
+	doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR |
+				    XML_PARSE_NOWARNING);
 	if (!doc || !xmlDocGetRootElement(doc)) {
 		xmlFreeDoc(doc);
 		return vm_error_set(err, VM_EXIT_FAILED, EINVAL,
@@ -344,7 +359,8 @@ int xml_domain_scan(const char *domain_xml, struct domain_scan *out,
 			_cleanup_xmlchar_ xmlChar *m =
 				xmlGetProp(h, (const xmlChar *)"model");
 
-			if (!u)
+			/* longer than a uuid: none libvirt would take (cut, it would pass for another) */
+			if (!u || strlen((const char *)u) >= sizeof(d->uuid))
 				continue;
 			snprintf(d->uuid, sizeof(d->uuid), "%s",
 				 (const char *)u);
@@ -419,17 +435,13 @@ int xml_domain_add_device(const char *domain_xml, const char *device_xml,
 	return serialise_doc(doc, out, err);
 }
 
-int xml_domain_remove_hostdev(const char *domain_xml, const char *uuid,
-			      char **out, struct vm_error *err)
+/* the mdev hostdevs of uuid in one <devices>, removed: how many */
+static int remove_hostdevs(xmlNodePtr devices, const char *uuid)
 {
-	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
-	xmlNodePtr devices, next;
-	bool found = false;
+	xmlNodePtr next;
+	int n = 0;
 
-	if (parse_domain(domain_xml, &doc, err) < 0)
-		return -EINVAL;
-	devices = child(xmlDocGetRootElement(doc), "devices");
-	for (xmlNodePtr h = devices ? devices->children : NULL; h; h = next) {
+	for (xmlNodePtr h = devices->children; h; h = next) {
 		xmlNodePtr a;
 		_cleanup_xmlchar_ xmlChar *u = NULL;
 
@@ -443,8 +455,24 @@ int xml_domain_remove_hostdev(const char *domain_xml, const char *uuid,
 			continue;
 		xmlUnlinkNode(h);
 		xmlFreeNode(h);
-		found = true;
+		n++;
 	}
+	return n;
+}
+
+int xml_domain_remove_hostdev(const char *domain_xml, const char *uuid,
+			      char **out, struct vm_error *err)
+{
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	int found = 0;
+
+	if (parse_domain(domain_xml, &doc, err) < 0)
+		return -EINVAL;
+	/* every <devices>, as the scan reads them all */
+	for (xmlNodePtr d = xmlDocGetRootElement(doc)->children; d; d = d->next)
+		if (d->type == XML_ELEMENT_NODE &&
+		    xmlStrcmp(d->name, (const xmlChar *)"devices") == 0)
+			found += remove_hostdevs(d, uuid);
 	if (!found)
 		return -ENOENT;
 	return serialise_doc(doc, out, err);

@@ -147,7 +147,7 @@ libvirt
 sysfs" "__complete backends lists the backends"
 run "$VIRT_MDEV" __complete nonsense
 is "$rc" 2 "__complete of something unknown is exit 2"
-is "$err" "virt-mdev: __complete: cannot complete 'nonsense': expected one of: commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, ids, domains
+is "$err" "virt-mdev: __complete: cannot complete 'nonsense': expected one of: commands, backends, kinds, models, formats, valued, ccw, apqns, mdevs, parents, ids, domains
 Try 'virt-mdev help __complete'." "__complete names what it cannot complete"
 
 # bad usage is said before libvirt is asked: an unreachable URI does not hide it

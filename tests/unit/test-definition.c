@@ -128,11 +128,12 @@ static void test_with_start(const struct sysfs *s)
 	       "a hand-written definition: its members in their order, in mdevctl's layout");
 	free(t);
 
-	put_definition("{\"mdev_type\": \"vfio_ap-passthrough\"}");
+	put_definition(
+		"{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": 0}");
 	t = mdev_definition_with_start(s, &m, true);
 	is_str(t,
 	       "{\n  \"mdev_type\": \"vfio_ap-passthrough\",\n  \"start\": \"auto\"\n}\n",
-	       "a definition without start gets it at the end");
+	       "a start that is not a string (mdevctl: manual) is replaced in its place");
 	free(t);
 
 	put_definition("not json");

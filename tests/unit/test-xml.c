@@ -156,6 +156,39 @@ static void test_hostdevs(void)
 	   "the domain schema refuses a hostdev with a bad uuid (the check above can fail)");
 }
 
+/* a hostdev whose uuid is longer than a uuid is none libvirt would take: cut, it would pass for another */
+static void test_scan_long_uuid(void)
+{
+	static const char dom[] =
+		"<domain><devices>"
+		"<hostdev mode='subsystem' type='mdev' model='vfio-ap'><source><address uuid='11111111-2222-4333-8444-000000000001'/></source></hostdev>"
+		"<hostdev mode='subsystem' type='mdev' model='vfio-ap'><source><address uuid='11111111-2222-4333-8444-000000000001-and-more'/></source></hostdev>"
+		"</devices></domain>";
+	struct domain_scan d;
+	struct vm_error err = { 0 };
+
+	static const char two[] =
+		"<domain><devices/><devices>"
+		"<hostdev mode='subsystem' type='mdev' model='vfio-ap'><source><address uuid='11111111-2222-4333-8444-000000000001'/></source></hostdev>"
+		"</devices></domain>";
+	char *out = NULL;
+
+	int r = xml_domain_scan(dom, &d, &err);
+
+	ok(r == 0 && d.nhostdevs == 1,
+	   "the scan leaves out a hostdev whose uuid is longer than a uuid (%zu found)",
+	   r == 0 ? d.nhostdevs : 0);
+	domain_scan_clear(&d);
+	/* what the scan finds, the removal finds: in any <devices> */
+	ok(xml_domain_scan(two, &d, &err) == 0 && d.nhostdevs == 1 &&
+		   xml_domain_remove_hostdev(two, d.hostdevs[0].uuid, &out,
+					     &err) == 0 &&
+		   out && !strstr(out, "<hostdev"),
+	   "a hostdev the scan finds in a second <devices> is removed");
+	free(out);
+	domain_scan_clear(&d);
+}
+
 int main(void)
 {
 	struct mdev_spec ccw = { .uuid = "c0c0c0c0-0d3f-4b1a-9a39-3a6c1d7f0001",
@@ -229,5 +262,6 @@ int main(void)
 		   strstr(err.msg, "--template-dir or VIRT_MDEV_TEMPLATE_DIR"),
 	   "a missing template says where templates come from: %s", err.msg);
 	rmdir(dir);
+	test_scan_long_uuid();
 	return tap_done();
 }
