@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -160,43 +161,94 @@ static bool finite_numbers(struct json_object *v)
 	return true;
 }
 
-/* strict JSON in UTF-8, as serde_json reads it: the document, or NULL with the fault */
-static struct json_object *parse_json(const char *text, size_t len, char *fault,
-				      size_t size)
+/* one pass of json-c's tokener over the whole text: the document, or NULL with the error and where */
+static struct json_object *tokenize(const char *text, size_t len, int flags,
+				    enum json_tokener_error *e, size_t *off)
 {
-	struct json_tokener *tok;
+	struct json_tokener *tok =
+		json_tokener_new_ex(MDEV_DEFINITION_MAX_DEPTH);
 	struct json_object *doc;
-	enum json_tokener_error e;
-	size_t off, rest;
-	unsigned line, col;
+	size_t rest;
 
-	tok = json_tokener_new_ex(MDEV_DEFINITION_MAX_DEPTH);
 	if (!tok) {
-		snprintf(fault, size, "%s", strerror(ENOMEM));
+		*e = json_tokener_success;
+		*off = SIZE_MAX; /* out of memory */
 		return NULL;
 	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-					    JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener_set_flags(tok, flags);
 	doc = json_tokener_parse_ex(tok, text, (int)len);
-	e = json_tokener_get_error(tok);
-	off = json_tokener_get_parse_end(tok);
-	if (!doc && e == json_tokener_continue) {
+	*e = json_tokener_get_error(tok);
+	*off = json_tokener_get_parse_end(tok);
+	if (!doc && *e == json_tokener_continue) {
 		/* the end of the text ends a last number, or is the fault */
 		doc = json_tokener_parse_ex(tok, "", 1);
-		e = json_tokener_get_error(tok);
-		off = len;
+		*e = json_tokener_get_error(tok);
+		*off = len;
 	}
 	json_tokener_free(tok);
-	for (rest = off; doc && rest < len && is_ws(text[rest]); rest++)
+	for (rest = *off; doc && rest < len && is_ws(text[rest]); rest++)
 		;
 	if (doc && rest < len) {
 		json_object_put(doc);
 		doc = NULL;
-		off = rest;
-		e = json_tokener_error_parse_unexpected;
+		*off = rest;
+		*e = json_tokener_error_parse_unexpected;
+	}
+	return doc;
+}
+
+/*
+ * strict JSON in UTF-8, as serde_json reads it: the document, or NULL with
+ * the fault. json-c 0.18's JSON_TOKENER_STRICT refuses every non-ASCII
+ * character in a string (json-c issue #892), so a text that has some is read
+ * twice: in UTF-8 (validated) for its values, and strictly with each
+ * non-ASCII byte put as 'x' for its syntax (only strings may hold them).
+ */
+static struct json_object *parse_json(const char *text, size_t len, char *fault,
+				      size_t size)
+{
+	enum json_tokener_error e;
+	struct json_object *doc;
+	size_t off, i;
+	unsigned line, col;
+
+	for (i = 0; i < len && !((unsigned char)text[i] & 0x80); i++)
+		;
+	if (i == len) {
+		doc = tokenize(text, len,
+			       JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8,
+			       &e, &off);
+	} else {
+		char *ascii = malloc(len + 1);
+		struct json_object *syntax = NULL;
+
+		doc = tokenize(text, len, JSON_TOKENER_VALIDATE_UTF8, &e, &off);
+		if (doc && ascii) {
+			for (i = 0; i < len; i++)
+				ascii[i] = (unsigned char)text[i] & 0x80 ?
+						   'x' :
+						   text[i];
+			ascii[len] = '\0';
+			syntax = tokenize(ascii, len, JSON_TOKENER_STRICT, &e,
+					  &off);
+			if (!syntax) {
+				json_object_put(doc);
+				doc = NULL;
+			}
+		} else if (doc) {
+			json_object_put(doc);
+			doc = NULL;
+			off = SIZE_MAX;
+		}
+		json_object_put(syntax);
+		free(ascii);
 	}
 	if (doc)
 		return doc;
+	if (off == SIZE_MAX) {
+		snprintf(fault, size, "%s", strerror(ENOMEM));
+		return NULL;
+	}
 	line_col(text, off < len ? off : len, &line, &col);
 	if (e == json_tokener_error_depth)
 		snprintf(

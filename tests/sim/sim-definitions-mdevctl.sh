@@ -59,8 +59,9 @@ done
 mkfifo $D/matrix/${B}7
 ln -s /dev/zero $D/matrix/${B}8
 $V -j list mdev 2>/dev/null | jq -r '.skipped[] | "virt-mdev skips \(.uuid)"'
-timeout 10 mdevctl list --defined
-echo "mdevctl list --defined: exit $?"
+# mdevctl 1.2 ends an empty list with a blank line, 1.4 does not: its output is left out
+timeout 10 mdevctl list --defined | grep -v '^$'
+echo "mdevctl list --defined: exit ${PIPESTATUS[0]}"
 step end
 SCRIPT
 run "$VIRT_MDEV_SIM" run -- bash "$tmp/session.sh"
@@ -98,7 +99,6 @@ virt-mdev skips bbbbbbbb-0000-4000-8000-000000000006
 mdevctl list --defined: exit 1
 virt-mdev skips bbbbbbbb-0000-4000-8000-000000000007
 virt-mdev skips bbbbbbbb-0000-4000-8000-000000000008
-
 mdevctl list --defined: exit 0" \
 	"what virt-mdev skips as malformed, mdevctl refuses (its whole listing fails); a FIFO and a link it skips too"
 

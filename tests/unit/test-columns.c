@@ -12,6 +12,41 @@
 #include "lib/macro.h"
 #include "tap.h"
 
+/*
+ * The JSON a test expects, written in json-c 0.16's layout (an empty array
+ * or object over two lines), as the json-c the build runs with writes it:
+ * 0.17 and later write "[]" and "{}" (jsonw follows the json-c in use).
+ * Returns a static buffer.
+ */
+static const char *as_json_c(const char *want)
+{
+	static char buf[8192];
+	size_t o = 0;
+
+	if (json_c_version_num() < 0x001100)
+		return want;
+	for (const char *c = want; *c && o + 1 < sizeof(buf); c++) {
+		const char *n = c + 1;
+
+		if (*c == '[' || *c == '{') {
+			if (*n == '\n')
+				n++;
+			while (*n == ' ')
+				n++;
+			if ((*c == '[' && *n == ']') ||
+			    (*c == '{' && *n == '}')) {
+				buf[o++] = *c;
+				buf[o++] = *n;
+				c = n;
+				continue;
+			}
+		}
+		buf[o++] = *c;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 /* a listing-shaped row: strings, an unknown value, a bool, a number, a list, something only some rows have */
 struct row {
 	char name[16];
@@ -136,36 +171,36 @@ static void test_json(struct columns *l)
 	char *j = capture_json(l);
 
 	is_str(j,
-	       "[\n"
-	       "  {\n"
-	       "    \"name\":\"a\",\n"
-	       "    \"note\":\"first\",\n"
-	       "    \"on\":true,\n"
-	       "    \"count\":1,\n"
-	       "    \"hidden\":\"extra\",\n"
-	       "    \"items\":[\n"
-	       "      \"x\",\n"
-	       "      \"y\"\n"
-	       "    ]\n"
-	       "  },\n"
-	       "  {\n"
-	       "    \"name\":\"longname\",\n"
-	       "    \"note\":null,\n"
-	       "    \"on\":false,\n"
-	       "    \"count\":-20,\n"
-	       "    \"items\":[\n"
-	       "    ]\n"
-	       "  },\n"
-	       "  {\n"
-	       "    \"name\":\"c\",\n"
-	       "    \"note\":\"\",\n"
-	       "    \"on\":true,\n"
-	       "    \"count\":123456,\n"
-	       "    \"items\":[\n"
-	       "      \"only\"\n"
-	       "    ]\n"
-	       "  }\n"
-	       "]\n",
+	       as_json_c("[\n"
+			 "  {\n"
+			 "    \"name\":\"a\",\n"
+			 "    \"note\":\"first\",\n"
+			 "    \"on\":true,\n"
+			 "    \"count\":1,\n"
+			 "    \"hidden\":\"extra\",\n"
+			 "    \"items\":[\n"
+			 "      \"x\",\n"
+			 "      \"y\"\n"
+			 "    ]\n"
+			 "  },\n"
+			 "  {\n"
+			 "    \"name\":\"longname\",\n"
+			 "    \"note\":null,\n"
+			 "    \"on\":false,\n"
+			 "    \"count\":-20,\n"
+			 "    \"items\":[\n"
+			 "    ]\n"
+			 "  },\n"
+			 "  {\n"
+			 "    \"name\":\"c\",\n"
+			 "    \"note\":\"\",\n"
+			 "    \"on\":true,\n"
+			 "    \"count\":123456,\n"
+			 "    \"items\":[\n"
+			 "      \"only\"\n"
+			 "    ]\n"
+			 "  }\n"
+			 "]\n"),
 	       "the JSON of the same rows: a null value is null, an absent one has no member, keys in column order");
 	free(j);
 }
@@ -290,7 +325,8 @@ static void test_kind_columns(void)
 	jw_end_array(&w);
 	j = jw_steal(&w);
 	is_str(j,
-	       "[\n  {\n  },\n  {\n    \"apqns\":[\n      \"05.0004\",\n      \"05.00ab\"\n    ],\n    \"control_domains\":null\n  }\n]\n",
+	       as_json_c(
+		       "[\n  {\n  },\n  {\n    \"apqns\":[\n      \"05.0004\",\n      \"05.00ab\"\n    ],\n    \"control_domains\":null\n  }\n]\n"),
 	       "and in JSON: no apqns or control_domains member for the vfio-ccw mdev");
 	free(text);
 	free(j);
