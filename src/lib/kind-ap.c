@@ -677,10 +677,10 @@ static void attr_problem(const struct mdev_attr *a, size_t n, char *msg,
 }
 
 static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
-			const struct mdev_list *all, kind_problem_fn fn,
-			void *opaque)
+			const struct mdev_list *all, struct kind_host **shared,
+			kind_problem_fn fn, void *opaque)
 {
-	_cleanup_ap_host_ struct ap_host ap = { 0 };
+	const struct ap_host *ap;
 	struct vm_error e = { 0 };
 	struct mdev_spec m;
 
@@ -701,18 +701,20 @@ static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 			i->type, i->kind->mdev_type);
 		fn(opaque, i->uuid, msg);
 	}
-	if (ap_read_host(s, &ap, &e) < 0) {
+	/* the AP bus is the same for every vfio-ap mdev: read once */
+	mdev_spec_from_info(i, &m);
+	if (!*shared && ap_host_read(s, &m, shared, &e) < 0) {
 		fn(opaque, i->uuid,
 		   "this host has no AP bus or vfio_ap matrix: the mdev cannot start");
 		return;
 	}
-	mdev_spec_from_info(i, &m);
+	ap = &((const struct ap_kind_host *)*shared)->ap;
 	/* ids, control domains, reservation: against no other mdev */
-	if (check_ids(&ap, &m, &e) < 0 || check_reserved(&ap, &m, &e) < 0)
+	if (check_ids(ap, &m, &e) < 0 || check_reserved(ap, &m, &e) < 0)
 		fn(opaque, i->uuid, e.msg);
 	/* a definition that starts at boot, against the masks of the next boot */
 	vm_error_clear(&e);
-	if (i->defined && i->autostart && boot_conflicts(&ap, &m, &e) < 0)
+	if (i->defined && i->autostart && boot_conflicts(ap, &m, &e) < 0)
 		fn(opaque, i->uuid, e.msg);
 	/* every overlap with another mdev (each side reports it) */
 	for (size_t j = 0; j < all->n; j++) {

@@ -241,9 +241,10 @@ static int ccw_check_boot(const struct kind_host *kh, const struct mdev_spec *m,
 }
 
 static void ccw_validate(const struct sysfs *s, const struct mdev_info *i,
-			 const struct mdev_list *all, kind_problem_fn fn,
-			 void *opaque)
+			 const struct mdev_list *all, struct kind_host **shared,
+			 kind_problem_fn fn, void *opaque)
 {
+	(void)shared; /* each mdev has a subchannel of its own */
 	struct ccw_host h;
 	struct vm_error e = { 0 };
 	struct mdev_spec m;

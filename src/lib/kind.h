@@ -148,9 +148,14 @@ struct mdev_kind {
 	int (*check_boot)(const struct kind_host *h, const struct mdev_spec *m,
 			  struct vm_error *err);
 	/* Every problem of an existing mdev, reported through fn. */
+	/*
+	 * *shared: what the kind read of the host for an earlier mdev of this
+	 * validate (NULL at first; the caller frees it with host_free), so that
+	 * a host part common to its mdevs is read once.
+	 */
 	void (*validate)(const struct sysfs *s, const struct mdev_info *i,
-			 const struct mdev_list *all, kind_problem_fn fn,
-			 void *opaque);
+			 const struct mdev_list *all, struct kind_host **shared,
+			 kind_problem_fn fn, void *opaque);
 	/* The guest devno that mirrors the host's (0.0.2b09 -> fe.0.2b09); false if none. */
 	bool (*host_devno)(const struct sysfs *s, const char *parent,
 			   struct guest_devno *out);

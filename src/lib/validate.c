@@ -124,10 +124,23 @@ static void dangling(const struct mdev_list *l, const struct users *u,
 	}
 }
 
+/* a kind's slot for what it reads once per validate */
+static struct kind_host **shared_of(const struct mdev_kind *kind,
+				    struct kind_host **shared)
+{
+	size_t k = 0;
+
+	while (mdev_kinds[k] != kind)
+		k++;
+	return &shared[k];
+}
+
 void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
 		    const struct strv *uuids, const struct users *u,
 		    struct problems *out)
 {
+	struct kind_host *shared[16] = { NULL };
+
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < l->nfaults; i++) {
 		if (uuids->n && !strv_contains(uuids, l->faults[i].uuid))
@@ -146,8 +159,12 @@ void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
 			unknown_kind(mi, out);
 			continue;
 		}
-		mi->kind->validate(s, mi, l, add_problem, out);
+		mi->kind->validate(s, mi, l, shared_of(mi->kind, shared),
+				   add_problem, out);
 	}
+	for (size_t k = 0; mdev_kinds[k] && k < ARRAY_SIZE(shared); k++)
+		if (shared[k])
+			mdev_kinds[k]->host_free(shared[k]);
 	if (!uuids->n && u && u->reachable)
 		dangling(l, u, out);
 }
