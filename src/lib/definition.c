@@ -401,77 +401,38 @@ static const char *file_kind(mode_t mode)
 				"not a file";
 }
 
+static int not_regular(mode_t mode, char *fault, size_t size)
+{
+	return fail(
+		EINVAL, fault, size,
+		"%s, not a regular file (mdevctl skips what is not a regular file, and follows no link to one)",
+		file_kind(mode));
+}
+
 int mdev_definition_read_at(int dfd, const char *name,
 			    struct mdev_definition *out, char *fault,
 			    size_t size)
 {
-	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap;
-	struct stat st;
+	size_t len;
+	mode_t mode = 0;
+	int r;
 
 	memset(out, 0, sizeof(*out));
-	/* what is not a regular file is not opened: a device may act on open */
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return fail(errno, fault, size, "cannot read it: %s",
-			    strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return fail(
-			EINVAL, fault, size,
-			"%s, not a regular file (mdevctl skips what is not a regular file, and follows no link to one)",
-			file_kind(st.st_mode));
-	/* and what turned into one since is never waited for nor followed */
-	fd = openat(dfd, name,
-		    O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return fail(errno, fault, size, "cannot read it: %s",
-			    strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return fail(
-			EINVAL, fault, size,
-			"%s, not a regular file (mdevctl skips what is not a regular file, and follows no link to one)",
-			file_kind(st.st_mode));
-	if (st.st_size > MDEV_DEFINITION_MAX_SIZE)
+	r = sysfs_read_regular_at(dfd, name, MDEV_DEFINITION_MAX_SIZE, &buf,
+				  &len, &mode);
+	if (r == -EINVAL)
+		return not_regular(mode, fault, size);
+	if (r == -EFBIG)
 		return fail(
 			EINVAL, fault, size,
 			"larger than %d bytes, which no definition needs (mdevctl's are a few kB)",
 			MDEV_DEFINITION_MAX_SIZE);
-	/* one byte more than the bound, to see a file that grew */
-	cap = (size_t)st.st_size + 1;
-	buf = malloc(cap + 1);
-	if (!buf)
+	if (r == -ENOMEM)
 		return fail(ENOMEM, fault, size, "%s", strerror(ENOMEM));
-	for (;;) {
-		ssize_t k;
-
-		if (len == cap) {
-			char *b;
-
-			if (cap > MDEV_DEFINITION_MAX_SIZE)
-				return fail(
-					EINVAL, fault, size,
-					"larger than %d bytes, which no definition needs (mdevctl's are a few kB)",
-					MDEV_DEFINITION_MAX_SIZE);
-			cap = cap * 2 > MDEV_DEFINITION_MAX_SIZE + 1 ?
-				      MDEV_DEFINITION_MAX_SIZE + 1 :
-				      cap * 2;
-			b = realloc(buf, cap + 1);
-			if (!b)
-				return fail(ENOMEM, fault, size, "%s",
-					    strerror(ENOMEM));
-			buf = b;
-		}
-		k = read(fd, buf + len, cap - len);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return fail(errno, fault, size, "cannot read it: %s",
-				    strerror(errno));
-		if (k == 0)
-			break;
-		len += (size_t)k;
-	}
-	buf[len] = '\0';
+	if (r < 0)
+		return fail(-r, fault, size, "cannot read it: %s",
+			    strerror(-r));
 	return mdev_definition_parse(buf, len, out, fault, size);
 }
 

@@ -211,33 +211,50 @@ static int read_all(const char *path, char **out, size_t *len_out)
 	return 0;
 }
 
-int sysfs_read_config(const struct sysfs *s, enum sysfs_area area,
-		      const char *rel, size_t max, char **out)
+int sysfs_read_regular_at(int dfd, const char *name, size_t max, char **out,
+			  size_t *len_out, mode_t *mode)
 {
-	_cleanup_free_ char *path = sysfs_area_path(s, area, "%s", rel);
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	struct stat st;
-	size_t len = 0;
+	size_t len = 0, cap;
 
-	if (!path)
+	/* what is not a regular file is not opened: a device may act on open */
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return negative_errno();
-	fd = open(path,
-		  O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return errno == ELOOP ? -EINVAL : negative_errno();
-	if (fstat(fd, &st) < 0)
+	*mode = st.st_mode;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	/* and what turned into one since is never waited for nor followed */
+	fd = openat(dfd, name,
+		    O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
 		return negative_errno();
+	*mode = st.st_mode;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
 	if ((size_t)st.st_size > max)
 		return -EFBIG;
-	buf = malloc(max + 1);
+	/* the file's size and one byte, to see a file that grew; more only if it did */
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap + 1);
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
-		ssize_t n = read(fd, buf + len, max + 1 - len);
+		ssize_t n;
 
+		if (len == cap) {
+			char *b;
+
+			if (cap > max)
+				return -EFBIG; /* it grew while read */
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			b = realloc(buf, cap + 1);
+			if (!b)
+				return -ENOMEM;
+			buf = b;
+		}
+		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -245,10 +262,27 @@ int sysfs_read_config(const struct sysfs *s, enum sysfs_area area,
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len > max)
-			return -EFBIG; /* it grew while read */
 	}
 	buf[len] = '\0';
+	*out = steal_ptr(buf);
+	*len_out = len;
+	return 0;
+}
+
+int sysfs_read_config(const struct sysfs *s, enum sysfs_area area,
+		      const char *rel, size_t max, char **out)
+{
+	_cleanup_free_ char *path = sysfs_area_path(s, area, "%s", rel);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	mode_t mode;
+	int r;
+
+	if (!path)
+		return negative_errno();
+	r = sysfs_read_regular_at(AT_FDCWD, path, max, &buf, &len, &mode);
+	if (r < 0)
+		return r;
 	if (memchr(buf, '\0', len))
 		return -EINVAL;
 	*out = steal_ptr(buf);

@@ -6,6 +6,7 @@
 #define VIRT_MDEV_SYSFS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "macro.h"
@@ -57,6 +58,13 @@ char *sysfs_area_path(const struct sysfs *s, enum sysfs_area area,
  */
 int sysfs_read_config(const struct sysfs *s, enum sysfs_area area,
 		      const char *rel, size_t max, char **out);
+/*
+ * The same for name relative to the open directory dfd (AT_FDCWD: a path),
+ * NULs allowed, with its length; *mode is the file's type when -EINVAL
+ * says it is not a regular file.
+ */
+int sysfs_read_regular_at(int dfd, const char *name, size_t max, char **out,
+			  size_t *len, mode_t *mode);
 /* The same inside ROOT/sys. */
 char *sysfs_path(const struct sysfs *s, const char *fmt, ...) _printf_(2, 3);
 
