@@ -254,7 +254,9 @@ static int add_step(const struct attach_target *t, struct plan *p,
 		    bool live, bool config, bool attach, struct vm_error *err)
 {
 	struct dom_call *c = calloc(1, sizeof(*c));
-	_cleanup_free_ char *cmd = NULL, *undo = NULL, *virsh = NULL;
+	_cleanup_free_ char *cmd = NULL, *undo = NULL, *virsh = NULL,
+			    *qname = NULL, *quri = NULL, *head = NULL,
+			    *uhead = NULL;
 	const char *where = live && config ? " --live --config" :
 			    live	   ? " --live" :
 					     " --config";
@@ -270,17 +272,32 @@ static int add_step(const struct attach_target *t, struct plan *p,
 	snprintf(c->uuid, sizeof(c->uuid), "%s", uuid);
 	c->flags = flags_of(live, config);
 	c->xml = strdup(xml);
-	if (t->uri ? asprintf(&virsh, "virsh -c '%s'", t->uri) < 0 :
-		     !(virsh = strdup("virsh")))
+	/*
+	 * pasteable: the URI and the domain name quoted for sh (libvirt's
+	 * names may hold $(...), `, ;, quotes, a leading '-'), the name given
+	 * as --domain (virsh takes the next word as its value, also one
+	 * that reads like an option), the XML in a here-document whose
+	 * delimiter is no line of it
+	 */
+	qname = plan_shell_quote(t->name);
+	quri = t->uri ? plan_shell_quote(t->uri) : NULL;
+	if (!qname || (t->uri && !quri) ||
+	    asprintf(&virsh, "virsh%s%s", quri ? " -c " : "",
+		     quri ? quri : "") < 0)
 		virsh = NULL;
-	if (!c->xml || !virsh ||
-	    asprintf(&cmd, "%s %s %s /dev/stdin%s <<'EOF'\n%sEOF", virsh,
-		     attach ? "attach-device" : "detach-device", t->name, where,
-		     xml) < 0 ||
-	    asprintf(&undo, "%s %s %s /dev/stdin%s (the same XML)", virsh,
-		     attach ? "detach-device" : "attach-device", t->name,
-		     where) < 0) {
-		cmd = undo = NULL;
+	if (virsh &&
+	    (asprintf(&head, "%s %s --domain %s --file /dev/stdin%s", virsh,
+		      attach ? "attach-device" : "detach-device", qname,
+		      where) < 0 ||
+	     asprintf(&uhead, "%s %s --domain %s --file /dev/stdin%s", virsh,
+		      attach ? "detach-device" : "attach-device", qname,
+		      where) < 0))
+		head = uhead = NULL;
+	if (head && uhead) {
+		cmd = plan_shell_heredoc(head, xml);
+		undo = plan_shell_heredoc(uhead, xml);
+	}
+	if (!c->xml || !cmd || !undo) {
 		dom_call_free(c);
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");

@@ -235,7 +235,10 @@ static char *virsh(const struct backend *b)
 	char *v = NULL;
 
 	if (b->uri) {
-		if (asprintf(&v, "virsh -c '%s'", b->uri) < 0)
+		/* quoted for sh: a URI may hold ', $, ; and spaces */
+		_cleanup_free_ char *q = plan_shell_quote(b->uri);
+
+		if (!q || asprintf(&v, "virsh -c %s", q) < 0)
 			return NULL;
 		return v;
 	}
@@ -249,7 +252,8 @@ static int nd_step(const struct backend *b, struct plan *p,
 		   bool on, struct vm_error *err)
 {
 	struct nd_call *c = calloc(1, sizeof(*c));
-	_cleanup_free_ char *v = virsh(b), *cmd = NULL, *ucmd = NULL;
+	_cleanup_free_ char *v = virsh(b), *cmd = NULL, *ucmd = NULL,
+			    *qname = NULL, *head = NULL;
 	char name[160], other[160];
 	struct step_call call = { run, undo, nd_free, c };
 
@@ -262,19 +266,21 @@ static int nd_step(const struct backend *b, struct plan *p,
 	c->spec = *m;
 	c->on = on;
 	mdev_nodedev_names(m, name, other, sizeof(name));
+	qname = plan_shell_quote(name);
 	if (with_xml) {
 		if (xml_nodedev_mdev(m, b->template_dir, false, &c->xml, err) <
 		    0) {
 			free(c);
 			return -EINVAL;
 		}
-		if (asprintf(&cmd, "%s %s /dev/stdin <<'EOF'\n%sEOF", v, verb,
-			     c->xml) < 0)
-			cmd = NULL;
-	} else if (asprintf(&cmd, "%s %s %s", v, verb, name) < 0) {
+		/* the XML in a here-document whose delimiter is no line of it */
+		if (asprintf(&head, "%s %s /dev/stdin", v, verb) >= 0)
+			cmd = plan_shell_heredoc(head, c->xml);
+	} else if (qname && asprintf(&cmd, "%s %s %s", v, verb, qname) < 0) {
 		cmd = NULL;
 	}
-	if (undo_verb && asprintf(&ucmd, "%s %s %s", v, undo_verb, name) < 0)
+	if (undo_verb && qname &&
+	    asprintf(&ucmd, "%s %s %s", v, undo_verb, qname) < 0)
 		ucmd = NULL;
 	if (!cmd || (undo_verb && !ucmd)) {
 		nd_free(c);

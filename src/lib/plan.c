@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "filestep.h"
 #include "plan.h"
 
 static const char *const step_status_names[STEP__LAST] = {
@@ -37,6 +38,7 @@ static void step_free(struct step *s)
 	free(s->error);
 	free(s->made_dir);
 	free(s->note);
+	filestep_free(s->file);
 	if (s->call.free_data)
 		s->call.free_data(s->call.data);
 }
@@ -128,27 +130,35 @@ int step_verify_value(struct step *s, const char *path, const char *expect)
 	return set_verify(s, path, expect, false);
 }
 
+/* a file step records at plan time what the path is (the dry run's undo says how it comes back) */
+static struct step *file_step(struct plan *p, enum step_kind kind,
+			      const char *description, enum sysfs_area area,
+			      const char *path, const char *content)
+{
+	struct step *s = step_new(p, kind, description, area, path, content);
+
+	if (!s)
+		return NULL;
+	s->has_undo = true;
+	if (filestep_plan(p->sysfs, s) < 0) {
+		step_free(s);
+		p->n--;
+		return NULL;
+	}
+	return s;
+}
+
 struct step *plan_add_file_put(struct plan *p, const char *description,
 			       enum sysfs_area area, const char *path,
 			       const char *content)
 {
-	struct step *s =
-		step_new(p, STEP_FILE_PUT, description, area, path, content);
-
-	if (s)
-		s->has_undo = true;
-	return s;
+	return file_step(p, STEP_FILE_PUT, description, area, path, content);
 }
 
 struct step *plan_add_file_delete(struct plan *p, const char *description,
 				  enum sysfs_area area, const char *path)
 {
-	struct step *s =
-		step_new(p, STEP_FILE_DELETE, description, area, path, NULL);
-
-	if (s)
-		s->has_undo = true;
-	return s;
+	return file_step(p, STEP_FILE_DELETE, description, area, path, NULL);
 }
 
 struct step *plan_add_call(struct plan *p, const char *description,
@@ -176,17 +186,19 @@ struct step *plan_add_call(struct plan *p, const char *description,
 	return s;
 }
 
-/* A value as the shell needs it: bare when safe, else in single quotes. */
-static char *shell_quote(const char *v)
+/* what sh takes as it is in a word: no quoting, globbing, expansion, tilde, comment or assignment */
+#define SHELL_SAFE                                                       \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" \
+	"._-+,:/@%"
+
+char *plan_shell_quote(const char *v)
 {
 	size_t n = strlen(v);
 	char *out, *o;
 
-	if (n &&
-	    strspn(v,
-		   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+,:/=@") ==
-		    n)
+	if (n && strspn(v, SHELL_SAFE) == n)
 		return strdup(v);
+	/* POSIX sh: inside single quotes every byte is itself; a ' ends them, so it is '\'' */
 	out = malloc(n * 4 + 3);
 	if (!out)
 		return NULL;
@@ -205,64 +217,116 @@ static char *shell_quote(const char *v)
 	return out;
 }
 
-static char *command_for(const struct plan *p, enum step_kind kind,
-			 enum sysfs_area area, const char *path,
-			 const char *value)
+/* Does a line of doc read exactly delim? (what ends a here-document, POSIX sh 2.7.4) */
+static bool has_line(const char *doc, const char *delim)
 {
-	_cleanup_free_ char *full = sysfs_area_path(p->sysfs, area, "%s", path);
-	_cleanup_free_ char *qv = NULL, *qp = NULL;
-	char *cmd = NULL;
-	int r = -1;
+	size_t len = strlen(delim);
 
-	if (!full)
-		return NULL;
-	qp = shell_quote(full);
-	if (!qp)
-		return NULL;
-	switch (kind) {
-	case STEP_SYSFS_WRITE:
-	case STEP_FILE_PUT:
-		if (value && strcmp(value, "\n") == 0) {
-			/* an empty line: what "echo > attr" writes */
-			r = asprintf(&cmd, "echo > %s", qp);
-			break;
-		}
-		qv = shell_quote(value ? value : "");
-		if (!qv)
-			return NULL;
-		r = asprintf(&cmd, "echo %s > %s", qv, qp);
-		break;
-	case STEP_FILE_DELETE:
-		r = asprintf(&cmd, "rm -f %s", qp);
-		break;
-	case STEP_CALL:
-	case STEP__KIND_LAST:
-		break;
+	for (const char *l = doc; *l;
+	     l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "") {
+		if (strncmp(l, delim, len) == 0 && (l[len] == '\n' || !l[len]))
+			return true;
 	}
-	return r < 0 ? NULL : cmd;
+	return false;
+}
+
+char *plan_shell_heredoc(const char *command, const char *doc)
+{
+	size_t len = strlen(doc);
+	const char *nl = len && doc[len - 1] == '\n' ? "" : "\n";
+	char delim[32] = "EOF";
+	char *out;
+
+	for (unsigned i = 1; has_line(doc, delim); i++)
+		snprintf(delim, sizeof(delim), "EOF_%u", i);
+	if (asprintf(&out, "%s <<'%s'\n%s%s%s", command, delim, doc, nl,
+		     delim) < 0)
+		return NULL;
+	return out;
+}
+
+/* echo reads a first word of -n, -e, -E (and their mixes) as options, and dash's echo backslashes as escapes */
+static bool echo_mangles(const char *v)
+{
+	return strchr(v, '\\') ||
+	       (v[0] == '-' && v[1] && strspn(v + 1, "neE") == strlen(v + 1));
+}
+
+char *plan_shell_echo(const char *value, const char *qpath)
+{
+	_cleanup_free_ char *qv = NULL;
+	char *cmd;
+
+	if (!*value) {
+		if (asprintf(&cmd, "echo > %s", qpath) < 0)
+			return NULL;
+		return cmd;
+	}
+	qv = plan_shell_quote(value);
+	if (!qv)
+		return NULL;
+	if (asprintf(&cmd,
+		     echo_mangles(value) ? "printf '%%s\\n' %s > %s" :
+					   "echo %s > %s",
+		     qv, qpath) < 0)
+		return NULL;
+	return cmd;
+}
+
+/* a sysfs write (one write(2) of value, as "echo -n"), as the echo that writes the same for the kernel */
+static char *write_command(const struct plan *p, const char *path,
+			   const char *value)
+{
+	_cleanup_free_ char *full =
+		sysfs_area_path(p->sysfs, SYSFS_AREA_SYS, "%s", path);
+	_cleanup_free_ char *qp = NULL, *v = NULL;
+	size_t len;
+
+	if (!full || !(qp = plan_shell_quote(full)) || !(v = strdup(value)))
+		return NULL;
+	/*
+	 * echo adds the newline that "echo VALUE > ATTR" always gives the
+	 * kernel (its store functions take one: kernel-sysfs.md); a value
+	 * that has it ("\n", what "echo > attr" writes) is shown without
+	 */
+	len = strlen(v);
+	if (len && v[len - 1] == '\n')
+		v[len - 1] = '\0';
+	return plan_shell_echo(v, qp);
 }
 
 char *step_command(const struct plan *p, const struct step *s)
 {
-	if (s->kind == STEP_CALL)
+	switch (s->kind) {
+	case STEP_CALL:
 		return strdup(s->path);
-	return command_for(p, s->kind, s->area, s->path, s->value);
+	case STEP_SYSFS_WRITE:
+		return write_command(p, s->path, s->value);
+	case STEP_FILE_PUT:
+	case STEP_FILE_DELETE:
+		return filestep_command(p->sysfs, s);
+	case STEP__KIND_LAST:
+		break;
+	}
+	return NULL;
 }
 
 char *step_undo_command(const struct plan *p, const struct step *s)
 {
 	if (!s->has_undo)
 		return NULL;
-	if (s->kind == STEP_CALL)
+	switch (s->kind) {
+	case STEP_CALL:
 		return strdup(s->undo_value);
-	if (s->kind == STEP_SYSFS_WRITE)
-		return command_for(p, STEP_SYSFS_WRITE, SYSFS_AREA_SYS,
-				   s->undo_path, s->undo_value);
-	/* files: restore the old content, or remove what was made */
-	if (s->undo_value)
-		return command_for(p, STEP_FILE_PUT, s->area, s->path,
-				   s->undo_value);
-	return command_for(p, STEP_FILE_DELETE, s->area, s->path, NULL);
+	case STEP_SYSFS_WRITE:
+		return write_command(p, s->undo_path, s->undo_value);
+	case STEP_FILE_PUT:
+	case STEP_FILE_DELETE:
+		return filestep_undo_command(p->sysfs, s);
+	case STEP__KIND_LAST:
+		break;
+	}
+	return NULL;
 }
 
 void plan_print(const struct plan *p, FILE *f)
@@ -282,92 +346,6 @@ void plan_print(const struct plan *p, FILE *f)
 	}
 	if (in)
 		fprintf(f, "# release %s\n", lock);
-}
-
-/* Read a whole small file; -ENOENT when missing. */
-static int read_file(const char *path, char **out)
-{
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (!f)
-		return negative_errno();
-	n = getdelim(&buf, &cap, '\0', f);
-	if (n < 0) {
-		free(buf);
-		buf = strdup("");
-		if (!buf)
-			return -ENOMEM;
-	}
-	*out = buf;
-	return 0;
-}
-
-/* mkdir -p of the directory that holds path; *made: the first directory it made (for the undo), or NULL */
-static int make_parents(const char *path, char **made)
-{
-	_cleanup_free_ char *dir = strdup(path);
-
-	if (!dir)
-		return -ENOMEM;
-	for (char *p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		if (mkdir(dir, 0755) < 0) {
-			if (errno != EEXIST)
-				return negative_errno();
-		} else if (made && !*made) {
-			*made = strdup(dir);
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
-/* the undo of make_parents: remove the (empty) directories from path's up to made */
-static void remove_made_dirs(const char *path, const char *made)
-{
-	_cleanup_free_ char *dir = strdup(path);
-	size_t top = strlen(made);
-	char *slash;
-
-	if (!dir)
-		return;
-	while ((slash = strrchr(dir, '/')) && (size_t)(slash - dir) >= top) {
-		*slash = '\0';
-		if (rmdir(dir) < 0)
-			return;
-	}
-}
-
-/* Write a file atomically: a temporary file in the same directory, then rename. */
-static int put_file(const char *path, const char *content, char **made)
-{
-	_cleanup_free_ char *tmp = NULL;
-	int fd, r;
-	size_t len = strlen(content);
-
-	r = make_parents(path, made);
-	if (r < 0)
-		return r;
-	if (asprintf(&tmp, "%s.virt-mdev.XXXXXX", path) < 0) {
-		tmp = NULL;
-		return -ENOMEM;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return negative_errno();
-	if (fchmod(fd, 0644) < 0 || write(fd, content, len) != (ssize_t)len ||
-	    fsync(fd) < 0)
-		r = negative_errno();
-	if (close(fd) < 0 && r == 0)
-		r = negative_errno();
-	if (r == 0 && rename(tmp, path) < 0)
-		r = negative_errno();
-	if (r < 0)
-		unlink(tmp);
-	return r;
 }
 
 static int verify(const struct plan *p, const struct step *s, char **why)
@@ -393,7 +371,6 @@ static int verify(const struct plan *p, const struct step *s, char **why)
 
 static int step_run(const struct plan *p, struct step *s, char **why)
 {
-	_cleanup_free_ char *full = NULL;
 	int r;
 
 	switch (s->kind) {
@@ -404,31 +381,8 @@ static int step_run(const struct plan *p, struct step *s, char **why)
 		return verify(p, s, why);
 	case STEP_FILE_PUT:
 	case STEP_FILE_DELETE:
-		full = sysfs_area_path(p->sysfs, s->area, "%s", s->path);
-		if (!full)
-			return -ENOMEM;
-		/* remember what was there, for the undo */
-		free(s->undo_value);
-		s->undo_value = NULL;
-		r = read_file(full, &s->undo_value);
-		if (r < 0 && r != -ENOENT)
-			break;
-		if (s->kind == STEP_FILE_PUT) {
-			r = put_file(full, s->value, &s->made_dir);
-		} else {
-			r = unlink(full) < 0 && errno != ENOENT ?
-				    negative_errno() :
-				    0;
-			/* mdevctl's per-parent directory goes with its last definition (the undo makes it again) */
-			if (r == 0 && s->area == SYSFS_AREA_MDEVCTL) {
-				char *slash = strrchr(full, '/');
-
-				*slash = '\0';
-				(void)rmdir(full);
-				*slash = '/';
-			}
-		}
-		break;
+		/* it says why itself */
+		return filestep_run(p->sysfs, s, why);
 	case STEP_CALL:
 		/* the call says why itself */
 		return s->call.run(s->call.data, why);
@@ -444,23 +398,23 @@ static int step_run(const struct plan *p, struct step *s, char **why)
 
 static int step_undo(const struct plan *p, struct step *s)
 {
-	_cleanup_free_ char *full = NULL;
-
 	switch (s->kind) {
 	case STEP_SYSFS_WRITE:
 		return sysfs_write(p->sysfs, s->undo_value, "%s", s->undo_path);
 	case STEP_FILE_PUT:
-	case STEP_FILE_DELETE:
-		full = sysfs_area_path(p->sysfs, s->area, "%s", s->path);
-		if (!full)
-			return -ENOMEM;
-		if (s->undo_value)
-			return put_file(full, s->undo_value, NULL);
-		if (unlink(full) < 0 && errno != ENOENT)
-			return negative_errno();
-		if (s->made_dir)
-			remove_made_dirs(full, s->made_dir);
-		return 0;
+	case STEP_FILE_DELETE: {
+		/* why it was left (changed by another program since) goes into the step's error */
+		char *why = NULL;
+		int r = filestep_undo(p->sysfs, s, &why);
+
+		if (r < 0 && why) {
+			free(s->error);
+			s->error = why;
+		} else {
+			free(why);
+		}
+		return r;
+	}
 	case STEP_CALL: {
 		_cleanup_free_ char *why = NULL;
 
@@ -536,6 +490,7 @@ static int rollback(struct plan *p, size_t failed, int r, const char *head,
 	for (size_t i = failed; i-- > 0;) {
 		struct step *s = &p->steps[i];
 		struct vm_error lock_err = { 0 };
+		const char *why;
 		char *buf = undone;
 		size_t len;
 
@@ -551,11 +506,14 @@ static int rollback(struct plan *p, size_t failed, int r, const char *head,
 		} else {
 			s->status = STEP_UNDONE;
 		}
+		/* why it is not undone: the lock's message, or what the undo said (a file step's) */
+		why = lock_err.msg[0]				? lock_err.msg :
+		      s->status == STEP_UNDO_FAILED && s->error ? s->error :
+								  "";
 		len = strlen(buf);
 		snprintf(buf + len, VM_ERROR_MSG_MAX - len, "%s%s%s%.300s%s",
-			 len ? "; " : "", s->description,
-			 lock_err.msg[0] ? " (" : "", lock_err.msg,
-			 lock_err.msg[0] ? ")" : "");
+			 len ? "; " : "", s->description, why[0] ? " (" : "",
+			 why, why[0] ? ")" : "");
 	}
 	lock_for(p, false, NULL);
 	if (incomplete)
@@ -639,7 +597,8 @@ struct json_object *plan_to_json(const struct plan *p, bool dry_run,
 
 		if (!js)
 			continue;
-		if (s->status == STEP_DONE)
+		/* what is done, or could not be undone, is a change on the host */
+		if (s->status == STEP_DONE || s->status == STEP_UNDO_FAILED)
 			changed = true;
 		json_object_object_add(js, "description",
 				       json_object_new_string(s->description));

@@ -13,6 +13,8 @@
 #include "error.h"
 #include "sysfs.h"
 
+struct file_record; /* filestep.h */
+
 enum step_status {
 	STEP_PENDING,
 	STEP_DONE,
@@ -65,6 +67,8 @@ struct step {
 	struct step_call call;
 	/* FILE_PUT: the first directory it had to make, removed again by the undo */
 	char *made_dir;
+	/* FILE_PUT, FILE_DELETE: what the path was at plan time and at run time (filestep.h) */
+	struct file_record *file;
 	/* what the step says after it ran (step_call.note) */
 	char *note;
 	/*
@@ -136,6 +140,27 @@ static inline bool plan_is_empty(const struct plan *p)
 {
 	return p->n == 0;
 }
+
+/*
+ * A value as POSIX sh reads it back: bare when it holds only characters sh
+ * never interprets, else in single quotes (each ' written '\''). Caller
+ * frees; NULL: ENOMEM.
+ */
+char *plan_shell_quote(const char *v);
+/*
+ * command with doc as its standard input, a here-document:
+ * "COMMAND <<'EOF'\nDOC\nEOF". The delimiter is quoted (the body is read
+ * as it is, nothing expanded) and is no line of doc (EOF, else EOF_1,
+ * EOF_2, ...); doc gets the newline the delimiter needs before it.
+ * Caller frees.
+ */
+char *plan_shell_heredoc(const char *command, const char *doc);
+/*
+ * "echo VALUE > PATH" (printf '%s\n' where echo would read VALUE as an
+ * option or a backslash as an escape, as dash's echo does): what it writes
+ * is VALUE and a newline. path is quoted already. Caller frees.
+ */
+char *plan_shell_echo(const char *value, const char *qpath);
 
 /* The shell command a step does: "echo 0.0.0313 > /sys/bus/css/drivers/vfio_ccw/bind". Caller frees. */
 char *step_command(const struct plan *p, const struct step *s);
