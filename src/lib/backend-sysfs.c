@@ -73,7 +73,7 @@ static int sysfs_stop(const struct backend *b, struct plan *p,
 		      struct vm_error *err)
 {
 	struct sysfs_stop *d = calloc(1, sizeof(*d));
-	_cleanup_free_ char *cmd = NULL, *root = NULL;
+	_cleanup_free_ char *cmd = NULL, *root = NULL, *qroot = NULL;
 	char *undo = NULL;
 	char desc[256], w[96];
 	struct step_call call = { sysfs_stop_run, sysfs_stop_undo, free, d };
@@ -99,13 +99,11 @@ static int sysfs_stop(const struct backend *b, struct plan *p,
 		undo = r == 0 ? joined : NULL;
 	}
 	plan_clear(&start);
-	root = sysfs_path(b->sysfs, "%s", "");
-	if (r == 0 &&
-	    (!root || asprintf(&cmd, "echo 1 > %s/bus/mdev/devices/%s/remove",
-			       root, m->uuid) < 0)) {
-		cmd = NULL;
+	/* the path quoted for sh, as every printed value (plan_shell_quote) */
+	root = sysfs_path(b->sysfs, "bus/mdev/devices/%s/remove", m->uuid);
+	qroot = root ? plan_shell_quote(root) : NULL;
+	if (r == 0 && (!qroot || !(cmd = plan_shell_echo("1", qroot))))
 		r = oom(err);
-	}
 	if (r < 0) {
 		free(undo);
 		free(d);

@@ -329,6 +329,25 @@ char *step_undo_command(const struct plan *p, const struct step *s)
 	return NULL;
 }
 
+/*
+ * A "# TEXT" line: a newline in text (a --root path may hold one) would end
+ * the comment and make the rest a command, so it is written \n (and a
+ * carriage return \r).
+ */
+static void print_comment(FILE *f, const char *what, const char *text)
+{
+	fprintf(f, "# %s", what);
+	for (const char *c = text; *c; c++) {
+		if (*c == '\n')
+			fputs("\\n", f);
+		else if (*c == '\r')
+			fputs("\\r", f);
+		else
+			fputc(*c, f);
+	}
+	fputc('\n', f);
+}
+
 void plan_print(const struct plan *p, FILE *f)
 {
 	const char *lock = p->lock && p->lock->name ? p->lock->name : NULL;
@@ -339,13 +358,13 @@ void plan_print(const struct plan *p, FILE *f)
 
 		if (lock && p->steps[i].ap_lock != in) {
 			in = p->steps[i].ap_lock;
-			fprintf(f, "# %s %s\n", in ? "take" : "release", lock);
+			print_comment(f, in ? "take " : "release ", lock);
 		}
-		fprintf(f, "# %s\n%s\n", p->steps[i].description,
-			cmd ? cmd : "(out of memory)");
+		print_comment(f, "", p->steps[i].description);
+		fprintf(f, "%s\n", cmd ? cmd : "# (out of memory)");
 	}
 	if (in)
-		fprintf(f, "# release %s\n", lock);
+		print_comment(f, "release ", lock);
 }
 
 static int verify(const struct plan *p, const struct step *s, char **why)

@@ -477,6 +477,24 @@ static void test_sysfs_writes(struct sysfs *s)
 	       "the JSON statuses: undo-failed, failed");
 	plan_clear(&p);
 
+	/* a link where the attribute is: never written through */
+	{
+		_cleanup_free_ char *l = path_of("sys/dev/alink");
+
+		put("sys/dev/a", "0");
+		if (symlink("a", l) < 0)
+			abort();
+		start(&p, s, &err);
+		plan_add_write(&p, "set alink", "dev/alink", "1", NULL, NULL);
+		is_int(plan_execute(&p, NULL, &err), -ELOOP,
+		       "a write to an attribute that is a symbolic link fails: -ELOOP (O_NOFOLLOW)");
+		free(a);
+		a = content("sys/dev/a");
+		is_str(a, "0", "and the link's target is not written");
+		plan_clear(&p);
+		unlink(l);
+	}
+
 	/* read-back checks */
 	put("sys/dev/a", "0");
 	start(&p, s, &err);
@@ -1081,7 +1099,7 @@ static char *sh_reads(const char *quoted)
 	return out;
 }
 
-static void test_shell_text(void)
+static void test_shell_text(struct sysfs *s)
 {
 	static const char *const words[] = {
 		"$(touch PWNED)",
@@ -1125,6 +1143,23 @@ static void test_shell_text(void)
 	e1 = plan_shell_echo("-n", "P");
 	is_str(e1, "printf '%s\\n' -n > P",
 	       "a value echo would take as its option: printf");
+	{
+		struct plan p;
+		struct vm_error err;
+		char *printed = NULL;
+		size_t plen = 0;
+		FILE *f = open_memstream(&printed, &plen);
+
+		start(&p, s, &err);
+		add_call(&p, "x\ntouch PWNED", NO_UNDO, 0, NULL, 0);
+		plan_print(&p, f);
+		fclose(f);
+		is_str(printed,
+		       "# call x\\ntouch PWNED\nvirsh x\ntouch PWNED\n",
+		       "a newline in a step's description is written \\n: the comment stays one line");
+		free(printed);
+		plan_clear(&p);
+	}
 	e2 = plan_shell_echo("a\\c", "P");
 	is_str(e2, "printf '%s\\n' 'a\\c' > P",
 	       "a value with a backslash (an escape to dash's echo): printf");
@@ -1149,7 +1184,7 @@ int main(void)
 	test_file_restore_exact(s);
 	test_file_restore_owner(s);
 	test_file_step_failures(s);
-	test_shell_text();
+	test_shell_text(s);
 	test_ap_lock(s);
 	test_one_line_reason(s);
 	remove_tree();
