@@ -395,8 +395,7 @@ int sysfs_write(const struct sysfs *s, const char *value, const char *fmt, ...)
 	va_end(ap);
 	if (!path)
 		return negative_errno();
-	/* an attribute is never a link: one in its place is not followed */
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return negative_errno();
 	/* One write(2): the kernel's store function sees the value once, whole. */

@@ -121,9 +121,8 @@ mkdir "$tmp/root/etc/driverctl.d/css-0.0.0313"
 snapshot before
 run vm ccw bind --persistent 0.0.2b09
 is "$rc" 1 "a failing driverctl file: exit 1"
-# (what failed is matched loosely: the command in the message is cut at the newline of the
-# value 'vfio_ccw\n', "(echo 'vfio_ccw: Is a directory)", a known defect of plan.c)
-like "$err" "virt-mdev: cannot make the binding of subchannel 0\.0\.0313 persistent \(driverctl override\) \($LINE: Is a directory\); undone: bind subchannel 0\.0\.0313 to vfio_ccw; set the driver override of subchannel 0\.0\.0313 to vfio_ccw; unbind subchannel 0\.0\.0313 from io_subchannel" \
+F=$tmp/root/etc/driverctl.d/css-0.0.0313
+is "$err" "virt-mdev: cannot make the binding of subchannel 0.0.0313 persistent (driverctl override) (echo vfio_ccw > $F: $F is a directory, not a file: nothing was written (move it away)); undone: bind subchannel 0.0.0313 to vfio_ccw; set the driver override of subchannel 0.0.0313 to vfio_ccw; unbind subchannel 0.0.0313 from io_subchannel" \
 	"every earlier step is undone, in reverse"
 snapshot after
 ok "$(same before after; echo $?)" "a failing driverctl file: the tree is as before"

@@ -196,7 +196,7 @@ run vm xml $U --parent 0.0.0313 --format mdevctl
 is "$rc.$(printf '%s' "$out" | jq -c .attrs)" '0.[{"add_attr_1":"val1"},{"add_attr_2":"val2"}]' "xml --parent 0.0.0313 chooses the vfio-ccw definition"
 run vm -n remove $U --undefine --parent 0.0.0313
 is "$rc.$out" "0.# undefine mdev $U (remove its mdevctl definition)
-rm -f $D/0.0.0313/$U" "remove --undefine --parent deletes only that parent's definition"
+rm -f $D/0.0.0313/$U && rmdir $D/0.0.0313" "remove --undefine --parent deletes only that parent's definition (and the directory it leaves empty)"
 run vm show $U --parent 0.0.0314
 is "$rc" 3 "show --parent with no definition there: exit 3"
 run vm show 0.0.2b09 --parent matrix

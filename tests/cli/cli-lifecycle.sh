@@ -161,7 +161,8 @@ run vm -n create ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1
 cfg="0x0400000000000000000000000000000000000000000000000000000000000000,0x0800000000000000000000000000000000000000001000000000000000000000,0x0800000000000000000000000000000000000000000000000000000000000000"
 is "$out" "# take the s390-tools lock $L
 # define mdev $A1 on the vfio_ap matrix (mdevctl definition, start auto)
-echo '{
+mkdir -p $D/matrix && cat > $D/matrix/$A1 <<'EOF'
+{
   \"mdev_type\": \"vfio_ap-passthrough\",
   \"start\": \"auto\",
   \"attrs\": [
@@ -179,7 +180,7 @@ echo '{
     }
   ]
 }
-' > $D/matrix/$A1
+EOF
 # create mdev $A1 (vfio_ap-passthrough) on the vfio_ap matrix
 echo $A1 > $S/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create
 # configure mdev $A1 in one write (ap_config): adapters 5, domains 4,0xab, control domains 4

@@ -81,7 +81,7 @@ refuse 2 "virt-mdev: xml: invalid --alias 'dasd1': libvirt takes user aliases 'u
 snapshot before
 run vm -n attach $DOM $U1
 is "$(printf '%s\n' "$out" | head -2)" "# attach vfio-ccw mdev $U1 to domain $DOM as devno fe.0.2b09 (persistent definition)
-virsh attach-device $DOM /dev/stdin --config <<'EOF'" "the dry run: virsh attach-device with the hostdev (virsh reads LIBVIRT_DEFAULT_URI as virt-mdev does)"
+virsh attach-device --domain $DOM --file /dev/stdin --config <<'EOF'" "the dry run: virsh attach-device with the hostdev (virsh reads LIBVIRT_DEFAULT_URI as virt-mdev does)"
 snapshot after
 ok "$(same before after; echo $?)" "the dry run changes nothing"
 run vm attach $DOM $U1
@@ -251,7 +251,7 @@ vm -q ccw unbind 0.0.2b09
 snapshot clean
 run vm -c test:///default assign test ccw 0.0.2b09 --live
 is "$rc" 1 "test driver: a live attach it cannot do fails the assign"
-like "$err" "virt-mdev: cannot attach vfio-ccw mdev [0-9a-f-]{36} to domain test as devno fe\.0\.2b09 \(live\) \(virsh -c 'test:///default' attach-device test /dev/stdin --live <<'EOF': attach-device: $LINE\); undone: create mdev [0-9a-f-]{36} \(vfio_ccw-io\) on subchannel 0\.0\.0313; bind subchannel 0\.0\.0313 to vfio_ccw; set the driver override of subchannel 0\.0\.0313 to vfio_ccw; unbind subchannel 0\.0\.0313 from io_subchannel" \
+like "$err" "virt-mdev: cannot attach vfio-ccw mdev [0-9a-f-]{36} to domain test as devno fe\.0\.2b09 \(live\) \(virsh -c test:///default attach-device --domain test --file /dev/stdin --live <<'EOF': attach-device: $LINE\); undone: create mdev [0-9a-f-]{36} \(vfio_ccw-io\) on subchannel 0\.0\.0313; bind subchannel 0\.0\.0313 to vfio_ccw; set the driver override of subchannel 0\.0\.0313 to vfio_ccw; unbind subchannel 0\.0\.0313 from io_subchannel" \
 	"every earlier step is undone, in reverse"
 snapshot after
 ok "$(same clean after; echo $?)" "the host is as before"

@@ -477,24 +477,6 @@ static void test_sysfs_writes(struct sysfs *s)
 	       "the JSON statuses: undo-failed, failed");
 	plan_clear(&p);
 
-	/* a link where the attribute is: never written through */
-	{
-		_cleanup_free_ char *l = path_of("sys/dev/alink");
-
-		put("sys/dev/a", "0");
-		if (symlink("a", l) < 0)
-			abort();
-		start(&p, s, &err);
-		plan_add_write(&p, "set alink", "dev/alink", "1", NULL, NULL);
-		is_int(plan_execute(&p, NULL, &err), -ELOOP,
-		       "a write to an attribute that is a symbolic link fails: -ELOOP (O_NOFOLLOW)");
-		free(a);
-		a = content("sys/dev/a");
-		is_str(a, "0", "and the link's target is not written");
-		plan_clear(&p);
-		unlink(l);
-	}
-
 	/* read-back checks */
 	put("sys/dev/a", "0");
 	start(&p, s, &err);
