@@ -274,9 +274,13 @@ static int add_step(const struct attach_target *t, struct plan *p,
 	c->xml = strdup(xml);
 	/*
 	 * pasteable: the URI and the domain name quoted for sh (libvirt's
-	 * names may hold $(...), `, ;, quotes, a leading '-'), the name given
-	 * as --domain (virsh takes the next word as its value, also one
-	 * that reads like an option), the XML in a here-document whose
+	 * names may hold $(...), `, ;, quotes, a leading '-': virsh 9.0's
+	 * test driver defines them all, refusing only '/' and control
+	 * characters), the name given as --domain (virsh takes the next word
+	 * as its value, also one that reads like an option: libvirt's
+	 * tools/vsh.c vshCommandParse, a non-bool option's data is the next
+	 * argv word; positionally 'attach-device --config FILE' is refused,
+	 * "requires <file> option"), the XML in a here-document whose
 	 * delimiter is no line of it
 	 */
 	qname = plan_shell_quote(t->name);

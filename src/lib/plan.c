@@ -245,7 +245,12 @@ char *plan_shell_heredoc(const char *command, const char *doc)
 	return out;
 }
 
-/* echo reads a first word of -n, -e, -E (and their mixes) as options, and dash's echo backslashes as escapes */
+/*
+ * echo reads a first word of -n, -e, -E (and their mixes) as options
+ * (bash's builtin; dash's takes -n), and dash's echo (Debian's /bin/sh)
+ * backslashes as escapes: sh -c "echo 'a\nb'" prints two lines there.
+ * POSIX leaves both to the implementation; printf '%s\n' is exact.
+ */
 static bool echo_mangles(const char *v)
 {
 	return strchr(v, '\\') ||
