@@ -181,12 +181,13 @@ static int open_dir(const struct where *w, bool make, struct strv *made)
 		if (r < 0)
 			return r;
 		fd = nfd;
-		free(path);
-		if (asprintf(&path, "%s/%s", w->base, c) < 0) {
-			path = NULL;
+		/* the path of the directory now open, for the next one made */
+		if (asprintf(&sub, "%s/%s", path, c) < 0) {
 			close(fd);
 			return -ENOMEM;
 		}
+		free(path);
+		path = steal_ptr(sub);
 	}
 	return fd;
 }
