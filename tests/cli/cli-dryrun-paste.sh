@@ -6,14 +6,17 @@
 # runs (no PWNED file anywhere), virsh is called once with exactly the domain, URI and XML the
 # plan names, and the writes land in the host tree (virt-mdev-sim render) exactly as the plan
 # says: the files it names with the values it names, nothing else. A template with a line
-# "EOF" gets a here-document delimiter that is no line of it.
+# "EOF" gets a here-document delimiter that is no line of it. Against a mounted simulator
+# (the kernel's effects: bind makes the mdev types, create the mdev), the pasted dry run
+# leaves the host exactly as the real run does.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/sim/lib-sim.sh"
 private_run # as root, the test driver would make /run/libvirt/common
 
 G=$top_srcdir/tests/golden/plans
 VIRT_MDEV_SIM="$top_builddir/src/virt-mdev-sim"
 tmp=$(cd "$(mktemp -d)" && pwd -P)
-trap 'rm -rf "$tmp"' EXIT
+trap 'sim_umount; rm -rf "$tmp"' EXIT
 unset VIRT_MDEV_ROOT VIRT_MDEV_TEMPLATE_DIR
 export LIBVIRT_DEFAULT_URI="qemu:///system?socket=$tmp/no-libvirtd-sock"
 U1=11111111-2222-4333-8444-000000000001
@@ -243,5 +246,36 @@ EOF_1
   </source>
   <address type=\"ccw\" cssid=\"0xfe\" ssid=\"0x0\" devno=\"0x1234\"/>
 </hostdev>" "virsh read the whole document, its EOF lines too"
+
+# ---- against the simulator: the paste does what the run does ----
+# (a plain root: the mount's path is not what is tested here, and /proc/mounts escapes it)
+fuse_host() { # a fresh mount of the demo host at $P/sys, with domains.xml
+	sim_umount
+	rm -rf "$P"
+	mkdir -p "$P/etc/mdevctl.d" "$P/etc/driverctl.d" "$P/run/lock"
+	domains -1 >"$P/domains.xml"
+	sim_mount "$P/sys" --host "$top_srcdir/xml-templates/hosts/demo.xml"
+}
+fuse_state() { { dump_tree "$P/sys"; (cd "$P/etc" && find . -printf '%p %y %m %l\n' | sort && find . -type f -exec grep -H -- '' {} +); } >"$tmp/$1"; }
+if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ]; then
+	P=$tmp/fuse
+	name='$(touch PWNED)'
+	fuse_host
+	"$VIRT_MDEV" --root "$P" --backend sysfs -n -c "test://$P/domains.xml" assign --uuid $U1 --devno fe.0.1234 --persistent -- "$name" ccw 0.0.2b09 >"$tmp/plan.sh"
+	rm -rf "$tmp/calls" && mkdir "$tmp/calls"
+	(cd "$tmp/work" && PATH="$tmp/bin:$PATH" VIRSH_CALLS="$tmp/calls" sh <"$tmp/plan.sh" >"$tmp/sh.out" 2>&1)
+	is "$?.$(cat "$tmp/sh.out")" "0." "on the simulator: the pasted dry run of assign runs through (bind, persist, define, create; virsh a stub)"
+	fuse_state pasted
+	fuse_host
+	run "$VIRT_MDEV" --root "$P" --backend sysfs -c "test://$P/domains.xml" assign --uuid $U1 --devno fe.0.1234 --persistent -- "$name" ccw 0.0.2b09
+	is "$rc" 0 "on the simulator: the real assign (libvirt's test driver) exits 0"
+	fuse_state ran
+	ok "$(cmp -s "$tmp/pasted" "$tmp/ran"; echo $?)" "the host after the pasted dry run is the host after the run: every sysfs attribute, link, file, mode"
+	[ "$(cmp -s "$tmp/pasted" "$tmp/ran"; echo $?)" = 0 ] || diff "$tmp/pasted" "$tmp/ran" | head -20 | sed 's/^/# /'
+	is "$(find "$tmp" -name PWNED)" "" "and nothing else ran"
+	sim_umount
+else
+	skip "needs root and /dev/fuse (the simulator's mount)" "the host after the pasted dry run is the host after the run"
+fi
 
 done_testing
