@@ -20,8 +20,8 @@ static void add_user(const char *uuid, const char *domain, unsigned where,
 	for (size_t i = 0; i < u->n; i++)
 		if (strcmp(u->v[i].uuid, canon) == 0 &&
 		    strcmp(u->v[i].domain, domain) == 0) {
-			u->v[i].where |=
-				where; /* live and persistent name it both */
+			/* live and persistent name it both */
+			u->v[i].where |= where;
 			return;
 		}
 	if (u->n == u->alloc) {
