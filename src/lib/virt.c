@@ -314,8 +314,7 @@ int virt_domain_mdev_refs(virConnectPtr conn,
 		}
 		/*
 		 * A running domain's definition; a transient one has none
-		 * (virDomainIsPersistent 0), and its "inactive" XML is its live
-		 * one again.
+		 * (virDomainIsPersistent 0): what it references is live only.
 		 */
 		if (active && lv.DomainIsPersistent(doms[i]) == 1) {
 			xml = lv.DomainGetXMLDesc(doms[i],
