@@ -155,6 +155,16 @@ int cmd_kind_arg(struct ctx *ctx, const struct cmd *cmd, const char *word,
 	return 0;
 }
 
+int cmd_shared_arg(struct ctx *ctx, const struct cmd *cmd,
+		   const struct cmd_args *a)
+{
+	if (!a->dom.shared || !a->dom.live)
+		return 0;
+	return cmd_usage_error(
+		ctx, cmd,
+		"--shared lets only a persistent definition have an mdev another domain references, never a running guest: use it with --config, not --live");
+}
+
 static int p_uuid(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		  struct cmd_args *a)
 {
@@ -242,6 +252,7 @@ FLAG_PARSER(p_force, target.force)
 FLAG_PARSER(p_keep_mdev, keep_mdev)
 FLAG_PARSER(p_define, define)
 FLAG_PARSER(p_undefine, undefine)
+FLAG_PARSER(p_shared, dom.shared)
 
 static int p_autostart(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		       struct cmd_args *a)
@@ -276,6 +287,7 @@ static const struct opt_def opt_defs[OPT__LAST] = {
 	[OPT_TIMEOUT] = { "timeout", "S", p_timeout },
 	[OPT_LOCK_TIMEOUT] = { "lock-timeout", "S", p_lock_timeout },
 	[OPT_PARENT] = { "parent", "PARENT", p_parent },
+	[OPT_SHARED] = { "shared", NULL, p_shared },
 };
 
 const char *cmd_opt_name(enum opt_id id)

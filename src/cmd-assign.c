@@ -22,6 +22,8 @@ static const struct cmd_opt assign_opts[] = {
 	{ OPT_TEMPLATE_DIR, "copies of the templates to build from" },
 	{ OPT_LOCK_TIMEOUT,
 	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
+	{ OPT_SHARED,
+	  "a stand-by guest: the persistent definition gets the mdev although another domain's definition has it (never while that domain runs with it; only one of them may run)" },
 	{ OPT_NONE, NULL },
 };
 
@@ -51,6 +53,8 @@ static int assign_args(struct ctx *ctx, const struct cmd *cmd,
 		return cmd_usage_error(
 			ctx, cmd, "assign DOMAIN %s takes at most one DEVICE",
 			r->kind->name);
+	if ((e = cmd_shared_arg(ctx, cmd, a)))
+		return e;
 	if (a->target.persistent && a->dom.live && !a->dom.config)
 		return cmd_usage_error(
 			ctx, cmd,
@@ -115,13 +119,15 @@ const struct cmd cmd_assign = {
 	.opts = assign_opts,
 	.usage =
 		"assign DOMAIN ccw DEVICE [--devno fe.S.DDDD|auto] [--boot-order N] [--uuid U]\n"
-		"                         [--persistent] [--force] [--live] [--config]\n"
+		"                         [--persistent] [--force] [--live] [--config] [--shared]\n"
 		"assign DOMAIN ap --adapters L --domains L [--control-domains L] [--uuid U]\n"
-		"                 [--persistent] [--live] [--config]\n"
+		"                 [--persistent] [--live] [--config] [--shared]\n"
 		"  One plan: bind the subchannel to vfio_ccw (or free the APQNs from the host),\n"
 		"  create the mdev, attach it. Every check of each step runs before the first\n"
 		"  step; a failing step undoes all earlier ones; a second identical run changes\n"
-		"  nothing. AP masks cannot persist this way: the command says so.\n",
+		"  nothing. AP masks cannot persist this way: the command says so. An mdev\n"
+		"  another domain references is refused (one mdev serves one guest), but with\n"
+		"  --shared for a stand-by guest's persistent definition.\n",
 };
 
 const struct cmd cmd_unassign = {
@@ -137,5 +143,6 @@ const struct cmd cmd_unassign = {
 		"  a busid or subchannel), stop and undefine it, and give the subchannel back to\n"
 		"  io_subchannel (driverctl's override removed) or the APQNs back to the host\n"
 		"  (unless another mdev holds some of them: then they stay free, and the\n"
-		"  command says so).\n",
+		"  command says so). While another domain references the mdev, only the\n"
+		"  detach is done: the mdev and its device stay, and the command says so.\n",
 };

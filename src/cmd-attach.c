@@ -15,6 +15,8 @@ static const struct cmd_opt attach_opts[] = {
 	{ OPT_TEMPLATE_DIR, "copies of the templates to build from" },
 	{ OPT_PARENT,
 	  "for a uuid defined on several parents: the one on this parent" },
+	{ OPT_SHARED,
+	  "a stand-by guest: the persistent definition gets the mdev although another domain's definition has it (never while that domain runs with it; only one of them may run)" },
 	{ OPT_NONE, NULL },
 };
 
@@ -40,7 +42,8 @@ static int attach_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		return cmd_usage_error(ctx, cmd,
 				       "%s takes a DOMAIN and an mdev UUID",
 				       cmd->name);
-	if ((r = cmd_uuid_arg(ctx, a.argv[1], uuid)))
+	if ((r = cmd_uuid_arg(ctx, a.argv[1], uuid)) ||
+	    (r = cmd_shared_arg(ctx, cmd, &a)))
 		return r;
 	a.dom.domain = a.argv[0];
 	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
@@ -64,9 +67,11 @@ const struct cmd cmd_attach = {
 		"  virDomainAttachDeviceFlags; --live and --config as virsh's (neither: the\n"
 		"  domain's current state). Where the driver cannot attach devices, the\n"
 		"  persistent definition is edited and defined again, and the command says so.\n"
-		"  Checks first: the mdev exists (active, for a running guest); a vfio-ap mdev\n"
-		"  is the domain's only one; a vfio-ccw devno is free among all ccw addresses\n"
-		"  of the domain.\n",
+		"  Checks first: the mdev exists (active, for a running guest); no other domain\n"
+		"  references it (one mdev serves one guest; --shared --config lets a stand-by\n"
+		"  guest's definition have it too, while no other domain runs with it); a\n"
+		"  vfio-ap mdev is the domain's only one; a vfio-ccw devno is free among all\n"
+		"  ccw addresses of the domain.\n",
 };
 
 const struct cmd cmd_detach = {

@@ -61,6 +61,7 @@ enum opt_id {
 	OPT_TIMEOUT,
 	OPT_LOCK_TIMEOUT,
 	OPT_PARENT,
+	OPT_SHARED,
 	OPT__LAST,
 };
 
@@ -84,7 +85,7 @@ struct cmd_args {
 	struct kind_args
 		target; /* --adapters, --domains, --control-domains, --force, --persistent */
 	struct domain_req
-		dom; /* --devno, --boot-order, --alias, --live, --config */
+		dom; /* --devno, --boot-order, --alias, --live, --config, --shared */
 	bool devno_auto;
 	enum xml_format format; /* --format, default hostdev */
 	const char *template_dir;
@@ -151,6 +152,10 @@ int cmd_uuid_arg(struct ctx *ctx, const char *arg, char out[IDS_UUID_STRLEN]);
 /* A KIND argument ("ccw", "ap"): the kind, or a usage error naming the kinds. */
 int cmd_kind_arg(struct ctx *ctx, const struct cmd *cmd, const char *word,
 		 const struct mdev_kind **out);
+
+/* --shared is for persistent definitions: with --live a usage error. */
+int cmd_shared_arg(struct ctx *ctx, const struct cmd *cmd,
+		   const struct cmd_args *a);
 
 /* The environment a library request runs in (from the context and the command line), and an empty outcome (o may be NULL); 0 or the exit code. */
 int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,

@@ -5,6 +5,7 @@
 
 #include "cleanup.h"
 #include "request-internal.h"
+#include "users.h"
 
 static void target_of(const struct request_env *env, const struct domain_req *d,
 		      const struct outcome *o, struct attach_target *t)
@@ -29,6 +30,7 @@ static void req_of(const struct domain_req *d, const struct mdev_kind *kind,
 	r->devno = d->devno;
 	r->boot_order = d->boot_order;
 	r->alias = d->alias;
+	r->shared = d->shared;
 }
 
 static int ccw_address_only(const struct mdev_kind *kind,
@@ -65,6 +67,30 @@ static void add_devno(struct json_object *r, const struct mdev_kind *kind,
 	json_object_object_add(r, "devno", json_object_new_string(dn));
 }
 
+static struct json_object *names_json(const struct strv *names)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < names->n; i++)
+		json_object_array_add(a, json_object_new_string(names->v[i]));
+	return a;
+}
+
+/* --shared let the mdev into this definition too: the result names the others, and the warning says what it means */
+static void shared_report(struct outcome *o, const char *uuid,
+			  const char *domain, const struct users_others *others)
+{
+	if (others->n == 0)
+		return;
+	json_object_object_add(o->result, "shared_with",
+			       names_json(&others->domains));
+	snprintf(
+		o->warning, sizeof(o->warning),
+		"--shared: mdev %s is in the definition of libvirt domain%s %.150s too; only one of %.100s and %.150s may run at a time",
+		uuid, others->n > 1 ? "s" : "", others->names, domain,
+		others->names);
+}
+
 int request_attach(const struct request_env *env, const struct domain_req *d,
 		   const char *uuid, const char *parent, struct outcome *o,
 		   struct vm_error *err)
@@ -73,7 +99,7 @@ int request_attach(const struct request_env *env, const struct domain_req *d,
 	const struct mdev_info *m;
 	struct attach_req req;
 	struct attach_target t;
-	struct guest_devno used = { 0 };
+	_cleanup_attach_result_ struct attach_result res = { 0 };
 
 	if (request_domain(env, d->domain, o, err) < 0 ||
 	    mdev_list_read(env->sysfs, &l, err) < 0 ||
@@ -91,13 +117,14 @@ int request_attach(const struct request_env *env, const struct domain_req *d,
 	if (m && ccw_address_only(m->kind, d, err) < 0)
 		return vm_error_errno(err);
 	target_of(env, d, o, &t);
-	if (attach_plan(&t, &req, &o->plan, &used, err) < 0)
+	if (attach_plan(&t, &req, &o->plan, &res, err) < 0)
 		return vm_error_errno(err);
 	snprintf(o->uuid, sizeof(o->uuid), "%s", uuid);
 	o->result = domain_result(o, uuid);
 	json_object_object_add(o->result, "model",
 			       json_object_new_string(req.kind->model));
-	add_devno(o->result, req.kind, &used);
+	add_devno(o->result, req.kind, &res.devno);
+	shared_report(o, uuid, t.name, &res.others);
 	snprintf(o->nothing, sizeof(o->nothing),
 		 "mdev %s is attached to domain %s already", uuid, t.name);
 	return 0;
@@ -160,7 +187,7 @@ int request_assign(const struct request_env *env, const struct assign_req *r,
 	struct domain_req d = r->dom;
 	struct attach_req req;
 	struct attach_target t;
-	struct guest_devno used = { 0 };
+	_cleanup_attach_result_ struct attach_result res = { 0 };
 
 	if (r->persistent)
 		d.config = true;
@@ -179,7 +206,7 @@ int request_assign(const struct request_env *env, const struct assign_req *r,
 	req.host_devno_known =
 		r->kind->host_devno(env->sysfs, m.parent, &req.host_devno);
 	target_of(env, &d, o, &t);
-	if (attach_plan(&t, &req, &o->plan, &used, err) < 0)
+	if (attach_plan(&t, &req, &o->plan, &res, err) < 0)
 		return vm_error_errno(err);
 	snprintf(o->uuid, sizeof(o->uuid), "%s", m.uuid);
 	o->result = domain_result(o, m.uuid);
@@ -188,9 +215,10 @@ int request_assign(const struct request_env *env, const struct assign_req *r,
 	json_object_object_add(o->result, "backend",
 			       json_object_new_string(o->backend.ops->name));
 	r->kind->result_json(o->result, &m, h.host);
-	add_devno(o->result, r->kind, &used);
+	add_devno(o->result, r->kind, &res.devno);
 	json_object_object_add(o->result, "persistent",
 			       json_object_new_boolean(r->persistent));
+	shared_report(o, m.uuid, t.name, &res.others);
 	snprintf(o->nothing, sizeof(o->nothing),
 		 "%s%s%s is assigned to domain %s already, as asked",
 		 r->target.device ? r->target.device : "the ",
@@ -248,6 +276,50 @@ static int release_only(const struct request_env *env,
 	return 0;
 }
 
+/*
+ * Another domain references the mdev (live or persistent XML): it stays, and
+ * so does its device's preparation; the result and the warning say so. 1
+ * when kept, 0 when no other domain has it.
+ */
+static int kept_for_others(const struct attach_target *t,
+			   const struct mdev_spec *m, struct outcome *o,
+			   struct vm_error *err)
+{
+	_cleanup_users_ struct users u = { 0 };
+	_cleanup_users_others_ struct users_others others = { 0 };
+	struct json_object *kept;
+	char doing[256], where[96], why[200];
+
+	snprintf(doing, sizeof(doing), "unassign mdev %s from domain %s",
+		 m->uuid, t->name);
+	if (users_scan_for(t->uri, t->conn, true, doing, &u, err) < 0)
+		return vm_error_errno(err);
+	if (users_others(&u, m->uuid, t->name, &others) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	if (others.n == 0)
+		return 0;
+	m->kind->where(m, where, sizeof(where));
+	snprintf(why, sizeof(why), "libvirt domain%s %.150s use%s it too",
+		 others.n > 1 ? "s" : "", others.names,
+		 others.n > 1 ? "" : "s");
+	kept = json_object_new_object();
+	json_object_object_add(kept, "mdev", json_object_new_boolean(true));
+	json_object_object_add(kept, "device", json_object_new_boolean(true));
+	json_object_object_add(kept, "domains", names_json(&others.domains));
+	json_object_object_add(kept, "reason", json_object_new_string(why));
+	json_object_object_add(o->result, "kept", kept);
+	snprintf(
+		o->warning, sizeof(o->warning),
+		"kept mdev %s on %s, and its device with vfio instead of giving it back to the host: %s (the unassign from the last domain that uses it removes both)",
+		m->uuid, where, why);
+	snprintf(
+		o->nothing, sizeof(o->nothing),
+		"mdev %s is not in domain %.150s, and stays on the host for %.200s",
+		m->uuid, t->name, others.names);
+	return 1;
+}
+
 /* detach, remove (and undefine), give back: the reverse of assign */
 static int unassign_mdev(const struct request_env *env,
 			 const struct attach_target *t,
@@ -257,6 +329,7 @@ static int unassign_mdev(const struct request_env *env,
 	_cleanup_free_ char *note = NULL;
 	struct mdev_spec m;
 	struct mdev_state st;
+	int kept;
 
 	if (request_kind_of(env->sysfs, mi, "unassign", false, err) < 0)
 		return vm_error_errno(err);
@@ -271,6 +344,9 @@ static int unassign_mdev(const struct request_env *env,
 		return vm_error_errno(err);
 	if (keep_mdev)
 		return 0;
+	kept = kept_for_others(t, &m, o, err);
+	if (kept != 0)
+		return kept < 0 ? kept : 0;
 	if (request_backend(env, &m, o, err) < 0 ||
 	    lifecycle_plan(&o->backend, &o->plan, &m, &st, WANT_NO, WANT_NO,
 			   WANT_KEEP, err) < 0 ||

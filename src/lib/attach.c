@@ -382,6 +382,60 @@ static int attached(const struct attach_target *t, const struct attach_req *r,
 	return need ? 0 : 1;
 }
 
+/*
+ * One mdev serves one guest: another domain that references it (live or
+ * persistent XML, from the one scan of every domain stop and remove use)
+ * refuses the attach; --shared lets a stand-by guest's definition hold it too,
+ * while no other domain runs with it and only in the persistent definition.
+ */
+static int check_sharing(const struct attach_target *t,
+			 const struct attach_req *r, bool need_live,
+			 struct users_others *o, struct vm_error *err)
+{
+	_cleanup_users_ struct users u = { 0 };
+	char doing[256], fix[768];
+
+	snprintf(doing, sizeof(doing), "attach mdev %s to domain '%s'", r->uuid,
+		 t->name);
+	if (users_scan_for(t->uri, t->conn, true, doing, &u, err) < 0)
+		return vm_error_errno(err);
+	if (users_others(&u, r->uuid, t->name, o) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	if (o->n == 0)
+		return 0;
+	if (!r->shared) {
+		/* --shared would be refused too while another runs with it */
+		snprintf(
+			fix, sizeof(fix),
+			"or, for a stand-by guest that runs only while %s %s off, add --shared --config",
+			o->names, o->n > 1 ? "are" : "is");
+		return users_refuse_used(o, r->uuid, doing,
+					 ", and one mdev serves one guest",
+					 o->nlive ? NULL : fix, err);
+	}
+	if (need_live)
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, EBUSY,
+			"cannot %s with --shared: libvirt domain%s %s use%s it, and --shared puts it only into the persistent definition of a stand-by guest, never into a running one (add --config, and start %s only while %s %s off)",
+			doing, o->n > 1 ? "s" : "", o->names,
+			o->n > 1 ? "" : "s", t->name, o->names,
+			o->n > 1 ? "are" : "is");
+	if (o->nlive)
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, EBUSY,
+			"cannot %s with --shared: libvirt domain%s %s run%s with it, and two running guests never share an mdev (shut %s down first, or detach it: 'virt-mdev detach %s %s')",
+			doing, o->nlive > 1 ? "s" : "", o->live,
+			o->nlive > 1 ? "" : "s", o->live,
+			o->nlive > 1 ? "DOMAIN" : o->live, r->uuid);
+	return 0;
+}
+
+void attach_result_clear(struct attach_result *res)
+{
+	users_others_clear(&res->others);
+}
+
 /* the guest devno: as asked (css fe, free), else the host's mirrored when free, else the first free */
 static int pick_devno(const struct attach_target *t, const struct attach_req *r,
 		      const struct domain_scan *lsp,
@@ -439,9 +493,9 @@ static int check_mdev(const struct attach_target *t, const struct attach_req *r,
 }
 
 int attach_plan(const struct attach_target *t, const struct attach_req *r,
-		struct plan *p, struct guest_devno *devno_out,
-		struct vm_error *err)
+		struct plan *p, struct attach_result *res, struct vm_error *err)
 {
+	struct guest_devno *devno_out = &res->devno;
 	_cleanup_domain_scan_ struct domain_scan ls = { 0 }, cs = { 0 };
 	const struct domain_scan *lsp, *csp;
 	bool live, config, need_live, need_config;
@@ -465,6 +519,8 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 		return r_att < 0 ? vm_error_errno(err) : 0;
 	need_live = live && !find(&ls, r->uuid);
 	need_config = config && !find(&cs, r->uuid);
+	if (check_sharing(t, r, need_live, &res->others, err) < 0)
+		return vm_error_errno(err);
 	if (r->kind->one_per_domain && one_per_domain(t, r, lsp, csp, err) < 0)
 		return vm_error_errno(err);
 	if (r->kind->guest_ccw_address) {

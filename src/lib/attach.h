@@ -12,6 +12,7 @@
 #include "error.h"
 #include "ids.h"
 #include "plan.h"
+#include "users.h"
 #include "virt.h"
 #include "xml.h"
 
@@ -36,15 +37,29 @@ struct attach_req {
 	unsigned boot_order;
 	const char *alias;
 	bool mdev_exists, mdev_active; /* on this host */
+	/* --shared: another domain may hold it in its definition, if not running with it */
+	bool shared;
 };
+
+/* What attach_plan found: the devno, and the other domains that reference the mdev. */
+struct attach_result {
+	struct guest_devno devno; /* the guest devno used (vfio-ccw) */
+	struct users_others
+		others; /* with --shared (owned: attach_result_clear) */
+};
+
+void attach_result_clear(struct attach_result *res);
+#define _cleanup_attach_result_ _cleanup_(attach_result_clear)
 
 /*
  * Check and add the step that attaches the mdev (nothing when it is
- * attached as asked). *devno_out: the guest devno used (vfio-ccw).
- * Refusals are VM_EXIT_REFUSED and name the fix.
+ * attached as asked). One mdev serves one guest: refused while another
+ * domain references it (its live or persistent XML), unless r->shared, the
+ * change is to the persistent definition only and no other domain runs with
+ * it. Refusals are VM_EXIT_REFUSED and name the fix.
  */
 int attach_plan(const struct attach_target *t, const struct attach_req *r,
-		struct plan *p, struct guest_devno *devno_out,
+		struct plan *p, struct attach_result *res,
 		struct vm_error *err);
 
 /* The step that detaches the mdev of uuid (nothing when it is not attached). */

@@ -84,27 +84,20 @@ static int check_unused(const struct request_env *env, const struct outcome *o,
 			struct vm_error *err)
 {
 	_cleanup_users_ struct users u = { 0 };
-	char names[512];
-	size_t n;
+	_cleanup_users_others_ struct users_others others = { 0 };
+	char doing[96];
 
-	users_scan(env->uri,
-		   o->backend.conn ? o->backend.conn :
-		   env->conn	   ? env->conn :
-				     o->conn,
-		   &u);
-	if (u.oom)
-		return vm_error_set(
-			err, VM_EXIT_FAILED, ENOMEM,
-			"cannot %s mdev %s: out of memory while finding the domains that use it",
-			mdev_change_to_string(c), uuid);
-	n = users_of(&u, uuid, names, sizeof(names));
-	if (n == 0)
-		return 0;
-	return vm_error_set(
-		err, VM_EXIT_REFUSED, EBUSY,
-		"cannot %s mdev %s: libvirt domain%s %s use%s it (detach it first: 'virt-mdev detach %s %s')",
-		mdev_change_to_string(c), uuid, n > 1 ? "s" : "", names,
-		n > 1 ? "" : "s", n > 1 ? "DOMAIN" : names, uuid);
+	snprintf(doing, sizeof(doing), "%s mdev %s", mdev_change_to_string(c),
+		 uuid);
+	if (users_scan_for(env->uri,
+			   o->backend.conn ? o->backend.conn :
+			   env->conn	   ? env->conn :
+					     o->conn,
+			   false, doing, &u, err) < 0)
+		return vm_error_errno(err);
+	users_others(&u, uuid, NULL,
+		     &others); /* the names are in others.names */
+	return users_refuse_used(&others, uuid, doing, NULL, NULL, err);
 }
 
 int request_change(const struct request_env *env, enum mdev_change c,

@@ -175,6 +175,8 @@ struct domain_req {
 	struct guest_devno devno;
 	unsigned boot_order;
 	const char *alias;
+	/* --shared: a stand-by guest's definition may hold an mdev another domain references */
+	bool shared;
 };
 
 /*

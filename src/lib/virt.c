@@ -250,10 +250,15 @@ int virt_open_readonly(const char *uri, virConnectPtr *out,
 	return open_conn(uri, true, out, err);
 }
 
-static void scan_xml(const char *xml, const char *domain,
-		     void (*fn)(const char *uuid, const char *domain,
-				void *opaque),
-		     void *opaque)
+/* a reference found in one XML of a domain: where it was, for the callback */
+struct ref_scan {
+	void (*fn)(const char *uuid, const char *domain, unsigned where,
+		   void *opaque);
+	void *opaque;
+};
+
+static void scan_xml(const char *xml, const char *domain, unsigned where,
+		     const struct ref_scan *rs)
 {
 	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
 	_cleanup_xpathctx_ xmlXPathContextPtr ctx = NULL;
@@ -278,15 +283,16 @@ static void scan_xml(const char *xml, const char *domain,
 			xmlNodeGetContent(obj->nodesetval->nodeTab[i]);
 
 		if (v)
-			fn((const char *)v, domain, opaque);
+			rs->fn((const char *)v, domain, where, rs->opaque);
 	}
 }
 
-int virt_domain_mdevs(virConnectPtr conn,
-		      void (*fn)(const char *uuid, const char *domain,
-				 void *opaque),
-		      void *opaque, struct vm_error *err)
+int virt_domain_mdev_refs(virConnectPtr conn,
+			  void (*fn)(const char *uuid, const char *domain,
+				     unsigned where, void *opaque),
+			  void *opaque, struct vm_error *err)
 {
+	struct ref_scan rs = { fn, opaque };
 	virDomainPtr *doms = NULL;
 	int n = lv.handle ? lv.ConnectListAllDomains(conn, &doms, 0) : -1;
 
@@ -296,18 +302,25 @@ int virt_domain_mdevs(virConnectPtr conn,
 				    virt_last_error());
 	for (int i = 0; i < n; i++) {
 		const char *name = lv.DomainGetName(doms[i]);
+		bool active = lv.DomainIsActive(doms[i]) == 1;
 		char *xml;
 
+		/* flags 0: the live XML of a running domain, else its definition */
 		xml = lv.DomainGetXMLDesc(doms[i], 0);
 		if (xml) {
-			scan_xml(xml, name, fn, opaque);
+			scan_xml(xml, name,
+				 active ? VIRT_REF_LIVE : VIRT_REF_CONFIG, &rs);
 			free(xml);
 		}
-		if (lv.DomainIsActive(doms[i]) == 1) {
+		/*
+		 * A running domain's definition; a transient one has none
+		 * (virDomainIsPersistent 0): what it references is live only.
+		 */
+		if (active && lv.DomainIsPersistent(doms[i]) == 1) {
 			xml = lv.DomainGetXMLDesc(doms[i],
 						  VIR_DOMAIN_XML_INACTIVE);
 			if (xml) {
-				scan_xml(xml, name, fn, opaque);
+				scan_xml(xml, name, VIRT_REF_CONFIG, &rs);
 				free(xml);
 			}
 		}
@@ -316,6 +329,30 @@ int virt_domain_mdevs(virConnectPtr conn,
 		lv.DomainFree(doms[i]);
 	free(doms);
 	return 0;
+}
+
+struct plain_refs {
+	void (*fn)(const char *uuid, const char *domain, void *opaque);
+	void *opaque;
+};
+
+static void plain_ref(const char *uuid, const char *domain, unsigned where,
+		      void *opaque)
+{
+	struct plain_refs *p = opaque;
+
+	(void)where;
+	p->fn(uuid, domain, p->opaque);
+}
+
+int virt_domain_mdevs(virConnectPtr conn,
+		      void (*fn)(const char *uuid, const char *domain,
+				 void *opaque),
+		      void *opaque, struct vm_error *err)
+{
+	struct plain_refs p = { fn, opaque };
+
+	return virt_domain_mdev_refs(conn, plain_ref, &p, err);
 }
 
 /* ---- node devices ---- */

@@ -40,6 +40,18 @@ int virt_domain_mdevs(virConnectPtr conn,
 				 void *opaque),
 		      void *opaque, struct vm_error *err);
 
+/* Where a domain references an mdev (virt_domain_mdev_refs). */
+enum virt_ref {
+	VIRT_REF_LIVE = 1 << 0, /* the live XML of a running domain */
+	VIRT_REF_CONFIG = 1 << 1, /* the persistent definition */
+};
+
+/* The same, saying where each reference is: fn(uuid, domain name, VIRT_REF_*). */
+int virt_domain_mdev_refs(virConnectPtr conn,
+			  void (*fn)(const char *uuid, const char *domain,
+				     unsigned where, void *opaque),
+			  void *opaque, struct vm_error *err);
+
 /* Close or free what libvirt gave (libvirt is loaded on demand); NULL is fine. */
 void virt_conn_close(virConnectPtr conn);
 void virt_domain_free(virDomainPtr dom);

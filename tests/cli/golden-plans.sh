@@ -37,8 +37,24 @@ override() {
 	echo vfio_ccw >"$R/etc/driverctl.d/css-0.0.0313"
 }
 
+# the domains without their hostdevs: no other domain references an mdev (one mdev serves one
+# guest: attach and assign of an mdev guest-dev or guest-on-dev references are refused)
+nohostdevs() {
+	sed -i '/<hostdev /,/<\/hostdev>/d' "$R/domains.xml"
+}
+# guest-off as guest-dev's stand-by twin: its definition holds U1 (as devno fe.0.1236) and A1 too
+standby() {
+	sed -i "0,/<devices>/s||<devices><hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ccw'><source><address uuid='$U1'/></source><address type='ccw' cssid='0xfe' ssid='0x0' devno='0x1236'/></hostdev><hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'><source><address uuid='$A1'/></source></hostdev>|" "$R/domains.xml"
+}
+# mdevctl's definition of U2 (the mdev the running guest-on-dev has) on subchannel 0.0.0315
+u2def() {
+	mkdir -p "$R/etc/mdevctl.d/0.0.0315"
+	printf '{\n  "mdev_type": "vfio_ccw-io",\n  "start": "manual",\n  "attrs": []\n}\n' >"$R/etc/mdevctl.d/0.0.0315/$U2"
+}
+
 # host SPEC: a fresh tree at $R. SPEC is a host description (demo: xml-templates/hosts/demo.xml;
-# else tests/golden/plans/hosts/NAME.xml) and extras after '+': defs, override.
+# else tests/golden/plans/hosts/NAME.xml) and extras after '+': defs, override, nohostdevs,
+# standby, u2def.
 host() {
 	local name=${1%%+*} file x
 	rm -rf "$R"
@@ -213,11 +229,11 @@ golden remove-ap-undefine mdevs+defs remove $A1 --undefine
 golden remove-undefine-inactive ready+defs remove $U1 --undefine
 
 # ---- attach / detach (the test driver: domains.xml) ----
-golden attach-ccw mdevs -c "$DOMS" attach guest-off $U1
-golden attach-ccw-devno mdevs -c "$DOMS" attach guest-off $U1 --devno fe.1.4711 --boot-order 1
-golden attach-ccw-running mdevs -c "$DOMS" attach guest-on $U1
-golden attach-ccw-live-config mdevs -c "$DOMS" attach guest-on $U1 --devno fe.0.4711 --live --config
-golden attach-ap mdevs -c "$DOMS" attach guest-off $A1
+golden attach-ccw mdevs+nohostdevs -c "$DOMS" attach guest-off $U1
+golden attach-ccw-devno mdevs+nohostdevs -c "$DOMS" attach guest-off $U1 --devno fe.1.4711 --boot-order 1
+golden attach-ccw-running mdevs+nohostdevs -c "$DOMS" attach guest-on $U1
+golden attach-ccw-live-config mdevs+nohostdevs -c "$DOMS" attach guest-on $U1 --devno fe.0.4711 --live --config
+golden attach-ap mdevs+nohostdevs -c "$DOMS" attach guest-off $A1
 golden attach-attached mdevs -c "$DOMS" attach guest-dev $U1
 golden detach-ccw mdevs -c "$DOMS" detach guest-dev $U1
 golden detach-ap mdevs -c "$DOMS" detach guest-dev $A1
@@ -226,22 +242,47 @@ golden detach-ccw-running mdevs -c "$DOMS" detach guest-on-dev $U2
 golden detach-detached mdevs -c "$DOMS" detach guest-off $U1
 
 # ---- assign / unassign ----
-golden assign-ccw demo -c "$DOMS" assign guest-off ccw 0.0.2b09 --uuid $U1
-golden assign-ccw-persistent demo -c "$DOMS" assign guest-off ccw 0.0.2b09 --uuid $U1 --devno fe.0.1234 --persistent
-golden assign-ccw-running demo -c "$DOMS" assign guest-on ccw 0.0.2b09 --uuid $U1
-golden assign-ccw-bound ready -c "$DOMS" assign guest-off ccw 0.0.2b09 --uuid $U1
-golden assign-ap demo -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --uuid $A1
-golden assign-ap-persistent demo -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1 --persistent
-golden assign-ap-reserved ready -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --uuid $A1
+golden assign-ccw demo+nohostdevs -c "$DOMS" assign guest-off ccw 0.0.2b09 --uuid $U1
+golden assign-ccw-persistent demo+nohostdevs -c "$DOMS" assign guest-off ccw 0.0.2b09 --uuid $U1 --devno fe.0.1234 --persistent
+golden assign-ccw-running demo+nohostdevs -c "$DOMS" assign guest-on ccw 0.0.2b09 --uuid $U1
+golden assign-ccw-bound ready+nohostdevs -c "$DOMS" assign guest-off ccw 0.0.2b09 --uuid $U1
+golden assign-ap demo+nohostdevs -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --uuid $A1
+golden assign-ap-persistent demo+nohostdevs -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1 --persistent
+golden assign-ap-reserved ready+nohostdevs -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --uuid $A1
 golden unassign-ccw mdevs -c "$DOMS" unassign guest-dev $U1
 golden unassign-ccw-device mdevs+defs+override -c "$DOMS" unassign guest-dev 0.0.2b09
 golden unassign-ap mdevs+defs -c "$DOMS" unassign guest-dev $A1
 golden unassign-keep-mdev mdevs -c "$DOMS" unassign guest-dev $U1 --keep-mdev
 golden unassign-unbound demo -c "$DOMS" unassign guest-off 0.0.2b09
-# what unassign does today with an mdev the domain does not have while another domain
-# (guest-dev) uses it: it removes the mdev and unbinds the subchannel, where stop and remove
-# refuse (refuse-stop-in-use). Recorded as it is, not as it should be.
+# an mdev the domain does not have while another domain (guest-dev) uses it: nothing to
+# detach, and the mdev and the binding stay for guest-dev (as stop and remove refuse)
 golden unassign-not-attached mdevs -c "$DOMS" unassign guest-off $U1
+
+# ---- sharing: one mdev serves one guest ----
+# guest-dev references U1 and A1 (shut off, persistent definition); guest-on-dev runs with U2
+refusal refuse-attach-used-ccw mdevs 4 -c "$DOMS" attach guest-off $U1
+refusal refuse-attach-used-ap mdevs 4 -c "$DOMS" attach guest-off $A1
+refusal refuse-attach-used-running mdevs 4 -c "$DOMS" attach guest-on $U1
+refusal refuse-attach-used-running-def mdevs+u2def 4 -c "$DOMS" attach guest-off $U2
+refusal refuse-assign-used-ccw mdevs 4 -c "$DOMS" assign guest-off ccw 0.0.2b09
+refusal refuse-assign-used-ap mdevs 4 -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --control-domains 4
+refusal refuse-assign-used-uuid demo 4 -c "$DOMS" assign guest-off ccw 0.0.2b09 --uuid $U1
+# --shared: a stand-by guest's definition, never a running guest, never while another runs with it
+golden attach-shared-ccw mdevs -c "$DOMS" attach guest-off $U1 --shared
+golden attach-shared-ap mdevs -c "$DOMS" attach guest-off $A1 --shared --config
+golden attach-shared-running-config mdevs -c "$DOMS" attach guest-on $U1 --shared --config
+golden assign-shared-ccw mdevs -c "$DOMS" assign guest-off ccw 0.0.2b09 --shared --persistent
+golden assign-shared-ap mdevs -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --control-domains 4 --shared
+refusal refuse-attach-shared-live mdevs 2 -c "$DOMS" attach guest-on $U1 --shared --live
+refusal refuse-attach-shared-running mdevs 4 -c "$DOMS" attach guest-on $U1 --shared
+refusal refuse-attach-shared-other-runs mdevs+u2def 4 -c "$DOMS" attach guest-off $U2 --shared --config
+refusal refuse-assign-shared-live mdevs 2 -c "$DOMS" assign guest-on ccw 0.0.2b09 --shared --live
+refusal refuse-assign-shared-running mdevs 4 -c "$DOMS" assign guest-on ap --adapters 5 --domains 4,0xab --control-domains 4 --shared
+# the same domain again: nothing to do, with or without --shared
+golden attach-shared-attached mdevs+standby -c "$DOMS" attach guest-off $U1
+# unassign from one of two: detach only, the mdev and its device stay for the other
+golden unassign-kept-ccw mdevs+defs+override+standby -c "$DOMS" unassign guest-dev 0.0.2b09
+golden unassign-kept-ap mdevs+defs+standby -c "$DOMS" unassign guest-dev $A1
 
 # ---- refusals: the exit code and the one message ----
 refusal refuse-bind-online demo 4 ccw bind 0.0.2b0a
@@ -256,7 +297,7 @@ refusal refuse-create-ap-overlap mdevs 4 create ap --adapters 5 --domains 4 --uu
 refusal refuse-create-bad-uuid ready 2 create ccw 0.0.2b09 --uuid nope
 refusal refuse-stop-in-use mdevs 4 -c "$DOMS" stop $U1
 refusal refuse-remove-in-use mdevs 4 -c "$DOMS" remove $A1
-refusal refuse-attach-devno-taken mdevs 4 -c "$DOMS" attach guest-off $U1 --devno fe.0.0002
+refusal refuse-attach-devno-taken mdevs+nohostdevs 4 -c "$DOMS" attach guest-off $U1 --devno fe.0.0002
 refusal refuse-attach-live-off mdevs 4 -c "$DOMS" attach guest-off $U1 --live
 refusal refuse-attach-inactive ready+defs 4 -c "$DOMS" attach guest-on $U1 --live
 

@@ -96,7 +96,8 @@ after "create ap refused (an APQN the host keeps)" "$V" --backend sysfs create a
 echo "devices/vfio_ap/matrix/*/ap_config 1 EIO" >"$T/faults"
 after "create ap failing (rolled back)" "$V" --backend sysfs create ap --adapters 5 --domains 4 --uuid 11111111-0000-4000-8000-000000000003
 : >"$T/faults"
-after "assign ap" "$V" -c "$DOMS" --backend sysfs assign guest-off ap --adapters 5 --domains 0xab --uuid "$A"
+# to guest-dev, whose definition names $A already (one mdev serves one guest: guest-off would be refused)
+after "assign ap" "$V" -c "$DOMS" --backend sysfs assign guest-dev ap --adapters 5 --domains 0xab --uuid "$A"
 after "unassign" "$V" -c "$DOMS" --backend sysfs unassign guest-dev "$A"
 after "ap release" "$V" ap release 05.0004 05.00ab
 echo "== end"

@@ -1,4 +1,4 @@
-/* libvirt helpers against libvirt's real test driver: connection, error capture, backend names. */
+/* libvirt helpers against libvirt's real test driver: connection, error capture, backend names, which domain references which mdev where. */
 #include "config.h"
 
 #include <sched.h>
@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/users.h"
 #include "lib/virt.h"
 #include "tap.h"
 
@@ -94,6 +95,57 @@ int main(void)
 		ok(strstr(virt_last_error(), "/nonexistent/virt-mdev.xml") !=
 			   NULL,
 		   "and it names the file: %s", virt_last_error());
+	}
+	/* the golden plans' guests: who references which mdev, in which XML */
+	{
+		_cleanup_users_ struct users u = { 0 };
+		_cleanup_users_others_ struct users_others o = { 0 };
+		struct vm_error e = { 0 };
+		const char *u1 = "11111111-2222-4333-8444-000000000001",
+			   *u2 = "11111111-2222-4333-8444-000000000002";
+		unsigned where_u1 = 0, where_u2 = 0;
+
+		users_scan("test://" SRCDIR "/tests/golden/plans/domains.xml",
+			   NULL, &u);
+		ok(u.reachable && !u.oom,
+		   "the scan of every domain is complete");
+		for (size_t i = 0; i < u.n; i++) {
+			if (strcmp(u.v[i].uuid, u1) == 0 &&
+			    strcmp(u.v[i].domain, "guest-dev") == 0)
+				where_u1 = u.v[i].where;
+			if (strcmp(u.v[i].uuid, u2) == 0 &&
+			    strcmp(u.v[i].domain, "guest-on-dev") == 0)
+				where_u2 = u.v[i].where;
+		}
+		is_int(where_u1, VIRT_REF_CONFIG,
+		       "a shut-off domain references an mdev in its definition only");
+		is_int(where_u2, VIRT_REF_LIVE | VIRT_REF_CONFIG,
+		       "a running (persistent) domain in its live XML and its definition");
+		is_int(users_others(&u, u1, "guest-off", &o), 0,
+		       "the other domains of an mdev");
+		ok(o.n == 1 && o.nlive == 0 && o.domains.n == 1 &&
+			   strcmp(o.domains.v[0], "guest-dev") == 0,
+		   "guest-dev, not running with it");
+		is_int(users_refuse_used(&o, u1, "attach it", ", and why",
+					 "or that", &e),
+		       -EBUSY, "users_refuse_used refuses");
+		is_int(e.exit, VM_EXIT_REFUSED, "exit 4");
+		is_str(e.msg,
+		       "cannot attach it: libvirt domain guest-dev uses it, and why (detach it first: 'virt-mdev detach guest-dev 11111111-2222-4333-8444-000000000001'; or that)",
+		       "naming the domain and the fix");
+		users_others_clear(&o);
+		is_int(users_others(&u, u2, NULL, &o), 0,
+		       "every domain of an mdev");
+		ok(o.n == 1 && o.nlive == 1 &&
+			   strcmp(o.live, "guest-on-dev") == 0,
+		   "guest-on-dev runs with it");
+		users_others_clear(&o);
+		is_int(users_others(&u, u1, "guest-dev", &o), 0,
+		       "the others of the one domain that has it");
+		is_int((int)o.n, 0, "are none");
+		vm_error_clear(&e);
+		is_int(users_refuse_used(&o, u1, "attach it", NULL, NULL, &e),
+		       0, "and nothing is refused");
 	}
 	return tap_done();
 }
