@@ -133,6 +133,51 @@ has_line "$(sort -u "$tmp/out/strace.txt")" "lszcrypt /sys/devices/ap/card05/05.
 is "$(grep -c '	' "$golden/ap-strace-allow.txt")" "$(grep -vc '^#' "$golden/ap-strace-allow.txt")" \
 	"every allow-list entry gives its reason"
 
+# the kernel's files behind what the tools print, on the reference host: one line per check
+cat >"$tmp/files.sh" <<EOF
+W="$SYSFS_WRITE"
+EOF
+cat >>"$tmp/files.sh" <<'EOF'
+A=/sys/bus/ap D=/sys/devices/ap
+c() { printf '%s\n' "$*"; }
+c "card uevent: $(tr '\n' ' ' <$D/card06/uevent)"
+c "cca card uevent: $(tr '\n' ' ' <$D/card05/uevent)"
+c "queue uevent: $(tr '\n' ' ' <$D/card05/05.0004/uevent)"
+c "modes: $(stat -c '%n %a' $D/card05/config $D/card05/request_count $D/card05/05.0004/config $D/card05/05.0004/reset $D/card05/05.0004/request_count $A/config_time $A/poll_thread $A/poll_timeout | sed 's|/sys/[a-z0-9./]*/||' | tr '\n' ' ')"
+c "config_time 4: $("$W" $A/config_time 4), 121: $("$W" $A/config_time 121), 5: $("$W" $A/config_time 5) -> $(cat $A/config_time)"
+c "poll_timeout over 120 s: $("$W" $A/poll_timeout 120000000001), 0x10: $("$W" $A/poll_timeout 0x10) -> $(cat $A/poll_timeout)"
+c "poll_thread maybe: $("$W" $A/poll_thread maybe), on: $("$W" $A/poll_thread on) -> $(cat $A/poll_thread)"
+c "card config 2: $("$W" $D/card06/config 2), 0: $("$W" $D/card06/config 0) -> $(cat $D/card06/config $D/card06/06.0047/config $D/card06/online $D/card06/06.0047/online | tr '\n' ' ')"
+c "online while deconfigured: card $("$W" $D/card06/online 1), queue $("$W" $D/card06/06.0047/online 1); config 1: $("$W" $D/card06/config 1) -> $(cat $D/card06/online)"
+c "request_count: card $("$W" $D/card05/request_count x), queue $("$W" $D/card05/05.0004/request_count 0) -> $(cat $D/card05/request_count)"
+c "reset: $("$W" $D/card05/05.0004/reset 1) -> $(cat $D/card05/05.0004/reset)"
+c "unbind 06.0047 from cex4queue: $("$W" $A/drivers/cex4queue/unbind 06.0047) -> $(cat $A/bindings), driver $(readlink $D/card06/06.0047/driver || echo none)"
+c "bind 06.0047 (reserved) to vfio_ap: $("$W" $A/drivers/vfio_ap/bind 06.0047), to cex4card: $("$W" $A/drivers/cex4card/bind 06.0047), to cex4queue: $("$W" $A/drivers/cex4queue/bind 06.0047), again: $("$W" $A/drivers/cex4queue/bind 06.0047)"
+c "unbind from a driver it is not bound to: $("$W" $A/drivers/vfio_ap/unbind 06.0047), of nothing: $("$W" $A/drivers/vfio_ap/unbind 07.0001)"
+c "card06 from cex4card: $("$W" $A/drivers/cex4card/unbind card06) -> type $(cat $D/card06/type 2>/dev/null || echo absent); back: $("$W" $A/drivers/cex4card/bind card06) -> $(cat $D/card06/type)"
+c "driver uevent bogus: $("$W" $A/drivers/vfio_ap/uevent bogus), add: $("$W" $A/drivers/vfio_ap/uevent add)"
+c "zcrypt create hsm1: $("$W" /sys/class/zcrypt/create hsm1), again: $("$W" /sys/class/zcrypt/create ' hsm1 '), apmask +5: $("$W" /sys/class/zcrypt/hsm1/apmask +5) -> $(cat /sys/class/zcrypt/hsm1/apmask)"
+EOF
+run "$VIRT_MDEV_SIM" run -- bash "$tmp/files.sh"
+is "$out" "card uevent: DRIVER=cex4card DEV_TYPE=000D MODALIAS=ap:t0D MODE=accel 
+cca card uevent: DRIVER=cex4card DEV_TYPE=000C MODALIAS=ap:t0C MODE=cca 
+queue uevent: DRIVER=cex4queue MODE=cca 
+modes: config 644 request_count 644 config 444 reset 644 request_count 644 config_time 644 poll_thread 644 poll_timeout 644 
+config_time 4: EINVAL, 121: EINVAL, 5: ok -> 5
+poll_timeout over 120 s: EINVAL, 0x10: ok -> 16
+poll_thread maybe: EINVAL, on: ok -> 0
+card config 2: EINVAL, 0: ok -> 0 0 0 0 
+online while deconfigured: card ENODEV, queue ENODEV; config 1: ok -> 1
+request_count: card ok, queue ok -> 0
+reset: ok -> No Reset Timer set.
+unbind 06.0047 from cex4queue: ok -> 4/5, driver none
+bind 06.0047 (reserved) to vfio_ap: ENODEV, to cex4card: ENODEV, to cex4queue: ok, again: EBUSY
+unbind from a driver it is not bound to: ENODEV, of nothing: ENODEV
+card06 from cex4card: ok -> type absent; back: ok -> CEX7A
+driver uevent bogus: EINVAL, add: ok
+zcrypt create hsm1: ok, again: EEXIST, apmask +5: ok -> 0x0400000000000000000000000000000000000000000000000000000000000000" \
+	"the files as the kernel has them: ap_uevent's DEV_TYPE=%04X and MODE by the mode bit, modes that match behaviour, the bus attributes' ranges, config, request_count, reset, the AP drivers' bind/unbind/uevent, zcrypt's nodes"
+
 # descriptions the kernel could not produce: one message naming the value, the rule and the fix, exit 2
 bad() {
 	printf '<host><ap>%s</ap></host>\n' "$1" >"$tmp/bad.xml"
