@@ -244,12 +244,14 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 	filler(buf, ".", NULL, 0, 0);
 	filler(buf, "..", NULL, 0, 0);
 	for (size_t i = 0; i < n->nchildren; i++) {
-		/* the entry's type (d_type), as kernfs gives it: zcryptctl skips DT_REG */
-		static const mode_t types[VFS__LAST] = { S_IFDIR, S_IFREG,
-							 S_IFLNK };
-		struct stat st = { .st_mode = types[n->children[i]->kind] };
+		/*
+		 * an attribute file's type (d_type DT_REG), as kernfs gives it:
+		 * zcryptctl list skips regular files in /sys/class/zcrypt
+		 */
+		struct stat st = { .st_mode = S_IFREG };
+		bool file = n->children[i]->kind == VFS_FILE;
 
-		if (filler(buf, n->children[i]->name, &st, 0, 0))
+		if (filler(buf, n->children[i]->name, file ? &st : NULL, 0, 0))
 			break;
 	}
 	return 0;
