@@ -278,6 +278,113 @@ static int load_subchannel(struct model *m, const char *file, xmlNodePtr node,
 	return 0;
 }
 
+/*
+ * A card's hwtype, type and functions, which must agree as on a real host:
+ * zcrypt names a card by its hwtype and its function bits' mode
+ * (zcrypt_cex4.c: CEX7 with the accelerator bit is CEX7A). Either may be
+ * left out: type alone gives the functions an LPAR's card of that type
+ * shows, functions alone name the type.
+ */
+static int card_kind(const char *file, xmlNodePtr c, unsigned *hwtype,
+		     uint32_t *functions, struct vm_error *err)
+{
+	_cleanup_free_ char *type = prop(c, "type");
+	_cleanup_free_ char *hw = prop(c, "hwtype");
+	_cleanup_free_ char *fn = prop(c, "functions");
+	unsigned thw = 0, mode;
+	uint32_t tfn = 0;
+	char named[16];
+	int r;
+
+	if (type && ap_card_type_functions(type, &thw, &tfn) < 0)
+		return HOST_FAIL(
+			err, c,
+			"<card type='%s'>: not a card type the zcrypt driver names: write CEX4 to CEX8 with A (accelerator), C (CCA coprocessor) or P (EP11 coprocessor), e.g. CEX7A",
+			type);
+	if ((r = prop_uint(file, c, "hwtype", thw ? thw : 12, 255, hwtype,
+			   err)) < 0)
+		return r;
+	if (*hwtype < AP_HWTYPE_CEX4 || *hwtype > AP_HWTYPE_CEX8)
+		return HOST_FAIL(
+			err, c,
+			"<card hwtype='%u'>: the simulator has the cards vfio_ap and the zcrypt cex4 drivers take: hwtype 10 (CEX4) to 14 (CEX8)",
+			*hwtype);
+	if (type && hw && thw != *hwtype)
+		return HOST_FAIL(
+			err, c,
+			"<card type='%s' hwtype='%u'>: a %.4s card has hwtype %u; write hwtype='%u' or leave it out",
+			type, *hwtype, type, thw, thw);
+	*functions = type ? tfn : AP_FN_APSC | AP_FN_COPRO | AP_FN_APXA;
+	if (fn) {
+		char *end;
+		unsigned long v = strtoul(fn, &end, 16);
+
+		if (strncmp(fn, "0x", 2) != 0 || !fn[2] || *end ||
+		    v > 0xffffffffUL)
+			return HOST_FAIL(
+				err, c,
+				"<card functions='%s'>: write the card's ap_functions as the kernel shows them, 0x and up to 8 hex digits (e.g. 0x92000000)",
+				fn);
+		*functions = (uint32_t)v;
+	}
+	mode = *functions & AP_FN_MODES;
+	if (!mode || (mode & (mode - 1)))
+		return HOST_FAIL(
+			err, c,
+			"<card functions='%s'>: a card runs in one mode: exactly one of the bits 0x10000000 (CCA coprocessor), 0x08000000 (accelerator), 0x04000000 (EP11 coprocessor)",
+			fn);
+	ap_card_type_name(*hwtype, *functions, named);
+	if (type && strcmp(type, named) != 0)
+		return HOST_FAIL(
+			err, c,
+			"<card type='%s' functions='%s'>: impossible combination: the zcrypt driver names a card with these function bits %s, not %s; write functions for a %s (or leave them out), or type='%s'",
+			type, fn, named, type, type, named);
+	return 0;
+}
+
+static int load_card(struct model *m, const char *file, xmlNodePtr c,
+		     struct vm_error *err)
+{
+	_cleanup_free_ char *serialnr = prop(c, "serialnr");
+	struct ap_mask domains, none;
+	unsigned apid, hwtype = 0;
+	uint32_t functions = 0;
+	int r;
+
+	ap_mask_zero(&none);
+	if ((r = prop_hex_byte(file, c, "id", 0x100, &apid, err)) < 0 ||
+	    (r = card_kind(file, c, &hwtype, &functions, err)) < 0 ||
+	    (r = prop_mask(file, c, "domains", &none, &domains, err)) < 0)
+		return r;
+	if (apid > 0xff)
+		return HOST_FAIL(err, c,
+				 "<card id>: missing (write e.g. id='05')");
+	if (serialnr &&
+	    (!serialnr[0] || strlen(serialnr) > 16 ||
+	     strspn(serialnr, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+		     strlen(serialnr)))
+		return HOST_FAIL(
+			err, c,
+			"<card serialnr='%s'>: 1 to 16 upper-case letters and digits (e.g. 93AABF61)",
+			serialnr);
+	r = model_add_card(m, (uint8_t)apid, hwtype, functions, serialnr,
+			   &domains);
+	if (r == -EEXIST)
+		return HOST_FAIL(
+			err, c, "<card id='%02x'>: the card is described twice",
+			apid);
+	if (r == -ERANGE)
+		return HOST_FAIL(
+			err, c,
+			"<card id='%02x'>: an id is above max-adapter-id %u or max-domain-id %u",
+			apid, m->max_adapter_id, m->max_domain_id);
+	if (r < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, r,
+				    "%s: cannot add card %02x: %s", file, apid,
+				    strerror(-r));
+	return 0;
+}
+
 static int load_ap(struct model *m, const char *file, xmlNodePtr node,
 		   struct vm_error *err)
 {
@@ -301,42 +408,9 @@ static int load_ap(struct model *m, const char *file, xmlNodePtr node,
 	m->apmask = apmask;
 	m->aqmask = aqmask;
 	m->ap_domain = ap_mask_next(&m->usage_domain_mask, -1);
-	for (xmlNodePtr c = node->children; c; c = c->next) {
-		_cleanup_free_ char *type = NULL;
-		struct ap_mask domains, none;
-		unsigned apid, hwtype;
-
-		if (!is_elem(c, "card"))
-			continue;
-		ap_mask_zero(&none);
-		type = prop(c, "type");
-		if ((r = prop_hex_byte(file, c, "id", 0x100, &apid, err)) < 0 ||
-		    (r = prop_uint(file, c, "hwtype", 12, 255, &hwtype, err)) <
-			    0 ||
-		    (r = prop_mask(file, c, "domains", &none, &domains, err)) <
-			    0)
+	for (xmlNodePtr c = node->children; c; c = c->next)
+		if (is_elem(c, "card") && (r = load_card(m, file, c, err)) < 0)
 			return r;
-		if (apid > 0xff)
-			return HOST_FAIL(
-				err, c,
-				"<card id>: missing (write e.g. id='05')");
-		r = model_add_card(m, (uint8_t)apid, hwtype,
-				   type ? type : "CEX6C", &domains);
-		if (r == -EEXIST)
-			return HOST_FAIL(
-				err, c,
-				"<card id='%02x'>: the card is described twice",
-				apid);
-		if (r == -ERANGE)
-			return HOST_FAIL(
-				err, c,
-				"<card id='%02x'>: an id is above max-adapter-id %u or max-domain-id %u",
-				apid, m->max_adapter_id, m->max_domain_id);
-		if (r < 0)
-			return vm_error_set(err, VM_EXIT_FAILED, r,
-					    "%s: cannot add card %02x: %s",
-					    file, apid, strerror(-r));
-	}
 	return 0;
 }
 
@@ -522,8 +596,10 @@ int host_generate(struct model *m, unsigned nschs, bool with_mdevs,
 	for (unsigned d = 0; d < 16; d++)
 		ap_mask_set(&domains, d);
 	for (unsigned a = 0; a < 16; a++)
-		if ((r = model_add_card(m, (uint8_t)a, 13, "CEX7A", &domains)) <
-		    0)
+		if ((r = model_add_card(m, (uint8_t)a, 13,
+					AP_FN_APSC | AP_FN_MEX4K | AP_FN_CRT4K |
+						AP_FN_ACCEL | AP_FN_APXA,
+					NULL, &domains)) < 0)
 			return vm_error_set(err, VM_EXIT_FAILED, r,
 					    "cannot add card %u", a);
 	ap_mask_zero(&apmask);

@@ -38,6 +38,7 @@ int kprofile_parse(const char *str, struct kprofile *out)
 		.queue_status = AT_LEAST(6, 7),
 		.matrix_features = AT_LEAST(6, 12),
 		.mdev_driver_names = AT_LEAST(6, 0),
+		.queue_functions = AT_LEAST(6, 2),
 	};
 #undef AT_LEAST
 	return 0;
@@ -200,6 +201,8 @@ int model_init(struct model *m, const struct kprofile *kernel)
 		"bus/mdev/devices",
 		"bus/mdev/drivers",
 		"class/mdev_bus",
+		"class/zcrypt",
+		"devices/virtual/zcrypt",
 		"kernel/iommu_groups",
 		"fs/cgroup",
 		"module",
@@ -251,6 +254,8 @@ void model_destroy(struct model *m)
 		free(m->cards[i]->queues);
 		free(m->cards[i]);
 	}
+	for (size_t i = 0; i < ZCDN_MAX; i++)
+		free(m->zcdns[i]);
 	free(m->cards);
 	vfs_destroy(&m->vfs);
 	memset(m, 0, sizeof(*m));

@@ -23,6 +23,7 @@ struct kprofile {
 	bool queue_status; /* vfio_ap queue "status" (6.7) */
 	bool matrix_features; /* /sys/devices/vfio_ap/matrix/features (6.12) */
 	bool mdev_driver_names; /* mdev driver vfio_ap_mdev/vfio_ccw_mdev, not vfio_mdev (6.0) */
+	bool queue_functions; /* AP queue ap_functions (6.2, with SE AP pass-through) */
 };
 
 /* Parse "6.10", "5.15", "newest"; -EINVAL for what is not supported (older than 5.15). */
@@ -82,10 +83,39 @@ enum ap_queue_driver {
 
 struct ap_card;
 
+/*
+ * AP function bits (a card's ap_functions, TAPQ's facility word; kernel
+ * ap_bus.h AP_FUNC_*, numbered from the most significant bit; lszcrypt.c's
+ * fac_bits S M C D A X N): exactly one of the three mode bits is set.
+ */
+#define AP_FN_APSC 0x80000000u /* S */
+#define AP_FN_MEX4K 0x40000000u /* M */
+#define AP_FN_CRT4K 0x20000000u /* C */
+#define AP_FN_COPRO 0x10000000u /* D: CCA coprocessor mode */
+#define AP_FN_ACCEL 0x08000000u /* A: accelerator mode */
+#define AP_FN_EP11 0x04000000u /* X: EP11 coprocessor mode */
+#define AP_FN_APXA 0x02000000u /* N */
+#define AP_FN_MODES (AP_FN_COPRO | AP_FN_ACCEL | AP_FN_EP11)
+
+/* The hwtypes the zcrypt cex4 drivers (and vfio_ap) take: CEX4 (10) ... CEX8 (14). */
+#define AP_HWTYPE_CEX4 10
+#define AP_HWTYPE_CEX8 14
+
+/*
+ * The functions a card of this type shows on an LPAR ("CEX7A": accelerator,
+ * "CEX6C": CCA, "CEX8P": EP11); -EINVAL for a name that is not CEX4..CEX8
+ * with A, C or P.
+ */
+int ap_card_type_functions(const char *type, unsigned *hwtype,
+			   uint32_t *functions);
+/* The type name zcrypt gives a card (zcrypt_cex4.c): "CEX" hwtype-6 and the mode's letter. */
+void ap_card_type_name(unsigned hwtype, uint32_t functions, char out[16]);
+
 struct ap_queue {
 	struct apqn apqn;
 	enum ap_queue_driver driver;
 	bool online;
+	unsigned long request_count;
 	struct ap_card *card;
 	struct vfs_node *dir;
 };
@@ -94,14 +124,27 @@ struct ap_card {
 	uint8_t apid;
 	unsigned hwtype; /* 10 = CEX4 ... */
 	unsigned raw_hwtype;
-	char type[16]; /* "CEX6C" */
+	char type[16]; /* "CEX6C", from hwtype and functions as zcrypt names it */
+	char serialnr[17]; /* CCA: 8 characters, EP11: 16 */
 	uint32_t functions;
 	bool online;
+	bool config; /* configured (SCLP), card config */
+	bool bound; /* bound to cex4card */
+	unsigned long request_count;
 	struct ap_queue *queues;
 	size_t nqueues;
 	struct vfs_node *dir;
 	struct model *model;
 };
+
+/* A zcrypt device node of /sys/class/zcrypt (zcrypt_api.c zcdn_create). */
+struct zcdn {
+	char name[32];
+	unsigned minor;
+	struct ap_mask apm, aqm, adm, ioctlm;
+	struct vfs_node *dir;
+};
+#define ZCDN_MAX 256 /* ZCRYPT_MAX_MINOR_NODES */
 
 enum mdev_kind {
 	MDEV_CCW,
@@ -137,6 +180,11 @@ struct model {
 		control_domain_mask; /* the machine's (QCI) */
 	unsigned max_adapter_id, max_domain_id;
 	int ap_domain; /* the default domain (ap_domain): the first usage domain */
+	int config_time; /* bus config_time, seconds (AP_CONFIG_TIME 30) */
+	unsigned long poll_timeout; /* bus poll_timeout, ns (250000) */
+	bool ap_interrupts; /* adapter interrupts: the poll thread never starts */
+	bool poll_thread;
+	struct zcdn *zcdns[ZCDN_MAX]; /* by minor */
 	struct mdev *mdevs; /* all, both kinds */
 	unsigned next_iommu_group;
 	unsigned long seqnum;
@@ -153,8 +201,13 @@ void model_destroy(struct model *m);
 /* Building a host (from a host description). Return 0 or -errno. */
 int model_add_subchannel(struct model *m, const struct subchannel *tmpl,
 			 struct subchannel **out);
+/*
+ * A card of hwtype (10-14) with functions (exactly one mode bit, else
+ * -EINVAL) and its queues in domains; serialnr NULL for the default.
+ */
 int model_add_card(struct model *m, uint8_t apid, unsigned hwtype,
-		   const char *type, const struct ap_mask *domains);
+		   uint32_t functions, const char *serialnr,
+		   const struct ap_mask *domains);
 /* Set both masks (the boot parameters ap.apmask/ap.aqmask) and bind the queues. */
 int model_set_masks(struct model *m, const struct ap_mask *apmask,
 		    const struct ap_mask *aqmask);

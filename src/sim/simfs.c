@@ -243,9 +243,17 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 		return -ENOTDIR;
 	filler(buf, ".", NULL, 0, 0);
 	filler(buf, "..", NULL, 0, 0);
-	for (size_t i = 0; i < n->nchildren; i++)
-		if (filler(buf, n->children[i]->name, NULL, 0, 0))
+	for (size_t i = 0; i < n->nchildren; i++) {
+		/*
+		 * an attribute file's type (d_type DT_REG), as kernfs gives it:
+		 * zcryptctl list skips regular files in /sys/class/zcrypt
+		 */
+		struct stat st = { .st_mode = S_IFREG };
+		bool file = n->children[i]->kind == VFS_FILE;
+
+		if (filler(buf, n->children[i]->name, file ? &st : NULL, 0, 0))
 			break;
+	}
 	return 0;
 }
 

@@ -56,7 +56,7 @@ note: apmask and aqmask last until the next boot; to keep them, add 'ap.apmask=0
 	"it reports the two steps, each queue moving to vfio_ap (05.0004 to 06.00ab), and what is not persistent, and how to make it so"
 is "$(cat $S/bus/ap/apmask)" "0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "apmask has adapter 5 cleared"
 is "$(cat $S/bus/ap/aqmask)" "0xf7ffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffff" "aqmask has domains 4 and 0xab cleared"
-is "$(ls $S/bus/ap/drivers/vfio_ap | tr '\n' ' ')" "05.0004 05.00ab 06.0004 06.00ab " "the four queues are on vfio_ap"
+is "$(ls $S/bus/ap/drivers/vfio_ap | tr '\n' ' ')" "05.0004 05.00ab 06.0004 06.00ab bind uevent unbind " "the four queues are on vfio_ap (beside the driver's bind, uevent, unbind)"
 ok "$([ ! -e "$L" ]; echo $?)" "no lock file is left behind (s390-tools take any file there as held)"
 run vm -j ap reserve --adapters 5 --domains 4,0xab
 is "$(printf '%s' "$out" | jq -r '[.changed, (.steps|length), .result.persistent] | @tsv')" "false	0	false" "the second reserve: changed false, no step, not persistent"

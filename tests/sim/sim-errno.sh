@@ -103,7 +103,7 @@ is "$(readlink $S/devices/ap/card06/06.0047/driver | xargs basename)" cex4queue 
 is "$(cat $S/devices/ap/card05/05.0004/status)" unassigned "a vfio_ap queue has status"
 ok "$([ ! -e $S/devices/ap/card05/05.0004/online ]; echo $?)" "a vfio_ap queue has no zcrypt online attribute"
 is "$(cat $S/bus/ap/bindings)" "5/5 (complete)" "bindings counts the bound queues"
-is "$(ls $S/bus/ap/drivers/vfio_ap | tr '\n' ' ')" "05.0004 05.00ab 06.0004 06.00ab " "exactly the freed APQNs are bound to vfio_ap"
+is "$(ls $S/bus/ap/drivers/vfio_ap | tr '\n' ' ')" "05.0004 05.00ab 06.0004 06.00ab bind uevent unbind " "exactly the freed APQNs are bound to vfio_ap (beside the driver's bind, uevent, unbind)"
 
 # ---- vfio_ap assign (3.7) and read formats (3.8) ----
 is "$(w $AP_CREATE $U2)" ok "create a matrix mdev"
