@@ -468,14 +468,16 @@ static int list_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	}
 	if (ctx->json && r == VM_EXIT_OK) {
 		jw_end_object(&doc);
-		if (jw_flush(&doc, stdout) < 0) {
-			vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-				     "cannot write the listing: %s",
-				     strerror(ENOMEM));
+		int e = jw_flush(&doc, stdout);
+
+		if (e < 0) {
+			output_json_error(&ctx->err, e);
 			r = VM_EXIT_FAILED;
 		}
 	}
 	jw_free(&doc);
+	if (!ctx->json && r == VM_EXIT_OK && output_check_stdout(&ctx->err) < 0)
+		r = VM_EXIT_FAILED;
 	return r;
 }
 
@@ -508,17 +510,16 @@ static int show_row(struct ctx *ctx, struct columns *l, const void *row,
 
 	if (!ctx->json) {
 		columns_print_long(l, row, stdout);
-		return 0;
+		return output_check_stdout(&ctx->err);
 	}
 	jw_begin_object(&w);
 	columns_json_members(l, row, &w);
 	if (unreachable)
 		libvirt_write(&w, unreachable);
 	jw_end_object(&w);
-	if (jw_flush(&w, stdout) < 0)
-		r = vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-				 "cannot write the listing: %s",
-				 strerror(ENOMEM));
+	r = jw_flush(&w, stdout);
+	if (r < 0)
+		output_json_error(&ctx->err, r);
 	jw_free(&w);
 	return r;
 }
