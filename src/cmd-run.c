@@ -114,7 +114,7 @@ static int json_report(struct ctx *ctx, struct outcome *o, int r)
 	if (r == 0)
 		return VM_EXIT_OK;
 	/* the JSON document is printed; the line goes to stderr only */
-	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, ctx->err.msg);
+	output_error(&ctx->err, false); /* the line, escaped */
 	ctx->err_reported = true;
 	return (int)ctx->err.exit;
 }
@@ -127,8 +127,11 @@ int cmd_run(struct ctx *ctx, struct outcome *o)
 	if (o->verbose[0])
 		cmd_note(ctx, "%s", o->verbose);
 	/* what stays as it is: said before anything runs, and in a dry run too */
-	if (ctx->verbosity >= 0 && o->warning[0])
-		fprintf(stderr, "%s: note: %s\n", PROGRAM_NAME, o->warning);
+	if (ctx->verbosity >= 0 && o->warning[0]) {
+		fprintf(stderr, "%s: note: ", PROGRAM_NAME);
+		output_escaped(stderr, o->warning);
+		fputc('\n', stderr);
+	}
 	if (ctx->dry_run)
 		return dry_run(ctx, o);
 	/* a progress line out as its step is done, not when the buffer is full */

@@ -316,7 +316,7 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	/* before anything opens a file: no file of ours may become stdout */
-	if (output_std_fds_open() < 0)
+	if (output_std_fds_open() < 0 || output_stdout_checked() < 0)
 		return VM_EXIT_FAILED; /* with no stderr to say why */
 	return output_exit(run(argc, argv));
 }

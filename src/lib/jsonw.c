@@ -396,9 +396,11 @@ void jw_value(struct jw *w, struct json_object *v)
 	}
 }
 
-/* the -errno of a failed write to f (stdio leaves it in errno), -EIO if none is known */
-static int write_failed(void)
+/* the -errno of a failed write to f (stdout keeps its first, stdio leaves it in errno), -EIO if none is known */
+static int write_failed(FILE *f)
 {
+	if (f == stdout && output_stdout_errno())
+		return -output_stdout_errno();
 	return errno > 0 ? -errno : -EIO;
 }
 
@@ -408,12 +410,12 @@ int jw_flush(struct jw *w, FILE *f)
 		return -ENOMEM;
 	errno = 0;
 	if (w->len && fwrite(w->buf, 1, w->len, f) != w->len)
-		return write_failed();
+		return write_failed(f);
 	if (fputc('\n', f) == EOF)
-		return write_failed();
+		return write_failed(f);
 	/* the document is out, or its write error known, before the caller says it is done */
 	if (fflush(f) != 0)
-		return write_failed();
+		return write_failed(f);
 	return 0;
 }
 

@@ -89,6 +89,49 @@ int output_std_fds_open(void)
 }
 
 static bool write_error_reported;
+static int stdout_errno;
+
+/* fopencookie(3)'s write: every byte to fd 1, or 0 with the first failure's errno kept */
+static ssize_t stdout_write(void *cookie, const char *buf, size_t n)
+{
+	size_t done = 0;
+
+	(void)cookie;
+	while (done < n) {
+		ssize_t w = write(STDOUT_FILENO, buf + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (!stdout_errno)
+				stdout_errno = w < 0 ? errno : EIO;
+			/* glibc's libio: a short count is a failure; 0 says nothing was taken */
+			return (ssize_t)done;
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)n;
+}
+
+int output_stdout_checked(void)
+{
+	static const cookie_io_functions_t io = { .write = stdout_write };
+	FILE *f = fopencookie(NULL, "w", io);
+
+	if (!f)
+		return -ENOMEM;
+	/* glibc buffers a terminal's stdout by lines, anything else fully */
+	if (isatty(STDOUT_FILENO))
+		setvbuf(f, NULL, _IOLBF, 0);
+	stdout =
+		f; /* glibc's stdout is a variable that may be set (libc manual, "Standard Streams") */
+	return 0;
+}
+
+int output_stdout_errno(void)
+{
+	return stdout_errno;
+}
 
 int output_write_error(struct vm_error *err, int errnum)
 {
@@ -97,12 +140,20 @@ int output_write_error(struct vm_error *err, int errnum)
 			    "cannot write output: %s", strerror(errnum));
 }
 
+/* the errno of stdout's failure: the first failed write's, else what stdio left in errno, else EIO */
+static int stdout_failure(void)
+{
+	if (stdout_errno)
+		return stdout_errno;
+	return errno > 0 ? errno : EIO;
+}
+
 int output_check_stdout(struct vm_error *err)
 {
 	errno = 0;
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return 0;
-	return output_write_error(err, errno > 0 ? errno : EIO);
+	return output_write_error(err, stdout_failure());
 }
 
 int output_json_error(struct vm_error *err, int r)
@@ -125,12 +176,12 @@ static int close_stdout(void)
 
 	errno = 0;
 	if (fflush(stdout) != 0)
-		return errno ? errno : EIO;
+		return stdout_failure();
 	e = fclose(stdout) != 0 ? errno : 0;
 	/* closing a stdout that was never written is no failure (gnulib: EBADF) */
 	if (e && e != EBADF)
 		return e;
-	return failed ? EIO : 0;
+	return failed ? stdout_failure() : 0;
 }
 
 int output_exit(int code)

@@ -39,6 +39,17 @@ int output_json(FILE *f, struct json_object *obj);
 int output_std_fds_open(void);
 
 /*
+ * Make stdout a stream whose writes to fd 1 keep the errno of the first
+ * one that fails (stdio itself keeps only that one failed: after a failed
+ * flush of a line-buffered stream nothing says why), buffered as stdio
+ * buffers fd 1 (by lines on a terminal). Call it after
+ * output_std_fds_open, before anything is printed. 0, or -ENOMEM.
+ */
+int output_stdout_checked(void);
+/* The errno of stdout's first failed write, 0 while none failed. */
+int output_stdout_errno(void);
+
+/*
  * A failed write to stdout as the one error: "cannot write output: REASON"
  * (errnum: a positive errno), exit 1; output_exit does not say it again.
  */
