@@ -129,7 +129,11 @@ static int add_sysfs_fault(const struct sysfs *s, struct fault_vec *f,
 	return 0;
 }
 
-/* the name the kernel gives an mdev: its uuid as "%pUl" prints it (mdev_core.c's dev_set_name) */
+/*
+ * the name the kernel gives an mdev: its uuid as "%pUl" prints it, lower
+ * case with hyphens (drivers/vfio/mdev/mdev_core.c, mdev_device_create:
+ * dev_set_name(&mdev->dev, "%pUl", uuid))
+ */
 static bool kernel_uuid_name(const char *name)
 {
 	char canon[IDS_UUID_STRLEN];

@@ -105,7 +105,7 @@ static ssize_t stdout_write(void *cookie, const char *buf, size_t n)
 		if (w <= 0) {
 			if (!stdout_errno)
 				stdout_errno = w < 0 ? errno : EIO;
-			/* glibc's libio: a short count is a failure; 0 says nothing was taken */
+			/* glibc's _IO_cookie_write (libio/iofopncook.c): a count below n sets the error flag */
 			return (ssize_t)done;
 		}
 		done += (size_t)w;
@@ -166,8 +166,9 @@ int output_json_error(struct vm_error *err, int r)
 
 /*
  * stdout flushed and closed: 0, or the positive errno of its first failed
- * write. stdio keeps what a failed write did not take, so the flush fails
- * again with that write's errno (EIO when nothing is left to say it).
+ * write (EIO when nothing says which), as gnulib's close_stream and
+ * close_stdout (lib/closeout.c: EPIPE reported unless ignore_EPIPE, which is
+ * false by default; EBADF of a stream never written is no failure).
  */
 static int close_stdout(void)
 {
