@@ -374,7 +374,7 @@ static void skipped_write(const struct mdev_list *ml, struct jw *w)
 		fputs(": ", stderr);
 		output_escaped(stderr, ml->faults[i].what);
 		fputs(ml->faults[i].in_sysfs ?
-			      "\n" :
+			      "; not listed\n" :
 			      " (correct the file or remove it)\n",
 		      stderr);
 	}

@@ -340,7 +340,7 @@ int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 		if (!kernel_uuid_name(uuids.v[i])) {
 			r = add_sysfs_fault(
 				s, &faults, uuids.v[i],
-				"its name is not a uuid as the kernel names mdevs (lower case, with hyphens), so it is no mdev; it is not listed");
+				"its name is not a uuid as the kernel names mdevs (lower case, with hyphens): it is no mdev the kernel made");
 			if (r < 0)
 				goto oom;
 			continue;
@@ -350,7 +350,7 @@ int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 		    !(slash = strrchr(target, '/'))) {
 			r = add_sysfs_fault(
 				s, &faults, uuids.v[i],
-				"it is no link to a device, as the kernel makes each mdev's entry, so it is no mdev; it is not listed");
+				"it is no link to a device, as the kernel makes each mdev's entry: it is no mdev the kernel made");
 			if (r < 0)
 				goto oom;
 			continue;

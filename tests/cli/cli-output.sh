@@ -52,6 +52,8 @@ ln -sfn "../../../../devices/css0/0.0.0313/mdev_supported_types/x${ESC}]0;owned"
 for name in "aa"$'\n'"bb" "not-a-uuid" $'\377\376' "11111111-2222-4333-8444-00000000000A"; do
 	ln -s "../../../devices/css0/0.0.0313/$C" "$D/$name"
 done
+# and a uuid that is no link to a device
+mkdir "$D/44444444-2222-4333-8444-000000000001"
 # a definition under a parent whose name has a colour escape and an invalid byte, its type a CSI
 P="p${ESC}[31m"$'\377'
 mkdir -p "$H/etc/mdevctl.d/$P"
@@ -68,13 +70,15 @@ $A matrix    vfio_ap-passthrough  active         no        05.0004,05.00ab  -
 	"list mdev: one line an mdev, control characters and invalid bytes as C-style escapes, the non-uuid entries not listed"
 is "$(no_controls "$out$err")" 0 "no control character reaches the terminal"
 is "$(valid_utf8 "$out$err")" 0 "the text is valid UTF-8"
-has_line "$err" "virt-mdev: warning: skipped $H/sys/bus/mdev/devices/aa\\\\nbb: its name is not a uuid as the kernel names mdevs \(lower case, with hyphens\), so it is no mdev; it is not listed" \
+has_line "$err" "virt-mdev: warning: skipped $H/sys/bus/mdev/devices/aa\\\\nbb: its name is not a uuid as the kernel names mdevs \(lower case, with hyphens\): it is no mdev the kernel made; not listed" \
 	"a name with a newline is reported, escaped, on one line"
 has_line "$err" "virt-mdev: warning: skipped $H/sys/bus/mdev/devices/\\\\xff\\\\xfe: its name is not a uuid.*" "a name of invalid UTF-8 is reported escaped"
 has_line "$err" "virt-mdev: warning: skipped $H/sys/bus/mdev/devices/not-a-uuid: its name is not a uuid.*" "a name that is no uuid is reported"
 has_line "$err" "virt-mdev: warning: skipped $H/sys/bus/mdev/devices/11111111-2222-4333-8444-00000000000A: its name is not a uuid.*" \
 	"an upper-case uuid is no name the kernel gives an mdev: reported"
-is "$(printf '%s\n' "$err" | grep -c 'warning: skipped')" 4 "one warning for each entry that is no mdev"
+has_line "$err" "virt-mdev: warning: skipped $D/44444444-2222-4333-8444-000000000001: it is no link to a device, as the kernel makes each mdev's entry: it is no mdev the kernel made; not listed" \
+	"an entry that is no link is reported, not listed"
+is "$(printf '%s\n' "$err" | grep -c 'warning: skipped')" 5 "one warning for each entry that is no mdev"
 
 run vm -j list mdev
 is "$rc" 0 "list mdev --json with hostile names: exit 0"
@@ -85,7 +89,7 @@ is "$(python3 -c 'import json,sys; json.loads(sys.stdin.buffer.read().decode("ut
 is "$(printf '%s' "$out" | jq -r '.mdevs | length')" 3 "three mdevs listed"
 is "$(printf '%s' "$out" | jq -r --arg c "$C" '.mdevs[] | select(.uuid == $c) | .type')" "x${ESC}]0;owned"$'\a'"y\\xff" \
 	"a control character is the JSON escape of itself (the value kept), an invalid byte the text \\xNN"
-is "$(printf '%s' "$out" | jq -r '.skipped[] | select(.parent == null) | .file' | sort)" "$(printf '%s\n' "$D/11111111-2222-4333-8444-00000000000A" "$D/\\xff\\xfe" "$D/aa"$'\n'"bb" "$D/not-a-uuid" | sort)" \
+is "$(printf '%s' "$out" | jq -r '.skipped[] | select(.parent == null) | .file' | sort)" "$(printf '%s\n' "$D/11111111-2222-4333-8444-00000000000A" "$D/44444444-2222-4333-8444-000000000001" "$D/\\xff\\xfe" "$D/aa"$'\n'"bb" "$D/not-a-uuid" | sort)" \
 	"the entries that are no mdev are in \"skipped\", with a null parent"
 has_line "$out" " *\"file\":\"$D/aa\\\\nbb\"," "the newline is \\n in the JSON text"
 ok "$(printf '%s' "$out" | grep -q "$ESC"; [ $? = 1 ]; echo $?)" "no ESC byte in the JSON text (\\u001b)"
@@ -99,7 +103,8 @@ has_line "$out" "type: x\\\\x1b\]0;owned\\\\x07y\\\\xff" "show: the type escaped
 run vm validate
 is "$rc" 4 "validate with hostile names: exit 4 (the entries that are no mdev are problems)"
 is "$(no_controls "$out$err")" 0 "validate: no control character reaches the terminal"
-has_line "$out" "$D/aa\\\\nbb: its name is not a uuid.*" "validate names the entry with a newline escaped"
+has_line "$out" "$D/aa\\\\nbb: its name is not a uuid as the kernel names mdevs \(lower case, with hyphens\): it is no mdev the kernel made \(rename or remove it\)" \
+	"validate names the entry with a newline escaped, and what to do"
 run vm -j validate
 is "$(printf '%s' "$out" | jq -e . >/dev/null; echo $?)" 0 "validate --json is valid for jq"
 is "$(valid_utf8 "$out")" 0 "validate --json is valid UTF-8"
