@@ -132,7 +132,7 @@ static int add_sysfs_fault(const struct sysfs *s, struct fault_vec *f,
 /*
  * the name the kernel gives an mdev: its uuid as "%pUl" prints it, lower
  * case with hyphens (drivers/vfio/mdev/mdev_core.c, mdev_device_create:
- * dev_set_name(&mdev->dev, "%pUl", uuid))
+ * dev_set_name(&mdev->dev, "%pUl", uuid); kernel-sysfs.md section 1)
  */
 static bool kernel_uuid_name(const char *name)
 {
