@@ -270,8 +270,13 @@ static void mdev_columns_init(struct columns *l)
 
 static void type_available(const void *ctx, const void *row, struct cell *c)
 {
+	const struct mdev_type_info *t = row;
+
 	(void)ctx;
-	cell_int(c, (int64_t)((const struct mdev_type_info *)row)->available);
+	if (t->available_error[0])
+		cell_invalid(c, t->available_error);
+	else
+		cell_int(c, (int64_t)t->available);
 }
 
 /* rows: struct mdev_type_info */
@@ -362,11 +367,17 @@ static int section_ap(struct ctx *ctx, struct jw *w)
 /* the files of mdevctl's the listing skipped: a warning each, and in JSON "skipped" */
 static void skipped_write(const struct mdev_list *ml, struct jw *w)
 {
-	/* a warning, also with -q */
-	for (size_t i = 0; i < ml->nfaults; i++)
-		fprintf(stderr,
-			"%s: warning: skipped %s: %s (correct the file or remove it)\n",
-			PROGRAM_NAME, ml->faults[i].file, ml->faults[i].what);
+	/* a warning, also with -q; the host's names escaped, one line each */
+	for (size_t i = 0; i < ml->nfaults; i++) {
+		fprintf(stderr, "%s: warning: skipped ", PROGRAM_NAME);
+		output_escaped(stderr, ml->faults[i].file);
+		fputs(": ", stderr);
+		output_escaped(stderr, ml->faults[i].what);
+		fputs(ml->faults[i].in_sysfs ?
+			      "; not listed\n" :
+			      " (correct the file or remove it)\n",
+		      stderr);
+	}
 	if (!w)
 		return;
 	jw_key(w, "skipped");
@@ -380,7 +391,7 @@ static void skipped_write(const struct mdev_list *ml, struct jw *w)
 		jw_key(w, "uuid");
 		jw_string_or_null(w, f->uuid);
 		jw_key(w, "parent");
-		jw_string(w, f->parent);
+		jw_string_or_null(w, f->parent); /* null: an entry of sysfs */
 		jw_key(w, "fault");
 		jw_string(w, f->what);
 		jw_end_object(w);
@@ -414,6 +425,13 @@ static int section_types(struct ctx *ctx, struct jw *w)
 
 	if (mdev_types_list(ctx->sysfs, &types, &n, &ctx->err) < 0)
 		return -1;
+	/* a value that is not known is shown as such ("?", null): and said, also with -q */
+	for (size_t i = 0; i < n; i++)
+		if (types[i].available_error[0]) {
+			fprintf(stderr, "%s: warning: ", PROGRAM_NAME);
+			output_escaped(stderr, types[i].available_error);
+			fputs(": shown as '?' (null with --json)\n", stderr);
+		}
 	columns_init(&l, NULL);
 	columns_add(&l, type_columns, ARRAY_SIZE(type_columns));
 	return section_write(ctx, &l, "types", types, n, sizeof(*types), w);
@@ -468,14 +486,16 @@ static int list_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	}
 	if (ctx->json && r == VM_EXIT_OK) {
 		jw_end_object(&doc);
-		if (jw_flush(&doc, stdout) < 0) {
-			vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-				     "cannot write the listing: %s",
-				     strerror(ENOMEM));
+		int e = jw_flush(&doc, stdout);
+
+		if (e < 0) {
+			output_json_error(&ctx->err, e);
 			r = VM_EXIT_FAILED;
 		}
 	}
 	jw_free(&doc);
+	if (!ctx->json && r == VM_EXIT_OK && output_check_stdout(&ctx->err) < 0)
+		r = VM_EXIT_FAILED;
 	return r;
 }
 
@@ -508,17 +528,16 @@ static int show_row(struct ctx *ctx, struct columns *l, const void *row,
 
 	if (!ctx->json) {
 		columns_print_long(l, row, stdout);
-		return 0;
+		return output_check_stdout(&ctx->err);
 	}
 	jw_begin_object(&w);
 	columns_json_members(l, row, &w);
 	if (unreachable)
 		libvirt_write(&w, unreachable);
 	jw_end_object(&w);
-	if (jw_flush(&w, stdout) < 0)
-		r = vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-				 "cannot write the listing: %s",
-				 strerror(ENOMEM));
+	r = jw_flush(&w, stdout);
+	if (r < 0)
+		output_json_error(&ctx->err, r);
 	jw_free(&w);
 	return r;
 }

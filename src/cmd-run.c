@@ -73,15 +73,19 @@ static int dry_run(struct ctx *ctx, struct outcome *o)
 	_cleanup_json_ struct json_object *doc = NULL;
 
 	if (ctx->json) {
+		int e;
+
 		doc = plan_to_json(&o->plan, true, steal_ptr(o->result));
-		return doc && output_json(stdout, doc) == 0 ? VM_EXIT_OK :
-							      VM_EXIT_FAILED;
+		e = doc ? output_json(stdout, doc) : -ENOMEM;
+		return e < 0 ? (output_json_error(&ctx->err, e),
+				VM_EXIT_FAILED) :
+			       VM_EXIT_OK;
 	}
 	if (plan_is_empty(&o->plan))
 		printf("# nothing to do: %s\n", o->nothing);
 	else
 		plan_print(&o->plan, stdout);
-	return VM_EXIT_OK;
+	return output_check_stdout(&ctx->err) < 0 ? VM_EXIT_FAILED : VM_EXIT_OK;
 }
 
 /* the JSON document of a run, with the error when it failed */
@@ -100,12 +104,17 @@ static int json_report(struct ctx *ctx, struct outcome *o, int r)
 				    json_object_object_get(e, "error")) :
 			    NULL);
 	}
-	if (doc)
-		output_json(stdout, doc);
+	if (doc) {
+		int e = output_json(stdout, doc);
+
+		/* the plan ran: a lost report is a failure of its own */
+		if (e < 0 && r == 0)
+			return output_json_error(&ctx->err, e), VM_EXIT_FAILED;
+	}
 	if (r == 0)
 		return VM_EXIT_OK;
 	/* the JSON document is printed; the line goes to stderr only */
-	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, ctx->err.msg);
+	output_error(&ctx->err, false); /* the line, escaped */
 	ctx->err_reported = true;
 	return (int)ctx->err.exit;
 }
@@ -118,10 +127,16 @@ int cmd_run(struct ctx *ctx, struct outcome *o)
 	if (o->verbose[0])
 		cmd_note(ctx, "%s", o->verbose);
 	/* what stays as it is: said before anything runs, and in a dry run too */
-	if (ctx->verbosity >= 0 && o->warning[0])
-		fprintf(stderr, "%s: note: %s\n", PROGRAM_NAME, o->warning);
+	if (ctx->verbosity >= 0 && o->warning[0]) {
+		fprintf(stderr, "%s: note: ", PROGRAM_NAME);
+		output_escaped(stderr, o->warning);
+		fputc('\n', stderr);
+	}
 	if (ctx->dry_run)
 		return dry_run(ctx, o);
+	/* a progress line out as its step is done, not when the buffer is full */
+	if (text && fflush(stdout) == 0)
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!plan_is_empty(&o->plan))
 		r = plan_execute(&o->plan, text ? stdout : NULL, &ctx->err);
 	else if (text)
@@ -131,5 +146,8 @@ int cmd_run(struct ctx *ctx, struct outcome *o)
 		printf("note: %s\n", o->note);
 	if (ctx->json)
 		return json_report(ctx, o, r);
-	return r < 0 ? (int)ctx->err.exit : VM_EXIT_OK;
+	if (r < 0)
+		return (int)ctx->err.exit;
+	/* done, but the user was not told so: exit 1 (what ran stays done) */
+	return output_check_stdout(&ctx->err) < 0 ? VM_EXIT_FAILED : VM_EXIT_OK;
 }

@@ -33,20 +33,26 @@ static int named(struct ctx *ctx, const struct cmd_args *a,
 	return 0;
 }
 
-static void report(struct ctx *ctx, const struct problems *p)
+/* the problems on stdout: 0, or -errno of a failed write (in ctx->err) */
+static int report(struct ctx *ctx, const struct problems *p)
 {
 	_cleanup_jw_ struct jw w = JW_INIT;
+	int r;
 
 	if (!ctx->json) {
-		for (size_t i = 0; i < p->n; i++)
-			printf("%s: %s\n",
-			       p->v[i].uuid[0] ? p->v[i].uuid : p->v[i].file,
-			       p->v[i].msg);
+		/* a file's name and a message may quote the host's bytes: escaped, one line each */
+		for (size_t i = 0; i < p->n; i++) {
+			output_escaped(stdout, p->v[i].uuid[0] ? p->v[i].uuid :
+								 p->v[i].file);
+			fputs(": ", stdout);
+			output_escaped(stdout, p->v[i].msg);
+			putchar('\n');
+		}
 		if (!p->n && ctx->verbosity >= 0)
 			printf("%zu mdev%s checked, no problem found\n",
 			       p->checked, p->checked == 1 ? "" : "s");
-		fflush(stdout); /* before the summary on stderr */
-		return;
+		/* before the summary on stderr */
+		return output_check_stdout(&ctx->err);
 	}
 	jw_begin_object(&w);
 	jw_key(&w, "checked");
@@ -71,7 +77,8 @@ static void report(struct ctx *ctx, const struct problems *p)
 		jw_string(&w, ctx->err.msg);
 	}
 	jw_end_object(&w);
-	(void)jw_flush(&w, stdout);
+	r = jw_flush(&w, stdout);
+	return r < 0 ? output_json_error(&ctx->err, r) : 0;
 }
 
 static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,
@@ -109,7 +116,8 @@ static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 			     "%zu problem%s in %zu mdev%s checked", p.n,
 			     p.n > 1 ? "s" : "", p.checked,
 			     p.checked == 1 ? "" : "s");
-	report(ctx, &p);
+	if (report(ctx, &p) < 0)
+		return VM_EXIT_FAILED;
 	if (!p.n)
 		return VM_EXIT_OK;
 	if (ctx->json) {

@@ -27,10 +27,12 @@ static int print_text(struct ctx *ctx, const struct xml_req *r,
 		      const struct mdev_kind *kind, const char *text)
 {
 	_cleanup_json_ struct json_object *doc = NULL;
+	int e;
 
 	if (!ctx->json) {
 		fputs(text, stdout);
-		return VM_EXIT_OK;
+		return output_check_stdout(&ctx->err) < 0 ? VM_EXIT_FAILED :
+							    VM_EXIT_OK;
 	}
 	doc = json_object_new_object();
 	json_object_object_add(doc, "uuid", json_object_new_string(r->uuid));
@@ -40,7 +42,9 @@ static int print_text(struct ctx *ctx, const struct xml_req *r,
 		doc, "format",
 		json_object_new_string(xml_format_to_string(r->format)));
 	json_object_object_add(doc, "text", json_object_new_string(text));
-	return output_json(stdout, doc) == 0 ? VM_EXIT_OK : VM_EXIT_FAILED;
+	e = output_json(stdout, doc);
+	return e < 0 ? (output_json_error(&ctx->err, e), VM_EXIT_FAILED) :
+		       VM_EXIT_OK;
 }
 
 static int xml_run(struct ctx *ctx, const struct cmd *cmd, int argc,

@@ -239,7 +239,25 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
-int main(int argc, char **argv)
+/*
+ * A root that was given (--root, $VIRT_MDEV_ROOT) holds an s390 host: a
+ * channel subsystem or an AP bus (kernel-sysfs.md sections 2 and 3), or
+ * there is nothing to list or change, which is no "0 found" but exit 3.
+ */
+static int root_has_host(struct ctx *ctx, const struct sysfs *sysfs)
+{
+	const char *root = sysfs_root(sysfs);
+
+	if (strcmp(root, "/") == 0 || sysfs_exists(sysfs, "bus/css") ||
+	    sysfs_exists(sysfs, "bus/ap"))
+		return 0;
+	return vm_error_set(
+		&ctx->err, VM_EXIT_NOT_FOUND, ENOENT,
+		"no s390 host under root '%s' (%s): neither %s/sys/bus/css (channel subsystem) nor %s/sys/bus/ap (AP bus) exists (give the root of a tree whose sys/ is an s390 host's sysfs, such as one 'virt-mdev-sim render DIR/sys' wrote)",
+		root, ctx->root_arg ? "--root" : SYSFS_ROOT_ENV, root, root);
+}
+
+static int run(int argc, char **argv)
 {
 	_cleanup_sysfs_ struct sysfs *sysfs = NULL;
 	struct ctx ctx = { .backend = BACKEND_AUTO };
@@ -274,6 +292,9 @@ int main(int argc, char **argv)
 	if ((cmd->flags & CMD_NEEDS_ROOT) || ctx.root_arg) {
 		if (sysfs_new(&sysfs, ctx.root_arg, &ctx.err) < 0)
 			return output_error(&ctx.err, ctx.json);
+		if ((cmd->flags & CMD_NEEDS_ROOT) &&
+		    root_has_host(&ctx, sysfs) < 0)
+			return output_error(&ctx.err, ctx.json);
 		ctx.sysfs = sysfs;
 	}
 	r = cmd->run(&ctx, cmd, argc, argv);
@@ -290,4 +311,12 @@ int main(int argc, char **argv)
 	}
 	output_error(&ctx.err, ctx.json);
 	return r;
+}
+
+int main(int argc, char **argv)
+{
+	/* before anything opens a file: no file of ours may become stdout */
+	if (output_std_fds_open() < 0 || output_stdout_checked() < 0)
+		return VM_EXIT_FAILED; /* with no stderr to say why */
+	return output_exit(run(argc, argv));
 }

@@ -7,6 +7,7 @@
 
 #include "columns.h"
 #include "jsonw.h"
+#include "output.h"
 
 /* ---- cells ---- */
 
@@ -18,6 +19,7 @@ static void cell_reset(struct cell *c)
 	}
 	c->absent = true;
 	c->null = false;
+	c->invalid = NULL;
 	c->s = NULL;
 	c->n = 0;
 	c->items_len = 0;
@@ -51,6 +53,13 @@ void cell_null(struct cell *c)
 {
 	c->absent = false;
 	c->null = true;
+}
+
+void cell_invalid(struct cell *c, const char *why)
+{
+	c->absent = false;
+	c->null = true;
+	c->invalid = why ? why : "unknown";
 }
 
 void cell_take(struct cell *c, char *s)
@@ -151,14 +160,14 @@ static size_t put_text(const struct column *col, const struct cell *c,
 	const char *item = c->items;
 	size_t len = 0;
 
+	if (c->invalid)
+		return put(f, "?");
 	if (c->absent || c->null)
 		return put(f, "-");
 	switch (col->type) {
 	case COLUMN_STRING:
-		return put(
-			f,
-			*c->s ? c->s :
-				"-"); /* an empty cell would shift the columns */
+		/* an empty cell would shift the columns; host data is escaped */
+		return *c->s ? output_escaped(f, c->s) : put(f, "-");
 	case COLUMN_BOOL:
 		return put(f, c->b ? "yes" : "no");
 	case COLUMN_INT:
@@ -169,7 +178,7 @@ static size_t put_text(const struct column *col, const struct cell *c,
 		for (size_t k = 0; k < c->n; k++) {
 			if (k)
 				len += put(f, sep);
-			len += put(f, item);
+			len += output_escaped(f, item);
 			item += strlen(item) + 1;
 		}
 		return len;
@@ -257,8 +266,13 @@ void columns_print_long(struct columns *l, const void *row, FILE *f)
 			continue;
 		fprintf(f, "%s: ", col->label);
 		put_text(col, c, col->long_sep, f);
-		if (col->explain)
+		if (c->invalid) {
+			fputs(" (", f);
+			output_escaped(f, c->invalid);
+			putc(')', f);
+		} else if (col->explain) {
 			fprintf(f, " (%s)", col->explain(l->ctx, row));
+		}
 		putc('\n', f);
 	}
 }
@@ -314,6 +328,13 @@ void columns_json_members(struct columns *l, const void *row, struct jw *w)
 		else
 			jw_key(w, col->key);
 		json_value(col, c, w);
+		if (c->invalid) {
+			char key[128];
+
+			snprintf(key, sizeof(key), "%s_error", col->key);
+			jw_key(w, key);
+			jw_string(w, c->invalid);
+		}
 	}
 	if (l->oom)
 		w->oom = true; /* jw_flush says so */

@@ -14,7 +14,11 @@
  * In text a null, absent or empty value is "-", a bool "yes" or "no", an
  * array its items joined ("-" when it has none). An absent value (the row has no such
  * thing: the APQNs of a vfio-ccw mdev) has no member in JSON and no line in
- * the long form.
+ * the long form. An invalid value (the host has one, but it cannot be read
+ * or makes no sense: available_instances reads "x") is never dropped: "?"
+ * in the table, "? (WHY)" in the long form, and in JSON null with a member
+ * KEY_error that says why. Strings and items are escaped in text as
+ * output_escape_to does (one line, no control character, valid UTF-8).
  */
 #ifndef VIRT_MDEV_COLUMNS_H
 #define VIRT_MDEV_COLUMNS_H
@@ -37,6 +41,8 @@ enum column_type {
 struct cell {
 	bool absent; /* the row has no such value */
 	bool null; /* it has, and it is unknown or unset */
+	const char *
+		invalid; /* it has, but it cannot be read or makes no sense: why; or NULL */
 	const char *s;
 	bool b;
 	int64_t i;
@@ -76,6 +82,8 @@ void cell_string_or_null(struct cell *c, const char *s); /* NULL or "": null */
 void cell_bool(struct cell *c, bool b);
 void cell_int(struct cell *c, int64_t v);
 void cell_null(struct cell *c);
+/* The value the host has cannot be read or makes no sense; why says so (kept until the next row). */
+void cell_invalid(struct cell *c, const char *why);
 /* A string the getter allocated; the cell frees it. NULL: out of memory. */
 void cell_take(struct cell *c, char *s);
 /* An array, with no item yet; and one more item (a copy). */

@@ -9,6 +9,7 @@
 #include <json-c/json_c_version.h>
 
 #include "jsonw.h"
+#include "output.h"
 
 /* grow the buffer; out of line, so that the common case (room left) stays a compare */
 static __attribute__((noinline)) bool grow(struct jw *w, size_t more)
@@ -105,31 +106,77 @@ static void escaped(struct jw *w, unsigned char c)
 	case '\f':
 		put(w, "\\f", 2);
 		return;
+	case 0x7f:
+		/* DEL: as it is where serde_json keeps it (mdevctl's files), escaped in the listings */
+		if (w->style == JW_STYLE_SERDE) {
+			put(w, "\x7f", 1);
+			return;
+		}
+		break;
 	}
 	put(w, u, sizeof(u));
 }
 
-/* does any of the 8 bytes need an escape? (bit tricks: a byte below 0x20, or equal to '"' or '\\') */
+/*
+ * Bytes that are no valid UTF-8 (a name the host gave): "\\xNN" each, the
+ * same text the tables show (output_escape_to), so that the document stays
+ * valid UTF-8 (RFC 8259 section 8.1); the C1 controls U+0080-U+009F as
+ * \u0080-\u009f in the listings' layout. The length taken from p.
+ */
+static size_t non_ascii(struct jw *w, const unsigned char *p,
+			const unsigned char *end)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = output_utf8_len(p, (size_t)(end - p));
+
+	if (!len) {
+		char x[5] = { '\\', '\\', 'x', hex[p[0] >> 4], hex[p[0] & 15] };
+
+		put(w, x, sizeof(x));
+		return 1;
+	}
+	if (p[0] == 0xc2 && p[1] < 0xa0 && w->style == JW_STYLE_JSON_C) {
+		escaped(w, p[1]);
+		return 2;
+	}
+	put(w, (const char *)p, len);
+	return len;
+}
+
+/*
+ * does any of the 8 bytes need a look? (bit tricks: a byte below 0x20,
+ * equal to '"', '\\' or DEL, or not ASCII, which must be valid UTF-8)
+ */
 static inline bool word_must_escape(uint64_t v)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	const uint64_t high = 0x8080808080808080ULL;
 	uint64_t quote = v ^ (ones * '"'), bslash = v ^ (ones * '\\');
+	uint64_t del = v ^ (ones * 0x7f);
 
 	return (((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) |
-		((bslash - ones) & ~bslash)) &
+		((bslash - ones) & ~bslash) | ((del - ones) & ~del) | v) &
 	       high;
 }
 
-/* the rest of a string from its first byte to escape on, and the closing quote */
+/* the bytes that stand for themselves in a JSON string: printable ASCII but '"' and '\\' */
+static inline bool plain_byte(unsigned char c)
+{
+	return !must_escape[c] && c < 0x7f;
+}
+
+/* the rest of a string from its first byte to look at on, and the closing quote */
 static void quoted_slow(struct jw *w, const unsigned char *p,
 			const unsigned char *end)
 {
 	while (p < end) {
 		const unsigned char *run;
 
-		escaped(w, *p++);
-		for (run = p; p < end && !must_escape[*p]; p++)
+		if (*p >= 0x80)
+			p += non_ascii(w, p, end);
+		else
+			escaped(w, *p++);
+		for (run = p; p < end && plain_byte(*p); p++)
 			;
 		put(w, (const char *)run, (size_t)(p - run));
 	}
@@ -154,7 +201,7 @@ static void quoted(struct jw *w, const char *s, size_t n)
 			break;
 		memcpy(d, &v, sizeof(v));
 	}
-	for (; p < end && !must_escape[*p]; p++)
+	for (; p < end && plain_byte(*p); p++)
 		*d++ = (char)*p;
 	w->len = (size_t)(d - w->buf);
 	if (p < end) {
@@ -349,14 +396,26 @@ void jw_value(struct jw *w, struct json_object *v)
 	}
 }
 
+/* the -errno of a failed write to f (stdout keeps its first, stdio leaves it in errno), -EIO if none is known */
+static int write_failed(FILE *f)
+{
+	if (f == stdout && output_stdout_errno())
+		return -output_stdout_errno();
+	return errno > 0 ? -errno : -EIO;
+}
+
 int jw_flush(struct jw *w, FILE *f)
 {
 	if (w->oom)
 		return -ENOMEM;
+	errno = 0;
 	if (w->len && fwrite(w->buf, 1, w->len, f) != w->len)
-		return -EIO;
+		return write_failed(f);
 	if (fputc('\n', f) == EOF)
-		return -EIO;
+		return write_failed(f);
+	/* the document is out, or its write error known, before the caller says it is done */
+	if (fflush(f) != 0)
+		return write_failed(f);
 	return 0;
 }
 

@@ -6,6 +6,12 @@
  * which mdevctl writes its definitions in. The buffer goes out whole at the
  * end (jw_flush, jw_steal), so a failure half-way never leaves half a
  * document on stdout or in a file.
+ *
+ * Every document is valid UTF-8, whatever bytes its strings hold: a byte
+ * that is part of no valid UTF-8 sequence is written as the four
+ * characters \xNN (the JSON text "\\xNN"), as the tables show it
+ * (output_escape_to); in json-c's layout DEL and the C1 controls are
+ * \u007f and \u0080-\u009f as well.
  */
 #ifndef VIRT_MDEV_JSONW_H
 #define VIRT_MDEV_JSONW_H
@@ -65,7 +71,11 @@ void jw_null(struct jw *w);
  */
 void jw_value(struct jw *w, struct json_object *v);
 
-/* Write the document and a newline to f: 0, -ENOMEM if a write to the buffer failed, -EIO. */
+/*
+ * Write the document and a newline to f, and flush f: 0, -ENOMEM if a
+ * write to the buffer failed, else the -errno of the failed write to f
+ * (-ENOSPC, -EPIPE; -EIO when stdio does not say), never -ENOMEM for it.
+ */
 int jw_flush(struct jw *w, FILE *f);
 /* The document and a newline as a string (the caller frees it), NULL if out of memory; w is empty after. */
 char *jw_steal(struct jw *w);

@@ -90,9 +90,8 @@ static void faults_free(struct mdev_fault *v, size_t n)
 	free(v);
 }
 
-static int add_fault(const struct sysfs *s, struct fault_vec *f,
-		     const char *parent, const char *name, const char *uuid,
-		     const char *what)
+/* the next fault of f, zeroed: NULL when out of memory */
+static struct mdev_fault *fault_slot(struct fault_vec *f)
 {
 	struct mdev_fault *e;
 
@@ -101,12 +100,60 @@ static int add_fault(const struct sysfs *s, struct fault_vec *f,
 		struct mdev_fault *v = realloc(f->v, a * sizeof(*v));
 
 		if (!v)
-			return -ENOMEM;
+			return NULL;
 		f->v = v;
 		f->alloc = a;
 	}
 	e = &f->v[f->n];
 	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+/* an entry of bus/mdev/devices that is no mdev: a fault of the list, not listed */
+static int add_sysfs_fault(const struct sysfs *s, struct fault_vec *f,
+			   const char *name, const char *what)
+{
+	struct mdev_fault *e = fault_slot(f);
+
+	if (!e)
+		return -ENOMEM;
+	e->in_sysfs = true;
+	e->file = sysfs_path(s, "bus/mdev/devices/%s", name);
+	e->what = strdup(what);
+	if (!e->file || !e->what) {
+		free(e->file);
+		free(e->what);
+		return -ENOMEM;
+	}
+	f->n++;
+	return 0;
+}
+
+/*
+ * the name the kernel gives an mdev: its uuid as "%pUl" prints it, lower
+ * case with hyphens (drivers/vfio/mdev/mdev_core.c, mdev_device_create:
+ * dev_set_name(&mdev->dev, "%pUl", uuid); kernel-sysfs.md section 1)
+ */
+static bool kernel_uuid_name(const char *name)
+{
+	char canon[IDS_UUID_STRLEN];
+	uuid_t u;
+
+	if (strlen(name) != IDS_UUID_STRLEN - 1 ||
+	    ids_uuid_parse(name, u, NULL) < 0)
+		return false;
+	ids_uuid_format(u, canon);
+	return strcmp(canon, name) == 0;
+}
+
+static int add_fault(const struct sysfs *s, struct fault_vec *f,
+		     const char *parent, const char *name, const char *uuid,
+		     const char *what)
+{
+	struct mdev_fault *e = fault_slot(f);
+
+	if (!e)
+		return -ENOMEM;
 	copy(e->uuid, sizeof(e->uuid), uuid);
 	copy(e->parent, sizeof(e->parent), parent);
 	e->file = sysfs_area_path(s, SYSFS_AREA_MDEVCTL, "%s/%s", parent, name);
@@ -290,21 +337,29 @@ int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 		struct mdev_info *m;
 		char *slash;
 
+		if (!kernel_uuid_name(uuids.v[i])) {
+			r = add_sysfs_fault(
+				s, &faults, uuids.v[i],
+				"its name is not a uuid as the kernel names mdevs (lower case, with hyphens): it is no mdev the kernel made");
+			if (r < 0)
+				goto oom;
+			continue;
+		}
 		if (sysfs_readlinkat(dfd, uuids.v[i], target, sizeof(target)) <
-		    0)
+			    0 ||
+		    !(slash = strrchr(target, '/'))) {
+			r = add_sysfs_fault(
+				s, &faults, uuids.v[i],
+				"it is no link to a device, as the kernel makes each mdev's entry: it is no mdev the kernel made");
+			if (r < 0)
+				goto oom;
 			continue;
-		slash = strrchr(target, '/');
-		if (!slash)
-			continue;
+		}
 		*slash = '\0';
 		m = slot(&list, &count, &alloc, 0, uuids.v[i],
 			 basename_of(target));
-		if (!m) {
-			mdev_list_clear(
-				&(struct mdev_list){ list, count, NULL, 0 });
-			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
-					    "out of memory");
-		}
+		if (!m)
+			goto oom;
 		m->active = true;
 		snprintf(rel, sizeof(rel), "%s/mdev_type", uuids.v[i]);
 		if (sysfs_readlinkat(dfd, rel, target, sizeof(target)) > 0)
@@ -313,6 +368,7 @@ int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 		if (m->kind)
 			m->kind->read_active(s, m);
 	}
+	/* the definitions' faults are sorted with these */
 	r = read_definitions(s, &list, &count, &alloc, count, &faults);
 	if (r < 0) {
 		mdev_list_clear(
@@ -328,6 +384,9 @@ int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 	out->faults = faults.v;
 	out->nfaults = faults.n;
 	return 0;
+oom:
+	mdev_list_clear(&(struct mdev_list){ list, count, faults.v, faults.n });
+	return vm_error_set(err, VM_EXIT_FAILED, ENOMEM, "out of memory");
 }
 
 const struct mdev_info *mdev_find(const struct mdev_list *l, const char *uuid)
@@ -543,6 +602,37 @@ static void type_names(const struct sysfs *s, struct mdev_type_info *t,
 		seen[(*nseen)++] = *t;
 }
 
+/*
+ * A type's available_instances (kernel-sysfs.md 1: a decimal number), or
+ * why it is not known: the type is listed either way.
+ */
+static void available(const struct sysfs *s, int tfd, struct mdev_type_info *t,
+		      char *num, size_t size)
+{
+	_cleanup_free_ char *path = sysfs_path(
+		s,
+		"class/mdev_bus/%s/mdev_supported_types/%s/available_instances",
+		t->parent, t->type);
+	char rel[PATH_MAX];
+	int r;
+
+	r = sysfs_read_at(
+		tfd, join(rel, sizeof(rel), t->type, "available_instances"),
+		num, size);
+	if (r == -EFBIG)
+		num[size - 1] = '\0'; /* the start of a longer text */
+	if (r == -EFBIG ||
+	    (r == 0 && sysfs_parse_unsigned(num, &t->available) < 0))
+		snprintf(t->available_error, sizeof(t->available_error),
+			 "%s reads '%s%s', not a number of instances",
+			 path ? path : "available_instances", num,
+			 r == -EFBIG ? "..." : "");
+	else if (r < 0)
+		snprintf(t->available_error, sizeof(t->available_error),
+			 "cannot read %s: %s",
+			 path ? path : "available_instances", strerror(-r));
+}
+
 int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 		    size_t *n, struct vm_error *err)
 {
@@ -580,19 +670,14 @@ int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 		for (size_t j = first; j < types.n; j++) {
 			struct mdev_type_info *t =
 				type_slot(&list, count, &alloc);
-			char num[32];
+			char num[64];
 
 			if (!t)
 				return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 						    "out of memory");
 			copy(t->parent, sizeof(t->parent), parents.v[i]);
 			copy(t->type, sizeof(t->type), types.v[j]);
-			if (sysfs_read_at(tfd,
-					  join(rel, sizeof(rel), types.v[j],
-					       "available_instances"),
-					  num, sizeof(num)) < 0 ||
-			    sysfs_parse_unsigned(num, &t->available) < 0)
-				continue;
+			available(s, tfd, t, num, sizeof(num));
 			type_names(s, t, seen, &nseen, ARRAY_SIZE(seen));
 			count++;
 		}

@@ -63,6 +63,7 @@ struct mdev_fault {
 	char parent[64];
 	char *file; /* its path */
 	char *what; /* the fault: "\"attrs\" is a string, not an array" */
+	bool in_sysfs; /* an entry of bus/mdev/devices that is no mdev, not a file of mdevctl's */
 };
 
 struct mdev_info {
@@ -99,12 +100,16 @@ struct mdev_type_info {
 	char name[128];
 	char device_api[32];
 	unsigned long available;
+	/* why available is not known: "cannot read PATH: ERROR", "PATH reads 'VALUE', not a number"; "" when it is */
+	char available_error[256];
 };
 
 /*
  * Read every mdev: active ones from sysfs, defined ones from mdevctl's
  * files. A malformed definition is a fault of the list, not an error: the
- * others are read.
+ * others are read. So is an entry of bus/mdev/devices whose name is no
+ * uuid as the kernel spells it, or that is no link to a device (in_sysfs):
+ * the kernel names every mdev by its uuid, in lower case with hyphens.
  */
 int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 		   struct vm_error *err);
@@ -188,7 +193,11 @@ int mdev_resolve(struct mdev_spec *m, bool uuid_given, const char *verb,
 		 const struct mdev_list *list, const struct mdev_info **out,
 		 struct vm_error *err);
 
-/* Every parent's types, sorted by parent. Caller frees *out. */
+/*
+ * Every parent's types, sorted by parent. Caller frees *out. A type whose
+ * available_instances cannot be read, or is no number, is listed with
+ * available_error saying so.
+ */
 int mdev_types_list(const struct sysfs *s, struct mdev_type_info **out,
 		    size_t *n, struct vm_error *err);
 
