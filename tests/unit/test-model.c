@@ -183,7 +183,7 @@ static void test_host_errors(void)
 			 "wrong root");
 	check_host_error(
 		"<host><gpu/></host>",
-		":1: unknown element <gpu> (a host has <css>, <ap> and <mdev>)",
+		":1: unknown element <gpu> (a host has <css>, <ap>, <mdev>, <cio_ignore> and <sysinfo>)",
 		"an unknown element, with its line");
 	check_host_error("<host kernel='3.10'/>",
 			 "invalid kernel version '3.10'", "an old kernel");
