@@ -562,6 +562,8 @@ static const struct vfs_attr blk_disk_attrs[] = {
 	{ "ro", 0444, blk_show_ro, NULL },
 	{ "removable", 0444, model_show_zero, NULL },
 	{ "range", 0444, blk_show_range, NULL },
+	/* disk_attrs: hidden (5.7) is 1 only for a hidden multipath member */
+	{ "hidden", 0444, model_show_zero, NULL },
 	{ "uevent", 0644, blk_show_uevent, model_store_nothing },
 };
 
@@ -785,6 +787,9 @@ static int tape_set_online(struct model *m, struct ccw_device *cdev,
 			vfs_remove(&m->vfs, model_dir(m, "class/tape390"),
 				   name);
 			vfs_remove(&m->vfs, cdev->dir, modes[i]);
+			snprintf(name, sizeof(name), "%d:%d", TAPE_MAJOR,
+				 cdev->tape_index * TAPE_MINORS_PER_DEV + i);
+			vfs_remove(&m->vfs, model_dir(m, "dev/char"), name);
 		}
 		return 0;
 	}
@@ -815,6 +820,15 @@ static int tape_set_online(struct model *m, struct ccw_device *cdev,
 				   "devices/virtual/tape390/%s", name));
 		CHECK(vfs_add_link(&m->vfs, cdev->dir, modes[i],
 				   "devices/virtual/tape390/%s", name));
+		{
+			char mm[16];
+
+			snprintf(mm, sizeof(mm), "%d:%d", TAPE_MAJOR,
+				 cdev->tape_index * TAPE_MINORS_PER_DEV + i);
+			CHECK(vfs_add_link(&m->vfs,
+					   vfs_mkdir_p(&m->vfs, "dev/char"), mm,
+					   "devices/virtual/tape390/%s", name));
+		}
 		model_emit(m, "add", n, "tape390", NULL);
 	}
 	return 0;
@@ -940,6 +954,61 @@ QETH_CONST(buffer_count, "64")
 QETH_CONST(isolation, "none")
 QETH_CONST(hw_trap, "disarm")
 
+/* the network interface qeth registers below the group device (net/IFNAME, class/net) */
+static int net_show_ifindex(void *model, void *obj, struct strbuf *out)
+{
+	struct model *m = model;
+
+	for (size_t i = 0; i < m->ngroups; i++)
+		if (m->groups[i] == obj)
+			return strbuf_addf(out, "%zu\n", i + 2);
+	return model_show_str(out, "0");
+}
+
+static int net_show_uevent(void *model, void *obj, struct strbuf *out)
+{
+	struct strbuf idx = STRBUF_INIT;
+	int r;
+
+	if (net_show_ifindex(model, obj, &idx) < 0)
+		return -ENOMEM;
+	r = strbuf_addf(out, "INTERFACE=enc%x\nIFINDEX=%s",
+			GROUP(obj)->busid.devno, idx.buf);
+	strbuf_release(&idx);
+	return r;
+}
+
+static int net_show_address(void *model, void *obj, struct strbuf *out)
+{
+	(void)model;
+	return strbuf_addf(out, "02:00:00:00:%02x:%02x\n",
+			   GROUP(obj)->busid.devno >> 8,
+			   GROUP(obj)->busid.devno & 0xff);
+}
+
+static int net_show_operstate(void *model, void *obj, struct strbuf *out)
+{
+	(void)model;
+	return model_show_str(out, GROUP(obj)->online ? "up" : "down");
+}
+
+static int net_show_mtu(void *model, void *obj, struct strbuf *out)
+{
+	(void)model;
+	(void)obj;
+	return model_show_str(out, "1500");
+}
+
+/* ARPHRD_ETHER (1): a layer 2 OSD */
+static const struct vfs_attr net_attrs[] = {
+	{ "ifindex", 0444, net_show_ifindex, NULL },
+	{ "address", 0444, net_show_address, NULL },
+	{ "operstate", 0444, net_show_operstate, NULL },
+	{ "mtu", 0644, net_show_mtu, NULL },
+	{ "type", 0444, model_show_one, NULL },
+	{ "uevent", 0644, net_show_uevent, model_store_nothing },
+};
+
 /* the attributes of a ccwgroup device (online, ungroup) and qeth's qeth_device_attrs */
 static const struct vfs_attr group_attrs[] = {
 	{ "online", 0644, group_show_online, group_store_online },
@@ -1018,6 +1087,12 @@ static void group_remove(struct model *m, struct ccw_group *g)
 	}
 	vfs_remove(&m->vfs, model_dir(m, "bus/ccwgroup/devices"), name);
 	vfs_remove(&m->vfs, model_dir(m, "bus/ccwgroup/drivers/qeth"), name);
+	{
+		char ifname[16];
+
+		snprintf(ifname, sizeof(ifname), "enc%x", g->busid.devno);
+		vfs_remove(&m->vfs, model_dir(m, "class/net"), ifname);
+	}
 	vfs_remove_node(&m->vfs, g->dir);
 	for (size_t i = 0; i < m->ngroups; i++) {
 		if (m->groups[i] == g) {
@@ -1090,6 +1165,23 @@ int model_add_ccwgroup(struct model *m, const struct ccw_id ids[3],
 	}
 	model_emit(m, "add", g->dir, "ccwgroup", NULL);
 	model_emit_bind(m, g->dir, "ccwgroup", "qeth");
+	{
+		struct vfs_node *net, *dev;
+		char ifname[16];
+
+		snprintf(ifname, sizeof(ifname), "enc%x", g->busid.devno);
+		CHECK(net = vfs_add_dir(&m->vfs, g->dir, "net"));
+		CHECK(dev = vfs_add_dir(&m->vfs, net, ifname));
+		if (model_add_attrs(m, dev, net_attrs, ARRAY_SIZE(net_attrs),
+				    g) < 0)
+			return -ENOMEM;
+		CHECK(vfs_add_link(&m->vfs, dev, "subsystem", "class/net"));
+		CHECK(vfs_add_link(&m->vfs, dev, "device", "devices/qeth/%s",
+				   name));
+		CHECK(vfs_add_link(&m->vfs, vfs_mkdir_p(&m->vfs, "class/net"),
+				   ifname, "devices/qeth/%s/net/%s", name,
+				   ifname));
+	}
 	/* the group is online as its devices are said to be */
 	g->online = false;
 	if (online)
@@ -1132,9 +1224,43 @@ static const struct vfs_attr qeth_root_uevent = { "uevent", 0644,
 						  group_show_uevent,
 						  model_store_nothing };
 
+/* the modules of the ccw drivers (drivers/DRIVER/module -> module/NAME) */
+static const char *const ccw_modules[][2] = {
+	{ "dasd-eckd", "dasd_eckd_mod" },
+	{ "dasd-fba", "dasd_fba_mod" },
+	{ "qeth", "qeth" },
+	{ "tape_34xx", "tape_34xx" },
+	{ "tape_3590", "tape_3590" },
+};
+
+/* A ccw driver's directory appears with its first device: its module link with it. */
+int model_ccwdrv_driver_dir(struct model *m, struct vfs_node *drv,
+			    const char *driver)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ccw_modules); i++) {
+		char path[64];
+
+		if (strcmp(driver, ccw_modules[i][0]) != 0 ||
+		    vfs_child(drv, "module"))
+			continue;
+		snprintf(path, sizeof(path), "module/%s", ccw_modules[i][1]);
+		CHECK(vfs_mkdir_p(&m->vfs, path));
+		CHECK(vfs_add_link(&m->vfs, drv, "module", "%s", path));
+	}
+	return 0;
+}
+
 int model_ccwgroup_init(struct model *m)
 {
 	struct vfs_node *n;
+
+	/* /sys/dev/block and /sys/dev/char (drivers/base/core.c devices_init) */
+	CHECK(vfs_mkdir_p(&m->vfs, "dev/block"));
+	CHECK(vfs_mkdir_p(&m->vfs, "dev/char"));
+	/* the loopback interface every kernel has */
+	CHECK(n = vfs_mkdir_p(&m->vfs, "devices/virtual/net/lo"));
+	CHECK(vfs_add_link(&m->vfs, vfs_mkdir_p(&m->vfs, "class/net"), "lo",
+			   "devices/virtual/net/lo"));
 
 	CHECK(vfs_mkdir_p(&m->vfs, "bus/ccwgroup/devices"));
 	CHECK(n = vfs_mkdir_p(&m->vfs, "bus/ccwgroup/drivers/qeth"));

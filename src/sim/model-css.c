@@ -339,6 +339,8 @@ static int cdev_register(struct model *m, struct subchannel *sch)
 		snprintf(path, sizeof(path), "bus/ccw/drivers/%s",
 			 cdev->driver);
 		CHECK(drv = vfs_mkdir_p(&m->vfs, path));
+		if (model_ccwdrv_driver_dir(m, drv, cdev->driver) < 0)
+			return -ENOMEM;
 		CHECK(vfs_add_link(&m->vfs, dir, "driver", "%s", path));
 		CHECK(vfs_add_link(&m->vfs, drv, id, "devices/css0/%s/%s",
 				   schid, id));

@@ -86,6 +86,9 @@ int model_ccwdrv_set_online(struct model *m, struct ccw_device *cdev,
 			    bool online);
 /* qeth's ccwgroup: bus/ccwgroup, devices/qeth; the links of a member that (re)appears or goes. */
 int model_ccwgroup_init(struct model *m);
+/* bus/ccw/drivers/DRIVER made for a device: its module link. */
+int model_ccwdrv_driver_dir(struct model *m, struct vfs_node *drv,
+			    const char *driver);
 void model_ccwgroup_destroy(struct model *m);
 int model_ccwgroup_link(struct model *m, struct ccw_device *cdev);
 void model_ccwgroup_unlink(struct model *m, struct ccw_device *cdev);
