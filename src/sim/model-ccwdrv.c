@@ -1009,6 +1009,104 @@ static const struct vfs_attr net_attrs[] = {
 	{ "uevent", 0644, net_show_uevent, model_store_nothing },
 };
 
+/*
+ * qeth_l2_sys.c, a layer-2 OSD in an LPAR: no BridgePort role (bridge_role
+ * "none", bridge_state "inactive"), host notification off, no VNIC
+ * characteristics (qeth_l2_vnicc_get_state: EOPNOTSUPP, shown "n/a").
+ */
+QETH_CONST(bridge_role, "none")
+QETH_CONST(bridge_state, "inactive")
+QETH_CONST(bridge_hostnotify, "0")
+QETH_CONST(bridge_reflect_promisc, "none")
+QETH_CONST(vnicc_na, "n/a")
+
+static int sysfs_streq_any(const char *buf, const char *const *words)
+{
+	for (; *words; words++)
+		if (sysfs_streq(buf, *words))
+			return 1;
+	return 0;
+}
+
+/* role and reflect_promisc: none, primary or secondary; the card supports no BridgePort */
+static int qeth_store_bridge_word(void *model, void *obj, const char *buf,
+				  size_t len)
+{
+	static const char *const words[] = { "none", "primary", "secondary",
+					     NULL };
+
+	(void)model;
+	(void)obj;
+	(void)len;
+	if (!sysfs_streq_any(buf, words))
+		return -EINVAL;
+	return sysfs_streq(buf, "none") ? 0 : -EOPNOTSUPP;
+}
+
+/* kstrtobool: 1/y/Y/t/T/on, 0/n/N/f/F/off */
+static int kstrtobool_sim(const char *buf, bool *out)
+{
+	static const char *const yes[] = { "1", "y", "Y", "t", "T", "on", NULL };
+	static const char *const no[] = { "0", "n", "N", "f", "F", "off", NULL };
+
+	if (!buf[0])
+		return -EINVAL;
+	for (int i = 0; yes[i]; i++)
+		if (strncmp(buf, yes[i], strlen(yes[i])) == 0) {
+			*out = true;
+			return 0;
+		}
+	for (int i = 0; no[i]; i++)
+		if (strncmp(buf, no[i], strlen(no[i])) == 0) {
+			*out = false;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* hostnotify and the VNIC characteristics: a bool; turning one on is not supported */
+static int qeth_store_bool_unsupported(void *model, void *obj, const char *buf,
+				       size_t len)
+{
+	bool v;
+
+	(void)model;
+	(void)obj;
+	(void)len;
+	if (kstrtobool_sim(buf, &v) < 0)
+		return -EINVAL;
+	return v ? -EOPNOTSUPP : 0;
+}
+
+static int qeth_store_learning_timeout(void *model, void *obj, const char *buf,
+				       size_t len)
+{
+	unsigned long v;
+
+	(void)model;
+	(void)obj;
+	(void)len;
+	if (model_kstrtoul(buf, 10, &v) < 0 || v > 0xffffffffUL)
+		return -EINVAL;
+	return -EOPNOTSUPP;
+}
+
+static const struct vfs_attr qeth_vnicc_attrs[] = {
+	{ "flooding", 0644, qeth_show_vnicc_na, qeth_store_bool_unsupported },
+	{ "mcast_flooding", 0644, qeth_show_vnicc_na,
+	  qeth_store_bool_unsupported },
+	{ "learning", 0644, qeth_show_vnicc_na, qeth_store_bool_unsupported },
+	{ "learning_timeout", 0644, qeth_show_vnicc_na,
+	  qeth_store_learning_timeout },
+	{ "takeover_setvmac", 0644, qeth_show_vnicc_na,
+	  qeth_store_bool_unsupported },
+	{ "takeover_learning", 0644, qeth_show_vnicc_na,
+	  qeth_store_bool_unsupported },
+	{ "bridge_invisible", 0644, qeth_show_vnicc_na,
+	  qeth_store_bool_unsupported },
+	{ "rx_bcast", 0644, qeth_show_vnicc_na, qeth_store_bool_unsupported },
+};
+
 /* the attributes of a ccwgroup device (online, ungroup) and qeth's qeth_device_attrs */
 static const struct vfs_attr group_attrs[] = {
 	{ "online", 0644, group_show_online, group_store_online },
@@ -1024,10 +1122,18 @@ static const struct vfs_attr group_attrs[] = {
 	{ "priority_queueing", 0644, qeth_show_priority_queueing, NULL },
 	{ "buffer_count", 0644, qeth_show_buffer_count, NULL },
 	{ "recover", 0200, NULL, model_store_nothing },
-	{ "performance_stats", 0644, model_show_zero, NULL },
+	/* qeth_dev_performance_stats_show: always 1 (statistics are always kept) */
+	{ "performance_stats", 0644, model_show_one, NULL },
 	{ "layer2", 0644, qeth_show_layer2, NULL },
 	{ "isolation", 0644, qeth_show_isolation, NULL },
 	{ "hw_trap", 0644, qeth_show_hw_trap, NULL },
+	/* qeth_l2_bridgeport_attrs */
+	{ "bridge_role", 0644, qeth_show_bridge_role, qeth_store_bridge_word },
+	{ "bridge_state", 0444, qeth_show_bridge_state, NULL },
+	{ "bridge_hostnotify", 0644, qeth_show_bridge_hostnotify,
+	  qeth_store_bool_unsupported },
+	{ "bridge_reflect_promisc", 0644, qeth_show_bridge_reflect_promisc,
+	  qeth_store_bridge_word },
 };
 
 /* __ccwgroup_create_symlinks: group_device in each ccw device, cdevN in the group */
@@ -1150,6 +1256,14 @@ int model_add_ccwgroup(struct model *m, const struct ccw_id ids[3],
 	if (model_add_attrs(m, g->dir, group_attrs, ARRAY_SIZE(group_attrs),
 			    g) < 0)
 		return -ENOMEM;
+	{
+		struct vfs_node *v;
+
+		CHECK(v = vfs_add_dir(&m->vfs, g->dir, "vnicc"));
+		if (model_add_attrs(m, v, qeth_vnicc_attrs,
+				    ARRAY_SIZE(qeth_vnicc_attrs), g) < 0)
+			return -ENOMEM;
+	}
 	CHECK(vfs_add_link(&m->vfs, g->dir, "subsystem", "bus/ccwgroup"));
 	CHECK(vfs_add_link(&m->vfs, g->dir, "driver",
 			   "bus/ccwgroup/drivers/qeth"));

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The channel subsystem as IBM's own tools see it: lscss (plain, -a, --vpm, --vfio), lschp,
 # chchp, lsdasd, lstape, lszdev dasd, chccwdev and cio_ignore, unmodified
-# (../shared/s390-tools/bin), inside 'virt-mdev-sim run --proc' on the reference host and on
+# (../shared/s390-tools/bin), and lszdev qeth (the OSA's ccwgroup), inside 'virt-mdev-sim run --proc' on the reference host and on
 # the states after channel-path changes, a vfio-ccw bind and mdev, devices set online and
 # cio_ignore changes. Each state's output is compared with its golden file
 # (tests/golden/s390tools/css-STATE.txt; README.md there says which source lines make each
@@ -73,11 +73,13 @@ all() {
 	tool "$1" lsdasd -u
 	tool "$1" lstape
 	tool "$1" lszdev dasd
+	tool "$1" lszdev qeth
 	tool "$1" cio_ignore -l
 	agree "$1"
 }
 
 all boot
+tool boot lszdev qeth -i 0.0.f500
 tool chp chchp -v 0 2a
 tool chp chchp -c 0 3a
 tool chp chchp -v 0 77

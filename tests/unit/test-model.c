@@ -226,10 +226,36 @@ static void test_css_writes(void)
 	struct vm_error err = { 0 };
 	struct model m;
 	const char *p = ".proc/cio_ignore";
+	struct event_log log = { 0 };
 
 	is_int(host_load(&m, SRCDIR "/xml-templates/hosts/demo.xml", NULL,
 			 &err),
 	       0, "the demo host loads");
+	/* ccw_uevent (device.c): CU_TYPE, CU_MODEL, DEV_TYPE, DEV_MODEL, MODALIAS */
+	is_str(rd(&m, "bus/ccw/devices/0.0.2b09/uevent"),
+	       "DRIVER=dasd-eckd\nCU_TYPE=3990\nCU_MODEL=E9\nDEV_TYPE=3390\nDEV_MODEL=0C\nMODALIAS=ccw:t3990mE9dt3390dm0C\n",
+	       "a ccw device's uevent has the kernel's variables");
+	m.uevent = record;
+	m.uevent_opaque = &log;
+	is_int(wr(&m, "bus/ccw/devices/0.1.0580/online", "1"), 0,
+	       "the tape goes online");
+	ok(strncmp(log.last_props,
+		   "ACTION=online|DEVPATH=/devices/css0/0.1.0020/0.1.0580|SUBSYSTEM=ccw|CU_TYPE=3590|CU_MODEL=50|DEV_TYPE=3590|DEV_MODEL=11|MODALIAS=ccw:t3590m50dt3590dm11|SEQNUM=",
+		   159) == 0,
+	   "its online event carries them too (%s)", log.last_props);
+	m.uevent = NULL;
+	is_str(rd(&m, "bus/ccw/devices/0.1.0580/first_minor"), "0\n",
+	       "the online tape has the first minor, 0");
+	is_str(rd(&m, "bus/ccw/devices/0.1.0580/non-rewinding/dev"), "252:0\n",
+	       "and its non-rewinding device ntibm0");
+	is_int(wr(&m, "bus/ccw/devices/0.1.0580/online", "0"), 0,
+	       "and offline again");
+	is_str(rd(&m, "bus/ccw/devices/0.1.0580/first_minor"), "-1\n",
+	       "an offline tape's first_minor is -1");
+	is_str(rd(&m, "devices/css0/0.0.0313/vpm"), "00\n",
+	       "io_subchannel's vpm: no verified path while the device is offline");
+	is_int(wr(&m, "devices/css0/0.0.0313/logging", "1"), 0,
+	       "io_subchannel's logging takes a write");
 	/* chp status: strncasecmp "on"/"off" or 1/0 of the first word */
 	is_str(rd(&m, "devices/css0/chp0.2a/status"), "online\n",
 	       "a channel path starts varied online");
