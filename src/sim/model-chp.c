@@ -330,7 +330,8 @@ static int parse_busid(const char *str, unsigned *ssid, unsigned *devno)
 	unsigned long v;
 	unsigned cssid;
 
-	if (!*str)
+	/* simple_strtoul takes no blank and no sign before the digits (strtoul would) */
+	if (!isxdigit((unsigned char)*str))
 		return 1;
 	v = strtoul(str, &end, 16);
 	if (*end == '\0') {

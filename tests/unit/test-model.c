@@ -334,6 +334,10 @@ static void test_css_writes(void)
 	   "and the good items still apply");
 	is_int(wr(&m, p, "add 0.0.0010-0.0.0008"), -EINVAL,
 	       "cio_ignore: a backwards range is EINVAL");
+	is_int(wr(&m, p, "add +12"), -EINVAL,
+	       "cio_ignore: a sign before a devno is EINVAL (simple_strtoul)");
+	is_int(wr(&m, p, "add 0.0.012"), -EINVAL,
+	       "cio_ignore: a bus id's devno has four digits (pure_hex)");
 	is_int(wr(&m, p, "bogus"), -EINVAL, "cio_ignore: no command is EINVAL");
 	is_int(wr(&m, p, "purge\n"), 0, "cio_ignore: purge is accepted");
 	/* qeth's ccwgroup */
