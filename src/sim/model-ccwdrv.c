@@ -1160,22 +1160,18 @@ int model_ccwgroup_link(struct model *m, struct ccw_device *cdev)
 	return 0;
 }
 
+/*
+ * ccwgroup_remove_ccwdev: a member that goes (its subchannel unbound from
+ * io_subchannel) is set offline, and "if one of its devices is gone, the
+ * whole group is done for": the group is ungrouped.
+ */
 void model_ccwgroup_unlink(struct model *m, struct ccw_device *cdev)
 {
 	struct ccw_group *g = cdev->group;
 
-	/* a member that goes (its subchannel unbound) takes the group offline */
 	if (g->online)
 		group_set_online(m, g, false);
-	for (int i = 0; i < 3; i++) {
-		char link[8];
-
-		if (&g->schs[i]->cdev != cdev || !g->dir)
-			continue;
-		snprintf(link, sizeof(link), "cdev%d", i);
-		vfs_remove(&m->vfs, g->dir, link);
-	}
-	vfs_remove(&m->vfs, cdev->dir, "group_device");
+	group_remove(m, g);
 }
 
 static void group_remove(struct model *m, struct ccw_group *g)

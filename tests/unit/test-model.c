@@ -360,6 +360,12 @@ static void test_css_writes(void)
 	       "offline");
 	is_int(wr(&m, "bus/ccwgroup/drivers/qeth/group", "0.0.f500,0.0.2b09"),
 	       -EINVAL, "a group of other than three qeth devices is EINVAL");
+	is_int(wr(&m, "bus/css/drivers/io_subchannel/unbind", "0.0.0a01"), 0,
+	       "the write device's subchannel leaves io_subchannel");
+	is_str(rd(&m, "bus/ccwgroup/devices/0.0.f500/online"), "(error)",
+	       "and the group is gone with it (ccwgroup_remove_ccwdev)");
+	is_str(rd(&m, "bus/ccw/devices/0.0.f500/group_device/online"),
+	       "(error)", "its other devices have no group_device");
 	model_destroy(&m);
 }
 
