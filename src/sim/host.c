@@ -1,6 +1,8 @@
 /* Host descriptions: parse the XML into the model (libxml2). */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apmask.h"
@@ -124,6 +126,38 @@ static int prop_uint(const char *file, xmlNodePtr node, const char *name,
 	return prop_number(file, node, name, 0, def, max, out, err);
 }
 
+/*
+ * A DASD's volume: cylinders (default by model: 3390-3 (0a) 3339, else the
+ * 3390-9's 10017) and the uid the storage server gives it (default
+ * IBM.75000000010671.SSID.UA, from the device number).
+ */
+static int load_device_dasd(const char *file, xmlNodePtr node,
+			    struct ccw_device *cdev, struct vm_error *err)
+{
+	_cleanup_free_ char *uid = prop(node, "uid");
+	unsigned def = strcmp(cdev->devtype, "3390/0a") == 0 ? 3339 : 10017;
+	int r;
+
+	r = prop_uint(file, node, "cylinders", def, 0x7fffffff / 180,
+		      &cdev->cylinders, err);
+	if (r < 0)
+		return r;
+	if (uid && (strlen(uid) >= sizeof(cdev->uid) || !*uid))
+		return HOST_FAIL(
+			err, node,
+			"<device uid='%s'>: 1-%zu characters (e.g. IBM.75000000010671.2b00.09)",
+			uid, sizeof(cdev->uid) - 1);
+	if (uid)
+		snprintf(cdev->uid, sizeof(cdev->uid), "%s", uid);
+	else
+		snprintf(cdev->uid, sizeof(cdev->uid),
+			 "IBM.75000000010671.%04x.%02x",
+			 cdev->busid.devno & 0xff00, cdev->busid.devno & 0xff);
+	cdev->dasd_features =
+		0x100; /* DASD_FEATURE_DEFAULT: path_autodisable */
+	return 0;
+}
+
 static int load_device(const char *file, xmlNodePtr node,
 		       struct subchannel *sch, struct vm_error *err)
 {
@@ -152,6 +186,9 @@ static int load_device(const char *file, xmlNodePtr node,
 	if (strcmp(sch->cdev.driver, "none") == 0)
 		sch->cdev.driver[0] = '\0';
 	r = prop_bool(file, node, "online", false, &sch->cdev.online, err);
+	if (r < 0)
+		return r;
+	r = load_device_dasd(file, node, &sch->cdev, err);
 	if (r < 0)
 		return r;
 	if (sch->cdev.online && !sch->cdev.driver[0])
@@ -385,6 +422,224 @@ static int load_card(struct model *m, const char *file, xmlNodePtr c,
 	return 0;
 }
 
+/* <chp id='2a' type='1a' cmg='2' shared='1' chid='0140' chid-external='yes' status='online' configure='1'/> */
+static int load_chp(struct model *m, const char *file, xmlNodePtr node,
+		    struct vm_error *err)
+{
+	_cleanup_free_ char *status = prop(node, "status");
+	_cleanup_free_ char *cmg = prop(node, "cmg");
+	_cleanup_free_ char *shared = prop(node, "shared");
+	struct chp chp = { .online = true, .configure = 1 };
+	unsigned id, type, chid, v;
+	int r;
+
+	if ((r = prop_hex_byte(file, node, "id", 0x100, &id, err)) < 0 ||
+	    (r = prop_hex_byte(file, node, "type", 0x1a, &type, err)) < 0 ||
+	    (r = prop_number(file, node, "chid", 16, 0x10000, 0xffff, &chid,
+			     err)) < 0 ||
+	    (r = prop_bool(file, node, "chid-external", true,
+			   &chp.chid_external, err)) < 0 ||
+	    (r = prop_uint(file, node, "configure", 1, 3, &chp.configure,
+			   err)) < 0)
+		return r;
+	if (id > 0xff)
+		return HOST_FAIL(err, node,
+				 "<chp id>: missing (write e.g. id='2a')");
+	chp.id = (uint8_t)id;
+	chp.type = (uint8_t)type;
+	chp.chid = chid > 0xffff ? -1 : (int)chid;
+	if (status && strcmp(status, "online") != 0 &&
+	    strcmp(status, "offline") != 0)
+		return HOST_FAIL(err, node,
+				 "<chp status='%s'>: must be online or offline",
+				 status);
+	chp.online = !status || strcmp(status, "online") == 0;
+	chp.cmg = 2;
+	chp.shared = 1;
+	if (cmg && strcmp(cmg, "unknown") == 0)
+		chp.cmg = -1;
+	else if ((r = prop_uint(file, node, "cmg", 2, 255, &v, err)) < 0)
+		return r;
+	else
+		chp.cmg = (int)v;
+	if (shared && strcmp(shared, "unknown") == 0)
+		chp.shared = -1;
+	else if ((r = prop_uint(file, node, "shared", 1, 1, &v, err)) < 0)
+		return r;
+	else
+		chp.shared = (int)v;
+	r = model_add_chp(m, &chp);
+	if (r == -EEXIST)
+		return HOST_FAIL(
+			err, node,
+			"<chp id='%02x'>: the channel path is described twice, or after a subchannel that names it",
+			id);
+	if (r < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, r,
+				    "%s: cannot add chp %02x: %s", file, id,
+				    strerror(-r));
+	return 0;
+}
+
+/* <ccwgroup driver='qeth' devices='0.0.f500,0.0.f501,0.0.f502' card-type='OSD_10GIG'/> */
+static int load_ccwgroup(struct model *m, const char *file, xmlNodePtr node,
+			 struct vm_error *err)
+{
+	_cleanup_free_ char *driver = prop(node, "driver");
+	_cleanup_free_ char *devices = prop(node, "devices");
+	_cleanup_free_ char *card = prop(node, "card-type");
+	struct ccw_id ids[3];
+	struct subchannel *first = NULL;
+	char *p, *tok;
+	int n = 0, r;
+	bool online = true;
+
+	if (driver && strcmp(driver, "qeth") != 0)
+		return HOST_FAIL(err, node,
+				 "<ccwgroup driver='%s'>: only qeth groups",
+				 driver);
+	for (p = devices; p && (tok = strsep(&p, ","));) {
+		if (n == 3 ||
+		    ccw_id_parse(tok, CCW_ID_BUSID, &ids[n], NULL) < 0)
+			break;
+		n++;
+	}
+	if (!devices || n != 3 || p)
+		return HOST_FAIL(
+			err, node,
+			"<ccwgroup devices>: three bus ids, read, write and data device (e.g. devices='0.0.f500,0.0.f501,0.0.f502')");
+	for (size_t i = 0; i < m->nschs; i++)
+		for (int j = 0; j < 3; j++)
+			if (m->schs[i]->has_device &&
+			    ccw_id_equal(&m->schs[i]->cdev.busid, &ids[j])) {
+				online = online && m->schs[i]->cdev.online;
+				first = m->schs[i];
+			}
+	(void)first;
+	r = model_add_ccwgroup(m, ids, card ? card : "OSD_10GIG", online);
+	if (r < 0)
+		return HOST_FAIL(
+			err, node,
+			"<ccwgroup devices>: each must be a ccw device of the host with driver='qeth' on an I/O subchannel, in no other group: %s",
+			strerror(-r));
+	return 0;
+}
+
+static int load_css(struct model *m, const char *file, xmlNodePtr css,
+		    struct vm_error *err)
+{
+	int r;
+
+	/* channel paths first (a subchannel registers the ones not described), groups last */
+	for (xmlNodePtr s = css->children; s; s = s->next)
+		if (is_elem(s, "chp") && (r = load_chp(m, file, s, err)) < 0)
+			return r;
+	for (xmlNodePtr s = css->children; s; s = s->next)
+		if (is_elem(s, "subchannel") &&
+		    (r = load_subchannel(m, file, s, err)) < 0)
+			return r;
+	for (xmlNodePtr s = css->children; s; s = s->next)
+		if (is_elem(s, "ccwgroup") &&
+		    (r = load_ccwgroup(m, file, s, err)) < 0)
+			return r;
+	return 0;
+}
+
+/* <cio_ignore>0.0.0000-0.0.02ff,...</cio_ignore>: the cio_ignore= boot parameter, parsed as the kernel does */
+static int load_cio_ignore(struct model *m, const char *file, xmlNodePtr node,
+			   struct vm_error *err)
+{
+	_cleanup_free_ char *cmd = NULL;
+	xmlChar *text = xmlNodeGetContent(node);
+	int r;
+
+	if (asprintf(&cmd, "add %s", text ? (const char *)text : "") < 0) {
+		xmlFree(text);
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	}
+	xmlFree(text);
+	/* blanks inside the list are not the kernel's: take them out */
+	for (char *p = cmd + 4, *q = cmd + 4;; p++) {
+		if (*p != ' ' && *p != '\n' && *p != '\t')
+			*q++ = *p;
+		if (!*p)
+			break;
+	}
+	r = model_write(m, MODEL_PROC_PATH "/cio_ignore", cmd, strlen(cmd));
+	if (r < 0)
+		return HOST_FAIL(
+			err, node,
+			"<cio_ignore>'%s': a comma-separated list of bus ids or ranges (e.g. 0.0.0000-0.0.02ff,0.1.0000-0.1.ffff, or all,!0.0.2b09)",
+			cmd + 4);
+	return 0;
+}
+
+/*
+ * /proc/sysinfo of a host without <sysinfo>: an LPAR of an IBM z16 (machine
+ * type 3931), in sysinfo.c's layout (stsi_1_1_1, stsi_2_2_2; the labels are
+ * padded to 16 columns, "LPAR Number:" and the others of 2.2.2 to 21).
+ */
+static const char host_default_sysinfo[] =
+	"Manufacturer:         IBM\n"
+	"Type:                 3931\n"
+	"Model:                701              A01\n"
+	"Sequence Code:        00000000000A1B2C\n"
+	"Plant:                02\n"
+	"Model Capacity:       701              00000000\n"
+	"\n"
+	"CPUs Total:           16\n"
+	"CPUs Configured:      8\n"
+	"CPUs Standby:         0\n"
+	"CPUs Reserved:        8\n"
+	"\n"
+	"LPAR Number:          12\n"
+	"LPAR Characteristics: Shared\n"
+	"LPAR Name:            LPAR12\n"
+	"LPAR Adjustment:      0\n"
+	"LPAR CPUs Total:      8\n"
+	"LPAR CPUs Configured: 8\n"
+	"LPAR CPUs Standby:    0\n"
+	"LPAR CPUs Reserved:   0\n"
+	"LPAR CPUs Dedicated:  0\n"
+	"LPAR CPUs Shared:     8\n";
+
+/* <sysinfo>: /proc/sysinfo's lines, each one's leading blanks left out */
+static int load_sysinfo(struct model *m, const char *file, xmlNodePtr node,
+			struct vm_error *err)
+{
+	xmlChar *text = xmlNodeGetContent(node);
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text ? (const char *)text : "";
+
+	(void)file;
+	while (*p) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		n = strcspn(p, "\n");
+		/* no empty line before the first one */
+		if ((n || sb.len) &&
+		    (strbuf_add(&sb, p, n) < 0 || strbuf_add(&sb, "\n", 1) < 0))
+			break;
+		p += n;
+		if (*p)
+			p++;
+	}
+	/* nor after the last */
+	while (sb.len >= 2 && sb.buf[sb.len - 1] == '\n' &&
+	       sb.buf[sb.len - 2] == '\n')
+		sb.buf[--sb.len] = '\0';
+	xmlFree(text);
+	free(m->sysinfo);
+	m->sysinfo = sb.buf ? sb.buf : strdup("");
+	if (!m->sysinfo)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	return 0;
+}
+
 static int load_ap(struct model *m, const char *file, xmlNodePtr node,
 		   struct vm_error *err)
 {
@@ -515,23 +770,28 @@ int host_load(struct model *m, const char *file, const char *kernel,
 	for (xmlNodePtr c = root->children; c; c = c->next)
 		if (is_elem(c, "ap") && (r = load_ap(m, file, c, err)) < 0)
 			return r;
-	for (xmlNodePtr c = root->children; c; c = c->next) {
-		if (!is_elem(c, "css"))
-			continue;
-		for (xmlNodePtr s = c->children; s; s = s->next)
-			if (is_elem(s, "subchannel") &&
-			    (r = load_subchannel(m, file, s, err)) < 0)
-				return r;
-	}
+	for (xmlNodePtr c = root->children; c; c = c->next)
+		if (is_elem(c, "css") && (r = load_css(m, file, c, err)) < 0)
+			return r;
+	for (xmlNodePtr c = root->children; c; c = c->next)
+		if ((is_elem(c, "cio_ignore") &&
+		     (r = load_cio_ignore(m, file, c, err)) < 0) ||
+		    (is_elem(c, "sysinfo") &&
+		     (r = load_sysinfo(m, file, c, err)) < 0))
+			return r;
 	for (xmlNodePtr c = root->children; c; c = c->next)
 		if (is_elem(c, "mdev") && (r = load_mdev(m, file, c, err)) < 0)
 			return r;
+	if (!m->sysinfo && !(m->sysinfo = strdup(host_default_sysinfo)))
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
 	for (xmlNodePtr c = root->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && !is_elem(c, "ap") &&
-		    !is_elem(c, "css") && !is_elem(c, "mdev"))
+		    !is_elem(c, "css") && !is_elem(c, "mdev") &&
+		    !is_elem(c, "cio_ignore") && !is_elem(c, "sysinfo"))
 			return HOST_FAIL(
 				err, c,
-				"unknown element <%s> (a host has <css>, <ap> and <mdev>)",
+				"unknown element <%s> (a host has <css>, <ap>, <mdev>, <cio_ignore> and <sysinfo>)",
 				c->name);
 	return 0;
 }
@@ -568,6 +828,12 @@ int host_generate(struct model *m, unsigned nschs, bool with_mdevs,
 		snprintf(sch.cdev.cutype, sizeof(sch.cdev.cutype), "3990/e9");
 		snprintf(sch.cdev.devtype, sizeof(sch.cdev.devtype), "3390/0c");
 		snprintf(sch.cdev.driver, sizeof(sch.cdev.driver), "dasd-eckd");
+		sch.cdev.cylinders = 10017;
+		snprintf(sch.cdev.uid, sizeof(sch.cdev.uid),
+			 "IBM.75000000010671.%04x.%02x",
+			 sch.cdev.busid.devno & 0xff00,
+			 sch.cdev.busid.devno & 0xff);
+		sch.cdev.dasd_features = 0x100;
 		snprintf(sch.cdev.availability, sizeof(sch.cdev.availability),
 			 "good");
 		sch.driver = with_mdevs && i % 2 ? CSS_DRIVER_VFIO :
@@ -591,6 +857,9 @@ int host_generate(struct model *m, unsigned nschs, bool with_mdevs,
 						    uuid, strerror(-r));
 		}
 	}
+	if (!(m->sysinfo = strdup(host_default_sysinfo)))
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
 	/* a matrix: 16 cards x 16 domains, all given to vfio_ap, ap_mdevs mdevs of one domain each */
 	ap_mask_zero(&domains);
 	for (unsigned d = 0; d < 16; d++)

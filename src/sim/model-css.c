@@ -125,6 +125,24 @@ static const struct vfs_attr sch_attrs[] = {
 	{ "uevent", 0644, sch_show_uevent, sch_store_uevent },
 };
 
+/* vpm_show (device.c): the paths verified when the device went online (verify_start resets it). */
+static int sch_show_vpm(void *model, void *obj, struct strbuf *out)
+{
+	struct subchannel *sch = obj;
+	uint8_t vpm = 0;
+
+	if (sch->has_device && sch->cdev.online)
+		vpm = sch->pim & sch->pam & sch->pom &
+		      model_chp_opm(model, sch);
+	return strbuf_addf(out, "%02x\n", vpm);
+}
+
+/* initiate_logging (device.c): CHSC store-I/O-operation-status-and-initiate-logging; accepted. */
+static const struct vfs_attr sch_io_drv_attrs[] = {
+	{ "logging", 0200, NULL, model_store_nothing },
+	{ "vpm", 0444, sch_show_vpm, NULL },
+};
+
 static const struct vfs_attr sch_io_attrs[] = {
 	{ "chpids", 0444, sch_show_chpids, NULL },
 	{ "pimpampom", 0444, sch_show_pimpampom, NULL },
@@ -139,6 +157,9 @@ static int cdev_show_online(void *model, void *obj, struct strbuf *out)
 	return strbuf_addf(out, "%d\n", ((struct ccw_device *)obj)->online);
 }
 
+static void cdev_emit(struct model *m, const char *action,
+		      struct ccw_device *cdev);
+
 /* ccw online_store: "force" or a hex 0/1; going online needs a ccw driver. */
 static int cdev_store_online(void *model, void *obj, const char *buf,
 			     size_t len)
@@ -147,6 +168,7 @@ static int cdev_store_online(void *model, void *obj, const char *buf,
 	unsigned long v;
 	char *end;
 	bool online;
+	int r;
 
 	(void)len;
 	if (strcmp(buf, "force\n") == 0 || strcmp(buf, "force") == 0) {
@@ -163,9 +185,36 @@ static int cdev_store_online(void *model, void *obj, const char *buf,
 		return 0;
 	if (online && !cdev->driver[0])
 		return -EINVAL;
+	r = model_ccwdrv_set_online(model, cdev, online);
+	if (r < 0)
+		return r;
 	cdev->online = online;
-	model_emit(model, online ? "online" : "offline", cdev->dir, "ccw",
-		   NULL);
+	cdev_emit(model, online ? "online" : "offline", cdev);
+	return 0;
+}
+
+static int cdev_show_cmb_enable(void *model, void *obj, struct strbuf *out)
+{
+	(void)model;
+	return strbuf_addf(out, "%d\n",
+			   ((struct ccw_device *)obj)->cmb_enabled);
+}
+
+/* cmb_enable_store (cmf.c): kstrtoul base 16, 0 disables, 1 enables, else EINVAL. */
+static int cdev_store_cmb_enable(void *model, void *obj, const char *buf,
+				 size_t len)
+{
+	unsigned long v;
+	int r;
+
+	(void)model;
+	(void)len;
+	r = model_kstrtoul(buf, 16, &v);
+	if (r < 0)
+		return r;
+	if (v > 1)
+		return -EINVAL;
+	((struct ccw_device *)obj)->cmb_enabled = v == 1;
 	return 0;
 }
 
@@ -208,6 +257,35 @@ static int cdev_show_modalias(void *model, void *obj, struct strbuf *out)
 	return strbuf_add(out, "\n", 1);
 }
 
+/* ccw_uevent (device.c): CU_TYPE, CU_MODEL, DEV_TYPE, DEV_MODEL (zero without a device type), MODALIAS. */
+int model_ccw_uevent_vars(const struct ccw_device *cdev, struct strbuf *out)
+{
+	unsigned cu = 0, cum = 0, dt = 0, dm = 0;
+
+	sscanf(cdev->cutype, "%x/%x", &cu, &cum);
+	sscanf(cdev->devtype, "%x/%x", &dt, &dm);
+	if (strbuf_addf(
+		    out,
+		    "CU_TYPE=%04X\nCU_MODEL=%02X\nDEV_TYPE=%04X\nDEV_MODEL=%02X\nMODALIAS=",
+		    cu, cum, dt, dm) < 0 ||
+	    cdev_modalias(cdev, out) < 0)
+		return -ENOMEM;
+	return strbuf_add(out, "\n", 1);
+}
+
+/* An event of the ccw device with the variables its uevent file shows. */
+static void cdev_emit(struct model *m, const char *action,
+		      struct ccw_device *cdev)
+{
+	struct strbuf vars = STRBUF_INIT;
+
+	if (model_ccw_uevent_vars(cdev, &vars) == 0) {
+		vars.buf[vars.len - 1] = '\0';
+		model_emit(m, action, cdev->dir, "ccw", vars.buf);
+	}
+	strbuf_release(&vars);
+}
+
 static int cdev_show_uevent(void *model, void *obj, struct strbuf *out)
 {
 	struct ccw_device *cdev = obj;
@@ -216,10 +294,7 @@ static int cdev_show_uevent(void *model, void *obj, struct strbuf *out)
 	if (cdev->driver[0] &&
 	    strbuf_addf(out, "DRIVER=%s\n", cdev->driver) < 0)
 		return -ENOMEM;
-	if (strbuf_addf(out, "CU_TYPE=%.4s\nMODALIAS=", cdev->cutype) < 0 ||
-	    cdev_modalias(cdev, out) < 0)
-		return -ENOMEM;
-	return strbuf_add(out, "\n", 1);
+	return model_ccw_uevent_vars(cdev, out);
 }
 
 static int cdev_store_uevent(void *model, void *obj, const char *buf,
@@ -236,7 +311,7 @@ static const struct vfs_attr cdev_attrs[] = {
 	{ "devtype", 0444, cdev_show_devtype, NULL },
 	{ "availability", 0444, cdev_show_availability, NULL },
 	{ "modalias", 0444, cdev_show_modalias, NULL },
-	{ "cmb_enable", 0444, model_show_zero, NULL },
+	{ "cmb_enable", 0644, cdev_show_cmb_enable, cdev_store_cmb_enable },
 	{ "uevent", 0644, cdev_show_uevent, cdev_store_uevent },
 };
 
@@ -264,13 +339,17 @@ static int cdev_register(struct model *m, struct subchannel *sch)
 		snprintf(path, sizeof(path), "bus/ccw/drivers/%s",
 			 cdev->driver);
 		CHECK(drv = vfs_mkdir_p(&m->vfs, path));
+		if (model_ccwdrv_driver_dir(m, drv, cdev->driver) < 0)
+			return -ENOMEM;
 		CHECK(vfs_add_link(&m->vfs, dir, "driver", "%s", path));
 		CHECK(vfs_add_link(&m->vfs, drv, id, "devices/css0/%s/%s",
 				   schid, id));
 	}
 	CHECK(vfs_add_link(&m->vfs, model_dir(m, "bus/ccw/devices"), id,
 			   "devices/css0/%s/%s", schid, id));
-	model_emit(m, "add", dir, "ccw", NULL);
+	if (model_ccwdrv_register(m, cdev) < 0)
+		return -ENOMEM;
+	cdev_emit(m, "add", cdev);
 	return 0;
 }
 
@@ -284,10 +363,12 @@ static void cdev_unregister(struct model *m, struct subchannel *sch)
 		return;
 	ccw_id_format(&cdev->busid, id);
 	if (cdev->online) {
+		model_ccwdrv_set_online(m, cdev, false);
 		cdev->online = false;
-		model_emit(m, "offline", cdev->dir, "ccw", NULL);
+		cdev_emit(m, "offline", cdev);
 	}
-	model_emit(m, "remove", cdev->dir, "ccw", NULL);
+	model_ccwdrv_unregister(m, cdev);
+	cdev_emit(m, "remove", cdev);
 	if (cdev->driver[0]) {
 		char path[64];
 
@@ -345,9 +426,13 @@ static int sch_set_driver(struct model *m, struct subchannel *sch,
 	ccw_id_format(&sch->schid, id);
 	if (sch->driver != CSS_DRIVER_NONE) {
 		/* release the old driver */
-		if (sch->driver == CSS_DRIVER_IO)
+		if (sch->driver == CSS_DRIVER_IO) {
 			cdev_unregister(m, sch);
-		else
+			for (size_t i = 0; i < ARRAY_SIZE(sch_io_drv_attrs);
+			     i++)
+				vfs_remove(&m->vfs, sch->dir,
+					   sch_io_drv_attrs[i].name);
+		} else
 			model_parent_unregister(m, sch->dir, sch);
 		snprintf(path, sizeof(path), "bus/css/drivers/%s",
 			 css_driver_name(sch->driver));
@@ -364,6 +449,11 @@ static int sch_set_driver(struct model *m, struct subchannel *sch,
 	CHECK(ddir = model_dir(m, path));
 	CHECK(vfs_add_link(&m->vfs, ddir, id, "devices/css0/%s", id));
 	CHECK(vfs_add_link(&m->vfs, sch->dir, "driver", "%s", path));
+	/* io_subchannel's attribute group (device.c io_subchannel_attrs) */
+	if (drv == CSS_DRIVER_IO &&
+	    model_add_attrs(m, sch->dir, sch_io_drv_attrs,
+			    ARRAY_SIZE(sch_io_drv_attrs), sch) < 0)
+		return -ENOMEM;
 	model_emit_bind(m, sch->dir, "css", css_driver_name(drv));
 	if (drv == CSS_DRIVER_IO)
 		return cdev_register(m, sch);
@@ -442,6 +532,20 @@ static int sch_cmp(const struct ccw_id *a, const struct ccw_id *b)
 	if (a->devno != b->devno)
 		return a->devno < b->devno ? -1 : 1;
 	return 0;
+}
+
+uint8_t model_chp_opm(const struct model *m, const struct subchannel *sch)
+{
+	uint8_t opm = 0;
+
+	for (int i = 0; i < 8; i++) {
+		const struct chp *chp = m->chps[sch->chpids[i]];
+
+		opm <<= 1;
+		if (chp && chp->online && chp->configure == 1)
+			opm |= 1;
+	}
+	return opm;
 }
 
 struct subchannel *model_find_subchannel(const struct model *m,
@@ -531,6 +635,9 @@ int model_add_subchannel(struct model *m, const struct subchannel *tmpl,
 	sch->cdev.sch = sch;
 	sch->mdev = NULL;
 	sch->cdev.online = false;
+	sch->cdev.group = NULL;
+	sch->cdev.dasd_index = -1;
+	sch->cdev.tape_index = -1;
 	sch->driver_override = NULL;
 	if (tmpl->driver_override)
 		CHECK(sch->driver_override = strdup(tmpl->driver_override));
@@ -540,6 +647,8 @@ int model_add_subchannel(struct model *m, const struct subchannel *tmpl,
 	r = sch_register(m, sch);
 	if (r < 0)
 		return r;
+	if (sch->type == 0 && (r = model_chp_register_for(m, sch)) < 0)
+		return r;
 	if (drv != CSS_DRIVER_NONE) {
 		if (!css_match(sch, drv) ||
 		    (drv == CSS_DRIVER_VFIO && sch->qdio))
@@ -548,8 +657,13 @@ int model_add_subchannel(struct model *m, const struct subchannel *tmpl,
 		if (r < 0)
 			return r;
 		/* online as described: a device is online only under its driver */
-		if (drv == CSS_DRIVER_IO)
-			sch->cdev.online = tmpl->cdev.online;
+		if (drv == CSS_DRIVER_IO && tmpl->cdev.online &&
+		    sch->cdev.driver[0]) {
+			r = model_ccwdrv_set_online(m, &sch->cdev, true);
+			if (r < 0)
+				return r;
+			sch->cdev.online = true;
+		}
 	}
 	if (out)
 		*out = sch;
@@ -573,5 +687,7 @@ int model_css_init(struct model *m)
 	}
 	CHECK(vfs_add_file(&m->vfs, model_dir(m, "bus/css"),
 			   &css_bus_probe_attr, NULL));
-	return 0;
+	if (model_chp_init(m) < 0)
+		return -ENOMEM;
+	return model_ccwgroup_init(m);
 }

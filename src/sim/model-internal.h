@@ -62,6 +62,39 @@ int model_store_nothing(void *model, void *obj, const char *buf, size_t len);
 /* The css drivers' bind/unbind files and bus/css/drivers_probe. */
 int model_css_init(struct model *m);
 
+/* The operational path mask of sch: its paths whose channel path is varied online and configured (chp_get_sch_opm). */
+uint8_t model_chp_opm(const struct model *m, const struct subchannel *sch);
+
+/* ---- channel paths, css0, defunct, /proc files (model-chp.c) ---------------- */
+
+/* css0's own attributes, the defunct pseudo subchannel, the /proc files' tree (.proc). */
+int model_chp_init(struct model *m);
+/* Register the channel paths sch's installed paths name that are not there yet (chp_new). */
+int model_chp_register_for(struct model *m, const struct subchannel *sch);
+
+/* ---- ccw device drivers: DASD, tape, qeth (model-ccwdrv.c) ------------------ */
+
+/* kstrtoul(buf, base, &v) with one optional trailing newline (lib/kstrtox.c): 0, -EINVAL, -ERANGE. */
+int model_kstrtoul(const char *buf, unsigned base, unsigned long *out);
+
+/* The driver's files of a ccw device just registered under its driver. */
+int model_ccwdrv_register(struct model *m, struct ccw_device *cdev);
+/* Before the ccw device goes: what the driver made (block devices, group links). */
+void model_ccwdrv_unregister(struct model *m, struct ccw_device *cdev);
+/* The driver's set_online/set_offline: 0, or -errno to refuse. */
+int model_ccwdrv_set_online(struct model *m, struct ccw_device *cdev,
+			    bool online);
+/* qeth's ccwgroup: bus/ccwgroup, devices/qeth; the links of a member that (re)appears or goes. */
+int model_ccwgroup_init(struct model *m);
+/* bus/ccw/drivers/DRIVER made for a device: its module link. */
+int model_ccwdrv_driver_dir(struct model *m, struct vfs_node *drv,
+			    const char *driver);
+void model_ccwgroup_destroy(struct model *m);
+int model_ccwgroup_link(struct model *m, struct ccw_device *cdev);
+void model_ccwgroup_unlink(struct model *m, struct ccw_device *cdev);
+/* The ccw uevent's variables (CU_TYPE ... MODALIAS), "K=V\n" each. */
+int model_ccw_uevent_vars(const struct ccw_device *cdev, struct strbuf *out);
+
 /* ---- AP bus + vfio_ap (model-ap.c) ------------------------------------------ */
 
 /* The AP bus attributes and the vfio_ap matrix device, registered as an mdev parent. */

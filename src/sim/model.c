@@ -250,6 +250,10 @@ void model_destroy(struct model *m)
 		free(m->schs[i]);
 	}
 	free(m->schs);
+	model_ccwgroup_destroy(m);
+	for (size_t i = 0; i < ARRAY_SIZE(m->chps); i++)
+		free(m->chps[i]);
+	free(m->sysinfo);
 	for (size_t i = 0; i < m->ncards; i++) {
 		free(m->cards[i]->queues);
 		free(m->cards[i]);

@@ -47,6 +47,8 @@ struct model;
 struct subchannel;
 struct mdev;
 
+struct ccw_group;
+
 struct ccw_device {
 	struct ccw_id busid;
 	char cutype[16]; /* "3990/e9" */
@@ -54,6 +56,16 @@ struct ccw_device {
 	char availability[16]; /* "good" */
 	char driver[32]; /* ccw driver, "dasd-eckd"; "" for none */
 	bool online;
+	bool cmb_enabled; /* cmb_enable */
+	/* DASD (dasd-eckd, dasd-fba): model-ccwdrv.c */
+	unsigned cylinders; /* of the formatted volume (3390: 15 tracks, 12 blocks of 4 KiB each) */
+	char uid[48]; /* the uid attribute while online, "IBM.75000000010671.2b00.09" */
+	unsigned dasd_features; /* devmap features (DASD_FEATURE_*) */
+	unsigned dasd_aq_mask;
+	int dasd_index; /* devindex (dasda = 0), -1 until it first went online */
+	/* tape (tape_34xx, tape_3590): its index, -1 until it first went online */
+	int tape_index;
+	struct ccw_group *group; /* qeth: the ccwgroup device it is a member of */
 	struct subchannel *sch;
 	struct vfs_node *
 		dir; /* NULL while the subchannel is not bound to io_subchannel */
@@ -168,8 +180,38 @@ typedef void (*model_uevent_fn)(void *opaque, const char *action,
 				const char *devpath, const char *subsystem,
 				const char *props, size_t props_len);
 
+/* A channel path (chp.c): /sys/devices/css0/chp0.XX */
+struct chp {
+	uint8_t id;
+	uint8_t type; /* the type attribute, desc.desc: 1a FICON, 11 OSD */
+	int cmg, shared; /* -1: "unknown" */
+	int chid; /* -1: the chid and chid_external files are empty */
+	bool chid_external;
+	bool online; /* status: varied online */
+	unsigned configure; /* 0 standby, 1 configured, 2 reserved, 3 not recognized */
+	struct vfs_node *dir;
+};
+
+/* A ccwgroup device (ccwgroup.c) of the qeth driver: read, write and data devices */
+struct ccw_group {
+	struct ccw_id busid; /* the read device's */
+	struct subchannel *schs[3];
+	bool online;
+	char card_type[32]; /* "OSD_10GIG" */
+	bool layer2;
+	unsigned portno;
+	struct vfs_node *dir;
+};
+
 struct model {
 	struct kprofile kernel;
+	struct chp *chps[256]; /* css 0 */
+	struct ccw_group **groups;
+	size_t ngroups;
+	unsigned dasd_next_index, tape_next_index;
+	/* /proc/cio_ignore (blacklist.c): a bit per ssid and devno */
+	uint8_t cio_ignore[4][0x10000 / 8];
+	char *sysinfo; /* /proc/sysinfo's text, NULL: none */
 	struct vfs vfs;
 	struct subchannel **schs; /* sorted by (ssid, devno) */
 	size_t nschs;
@@ -194,6 +236,13 @@ struct model {
 	int broken;
 };
 
+/*
+ * The hidden directory of the simulated tree that holds the /proc files
+ * (cio_ignore, cio_settle, sysinfo) virt-mdev-sim run binds into its /proc;
+ * a FUSE listing of /sys and a render leave it out.
+ */
+#define MODEL_PROC_PATH ".proc"
+
 /* A new host with nothing on it: css0, the AP bus, the vfio_ap matrix. */
 int model_init(struct model *m, const struct kprofile *kernel);
 void model_destroy(struct model *m);
@@ -214,6 +263,15 @@ int model_set_masks(struct model *m, const struct ap_mask *apmask,
 /* Create an mdev as a write to create and then to its attributes would. */
 int model_create_mdev(struct model *m, const char *parent, const char *type,
 		      const char *uuid, struct mdev **out);
+
+/* A channel path as the host description says; -EEXIST when it is there. */
+int model_add_chp(struct model *m, const struct chp *tmpl);
+/* Group three ccw devices (read, write, data) under the qeth ccwgroup driver. */
+int model_add_ccwgroup(struct model *m, const struct ccw_id ids[3],
+		       const char *card_type, bool online);
+/* Add (true) or free (false) devices from cio_ignore, as /proc/cio_ignore's parser would. */
+void model_cio_ignore_range(struct model *m, unsigned ssid, unsigned from,
+			    unsigned to, bool add);
 
 struct subchannel *model_find_subchannel(const struct model *m,
 					 const struct ccw_id *id);

@@ -244,6 +244,9 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 	filler(buf, ".", NULL, 0, 0);
 	filler(buf, "..", NULL, 0, 0);
 	for (size_t i = 0; i < n->nchildren; i++) {
+		/* the /proc files' directory is not part of /sys: not listed */
+		if (n->children[i]->name[0] == '.')
+			continue;
 		/*
 		 * an attribute file's type (d_type DT_REG), as kernfs gives it:
 		 * zcryptctl list skips regular files in /sys/class/zcrypt
@@ -450,6 +453,9 @@ static int render_node(struct model *m, const struct vfs_node *n, int dirfd)
 	for (size_t i = 0; i < n->nchildren; i++) {
 		const struct vfs_node *c = n->children[i];
 
+		/* the /proc files' directory is not part of /sys */
+		if (c->name[0] == '.')
+			continue;
 		switch (c->kind) {
 		case VFS_DIR: {
 			int fd;
@@ -472,8 +478,9 @@ static int render_node(struct model *m, const struct vfs_node *n, int dirfd)
 			struct strbuf sb = STRBUF_INIT;
 			int fd;
 
+			/* a read that fails (ENODEV of an offline DASD's attribute) renders empty */
 			if (c->attr->show && (c->attr->mode & 0444) &&
-			    c->attr->show(m, c->obj, &sb) < 0) {
+			    c->attr->show(m, c->obj, &sb) == -ENOMEM) {
 				strbuf_release(&sb);
 				return -ENOMEM;
 			}

@@ -1,6 +1,7 @@
 /* virt-mdev-sim: a simulated s390 host (css, vfio_ccw, AP bus, vfio_ap, mdev core) as sysfs. */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -57,6 +58,7 @@ struct opts {
 	unsigned generate;
 	unsigned ap_mdevs;
 	bool udev;
+	bool proc;
 };
 
 enum {
@@ -66,6 +68,7 @@ enum {
 	OPT_GENERATE,
 	OPT_AP_MDEVS,
 	OPT_UDEV,
+	OPT_PROC,
 };
 
 static const struct option sim_options[] = {
@@ -75,6 +78,7 @@ static const struct option sim_options[] = {
 	{ "generate", required_argument, NULL, OPT_GENERATE },
 	{ "ap-mdevs", required_argument, NULL, OPT_AP_MDEVS },
 	{ "udev", no_argument, NULL, OPT_UDEV },
+	{ "proc", no_argument, NULL, OPT_PROC },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -130,6 +134,12 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 				return usage_error(
 					"--udev is only for run (events must stay in its private network namespace)");
 			o->udev = true;
+			break;
+		case OPT_PROC:
+			if (strcmp(cmd, "run") != 0)
+				return usage_error(
+					"--proc is only for run (it changes /proc in run's private mount namespace)");
+			o->proc = true;
 			break;
 		case 'h':
 			print_help(stdout);
@@ -426,6 +436,85 @@ static void run_unbind_around(void)
 	umount2("/sys/fs/cgroup", MNT_DETACH);
 }
 
+/*
+ * --proc: the kernel's s390 files in /proc. A tmpfs over /proc holds a
+ * symbolic link to the real /proc's entry (kept at tmp/realproc) for each
+ * entry there is now, and the simulator's cio_ignore, cio_settle and
+ * sysinfo files bound on files of their names. procfs cannot get files
+ * (and overlayfs refuses it as a layer), so /proc/PID of a process started
+ * later is not there: only programs that look at /proc/self run well.
+ */
+static int run_proc(const char *tmp, const char *served, struct vm_error *err)
+{
+	static const char *const files[] = { "cio_ignore", "cio_settle",
+					     "sysinfo" };
+	char realproc[600], path[1300];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(realproc, sizeof(realproc), "%s/realproc", tmp);
+	if (mkdir(realproc, 0755) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot create '%s': %s", realproc,
+				    strerror(errno));
+	if (bind("/proc", realproc, err) < 0)
+		return -1;
+	if (mount("virt-mdev-sim-proc", "/proc", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0555") < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot mount a tmpfs over /proc: %s",
+				    strerror(errno));
+	d = opendir(realproc);
+	if (!d)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot read '%s': %s", realproc,
+				    strerror(errno));
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s", de->d_name);
+		snprintf(realproc + strlen(tmp) + 9,
+			 sizeof(realproc) - strlen(tmp) - 9, "/%s", de->d_name);
+		if (symlink(realproc, path) < 0) {
+			int e = errno;
+
+			closedir(d);
+			return vm_error_set(err, VM_EXIT_FAILED, e,
+					    "cannot create '%s': %s", path,
+					    strerror(e));
+		}
+		realproc[strlen(tmp) + 9] = '\0';
+	}
+	closedir(d);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		char src[700];
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/%s", files[i]);
+		snprintf(src, sizeof(src), "%s/" MODEL_PROC_PATH "/%s", served,
+			 files[i]);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return vm_error_set(err, VM_EXIT_FAILED, errno,
+					    "cannot create '%s': %s", path,
+					    strerror(errno));
+		close(fd);
+		if (bind(src, path, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void run_unproc(const char *tmp)
+{
+	char realproc[600];
+
+	umount2("/proc", MNT_DETACH);
+	snprintf(realproc, sizeof(realproc), "%s/realproc", tmp);
+	umount2(realproc, MNT_DETACH);
+}
+
 /* Run argv and wait for it; *status is its wait status. */
 static int run_child(char **argv, int *status, struct vm_error *err)
 {
@@ -454,7 +543,8 @@ static int run_child(char **argv, int *status, struct vm_error *err)
  * /sys already, nobody would answer, and run would hang for ever.
  */
 static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
-		       char **argv, int *status, struct vm_error *err)
+		       bool proc, char **argv, int *status,
+		       struct vm_error *err)
 {
 	char served[600];
 	pthread_t thread;
@@ -477,8 +567,12 @@ static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
 	bound = serving && r == 0;
 	if (r == 0)
 		r = run_bind_around(tmp, realsys, err);
+	if (r == 0 && proc)
+		r = run_proc(tmp, served, err);
 	if (r == 0)
 		r = run_child(argv, status, err);
+	if (proc)
+		run_unproc(tmp);
 	run_unbind_around();
 	if (bound)
 		umount2("/sys", MNT_DETACH);
@@ -522,7 +616,8 @@ static int cmd_run(int argc, char **argv)
 	if (run_unshare(&err) == 0 &&
 	    run_keep_realsys(tmp, realsys, sizeof(realsys), &err) == 0 &&
 	    run_open_udev(&o, &m, tmp, &udev_bound, &udev_fd, &err) == 0)
-		run_serving(&fs, tmp, realsys, argv + optind, &status, &err);
+		run_serving(&fs, tmp, realsys, o.proc, argv + optind, &status,
+			    &err);
 	if (udev_bound)
 		umount2("/run/udev", MNT_DETACH);
 	if (realsys[0])
@@ -548,7 +643,7 @@ static const struct sim_cmd sim_cmd_table[] = {
 	  "serve the simulated sysfs at DIR (FUSE, foreground)", cmd_mount },
 	{ "render", "[HOST] DIR",
 	  "write a static snapshot of the tree into DIR", cmd_render },
-	{ "run", "[HOST] [--faults FILE] [--udev] -- CMD [ARGS]",
+	{ "run", "[HOST] [--faults FILE] [--udev] [--proc] -- CMD [ARGS]",
 	  "run CMD in private namespaces with the simulated tree at /sys",
 	  cmd_run },
 };
@@ -591,6 +686,9 @@ static void print_help(FILE *f)
 		"                     PATH (below /sys, wildcards allowed) fail with ERRNO\n"
 		"  --udev             send libudev-format events on device changes (run only:\n"
 		"                     they stay inside its private network namespace)\n"
+		"  --proc             /proc/cio_ignore, /proc/cio_settle and /proc/sysinfo of the\n"
+		"                     simulated host (run only; /proc then lists only the\n"
+		"                     processes that were there when run started)\n"
 		"\n"
 		"  -h, --help         print this help;  -V, --version  print the version\n"
 		"\n"

@@ -20,7 +20,7 @@ if [ -r /usr/share/bash-completion/bash_completion ]; then
 	comp=$(bash -c '. /usr/share/bash-completion/bash_completion 2>/dev/null; . "$1/bash-completion/virt-mdev"; PATH="$2/src:$PATH"
 		COMP_WORDS=(virt-mdev --root "$3" ccw bind ""); COMP_CWORD=5; _virt_mdev; printf "%s\n" "${COMPREPLY[@]}"' \
 		x "$top_srcdir" "$top_builddir" "$tmp/root" | tr '\n' ' ')
-	is "$comp" "0.0.2b09 0.0.0313 0.0.2b0a 0.0.0314 0.0.2b0b 0.0.0315 0.0.f500 0.0.0a00 0.1.0580 0.1.0020 " "completion offers busids and subchannels of I/O subchannels"
+	is "$comp" "0.0.2b09 0.0.0313 0.0.2b0a 0.0.0314 0.0.2b0b 0.0.0315 0.0.f500 0.0.0a00 0.0.f501 0.0.0a01 0.0.f502 0.0.0a02 0.1.0580 0.1.0020 " "completion offers busids and subchannels of I/O subchannels"
 else
 	skip "bash-completion is not installed (apt-get install bash-completion)" "completion offers busids and subchannels of I/O subchannels"
 fi

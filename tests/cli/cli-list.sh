@@ -39,7 +39,7 @@ run vm list ccw
 is "$rc" 0 "list ccw exits 0"
 is "$(printf '%s\n' "$out" | sed -n 2p)" "0.0.0313   0.0.2b09  I/O   vfio_ccw       -      -        -        $C" "the reference subchannel: on vfio_ccw, with its mdev"
 is "$(printf '%s\n' "$out" | sed -n 3p)" "0.0.0314   0.0.2b0a  I/O   io_subchannel  yes    3990/e9  3390/0c  -" "the online neighbour"
-is "$(printf '%s\n' "$out" | sed -n 6p)" "0.0.ff40   -         CHSC  -              -      -        -        -" "the CHSC subchannel"
+is "$(printf '%s\n' "$out" | sed -n 8p)" "0.0.ff40   -         CHSC  -              -      -        -        -" "the CHSC subchannel"
 run vm list ap
 is "$out" "APQN     TYPE   OWNER    DRIVER     MDEV
 05.0004  CEX6C  vfio_ap  vfio_ap    $A
@@ -57,7 +57,7 @@ is "$out" "PARENT    TYPE                 AVAILABLE DEVICE_API NAME
 0.0.0313  vfio_ccw-io          0         vfio-ccw   I/O subchannel (Non-QDIO)
 matrix    vfio_ap-passthrough  65536     vfio-ap    VFIO AP Passthrough Device" "list types: every parent's types with available instances"
 run vm -j list
-is "$(printf '%s' "$out" | jq -r '[(.subchannels|length), (.queues|length), (.mdevs|length), (.types|length), .libvirt.reachable] | @tsv')" "6	5	2	2	true" "list --json: every section in one document"
+is "$(printf '%s' "$out" | jq -r '[(.subchannels|length), (.queues|length), (.mdevs|length), (.types|length), .libvirt.reachable] | @tsv')" "8	5	2	2	true" "list --json: every section in one document"
 is "$(printf '%s' "$out" | jq -r '.mdevs[] | select(.uuid=="'$C'") | .domains[0]')" guest1 "the JSON names the domain"
 
 # libvirt not reachable: said once, the listing goes on from sysfs and mdevctl

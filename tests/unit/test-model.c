@@ -183,7 +183,7 @@ static void test_host_errors(void)
 			 "wrong root");
 	check_host_error(
 		"<host><gpu/></host>",
-		":1: unknown element <gpu> (a host has <css>, <ap> and <mdev>)",
+		":1: unknown element <gpu> (a host has <css>, <ap>, <mdev>, <cio_ignore> and <sysinfo>)",
 		"an unknown element, with its line");
 	check_host_error("<host kernel='3.10'/>",
 			 "invalid kernel version '3.10'", "an old kernel");
@@ -218,6 +218,155 @@ static void test_host_errors(void)
 		"a queue above the maximum");
 	check_host_error("<host><ap apmask='5,300'/></host>",
 			 "'300' is out of range", "a bad mask");
+}
+
+/* The channel subsystem's own files as IBM's tools write them (chp.c, blacklist.c, cmf.c, dasd_devmap.c, ccwgroup.c). */
+static void test_css_writes(void)
+{
+	struct vm_error err = { 0 };
+	struct model m;
+	const char *p = ".proc/cio_ignore";
+	struct event_log log = { 0 };
+
+	is_int(host_load(&m, SRCDIR "/xml-templates/hosts/demo.xml", NULL,
+			 &err),
+	       0, "the demo host loads");
+	/* ccw_uevent (device.c): CU_TYPE, CU_MODEL, DEV_TYPE, DEV_MODEL, MODALIAS */
+	is_str(rd(&m, "bus/ccw/devices/0.0.2b09/uevent"),
+	       "DRIVER=dasd-eckd\nCU_TYPE=3990\nCU_MODEL=E9\nDEV_TYPE=3390\nDEV_MODEL=0C\nMODALIAS=ccw:t3990mE9dt3390dm0C\n",
+	       "a ccw device's uevent has the kernel's variables");
+	m.uevent = record;
+	m.uevent_opaque = &log;
+	is_int(wr(&m, "bus/ccw/devices/0.1.0580/online", "1"), 0,
+	       "the tape goes online");
+	ok(strncmp(log.last_props,
+		   "ACTION=online|DEVPATH=/devices/css0/0.1.0020/0.1.0580|SUBSYSTEM=ccw|CU_TYPE=3590|CU_MODEL=50|DEV_TYPE=3590|DEV_MODEL=11|MODALIAS=ccw:t3590m50dt3590dm11|SEQNUM=",
+		   159) == 0,
+	   "its online event carries them too (%s)", log.last_props);
+	m.uevent = NULL;
+	is_str(rd(&m, "bus/ccw/devices/0.1.0580/first_minor"), "0\n",
+	       "the online tape has the first minor, 0");
+	is_str(rd(&m, "bus/ccw/devices/0.1.0580/non-rewinding/dev"), "252:0\n",
+	       "and its non-rewinding device ntibm0");
+	is_int(wr(&m, "bus/ccw/devices/0.1.0580/online", "0"), 0,
+	       "and offline again");
+	is_str(rd(&m, "bus/ccw/devices/0.1.0580/first_minor"), "-1\n",
+	       "an offline tape's first_minor is -1");
+	is_str(rd(&m, "devices/css0/0.0.0313/vpm"), "00\n",
+	       "io_subchannel's vpm: no verified path while the device is offline");
+	is_int(wr(&m, "devices/css0/0.0.0313/logging", "1"), 0,
+	       "io_subchannel's logging takes a write");
+	/* chp status: strncasecmp "on"/"off" or 1/0 of the first word */
+	is_str(rd(&m, "devices/css0/chp0.2a/status"), "online\n",
+	       "a channel path starts varied online");
+	is_int(wr(&m, "devices/css0/chp0.2a/status", "OFFline\n"), 0,
+	       "status: 'OFFline' varies off");
+	is_str(rd(&m, "devices/css0/chp0.2a/status"), "offline\n",
+	       "and status reads offline");
+	is_str(rd(&m, "devices/css0/0.0.0314/vpm"), "40\n",
+	       "the online DASD's vpm loses path 2a (its first)");
+	is_int(wr(&m, "devices/css0/chp0.2a/status", "1"), 0,
+	       "status: '1' varies on");
+	is_int(wr(&m, "devices/css0/chp0.2a/status", "standby"), -EINVAL,
+	       "status: another word is EINVAL");
+	is_int(wr(&m, "devices/css0/chp0.2a/status", "  \n"), 0,
+	       "status: only blanks do nothing");
+	is_str(rd(&m, "devices/css0/chp0.2a/status"), "online\n",
+	       "and the path stays online");
+	/* configure: "%d %c" must find the number alone, 0 or 1 */
+	is_int(wr(&m, "devices/css0/chp0.2a/configure", "0\n"), 0,
+	       "configure: 0 puts the path in standby");
+	is_str(rd(&m, "devices/css0/chp0.2a/configure"), "0\n",
+	       "configure reads 0");
+	is_int(wr(&m, "devices/css0/chp0.2a/configure", "2"), -EINVAL,
+	       "configure: 2 is EINVAL");
+	is_int(wr(&m, "devices/css0/chp0.2a/configure", "1x"), -EINVAL,
+	       "configure: a number with more after it is EINVAL");
+	is_int(wr(&m, "devices/css0/chp0.2a/configure", " 1 \n"), 0,
+	       "configure: blanks around the number are fine");
+	is_int(wr(&m, "devices/css0/chp0.2a/type", "1a"), -EACCES,
+	       "type is read-only");
+	/* cmb_enable 0644: kstrtoul base 16, 0 or 1 */
+	is_int(wr(&m, "bus/ccw/devices/0.0.2b0b/cmb_enable", "1\n"), 0,
+	       "cmb_enable: 1 enables channel measurement");
+	is_str(rd(&m, "bus/ccw/devices/0.0.2b0b/cmb_enable"), "1\n",
+	       "cmb_enable reads 1");
+	is_int(wr(&m, "bus/ccw/devices/0.0.2b0b/cmb_enable", "2"), -EINVAL,
+	       "cmb_enable: 2 is EINVAL");
+	is_int(wr(&m, "bus/ccw/devices/0.0.2b0b/cmb_enable", "yes"), -EINVAL,
+	       "cmb_enable: a word is EINVAL");
+	/* the DASD driver's files of an offline and an online DASD */
+	is_str(rd(&m, "bus/ccw/devices/0.0.2b0b/discipline"), "none\n",
+	       "an offline DASD's discipline is none");
+	is_str(rd(&m, "bus/ccw/devices/0.0.2b0b/expires"), "(error)",
+	       "an offline DASD has no dasd_device: expires fails (ENODEV)");
+	is_int(wr(&m, "bus/ccw/devices/0.0.2b0b/use_diag", "1"), 0,
+	       "use_diag can be set while offline");
+	is_int(wr(&m, "bus/ccw/devices/0.0.2b0b/use_diag", "0"), 0,
+	       "and cleared");
+	is_int(wr(&m, "bus/ccw/devices/0.0.2b0b/online", "1"), 0,
+	       "the DASD goes online");
+	is_str(rd(&m, "bus/ccw/devices/0.0.2b0b/discipline"), "ECKD\n",
+	       "an online DASD's discipline is ECKD");
+	is_str(rd(&m, "bus/ccw/devices/0.0.2b0b/status"), "online\n",
+	       "its status is online");
+	is_int(wr(&m, "bus/ccw/devices/0.0.2b0b/use_diag", "1"), -EPERM,
+	       "use_diag of an online DASD is EPERM");
+	is_str(rd(&m, "bus/ccw/devices/0.0.2b0b/block/dasdb/dev"), "94:4\n",
+	       "its block device is dasdb, 94:4");
+	is_str(rd(&m, "block/dasdb/size"), "4808160\n",
+	       "/sys/block/dasdb: 3339 cylinders of 180 4-KiB blocks in 512-byte sectors");
+	is_int(wr(&m, "bus/ccw/devices/0.0.2b0b/online", "0"), 0,
+	       "the DASD goes offline");
+	is_str(rd(&m, "block/dasdb/dev"), "(error)",
+	       "and its block device is gone");
+	/* cio_ignore: free/add/purge, the kernel's ranges */
+	is_int(wr(&m, p, "free 0.0.0000-0.0.00ff,0x100\n"), 0,
+	       "cio_ignore: free a range and an old-style devno");
+	ok(strncmp(rd(&m, p), "0.0.0101-0.0.2b08\n", 18) == 0,
+	   "cio_ignore lists the rest as a range");
+	is_int(wr(&m, p, "add 0.0.0005"), 0, "cio_ignore: add one device");
+	ok(strncmp(rd(&m, p), "0.0.0005\n0.0.0101-", 18) == 0,
+	   "a single device is listed alone");
+	is_int(wr(&m, p, "add 0.0.0007,0.0.zz,0.0.0009"), -EINVAL,
+	       "cio_ignore: a bad item is EINVAL");
+	ok(strncmp(rd(&m, p), "0.0.0005\n0.0.0007\n0.0.0009\n", 27) == 0,
+	   "and the good items still apply");
+	is_int(wr(&m, p, "add 0.0.0010-0.0.0008"), -EINVAL,
+	       "cio_ignore: a backwards range is EINVAL");
+	is_int(wr(&m, p, "add +12"), -EINVAL,
+	       "cio_ignore: a sign before a devno is EINVAL (simple_strtoul)");
+	is_int(wr(&m, p, "add 0.0.012"), -EINVAL,
+	       "cio_ignore: a bus id's devno has four digits (pure_hex)");
+	is_int(wr(&m, p, "bogus"), -EINVAL, "cio_ignore: no command is EINVAL");
+	is_int(wr(&m, p, "purge\n"), 0, "cio_ignore: purge is accepted");
+	/* qeth's ccwgroup */
+	is_str(rd(&m, "bus/ccwgroup/devices/0.0.f500/online"), "1\n",
+	       "the qeth group is online");
+	is_int(wr(&m, "devices/qeth/0.0.f500/ungroup", "1"), -EINVAL,
+	       "an online group cannot be ungrouped");
+	is_int(wr(&m, "devices/qeth/0.0.f500/online", "0"), 0,
+	       "the group goes offline");
+	is_str(rd(&m, "bus/ccw/devices/0.0.f502/online"), "0\n",
+	       "and its data device with it");
+	is_int(wr(&m, "devices/qeth/0.0.f500/ungroup", "1"), 0,
+	       "an offline group is ungrouped");
+	is_str(rd(&m, "bus/ccw/devices/0.0.f501/group_device/online"),
+	       "(error)", "its devices have no group_device any more");
+	is_int(wr(&m, "bus/ccwgroup/drivers/qeth/group",
+		  "0.0.f500,0.0.f501,0.0.f502\n"),
+	       0, "the group driver's group makes it again");
+	is_str(rd(&m, "bus/ccw/devices/0.0.f501/group_device/online"), "0\n",
+	       "offline");
+	is_int(wr(&m, "bus/ccwgroup/drivers/qeth/group", "0.0.f500,0.0.2b09"),
+	       -EINVAL, "a group of other than three qeth devices is EINVAL");
+	is_int(wr(&m, "bus/css/drivers/io_subchannel/unbind", "0.0.0a01"), 0,
+	       "the write device's subchannel leaves io_subchannel");
+	is_str(rd(&m, "bus/ccwgroup/devices/0.0.f500/online"), "(error)",
+	       "and the group is gone with it (ccwgroup_remove_ccwdev)");
+	is_str(rd(&m, "bus/ccw/devices/0.0.f500/group_device/online"),
+	       "(error)", "its other devices have no group_device");
+	model_destroy(&m);
 }
 
 static void test_fault_rules(void)
@@ -262,6 +411,7 @@ int main(void)
 	test_profiles();
 	test_tree();
 	test_host_errors();
+	test_css_writes();
 	test_fault_rules();
 	return tap_done();
 }
