@@ -45,6 +45,15 @@ static void add_user(const char *uuid, const char *domain, unsigned where,
 		u->oom = true;
 }
 
+/* by domain name, then uuid: libvirt lists domains in no fixed order, the listings and messages name them sorted */
+static int cmp_user(const void *a, const void *b)
+{
+	const struct mdev_user *x = a, *y = b;
+	int c = strcmp(x->domain, y->domain);
+
+	return c ? c : strcmp(x->uuid, y->uuid);
+}
+
 void users_scan(const char *uri, virConnectPtr conn, struct users *u)
 {
 	_cleanup_conn_ virConnectPtr own = NULL;
@@ -57,6 +66,8 @@ void users_scan(const char *uri, virConnectPtr conn, struct users *u)
 	    !u->oom) {
 		u->reachable = true;
 		vm_error_clear(&u->unreachable);
+		if (u->n > 1)
+			qsort(u->v, u->n, sizeof(*u->v), cmp_user);
 		return;
 	}
 	if (u->oom)
