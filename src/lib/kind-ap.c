@@ -850,8 +850,14 @@ static void half_configured(const struct mdev_info *i, kind_problem_fn fn,
 	fn(opaque, i->uuid, msg);
 }
 
-/* does an mdev of the list, active or defined, hold the APQN (its definition's matrix too)? */
-static bool held(const struct mdev_list *all, const struct apqn *q)
+/*
+ * Is the queue free because of an mdev of the list, active or defined (its
+ * definition's matrix too)? Freeing an mdev's adapters and domains frees
+ * every queue of those adapters and of those domains (a queue stays with
+ * the host only while both its bits are set, kernel-sysfs.md 3.4), so a
+ * queue is explained by an mdev that has its adapter or its domain.
+ */
+static bool explained(const struct mdev_list *all, const struct apqn *q)
 {
 	for (size_t i = 0; i < all->n; i++) {
 		const struct mdev_info *o = &all->v[i];
@@ -859,13 +865,13 @@ static bool held(const struct mdev_list *all, const struct apqn *q)
 
 		if (o->kind != &kind_ap)
 			continue;
-		if (ap_mask_test(&o->apm, q->apid) &&
+		if (ap_mask_test(&o->apm, q->apid) ||
 		    ap_mask_test(&o->aqm, q->apqi))
 			return true;
 		if (!o->def)
 			continue;
 		defined_matrix(o, &def);
-		if (ap_mask_test(&def.apm, q->apid) &&
+		if (ap_mask_test(&def.apm, q->apid) ||
 		    ap_mask_test(&def.aqm, q->apqi))
 			return true;
 	}
@@ -884,7 +890,7 @@ static void ap_validate_host(const struct sysfs *s, const struct mdev_list *all,
 {
 	struct mdev_spec none = { .kind = &kind_ap };
 	struct vm_error e = { 0 };
-	struct ap_mask adapters, domains;
+	struct ap_mask adapters, domains, freed_a, freed_d;
 	char apqns[256] = "", object[300], msg[1024];
 	unsigned n = 0;
 	const struct ap_host *h;
@@ -897,7 +903,7 @@ static void ap_validate_host(const struct sysfs *s, const struct mdev_list *all,
 	for (size_t i = 0; i < h->nqueues; i++) {
 		const struct apqn *q = &h->queues[i].apqn;
 
-		if (ap_reserved(&h->apmask, &h->aqmask, q) || held(all, q))
+		if (ap_reserved(&h->apmask, &h->aqmask, q) || explained(all, q))
 			continue;
 		append_apqn(apqns, sizeof(apqns), q->apid, q->apqi, &n);
 		ap_mask_set(&adapters, q->apid);
@@ -905,6 +911,13 @@ static void ap_validate_host(const struct sysfs *s, const struct mdev_list *all,
 	}
 	if (!n)
 		return;
+	/* the release names the ids the masks lack; where none, the queues' own (no step) */
+	ap_mask_andnot(&freed_a, &adapters, &h->apmask);
+	ap_mask_andnot(&freed_d, &domains, &h->aqmask);
+	if (!ap_mask_is_empty(&freed_a))
+		adapters = freed_a;
+	if (!ap_mask_is_empty(&freed_d))
+		domains = freed_d;
 	{
 		_cleanup_free_ char *al = ap_mask_format_list(&adapters);
 		_cleanup_free_ char *dl = ap_mask_format_list(&domains);
@@ -913,7 +926,7 @@ static void ap_validate_host(const struct sysfs *s, const struct mdev_list *all,
 			 apqns);
 		snprintf(
 			msg, sizeof(msg),
-			"free of the host's drivers (apmask/aqmask), but no mdev or definition holds %s: an interrupted assign or unassign leaves %s so, and so does 'virt-mdev ap reserve' on purpose (if no one keeps %s for a guest, give %s back to the host: 'virt-mdev ap release --adapters %s --domains %s')",
+			"free of the host's drivers (apmask/aqmask), but no mdev or definition holds %s: an interrupted assign or unassign leaves %s so, and so does 'ap reserve' on purpose (if no one keeps %s for a guest, give %s back to the host: 'virt-mdev ap release --adapters %s --domains %s')",
 			n > 1 ? "them" : "it", n > 1 ? "them" : "it",
 			n > 1 ? "them" : "it", n > 1 ? "them" : "it",
 			al ? al : "", dl ? dl : "");
