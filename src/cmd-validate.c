@@ -157,6 +157,10 @@ const struct cmd cmd_validate = {
 		"uses an mdev this host does not have. mdevctl's definitions are checked as\n"
 		"mdevctl reads them: a malformed file, a uuid on several parents, a start\n"
 		"neither auto nor manual, and vfio-ap attributes the kernel would refuse or\n"
-		"read otherwise than they look (a leading 0 is octal). Prints every problem\n"
-		"found; exit 4 when there is one.\n",
+		"read otherwise than they look (a leading 0 is octal). Without UUIDs, also\n"
+		"what an interrupted assign or unassign leaves half made: a subchannel bound\n"
+		"to no driver or with an override for vfio_ccw it is not bound to, a vfio-ap\n"
+		"mdev active without the matrix it is meant to have, each with the command\n"
+		"that fixes it; and, as a note that does not fail, APQNs freed from the host\n"
+		"for no mdev. Prints every problem found; exit 4 when there is one.\n",
 };
