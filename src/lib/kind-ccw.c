@@ -294,12 +294,22 @@ static void ccw_validate(const struct sysfs *s, const struct mdev_info *i,
 		fn(opaque, i->uuid, e.msg);
 }
 
-/* an mdev or a definition on the subchannel: its own checks report it */
+/* an mdev or a definition on the subchannel: its own checks report it (the list is sorted by parent) */
 static bool ccw_has_mdev(const struct mdev_list *all, const char *sch)
 {
-	for (size_t i = 0; i < all->n; i++)
-		if (strcmp(all->v[i].parent, sch) == 0)
+	size_t lo = 0, hi = all->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(all->v[mid].parent, sch);
+
+		if (c == 0)
 			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
 }
 
@@ -318,12 +328,13 @@ static void ccw_subchannel_finding(const struct sysfs *s,
 				   kind_finding_fn fn, void *opaque)
 {
 	const char *dev = sch->has_device ? sch->busid_name : sch->name;
-	bool persisted = ccw_persisted(s, sch);
 	bool on_io = strcmp(sch->driver, CSS_IO_SUBCHANNEL) == 0;
+	bool persisted;
 	char object[64], state[256], msg[1024];
 
 	if (strcmp(sch->driver, CSS_VFIO_CCW) == 0)
 		return; /* ccw bind's state, persistent or not */
+	persisted = ccw_persisted(s, sch);
 	if (on_io && !sch->driver_override[0] && !persisted)
 		return; /* the host's */
 	if (!sch->driver[0])

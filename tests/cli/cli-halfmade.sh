@@ -254,6 +254,20 @@ paste_run "$(fix_of "$out")"
 snapshot got
 ok "$(same clean got; echo $?)" "'$(fix_of "$out")' leaves the host as it boots"
 
+# the JSON: a finding about no mdev has uuid null and its object; a note is under notes
+w "$S/bus/css/devices/0.0.0313/driver/unbind" 0.0.0313 >/dev/null
+run vm -j validate
+is "$rc.$(printf '%s' "$out" | jq -r '[(.problems | length), .problems[0].uuid == null, .problems[0].object, has("notes")] | @tsv')" "4.1	true	subchannel 0.0.0313	false" \
+	"validate -j: the subchannel's problem, uuid null, with its object"
+paste_run "virt-mdev ccw unbind 0.0.2b09"
+vm -q ap reserve 06.0047
+run vm -j validate
+is "$rc.$(printf '%s' "$out" | jq -r '[(.problems | length), .notes[0].uuid == null, .notes[0].object, has("error")] | @tsv')" "0.0	true	APQNs 06.0004,06.0047,06.00ab	false" \
+	"validate -j: APQNs freed for no mdev (all of adapter 6's, by apmask) are a note, and no error"
+paste_run "$(fix_of "$(printf '%s' "$out" | jq -r '.notes[0].note')")"
+snapshot got
+ok "$(same clean got; echo $?)" "the note's release gives them back"
+
 # a definition whose subchannel is gone
 mkdir -p "$R/etc/mdevctl.d/0.0.0399"
 printf '{\n  "mdev_type": "vfio_ccw-io",\n  "start": "auto",\n  "attrs": []\n}\n' >"$R/etc/mdevctl.d/0.0.0399/$U1"

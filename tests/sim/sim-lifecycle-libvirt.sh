@@ -245,16 +245,16 @@ virt-mdev: $C=true,true,true $A=true,true,true
 2
 done: detach mdev $A from domain virt-mdev-demo (persistent definition)
 done: stop mdev $A through libvirt
-done: undefine mdev $A through libvirt
 done: give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab
 done: give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab
+done: undefine mdev $A through libvirt
 done: detach mdev $C from domain virt-mdev-demo (persistent definition)
 done: stop mdev $C through libvirt
-done: undefine mdev $C through libvirt
 done: unbind subchannel 0.0.0313 from vfio_ccw
 done: clear the driver override of subchannel 0.0.0313
 done: bind subchannel 0.0.0313 to io_subchannel
 done: remove the persistent binding of subchannel 0.0.0313 (driverctl override)
+done: undefine mdev $C through libvirt
 sysfs:
 active:
 inactive:
