@@ -854,7 +854,8 @@ static void half_configured(const struct mdev_info *i, kind_problem_fn fn,
  * Is the queue free because of an mdev of the list, active or defined (its
  * definition's matrix too)? Freeing an mdev's adapters and domains frees
  * every queue of those adapters and of those domains (a queue stays with
- * the host only while both its bits are set, kernel-sysfs.md 3.4), so a
+ * the host only while both its bits are set: kernel-sysfs.md 3.4, and
+ * drivers/s390/crypto/ap_bus.c's ap_owned_by_def_drv), so a
  * queue is explained by an mdev that has its adapter or its domain.
  */
 static bool explained(const struct mdev_list *all, const struct apqn *q)

@@ -162,7 +162,11 @@ static int ccw_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 	return 0;
 }
 
-/* driverctl's override of the subchannel names vfio_ccw */
+/*
+ * driverctl's override of the subchannel names vfio_ccw: driverctl 0.111's
+ * save_override writes the driver's name to /etc/driverctl.d/BUS-DEVICE,
+ * and its udev rule sets driver_override and reprobes from it at boot
+ */
 static bool ccw_persisted(const struct sysfs *s,
 			  const struct css_subchannel *sch)
 {
@@ -319,7 +323,9 @@ static bool ccw_has_mdev(const struct mdev_list *all, const char *sch)
  * (css_plan_bind: unbind, driver_override, bind, driverctl's file;
  * css_plan_unbind: unbind, clear the override, bind, remove the file).
  * Bound to vfio_ccw with its override (ccw bind) is a whole state; so is
- * io_subchannel without any override. The fix gives it back to the host,
+ * io_subchannel without any override. A driver_override written while
+ * bound changes no binding (kernel-sysfs.md 2.4), so it can stand beside
+ * another driver until the next reprobe. The fix gives it back to the host,
  * which is where an uninterrupted unassign leaves it; 'virt-mdev ccw bind'
  * finishes an assign's half instead.
  */
