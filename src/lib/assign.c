@@ -363,9 +363,10 @@ int request_unassign(const struct request_env *env, const struct domain_req *d,
 		o->result = json_object_new_object();
 		json_object_object_add(o->result, "uuid",
 				       json_object_new_string(bare.uuid));
-		snprintf(o->nothing, sizeof(o->nothing),
-			 "no mdev %s on this host, and none in domain %s",
-			 bare.uuid, t.name);
+		snprintf(
+			o->nothing, sizeof(o->nothing),
+			"no mdev %s on this host, and none in domain %s ('virt-mdev validate' names what an interrupted unassign may have left of its device, and how to give it back)",
+			bare.uuid, t.name);
 		return detach_plan(&t, bare.uuid, &o->plan, err);
 	}
 	if (parent)

@@ -124,10 +124,15 @@ converge() {
 			is "$(printf '%s\n' "$out" | grep -v 'checked, no problem found$')" "$expect" "$name, after step $k: validate names what is half-made and the fix"
 		fi
 		if [ -n "$byfix" ]; then
-			# nothing on the host names what is left any more: the fix validate names ends where the command ends
-			paste_run "$(fix_of "$out")"
+			# nothing on the host names what is left any more: the rerun says so and points at
+			# validate, and the fix validate names ends where the command ends
+			fix=$(fix_of "$out")
+			run vm "$@"
+			like "$rc.$out" "0\.nothing to do: no mdev [-0-9a-f]+ on this host, and none in domain $DOM \('virt-mdev validate' names what an interrupted unassign may have left of its device, and how to give it back\)" \
+				"$name, after step $k: the rerun finds nothing of the mdev, and names validate"
+			paste_run "$fix"
 			snapshot got
-			ok "$(same ref got; echo $?)" "$name, after step $k: '$(fix_of "$out")' leaves what the uninterrupted run leaves"
+			ok "$(same ref got; echo $?)" "$name, after step $k: '$fix' leaves what the uninterrupted run leaves"
 			same ref got || diff "$tmp/ref" "$tmp/got" | head -20 | sed 's/^/# /'
 			continue
 		fi
