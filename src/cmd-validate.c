@@ -33,6 +33,37 @@ static int named(struct ctx *ctx, const struct cmd_args *a,
 	return 0;
 }
 
+/* what a finding is about: the mdev's uuid, the file, or the host's object */
+static const char *what_of(const struct problem *e)
+{
+	return e->uuid[0] ? e->uuid : e->file ? e->file : e->object;
+}
+
+/* the problems, or the notes, as a JSON array */
+static void entries(struct jw *w, const struct problems *p, bool notes)
+{
+	jw_begin_array(w);
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->v[i].note != notes)
+			continue;
+		jw_begin_object(w);
+		jw_key(w, "uuid");
+		jw_string_or_null(w, p->v[i].uuid);
+		if (p->v[i].file) {
+			jw_key(w, "file");
+			jw_string(w, p->v[i].file);
+		}
+		if (p->v[i].object) {
+			jw_key(w, "object");
+			jw_string(w, p->v[i].object);
+		}
+		jw_key(w, notes ? "note" : "problem");
+		jw_string(w, p->v[i].msg);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
 /* the problems on stdout: 0, or -errno of a failed write (in ctx->err) */
 static int report(struct ctx *ctx, const struct problems *p)
 {
@@ -42,13 +73,14 @@ static int report(struct ctx *ctx, const struct problems *p)
 	if (!ctx->json) {
 		/* a file's name and a message may quote the host's bytes: escaped, one line each */
 		for (size_t i = 0; i < p->n; i++) {
-			output_escaped(stdout, p->v[i].uuid[0] ? p->v[i].uuid :
-								 p->v[i].file);
+			if (p->v[i].note)
+				fputs("note: ", stdout);
+			output_escaped(stdout, what_of(&p->v[i]));
 			fputs(": ", stdout);
 			output_escaped(stdout, p->v[i].msg);
 			putchar('\n');
 		}
-		if (!p->n && ctx->verbosity >= 0)
+		if (p->n == p->nnotes && ctx->verbosity >= 0)
 			printf("%zu mdev%s checked, no problem found\n",
 			       p->checked, p->checked == 1 ? "" : "s");
 		/* before the summary on stderr */
@@ -58,21 +90,12 @@ static int report(struct ctx *ctx, const struct problems *p)
 	jw_key(&w, "checked");
 	jw_int(&w, (int64_t)p->checked);
 	jw_key(&w, "problems");
-	jw_begin_array(&w);
-	for (size_t i = 0; i < p->n; i++) {
-		jw_begin_object(&w);
-		jw_key(&w, "uuid");
-		jw_string_or_null(&w, p->v[i].uuid);
-		if (p->v[i].file) {
-			jw_key(&w, "file");
-			jw_string(&w, p->v[i].file);
-		}
-		jw_key(&w, "problem");
-		jw_string(&w, p->v[i].msg);
-		jw_end_object(&w);
+	entries(&w, p, false);
+	if (p->nnotes) {
+		jw_key(&w, "notes");
+		entries(&w, p, true);
 	}
-	jw_end_array(&w);
-	if (p->n) {
+	if (p->n > p->nnotes) {
 		jw_key(&w, "error");
 		jw_string(&w, ctx->err.msg);
 	}
@@ -89,6 +112,7 @@ static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	_cleanup_users_ struct users u = { 0 };
 	_cleanup_problems_ struct problems p = { 0 };
 	struct cmd_args a;
+	size_t nproblems;
 	int r;
 
 	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)))
@@ -111,14 +135,15 @@ static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
 				    "cannot validate: out of memory"),
 		       VM_EXIT_FAILED;
-	if (p.n)
+	nproblems = p.n - p.nnotes;
+	if (nproblems)
 		vm_error_set(&ctx->err, VM_EXIT_REFUSED, EINVAL,
-			     "%zu problem%s in %zu mdev%s checked", p.n,
-			     p.n > 1 ? "s" : "", p.checked,
+			     "%zu problem%s in %zu mdev%s checked", nproblems,
+			     nproblems > 1 ? "s" : "", p.checked,
 			     p.checked == 1 ? "" : "s");
 	if (report(ctx, &p) < 0)
 		return VM_EXIT_FAILED;
-	if (!p.n)
+	if (!nproblems)
 		return VM_EXIT_OK;
 	if (ctx->json) {
 		fprintf(stderr, "%s: %s\n", PROGRAM_NAME, ctx->err.msg);
@@ -142,6 +167,10 @@ const struct cmd cmd_validate = {
 		"uses an mdev this host does not have. mdevctl's definitions are checked as\n"
 		"mdevctl reads them: a malformed file, a uuid on several parents, a start\n"
 		"neither auto nor manual, and vfio-ap attributes the kernel would refuse or\n"
-		"read otherwise than they look (a leading 0 is octal). Prints every problem\n"
-		"found; exit 4 when there is one.\n",
+		"read otherwise than they look (a leading 0 is octal). Without UUIDs, also\n"
+		"what an interrupted assign or unassign leaves half made: a subchannel bound\n"
+		"to no driver or with an override for vfio_ccw it is not bound to, a vfio-ap\n"
+		"mdev active without the matrix it is meant to have, each with the command\n"
+		"that fixes it; and, as a note that does not fail, APQNs freed from the host\n"
+		"for no mdev. Prints every problem found; exit 4 when there is one.\n",
 };

@@ -149,6 +149,42 @@ int request_detach(const struct request_env *env, const struct domain_req *d,
 
 /* ---- assign ---- */
 
+/*
+ * An active mdev of m's parent and type that an interrupted assign left
+ * half configured (the kind's config_part of m's configuration): the one
+ * m names, or without --uuid one whose definition, if it has one, is m's.
+ */
+static const struct mdev_info *
+half_made(const struct mdev_list *l, const struct mdev_spec *m, bool uuid_given)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct mdev_info *o = &l->v[i];
+		struct mdev_info d = { .kind = o->kind };
+		struct mdev_spec have, def;
+
+		if (o->kind != m->kind || !o->active ||
+		    strcmp(o->parent, m->parent) != 0 ||
+		    strcmp(o->type, m->type) != 0 ||
+		    (uuid_given && strcmp(o->uuid, m->uuid) != 0) ||
+		    mdev_fault_of(l, o->uuid, NULL))
+			continue;
+		mdev_spec_from_info(o, &have);
+		if (!m->kind->config_part(&have, m))
+			continue;
+		if (!o->def)
+			return o;
+		/* the matrix its definition gives it */
+		for (size_t n = 0; n < o->def->nattrs; n++)
+			(void)o->kind->read_attr(&d, o->def->attrs[n].name,
+						 o->def->attrs[n].value);
+		mdev_spec_from_info(&d, &def);
+		def.kind = m->kind;
+		if (m->kind->same_config(&def, m))
+			return o;
+	}
+	return NULL;
+}
+
 /* prepare the device, and make the mdev on the host as the preparation leaves it */
 static int assign_mdev(const struct request_env *env,
 		       const struct assign_req *r, struct mdev_spec *m,
@@ -163,8 +199,20 @@ static int assign_mdev(const struct request_env *env,
 
 	prep.persistent = r->persistent;
 	if (m->kind->plan_prepare(env->sysfs, h, m, &prep, &o->plan, err) < 0 ||
-	    mdev_list_read(env->sysfs, &l, err) < 0 ||
-	    mdev_resolve(m, r->uuid_given, "assign", &l, &have, err) < 0)
+	    mdev_list_read(env->sysfs, &l, err) < 0)
+		return vm_error_errno(err);
+	/* an interrupted assign's mdev: created, not (fully) configured */
+	have = half_made(&l, m, r->uuid_given);
+	if (have) {
+		struct mdev_spec part;
+
+		snprintf(m->uuid, sizeof(m->uuid), "%s", have->uuid);
+		mdev_spec_from_info(have, &part);
+		if (m->kind->check_create(h, m, &l, err) < 0 ||
+		    m->kind->plan_complete(env->sysfs, &o->plan, &part, m,
+					   err) < 0)
+			return vm_error_errno(err);
+	} else if (mdev_resolve(m, r->uuid_given, "assign", &l, &have, err) < 0)
 		return vm_error_errno(err);
 	mdev_state_of(have, &st);
 	/* the checks of create, on the host as the preparation leaves it */
@@ -328,7 +376,7 @@ static int unassign_mdev(const struct request_env *env,
 {
 	_cleanup_free_ char *note = NULL;
 	struct mdev_spec m;
-	struct mdev_state st;
+	struct mdev_state st, gone;
 	int kept;
 
 	if (request_kind_of(env->sysfs, mi, "unassign", false, err) < 0)
@@ -347,10 +395,18 @@ static int unassign_mdev(const struct request_env *env,
 	kept = kept_for_others(t, &m, o, err);
 	if (kept != 0)
 		return kept < 0 ? kept : 0;
+	/*
+	 * the definition goes last: a rerun after an interruption finds the
+	 * mdev by it, and with it the device to give back
+	 */
+	gone = st;
+	gone.active = false;
 	if (request_backend(env, &m, o, err) < 0 ||
-	    lifecycle_plan(&o->backend, &o->plan, &m, &st, WANT_NO, WANT_NO,
+	    lifecycle_plan(&o->backend, &o->plan, &m, &st, WANT_NO, WANT_KEEP,
 			   WANT_KEEP, err) < 0 ||
-	    m.kind->plan_release(env->sysfs, &m, &o->plan, &note, err) < 0)
+	    m.kind->plan_release(env->sysfs, &m, &o->plan, &note, err) < 0 ||
+	    lifecycle_plan(&o->backend, &o->plan, &m, &gone, WANT_NO, WANT_NO,
+			   WANT_KEEP, err) < 0)
 		return vm_error_errno(err);
 	if (note)
 		snprintf(o->warning, sizeof(o->warning), "%s", note);
@@ -383,9 +439,10 @@ int request_unassign(const struct request_env *env, const struct domain_req *d,
 		o->result = json_object_new_object();
 		json_object_object_add(o->result, "uuid",
 				       json_object_new_string(bare.uuid));
-		snprintf(o->nothing, sizeof(o->nothing),
-			 "no mdev %s on this host, and none in domain %s",
-			 bare.uuid, t.name);
+		snprintf(
+			o->nothing, sizeof(o->nothing),
+			"no mdev %s on this host, and none in domain %s ('virt-mdev validate' names what an interrupted unassign may have left of its device, and how to give it back)",
+			bare.uuid, t.name);
 		return detach_plan(&t, bare.uuid, &o->plan, err);
 	}
 	if (parent)

@@ -244,6 +244,12 @@ static int read_driverctl(const struct sysfs *s,
 	return *out ? 0 : -ENOMEM;
 }
 
+int css_driverctl_override(const struct sysfs *s,
+			   const struct css_subchannel *sch, char **driver)
+{
+	return read_driverctl(s, sch, driver);
+}
+
 /* what vfio_ccw refuses, and an online device without force */
 static int check_bind(const struct css_subchannel *sch, bool force,
 		      struct vm_error *err)

@@ -48,6 +48,14 @@ int css_list(const struct sysfs *s, struct css_subchannel **out, size_t *n,
 
 const char *css_type_name(unsigned type);
 
+/*
+ * The driver driverctl's persistent override binds the subchannel to at
+ * boot (/etc/driverctl.d/css-SUBCHANNEL): 0 with *driver (caller frees),
+ * -ENOENT when there is none.
+ */
+int css_driverctl_override(const struct sysfs *s,
+			   const struct css_subchannel *sch, char **driver);
+
 #define CSS_VFIO_CCW "vfio_ccw"
 #define CSS_IO_SUBCHANNEL "io_subchannel"
 

@@ -191,8 +191,9 @@ static bool ap_same_config(const struct mdev_spec *a, const struct mdev_spec *b)
 	       ap_mask_equal(&a->adm, &b->adm);
 }
 
-static void diff_mask(char *buf, size_t size, const char *what,
-		      const struct ap_mask *have, const struct ap_mask *want)
+static void diff_mask_as(char *buf, size_t size, const char *what,
+			 const struct ap_mask *have, const struct ap_mask *want,
+			 const char *there)
 {
 	_cleanup_free_ char *h = NULL, *w = NULL;
 	size_t len = strlen(buf);
@@ -201,9 +202,14 @@ static void diff_mask(char *buf, size_t size, const char *what,
 		return;
 	h = ap_mask_format_list(have);
 	w = ap_mask_format_list(want);
-	snprintf(buf + len, size - len, "%s%s %s here, %s asked",
-		 len ? "; " : "", what, h && *h ? h : "none",
-		 w && *w ? w : "none");
+	snprintf(buf + len, size - len, "%s%s %s here, %s %s", len ? "; " : "",
+		 what, h && *h ? h : "none", w && *w ? w : "none", there);
+}
+
+static void diff_mask(char *buf, size_t size, const char *what,
+		      const struct ap_mask *have, const struct ap_mask *want)
+{
+	diff_mask_as(buf, size, what, have, want, "asked");
 }
 
 static void ap_config_diff(const struct mdev_spec *have,
@@ -255,9 +261,10 @@ static int oom(struct vm_error *err)
 	return vm_error_set(err, VM_EXIT_FAILED, ENOMEM, "out of memory");
 }
 
-/* ap_config in one write, undone by writing an empty matrix */
-static int ap_config_step(struct plan *p, const struct mdev_spec *m,
-			  struct vm_error *err)
+/* ap_config in one write, undone by writing the matrix was (from; NULL: empty) */
+static int ap_config_step_from(struct plan *p, const struct mdev_spec *m,
+			       const struct mdev_spec *from,
+			       struct vm_error *err)
 {
 	char path[256], desc[512], value[256], zero[256];
 	struct ap_mask none;
@@ -268,7 +275,11 @@ static int ap_config_step(struct plan *p, const struct mdev_spec *m,
 
 	ap_config_value(&m->apm, &m->aqm, &m->adm, value, sizeof(value));
 	ap_mask_zero(&none);
-	ap_config_value(&none, &none, &none, zero, sizeof(zero));
+	if (from)
+		ap_config_value(&from->apm, &from->aqm, &from->adm, zero,
+				sizeof(zero));
+	else
+		ap_config_value(&none, &none, &none, zero, sizeof(zero));
 	snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/ap_config",
 		 m->uuid);
 	snprintf(
@@ -280,6 +291,12 @@ static int ap_config_step(struct plan *p, const struct mdev_spec *m,
 	if (!st || step_verify_value(st, path, value) < 0)
 		return oom(err);
 	return 0;
+}
+
+static int ap_config_step(struct plan *p, const struct mdev_spec *m,
+			  struct vm_error *err)
+{
+	return ap_config_step_from(p, m, NULL, err);
 }
 
 /*
@@ -316,6 +333,45 @@ static int ap_plan_configure(const struct sysfs *s, struct plan *p,
 			return oom(err);
 	}
 	return 0;
+}
+
+/* a ⊆ b */
+static bool mask_within(const struct ap_mask *a, const struct ap_mask *b)
+{
+	struct ap_mask r;
+
+	ap_mask_andnot(&r, a, b);
+	return ap_mask_is_empty(&r);
+}
+
+/*
+ * What an interrupted configuration leaves: ap_config's one write not done
+ * (an empty matrix), or a prefix of the assign_* writes (each a part of the
+ * matrix asked for).
+ */
+static bool ap_config_part(const struct mdev_spec *have,
+			   const struct mdev_spec *want)
+{
+	return !ap_same_config(have, want) &&
+	       mask_within(&have->apm, &want->apm) &&
+	       mask_within(&have->aqm, &want->aqm) &&
+	       mask_within(&have->adm, &want->adm);
+}
+
+/* the remaining configure steps: ap_config whole (undone to have's matrix), or the assign_* writes not done */
+static int ap_plan_complete(const struct sysfs *s, struct plan *p,
+			    const struct mdev_spec *have,
+			    const struct mdev_spec *want, struct vm_error *err)
+{
+	struct mdev_spec rest = *want;
+
+	/* the undo leaves the matrix as this run found it */
+	if (kernel_has_ap_config(s))
+		return ap_config_step_from(p, want, have, err);
+	ap_mask_andnot(&rest.apm, &want->apm, &have->apm);
+	ap_mask_andnot(&rest.aqm, &want->aqm, &have->aqm);
+	ap_mask_andnot(&rest.adm, &want->adm, &have->adm);
+	return ap_plan_configure(s, p, &rest, err);
 }
 
 /* ---- the device an admin names ---- */
@@ -676,6 +732,10 @@ static void attr_problem(const struct mdev_attr *a, size_t n, char *msg,
 			dec);
 }
 
+extern const struct mdev_kind kind_ap;
+static void half_configured(const struct mdev_info *i, kind_problem_fn fn,
+			    void *opaque);
+
 static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 			const struct mdev_list *all, struct kind_host **shared,
 			kind_problem_fn fn, void *opaque)
@@ -704,8 +764,13 @@ static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 	/* the AP bus is the same for every vfio-ap mdev: read once */
 	mdev_spec_from_info(i, &m);
 	if (!*shared && ap_host_read(s, &m, shared, &e) < 0) {
-		fn(opaque, i->uuid,
-		   "this host has no AP bus or vfio_ap matrix: the mdev cannot start");
+		char msg[256];
+
+		snprintf(
+			msg, sizeof(msg),
+			"this host has no AP bus or vfio_ap matrix: the mdev cannot start (load vfio_ap: 'modprobe vfio_ap'; or remove the stale definition: 'virt-mdev remove %s --undefine')",
+			i->uuid);
+		fn(opaque, i->uuid, msg);
 		return;
 	}
 	ap = &((const struct ap_kind_host *)*shared)->ap;
@@ -722,6 +787,152 @@ static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 		if (check_overlap(&m, &all->v[j], &e) < 0)
 			fn(opaque, i->uuid, e.msg);
 	}
+	half_configured(i, fn, opaque);
+}
+
+/* the matrix a definition gives an mdev when mdevctl starts it: its attributes applied in order */
+static void defined_matrix(const struct mdev_info *i, struct mdev_spec *out)
+{
+	struct mdev_info d = { .kind = i->kind };
+
+	for (size_t n = 0; n < i->def->nattrs; n++)
+		(void)ap_read_attr(&d, i->def->attrs[n].name,
+				   i->def->attrs[n].value);
+	memset(out, 0, sizeof(*out));
+	out->apm = d.apm;
+	out->aqm = d.aqm;
+	out->adm = d.adm;
+}
+
+/*
+ * An active mdev whose matrix is not the one it is meant to have, as an
+ * assign or start interrupted between create and the configure writes
+ * leaves it: not its definition's, or, without one, no APQN at all.
+ */
+static void half_configured(const struct mdev_info *i, kind_problem_fn fn,
+			    void *opaque)
+{
+	struct mdev_spec have, def;
+	char diff[512] = "", msg[1024];
+
+	if (!i->active)
+		return;
+	mdev_spec_from_info(i, &have);
+	if (i->def) {
+		defined_matrix(i, &def);
+		if (ap_same_config(&have, &def))
+			return;
+		diff_mask_as(diff, sizeof(diff), "adapters", &have.apm,
+			     &def.apm, "defined");
+		diff_mask_as(diff, sizeof(diff), "domains", &have.aqm, &def.aqm,
+			     "defined");
+		diff_mask_as(diff, sizeof(diff), "control domains", &have.adm,
+			     &def.adm, "defined");
+		snprintf(
+			msg, sizeof(msg),
+			"it is active with another matrix than its definition's (%s): half-made, as an interrupted assign or start leaves it (start it afresh from its definition: 'virt-mdev stop %s && virt-mdev start %s')",
+			diff, i->uuid, i->uuid);
+		fn(opaque, i->uuid, msg);
+		return;
+	}
+	if (!ap_mask_is_empty(&have.apm) && !ap_mask_is_empty(&have.aqm))
+		return;
+	{
+		_cleanup_free_ char *al = ap_mask_format_list(&have.apm);
+		_cleanup_free_ char *dl = ap_mask_format_list(&have.aqm);
+
+		snprintf(
+			msg, sizeof(msg),
+			"it is active with no APQN (adapters %s, domains %s), so a guest gets no crypto from it: half-made, as an interrupted assign leaves it (remove it: 'virt-mdev remove %s'; or give it its APQNs by running the assign again with --uuid %s)",
+			al && *al ? al : "none", dl && *dl ? dl : "none",
+			i->uuid, i->uuid);
+	}
+	fn(opaque, i->uuid, msg);
+}
+
+/*
+ * Is the queue free because of an mdev of the list, active or defined (its
+ * definition's matrix too)? Freeing an mdev's adapters and domains frees
+ * every queue of those adapters and of those domains (a queue stays with
+ * the host only while both its bits are set: kernel-sysfs.md 3.4, and
+ * drivers/s390/crypto/ap_bus.c's ap_owned_by_def_drv), so a
+ * queue is explained by an mdev that has its adapter or its domain.
+ */
+static bool explained(const struct mdev_list *all, const struct apqn *q)
+{
+	for (size_t i = 0; i < all->n; i++) {
+		const struct mdev_info *o = &all->v[i];
+		struct mdev_spec def;
+
+		if (o->kind != &kind_ap)
+			continue;
+		if (ap_mask_test(&o->apm, q->apid) ||
+		    ap_mask_test(&o->aqm, q->apqi))
+			return true;
+		if (!o->def)
+			continue;
+		defined_matrix(o, &def);
+		if (ap_mask_test(&def.apm, q->apid) ||
+		    ap_mask_test(&def.aqm, q->apqi))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The host's queues that apmask/aqmask free from its drivers but that no
+ * mdev or definition holds: what an assign interrupted before it made the
+ * mdev, or an unassign after it removed it, leaves; and what 'ap reserve'
+ * leaves on purpose. The two cannot be told apart: a note, not a problem.
+ */
+static void ap_validate_host(const struct sysfs *s, const struct mdev_list *all,
+			     struct kind_host **shared, kind_finding_fn fn,
+			     void *opaque)
+{
+	struct mdev_spec none = { .kind = &kind_ap };
+	struct vm_error e = { 0 };
+	struct ap_mask adapters, domains, freed_a, freed_d;
+	char apqns[256] = "", object[300], msg[1024];
+	unsigned n = 0;
+	const struct ap_host *h;
+
+	if (!*shared && ap_host_read(s, &none, shared, &e) < 0)
+		return; /* no AP bus: nothing freed */
+	h = &((const struct ap_kind_host *)*shared)->ap;
+	ap_mask_zero(&adapters);
+	ap_mask_zero(&domains);
+	for (size_t i = 0; i < h->nqueues; i++) {
+		const struct apqn *q = &h->queues[i].apqn;
+
+		if (ap_reserved(&h->apmask, &h->aqmask, q) || explained(all, q))
+			continue;
+		append_apqn(apqns, sizeof(apqns), q->apid, q->apqi, &n);
+		ap_mask_set(&adapters, q->apid);
+		ap_mask_set(&domains, q->apqi);
+	}
+	if (!n)
+		return;
+	/* the release names the ids the masks lack; where none, the queues' own (no step) */
+	ap_mask_andnot(&freed_a, &adapters, &h->apmask);
+	ap_mask_andnot(&freed_d, &domains, &h->aqmask);
+	if (!ap_mask_is_empty(&freed_a))
+		adapters = freed_a;
+	if (!ap_mask_is_empty(&freed_d))
+		domains = freed_d;
+	{
+		_cleanup_free_ char *al = ap_mask_format_list(&adapters);
+		_cleanup_free_ char *dl = ap_mask_format_list(&domains);
+
+		snprintf(object, sizeof(object), "APQN%s %s", n > 1 ? "s" : "",
+			 apqns);
+		snprintf(
+			msg, sizeof(msg),
+			"free of the host's drivers (apmask/aqmask), but no mdev or definition holds %s: an interrupted assign or unassign leaves %s so, and so does 'ap reserve' on purpose (if no one keeps %s for a guest, give %s back to the host: 'virt-mdev ap release --adapters %s --domains %s')",
+			n > 1 ? "them" : "it", n > 1 ? "them" : "it",
+			n > 1 ? "them" : "it", n > 1 ? "them" : "it",
+			al ? al : "", dl ? dl : "");
+	}
+	fn(opaque, object, true, msg);
 }
 
 static bool ap_host_devno(const struct sysfs *s, const char *parent,
@@ -838,6 +1049,9 @@ const struct mdev_kind kind_ap = {
 	.check_create = ap_check_create,
 	.check_boot = ap_check_boot,
 	.validate = ap_validate,
+	.validate_host = ap_validate_host,
+	.config_part = ap_config_part,
+	.plan_complete = ap_plan_complete,
 	.host_devno = ap_host_devno,
 	.result_json = ap_result_json,
 	.list_columns = ap_list_columns,

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cleanup.h"
 #include "css.h"
 #include "kind.h"
 #include "mdev.h"
@@ -161,6 +162,29 @@ static int ccw_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 	return 0;
 }
 
+/*
+ * driverctl's override of the subchannel names vfio_ccw: driverctl 0.111's
+ * save_override writes the driver's name to /etc/driverctl.d/BUS-DEVICE,
+ * and its udev rule sets driver_override and reprobes from it at boot
+ */
+static bool ccw_persisted(const struct sysfs *s,
+			  const struct css_subchannel *sch)
+{
+	_cleanup_free_ char *drv = NULL;
+
+	return css_driverctl_override(s, sch, &drv) == 0 &&
+	       strcmp(drv, CSS_VFIO_CCW) == 0;
+}
+
+/* anything of a preparation for vfio_ccw left on an I/O subchannel */
+static bool ccw_prepared(const struct sysfs *s,
+			 const struct css_subchannel *sch)
+{
+	return sch->type == CSS_TYPE_IO &&
+	       (strcmp(sch->driver, CSS_IO_SUBCHANNEL) != 0 ||
+		sch->driver_override[0] || ccw_persisted(s, sch));
+}
+
 static int ccw_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 			    struct plan *p, char **note, struct vm_error *err)
 {
@@ -169,8 +193,12 @@ static int ccw_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 	*note = NULL;
 	if (css_read_subchannel(s, m->parent, &sch) < 0)
 		return 0; /* the subchannel is gone: nothing to give back */
-	/* without an mdev, only a binding to vfio_ccw is left to undo */
-	if (!m->uuid[0] && strcmp(sch.driver, CSS_VFIO_CCW) != 0)
+	/*
+	 * without an mdev, what is left to undo is the preparation, also
+	 * half done (an interrupted assign or unassign): a binding to
+	 * vfio_ccw or to no driver, a driver_override, driverctl's override
+	 */
+	if (!m->uuid[0] && !ccw_prepared(s, &sch))
 		return 0;
 	sch.mdev[0] = '\0'; /* removed by then */
 	return css_plan_unbind(s, &sch, true, p, NULL, err);
@@ -253,8 +281,8 @@ static void ccw_validate(const struct sysfs *s, const struct mdev_info *i,
 	if (css_read_subchannel(s, i->parent, &h.sch) < 0) {
 		snprintf(
 			msg, sizeof(msg),
-			"its parent %s does not exist on this host: it cannot start",
-			i->parent);
+			"its parent %s does not exist on this host: it cannot start (remove the stale definition: 'virt-mdev remove %s --undefine')",
+			i->parent, i->uuid);
 		fn(opaque, i->uuid, msg);
 		return;
 	}
@@ -268,6 +296,119 @@ static void ccw_validate(const struct sysfs *s, const struct mdev_info *i,
 	mdev_spec_from_info(i, &m);
 	if (ccw_check_create((struct kind_host *)&h, &m, all, &e) < 0)
 		fn(opaque, i->uuid, e.msg);
+}
+
+/* an mdev or a definition on the subchannel: its own checks report it (the list is sorted by parent) */
+static bool ccw_has_mdev(const struct mdev_list *all, const char *sch)
+{
+	size_t lo = 0, hi = all->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(all->v[mid].parent, sch);
+
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/*
+ * An I/O subchannel without mdev half way between io_subchannel and
+ * vfio_ccw, as an interrupted assign, unassign or ccw bind/unbind leaves it
+ * (css_plan_bind: unbind, driver_override, bind, driverctl's file;
+ * css_plan_unbind: unbind, clear the override, bind, remove the file).
+ * Bound to vfio_ccw with its override (ccw bind) is a whole state; so is
+ * io_subchannel without any override. A driver_override written while
+ * bound changes no binding (kernel-sysfs.md 2.4), so it can stand beside
+ * another driver until the next reprobe. The fix gives it back to the host,
+ * which is where an uninterrupted unassign leaves it; 'virt-mdev ccw bind'
+ * finishes an assign's half instead.
+ */
+static void ccw_subchannel_finding(const struct sysfs *s,
+				   const struct css_subchannel *sch,
+				   kind_finding_fn fn, void *opaque)
+{
+	const char *dev = sch->has_device ? sch->busid_name : sch->name;
+	bool on_io = strcmp(sch->driver, CSS_IO_SUBCHANNEL) == 0;
+	bool persisted;
+	char object[64], state[256], msg[1024];
+
+	if (strcmp(sch->driver, CSS_VFIO_CCW) == 0)
+		return; /* ccw bind's state, persistent or not */
+	persisted = ccw_persisted(s, sch);
+	if (on_io && !sch->driver_override[0] && !persisted)
+		return; /* the host's */
+	if (!sch->driver[0])
+		snprintf(
+			state, sizeof(state),
+			"it is bound to no driver%s%s%s, so neither the host nor a guest can use %s%s",
+			sch->driver_override[0] ? " (driver_override " : "",
+			sch->driver_override,
+			sch->driver_override[0] ? ")" : "",
+			sch->has_device ? "device " : "it",
+			sch->has_device ? sch->busid_name : "");
+	else if (sch->driver_override[0])
+		snprintf(state, sizeof(state),
+			 "it is bound to %s, but its driver_override is '%s'",
+			 sch->driver, sch->driver_override);
+	else
+		state[0] = '\0';
+	if (persisted)
+		snprintf(
+			state + strlen(state), sizeof(state) - strlen(state),
+			"%sdriverctl's override binds it to vfio_ccw at boot%s",
+			state[0] ? "; " : "",
+			on_io ? ", so the host loses it at the next boot" : "");
+	snprintf(object, sizeof(object), "subchannel %s", sch->name);
+	snprintf(
+		msg, sizeof(msg),
+		"%s: half-made, as an interrupted assign, unassign or ccw bind/unbind leaves it (give it back to the host: 'virt-mdev ccw unbind %s%s', or finish the binding: 'virt-mdev ccw bind %s%s')",
+		state, dev, persisted ? " --persistent" : "", dev,
+		persisted ? " --persistent" : "");
+	fn(opaque, object, false, msg);
+}
+
+static void ccw_validate_host(const struct sysfs *s,
+			      const struct mdev_list *all,
+			      struct kind_host **shared, kind_finding_fn fn,
+			      void *opaque)
+{
+	_cleanup_free_ struct css_subchannel *schs = NULL;
+	size_t n = 0;
+
+	(void)shared;
+	if (css_list(s, &schs, &n, NULL) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (schs[i].type == CSS_TYPE_IO &&
+		    !ccw_has_mdev(all, schs[i].name))
+			ccw_subchannel_finding(s, &schs[i], fn, opaque);
+}
+
+/* a vfio-ccw mdev has nothing to configure: never half configured */
+static bool ccw_config_part(const struct mdev_spec *have,
+			    const struct mdev_spec *want)
+{
+	(void)have;
+	(void)want;
+	return false;
+}
+
+static int ccw_plan_complete(const struct sysfs *s, struct plan *p,
+			     const struct mdev_spec *have,
+			     const struct mdev_spec *want, struct vm_error *err)
+{
+	(void)s;
+	(void)p;
+	(void)have;
+	(void)want;
+	(void)err;
+	return 0;
 }
 
 static bool ccw_host_devno(const struct sysfs *s, const char *parent,
@@ -322,6 +463,9 @@ const struct mdev_kind kind_ccw = {
 	.check_create = ccw_check_create,
 	.check_boot = ccw_check_boot,
 	.validate = ccw_validate,
+	.validate_host = ccw_validate_host,
+	.config_part = ccw_config_part,
+	.plan_complete = ccw_plan_complete,
 	.host_devno = ccw_host_devno,
 	.result_json = ccw_result_json,
 	/* a vfio-ccw mdev has nothing to list beyond its subchannel (PARENT) */

@@ -39,6 +39,13 @@ struct kind_host;
 /* Report one problem of validate: the mdev's uuid and the message. */
 typedef void (*kind_problem_fn)(void *opaque, const char *uuid,
 				const char *msg);
+/*
+ * Report one finding of validate about the kind's part of the host (object:
+ * "subchannel 0.0.0313", "APQNs 05.0004,05.00ab"): a problem, or with note a
+ * finding that does not make validate fail.
+ */
+typedef void (*kind_finding_fn)(void *opaque, const char *object, bool note,
+				const char *msg);
 
 struct mdev_kind {
 	/* the CLI word: "ccw" (create ccw, assign DOMAIN ccw) */
@@ -156,6 +163,29 @@ struct mdev_kind {
 	void (*validate)(const struct sysfs *s, const struct mdev_info *i,
 			 const struct mdev_list *all, struct kind_host **shared,
 			 kind_problem_fn fn, void *opaque);
+	/*
+	 * The half-made states of the kind's part of the host that no mdev
+	 * shows (a subchannel bound to no driver, APQNs freed for no mdev), as
+	 * an interrupted assign or unassign leaves them, each with the command
+	 * that fixes it; *shared as for validate.
+	 */
+	void (*validate_host)(const struct sysfs *s,
+			      const struct mdev_list *all,
+			      struct kind_host **shared, kind_finding_fn fn,
+			      void *opaque);
+	/*
+	 * Is the active configuration have a part of want's, as an interrupted
+	 * configuration leaves it (vfio-ap: some of the assign_* writes, or
+	 * none, done)? Never for an equal one, nor for a kind with nothing to
+	 * configure.
+	 */
+	bool (*config_part)(const struct mdev_spec *have,
+			    const struct mdev_spec *want);
+	/* The configure steps that take an active mdev from have (config_part) to want. */
+	int (*plan_complete)(const struct sysfs *s, struct plan *p,
+			     const struct mdev_spec *have,
+			     const struct mdev_spec *want,
+			     struct vm_error *err);
 	/* The guest devno that mirrors the host's (0.0.2b09 -> fe.0.2b09); false if none. */
 	bool (*host_devno)(const struct sysfs *s, const char *parent,
 			   struct guest_devno *out);

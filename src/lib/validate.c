@@ -5,8 +5,8 @@
 
 #include "validate.h"
 
-static void add_file_problem(struct problems *p, const char *uuid,
-			     const char *file, const char *msg)
+static void add_entry(struct problems *p, const char *uuid, const char *file,
+		      const char *object, bool note, const char *msg)
 {
 	struct problem *e;
 
@@ -24,13 +24,31 @@ static void add_file_problem(struct problems *p, const char *uuid,
 	e = &p->v[p->n];
 	snprintf(e->uuid, sizeof(e->uuid), "%s", uuid);
 	e->file = file ? strdup(file) : NULL;
+	e->object = object ? strdup(object) : NULL;
+	e->note = note;
 	e->msg = strdup(msg);
-	if (e->msg && (e->file || !file))
+	if (e->msg && (e->file || !file) && (e->object || !object)) {
 		p->n++;
-	else {
+		p->nnotes += note;
+	} else {
 		free(e->file);
+		free(e->object);
+		free(e->msg);
 		p->oom = true;
 	}
+}
+
+static void add_file_problem(struct problems *p, const char *uuid,
+			     const char *file, const char *msg)
+{
+	add_entry(p, uuid, file, NULL, false, msg);
+}
+
+/* a kind's finding about its part of the host */
+static void add_finding(void *opaque, const char *object, bool note,
+			const char *msg)
+{
+	add_entry(opaque, "", NULL, object, note, msg);
 }
 
 static void add_problem(void *opaque, const char *uuid, const char *msg)
@@ -162,6 +180,11 @@ void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
 		mi->kind->validate(s, mi, l, shared_of(mi->kind, shared),
 				   add_problem, out);
 	}
+	/* what an interrupted assign or unassign leaves outside any mdev */
+	for (size_t k = 0; !uuids->n && mdev_kinds[k] && k < ARRAY_SIZE(shared);
+	     k++)
+		mdev_kinds[k]->validate_host(s, l, &shared[k], add_finding,
+					     out);
 	for (size_t k = 0; mdev_kinds[k] && k < ARRAY_SIZE(shared); k++)
 		if (shared[k])
 			mdev_kinds[k]->host_free(shared[k]);
@@ -173,6 +196,7 @@ void problems_clear(struct problems *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->v[i].file);
+		free(p->v[i].object);
 		free(p->v[i].msg);
 	}
 	free(p->v);

@@ -10,12 +10,16 @@
 struct problem {
 	char uuid[IDS_UUID_STRLEN]; /* "" for a file whose name is no uuid */
 	char *file; /* the file of mdevctl's at fault, or NULL */
+	/* what it is about when no mdev: "subchannel 0.0.0313", or NULL */
+	char *object;
+	bool note; /* a finding that does not make validate fail */
 	char *msg;
 };
 
 struct problems {
 	struct problem *v;
 	size_t n, alloc;
+	size_t nnotes; /* of the n, the notes */
 	size_t checked; /* mdevs checked */
 	bool oom; /* a problem could not be kept: the list is not complete */
 };
@@ -24,8 +28,9 @@ struct problems {
  * Check the mdevs of l (only those in uuids, when it has any) with their
  * kinds' rules, and what mdevctl would refuse of their definitions (a
  * malformed file, a uuid on several parents, a start neither auto nor
- * manual); with u (libvirt reachable) and no uuids named, also every
- * domain's reference to an mdev the host does not have.
+ * manual); with no uuids named, also each kind's half-made states of the
+ * host that no mdev shows (validate_host), and with u (libvirt reachable)
+ * every domain's reference to an mdev the host does not have.
  */
 void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
 		    const struct strv *uuids, const struct users *u,

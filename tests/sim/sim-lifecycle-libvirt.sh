@@ -3,7 +3,8 @@
 # real mdevctl inside 'virt-mdev-sim run --udev'. create (transient, --define, --autostart),
 # stop, start, remove --undefine for vfio-ccw and vfio-ap; after each step the simulated
 # sysfs, virsh nodedev-list, mdevctl list --defined and virt-mdev list mdev agree. The
-# node-device XML of the dry run validates against libvirt's schema.
+# node-device XML of the dry run validates against libvirt's schema. An assign --persistent
+# interrupted after each of its libvirt calls: the rerun does only the rest.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/sim/lib-sim.sh"
 need_root_fuse
@@ -136,6 +137,25 @@ virt-mdev:"
 virsh -c "$uri" dumpxml --inactive virt-mdev-demo | grep -c "<hostdev" || true
 readlink /sys/bus/css/devices/0.0.0313/driver | xargs basename
 cat /sys/bus/ap/apmask /sys/bus/ap/aqmask
+# assign --persistent through libvirt interrupted after its nodedev-define, nodedev-start and
+# nodedev-autostart (the first K commands of its own plan, pasted): the rerun does the rest
+step halfmade
+plan=$(vm -n -j assign virt-mdev-demo ap --adapters 5 --domains 4,0xab --uuid $A --persistent | jq -c '[.steps[].command]')
+for k in 3 4 5; do
+	for ((i = 0; i < k; i++)); do
+		sh -c "$(printf '%s' "$plan" | jq -r ".[$i]")" >/dev/null 2>&1 || echo "step $i failed"
+	done
+	echo "after $k:"
+	vm assign virt-mdev-demo ap --adapters 5 --domains 4,0xab --uuid $A --persistent
+	settle "sysfs: $A
+active: $NA
+inactive:
+mdevctl: $A matrix vfio_ap-passthrough auto (active)
+virt-mdev: $A=true,true,true"
+	virsh -c "$uri" dumpxml --inactive virt-mdev-demo | grep -c "<hostdev mode='subsystem' type='mdev'"
+	vm -q unassign virt-mdev-demo $A
+done
+cat /sys/bus/ap/apmask /sys/bus/ap/aqmask
 step end
 SCRIPT
 
@@ -245,16 +265,16 @@ virt-mdev: $C=true,true,true $A=true,true,true
 2
 done: detach mdev $A from domain virt-mdev-demo (persistent definition)
 done: stop mdev $A through libvirt
-done: undefine mdev $A through libvirt
 done: give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab
 done: give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab
+done: undefine mdev $A through libvirt
 done: detach mdev $C from domain virt-mdev-demo (persistent definition)
 done: stop mdev $C through libvirt
-done: undefine mdev $C through libvirt
 done: unbind subchannel 0.0.0313 from vfio_ccw
 done: clear the driver override of subchannel 0.0.0313
 done: bind subchannel 0.0.0313 to io_subchannel
 done: remove the persistent binding of subchannel 0.0.0313 (driverctl override)
+done: undefine mdev $C through libvirt
 sysfs:
 active:
 inactive:
@@ -264,6 +284,28 @@ virt-mdev:
 io_subchannel
 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "assign --persistent and unassign through libvirt: defined, autostart, attached; then nothing left, the host's again"
+halfmade_end() {
+	printf '%s\n' "done: attach vfio-ap mdev $A to domain virt-mdev-demo (persistent definition)
+note: apmask and aqmask last until the next boot (see 'virt-mdev help ap' for the kernel parameters that keep them)
+sysfs: $A
+active: $NA
+inactive:
+mdevctl: $A matrix vfio_ap-passthrough auto (active)
+virt-mdev: $A=true,true,true
+1"
+}
+is "$(section halfmade)" "after 3:
+done: start mdev $A through libvirt
+done: start mdev $A at boot through libvirt
+$(halfmade_end)
+after 4:
+done: start mdev $A at boot through libvirt
+$(halfmade_end)
+after 5:
+$(halfmade_end)
+0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" \
+	"assign ap --persistent through libvirt interrupted after nodedev-define, -start, -autostart: the rerun does only the rest and ends defined, autostart, active, attached; unassign gives everything back"
 
 # ---- without udev events libvirt never sees a started mdev: a bounded wait, a clear message, nothing left ----
 cat >"$tmp/noudev.sh" <<SCRIPT

@@ -20,6 +20,8 @@ static bool all_ops(const struct mdev_kind *k)
 		(const void *)k->device_mdev,	 (const void *)k->check_create,
 		(const void *)k->check_boot,	 (const void *)k->validate,
 		(const void *)k->host_devno,	 (const void *)k->result_json,
+		(const void *)k->validate_host,	 (const void *)k->config_part,
+		(const void *)k->plan_complete,
 	};
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
