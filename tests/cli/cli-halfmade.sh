@@ -54,21 +54,12 @@ fresh() {
 
 # the commands of a plan (one per step, as -n -j prints them), and their descriptions
 plan_of() { vm -n -j "$@" | jq -c '[.steps[] | {d: .description, c: .command}]'; }
-# first K PLAN: run the first K commands of the plan in sh, as an admin pasting the dry run
-# would. Where today's dry run is not yet pasteable, as the step itself runs: a file step (a
-# command on ROOT/etc) with its directory made and its content as it is (the dry run's
-# "echo 'CONTENT' > FILE" adds a newline the step does not write); a detach's here-document
-# with its delimiter on a line of its own (the dry run glues it to the XML's last line)
+# first K PLAN: run the first K commands of the plan in sh as they are, as an admin pasting
+# the dry run would (the dry run is pasteable: tests/cli/cli-dryrun-paste.sh)
 first() {
-	local k=$1 plan=$2 i c f
+	local k=$1 plan=$2 i c
 	for ((i = 0; i < k; i++)); do
 		c=$(printf '%s' "$plan" | jq -r ".[$i].c")
-		f=$(printf '%s\n' "$c" | sed -n "s|.* > \($R/etc/[^ ]*\)\$|\1|p" | tail -1)
-		if [ -n "$f" ]; then
-			mkdir -p "$(dirname "$f")"
-			case $c in "echo '"*) c="printf '%s' ${c#echo }" ;; esac
-		fi
-		case $c in *">EOF") c="${c%EOF}"$'\n'EOF ;; esac
 		sh -c "$c" >/dev/null 2>&1 || echo "# step $i failed: $(printf '%s' "$plan" | jq -r ".[$i].d")"
 	done
 }
