@@ -236,7 +236,8 @@ static int add_mask_step(struct vm_error *err, struct plan *p,
 	_cleanup_free_ char *back = ap_mask_relative(to, from);
 	_cleanup_free_ char *list = ap_mask_format_list(ids);
 	const char *file = adapters ? "bus/ap/apmask" : "bus/ap/aqmask";
-	char queues[2048] = "", desc[2600];
+	char queues[2048] = "", desc[2600], want[AP_MASK_STRLEN];
+	struct step *st;
 
 	if (!fwd || !back || !list)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
@@ -262,7 +263,10 @@ static int add_mask_step(struct vm_error *err, struct plan *p,
 	 * (zdev/src/ap.c: ap_get_lock() in ap_devtype_read_settings and
 	 * ap_devtype_write_settings)
 	 */
-	if (!step_needs_ap_lock(plan_add_write(p, desc, file, fwd, file, back)))
+	st = step_needs_ap_lock(plan_add_write(p, desc, file, fwd, file, back));
+	/* read back as the kernel prints the mask: compare before undo and recover tell by it */
+	ap_mask_format(to, want);
+	if (!st || step_verify_value(st, file, want) < 0)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
 	return 0;
