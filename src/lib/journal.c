@@ -128,6 +128,13 @@ virConnectPtr call_env_conn(struct call_env *env, char **why)
 
 	if (env->conn)
 		return env->conn;
+	if (env->offline) {
+		if (asprintf(why,
+			     "it needs libvirt, and no connection is opened") <
+		    0)
+			*why = NULL;
+		return NULL;
+	}
 	if (virt_open(env->uri, &env->conn, &err) < 0) {
 		if (asprintf(why, "%s", err.msg) < 0)
 			*why = NULL;
@@ -670,11 +677,15 @@ int journal_read(const struct sysfs *s, struct journal_doc *out, char **path,
 				    "cannot read the journal %s: %s", p,
 				    strerror(-r));
 	r = journal_parse(text, len, out, err);
-	if (r < 0)
+	if (r < 0) {
+		char why[VM_ERROR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
 		return vm_error_set(
 			err, VM_EXIT_FAILED, EINVAL,
 			"the journal %s is unreadable (%s): read it, undo what it says by hand, and remove it",
-			p, err->msg);
+			p, why);
+	}
 	if (path)
 		*path = steal_ptr(p);
 	return 0;
@@ -714,9 +725,12 @@ int journal_refuse_unfinished(const struct sysfs *s, struct vm_error *err)
 
 	if (r == -ENOENT)
 		return 0;
-	if (r < 0)
-		return vm_error_set(err, VM_EXIT_REFUSED, EBUSY, "%s",
-				    err->msg);
+	if (r < 0) {
+		char msg[VM_ERROR_MSG_MAX];
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		return vm_error_set(err, VM_EXIT_REFUSED, EBUSY, "%s", msg);
+	}
 	argv_line(&d, line, sizeof(line));
 	if (journal_owner_alive(&d))
 		r = vm_error_set(

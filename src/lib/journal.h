@@ -53,6 +53,8 @@ struct call_env {
 	const char *uri; /* NULL: libvirt's default */
 	virConnectPtr
 		conn; /* opened by call_env_conn, closed by call_env_clear */
+	/* no connection is opened: a call that needs one does not load (a look at a journal) */
+	bool offline;
 };
 
 /* env's connection (opened at the first call); NULL with *why set */

@@ -606,6 +606,8 @@ static int record(struct plan *p, long running, struct vm_error *err)
 }
 
 static volatile sig_atomic_t stop_signal;
+/* rollbacks running now: a plan an undo runs (sysfs_stop_undo's start steps) is not stopped by a signal */
+static unsigned rolling_back;
 
 void plan_request_stop(int signo)
 {
@@ -706,6 +708,7 @@ static int rollback(struct plan *p, size_t failed, int r, const char *head,
 	size_t from = failed < p->n && p->steps[failed].partial ? failed + 1 :
 								  failed;
 
+	rolling_back++;
 	for (size_t i = from; i-- > 0;) {
 		struct step *s = &p->steps[i];
 		enum step_status was = s->status;
@@ -723,6 +726,7 @@ static int rollback(struct plan *p, size_t failed, int r, const char *head,
 			s->status = STEP_FAILED;
 		record(p, -1, NULL);
 	}
+	rolling_back--;
 	lock_for(p, false, NULL);
 	if (incomplete)
 		return vm_error_set(
@@ -773,7 +777,7 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 		char *why = NULL;
 		int r;
 
-		if (stop_signal) {
+		if (stop_signal && !rolling_back) {
 			char head[VM_ERROR_MSG_MAX];
 
 			p->interrupted = stop_signal;
@@ -834,6 +838,7 @@ int plan_rollback_recorded(struct plan *p, FILE *progress, struct vm_error *err)
 	bool incomplete = false;
 
 	p->executed = true;
+	rolling_back++;
 	for (size_t i = p->n; i-- > 0;) {
 		struct step *s = &p->steps[i];
 		bool running = s->status == STEP_RUNNING ||
@@ -853,6 +858,7 @@ int plan_rollback_recorded(struct plan *p, FILE *progress, struct vm_error *err)
 		}
 		record(p, -1, NULL);
 	}
+	rolling_back--;
 	lock_for(p, false, NULL);
 	if (incomplete)
 		return vm_error_set(err, VM_EXIT_ROLLBACK_INCOMPLETE, EIO,
