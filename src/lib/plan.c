@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <glob.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -420,7 +421,45 @@ int step_read_prior(const struct plan *p, struct step *s)
 	if (r < 0 && r != -ENOENT)
 		return r;
 	s->prior_read = true;
+	/* the first directory the put will make, known before it runs: a journal holds it */
+	if (s->kind == STEP_FILE_PUT && !s->made_dir) {
+		char *slash = full + 1;
+
+		while ((slash = strchr(slash, '/'))) {
+			struct stat st;
+
+			*slash = '\0';
+			if (stat(full, &st) < 0) {
+				s->made_dir = strdup(full);
+				break;
+			}
+			*slash++ = '/';
+		}
+	}
 	return 0;
+}
+
+/*
+ * What a put killed before its rename left: its temporary file (put_file's
+ * "PATH.virt-mdev.XXXXXX") and the directories it made. Recover's, for a
+ * put that was in flight.
+ */
+static void put_leftovers_remove(const struct plan *p, const struct step *s)
+{
+	_cleanup_free_ char *full =
+		sysfs_area_path(p->sysfs, s->area, "%s", s->path);
+	_cleanup_free_ char *pattern = NULL;
+	glob_t g;
+
+	if (!full || asprintf(&pattern, "%s.virt-mdev.??????", full) < 0)
+		return;
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			(void)unlink(g.gl_pathv[i]);
+		globfree(&g);
+	}
+	if (s->made_dir && access(full, F_OK) < 0)
+		remove_made_dirs(full, s->made_dir);
 }
 
 static int step_run(const struct plan *p, struct step *s, char **why)
@@ -658,7 +697,9 @@ static int undo_one(struct plan *p, struct step *s, enum undo_check check,
 	r = check == UNDO_ALWAYS ? 0 : step_change_present(p, s, &why);
 	if (r == -ESTALE) {
 		if (check == UNDO_IF_PRESENT) {
-			/* its change never happened */
+			/* its change never happened; a put may have left its temporary file */
+			if (s->kind == STEP_FILE_PUT)
+				put_leftovers_remove(p, s);
 			free(why);
 			*nothing = true;
 			s->status = STEP_NOT_RUN;
@@ -887,6 +928,8 @@ int plan_complete_recorded(struct plan *p, FILE *progress, struct vm_error *err)
 				record(p, -1, NULL);
 				continue;
 			}
+			if (s->kind == STEP_FILE_PUT)
+				put_leftovers_remove(p, s);
 		}
 		r = lock_for(p, s->ap_lock, &lock_err);
 		if (r < 0) {

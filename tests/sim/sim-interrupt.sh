@@ -97,21 +97,22 @@ kill_at() {
 		[ -n "$w" ] && echo "delay ${types[w - 1]#w } 1 400" >"$tmp/faults"
 	fi
 	if [ "${t%% *}" = f ]; then
-		# which rename(2) or unlink(2) of the run is the step's: the journal is renamed into place
-		# before each step and after it, each earlier file put renames once; an unlink is a delete's
-		local puts=0 dels=0 sc nth
+		# which rename(2) of the run is a put's: the journal is renamed into place before each
+		# step and after it, each earlier file put renames once
+		local puts=0
 		for ((i = 1; i < k; i++)); do
 			case ${types[i - 1]} in
-			"f rm "*) dels=$((dels + 1)) ;;
+			"f rm "*) ;;
 			f*) puts=$((puts + 1)) ;;
 			esac
 		done
+		# (the s390-tools lock unlinks its files too: a delete is told by its path, which exists)
+		local sel
 		case $t in
-		"f rm "*) sc=unlink nth=$((dels + 1)) ;;
-		*) sc=rename nth=$((2 * k + puts)) ;;
+		"f rm "*) sel=(-P "${t#f rm }" -e trace=unlink -e inject=unlink:delay_enter=600000) ;;
+		*) sel=(-e trace=rename -e inject=rename:delay_enter=600000:when=$((2 * k + puts))) ;;
 		esac
-		ASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} strace -f -o /dev/null \
-			-e trace=$sc -e inject=$sc:delay_enter=600000:when=$nth \
+		ASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} strace -f -o /dev/null "${sel[@]}" \
 			sh -c 'echo $$ >"$0"; exec "$@"' "$tmp/pid" \
 			"$VIRT_MDEV" --root "$R" --backend sysfs "$@" >"$tmp/run.out" 2>"$tmp/run.err" &
 		for _ in $(seq 1000); do [ -s "$tmp/pid" ] && break; sleep 0.005; done
