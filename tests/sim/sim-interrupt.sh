@@ -66,7 +66,7 @@ steps() {
 # wait_step K PID: until the journal says step K (from 1) runs or is done, or PID ended
 wait_step() {
 	local st
-	for _ in $(seq 2000); do
+	for _ in $(seq 6000); do
 		st=$(jq -r --argjson k "$1" '.steps[$k - 1].status' "$J" 2>/dev/null)
 		[ "$st" = running ] || [ "$st" = done ] && return 0
 		kill -0 "$2" 2>/dev/null || return 1
@@ -86,7 +86,7 @@ kill_at() {
 	shift 2
 	mapfile -t types < <(steps "$@")
 	t=${types[k - 1]}
-	rm -f "$tmp/pid"
+	rm -f "$tmp/pid" "$J.tmp"
 	if [ "${t%% *}" = w ]; then
 		echo "delay ${t#w } 1 600" >"$tmp/faults"
 	elif [ "$t" = c ]; then
@@ -96,21 +96,25 @@ kill_at() {
 		done
 		[ -n "$w" ] && echo "delay ${types[w - 1]#w } 1 400" >"$tmp/faults"
 	fi
-	if [ "${t%% *}" = f ]; then
+	local puts=0 sel=()
+	for ((i = 1; i < k; i++)); do
+		case ${types[i - 1]} in
+		"f rm "*) ;;
+		f*) puts=$((puts + 1)) ;;
+		esac
+	done
+	if [ "$stop" = 1 ] && [ -z "$w" ]; then
+		# a call with no write before it (unassign's detach): the journal's rename before the step
+		# is held, and the daemon stopped while it is (its temporary file is there)
+		sel=(-e trace=rename -e inject=rename:delay_enter=500000:when=$((2 * k - 1 + puts)))
+	fi
+	if [ ${#sel[@]} -gt 0 ] || [ "${t%% *}" = f ]; then
 		# which rename(2) of the run is a put's: the journal is renamed into place before each
 		# step and after it, each earlier file put renames once
-		local puts=0
-		for ((i = 1; i < k; i++)); do
-			case ${types[i - 1]} in
-			"f rm "*) ;;
-			f*) puts=$((puts + 1)) ;;
-			esac
-		done
 		# (the s390-tools lock unlinks its files too: a delete is told by its path, which exists)
-		local sel
 		case $t in
 		"f rm "*) sel=(-P "${t#f rm }" -e trace=unlink -e inject=unlink:delay_enter=600000) ;;
-		*) sel=(-e trace=rename -e inject=rename:delay_enter=600000:when=$((2 * k + puts))) ;;
+		f*) sel=(-e trace=rename -e inject=rename:delay_enter=600000:when=$((2 * k + puts))) ;;
 		esac
 		ASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} strace -f -o /dev/null "${sel[@]}" \
 			sh -c 'echo $$ >"$0"; exec "$@"' "$tmp/pid" \
@@ -123,7 +127,7 @@ kill_at() {
 	fi
 	if [ "$stop" = 1 ]; then
 		if [ -n "$w" ]; then wait_step "$w" $pid; else
-			for _ in $(seq 2000); do [ -e "$J" ] && break; sleep 0.001; done
+			for _ in $(seq 6000); do [ -e "$J.tmp" ] && break; sleep 0.005; done
 		fi
 		kill -STOP "$lv_pid"
 	fi
