@@ -253,6 +253,7 @@ FLAG_PARSER(p_keep_mdev, keep_mdev)
 FLAG_PARSER(p_define, define)
 FLAG_PARSER(p_undefine, undefine)
 FLAG_PARSER(p_shared, dom.shared)
+FLAG_PARSER(p_complete, complete)
 
 static int p_autostart(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		       struct cmd_args *a)
@@ -288,6 +289,7 @@ static const struct opt_def opt_defs[OPT__LAST] = {
 	[OPT_LOCK_TIMEOUT] = { "lock-timeout", "S", p_lock_timeout },
 	[OPT_PARENT] = { "parent", "PARENT", p_parent },
 	[OPT_SHARED] = { "shared", NULL, p_shared },
+	[OPT_COMPLETE] = { "complete", NULL, p_complete },
 };
 
 const char *cmd_opt_name(enum opt_id id)

@@ -1,6 +1,7 @@
 /* Running a library request's outcome from a command: dry run, progress, JSON, notes, the one error message. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -13,6 +14,30 @@ static void lock_say(void *opaque, const char *msg)
 {
 	(void)opaque;
 	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, msg);
+}
+
+static void on_stop_signal(int signo)
+{
+	plan_request_stop(signo);
+}
+
+/*
+ * SIGINT, SIGTERM, SIGHUP: the step in flight finishes, the done ones are
+ * undone as for a failure (plan_execute checks between steps), exit 1. A
+ * second signal only sets what is set already: the rollback runs to its
+ * end. SA_RESTART: a write or libvirt call in flight is not cut short.
+ */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
@@ -33,8 +58,15 @@ int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
 		if (a->lock_timeout_given)
 			env->lock_timeout_s = a->lock_timeout;
 	}
-	if (o)
-		outcome_init(o, env);
+	if (!o)
+		return 0;
+	outcome_init(o, env);
+	/* a request with an outcome changes the host: lock, then read, then plan */
+	if (ctx->dry_run)
+		return 0;
+	catch_stop_signals();
+	if (request_lock_host(env, o, &ctx->err) < 0)
+		return cmd_failed(ctx, cmd);
 	return 0;
 }
 
@@ -119,6 +151,26 @@ static int json_report(struct ctx *ctx, struct outcome *o, int r)
 	return (int)ctx->err.exit;
 }
 
+/* The plan run with its journal (ROOT/run/virt-mdev/journal.json) written before each step, removed at the end. */
+static int run_journalled(struct ctx *ctx, struct outcome *o, FILE *progress)
+{
+	struct journal j;
+	int r;
+
+	if (!ctx->sysfs)
+		return plan_execute(&o->plan, progress, &ctx->err);
+	if (journal_init(&j, ctx->sysfs, ctx->args ? (int)ctx->args->n : 0,
+			 ctx->args ? ctx->args->v : NULL, ctx->uri,
+			 &ctx->err) < 0)
+		return -ENOMEM;
+	o->plan.recorder = &j.recorder;
+	r = plan_execute(&o->plan, progress, &ctx->err);
+	o->plan.recorder = NULL;
+	/* the run ends as its message says: nothing is left to recover */
+	journal_finish(&j);
+	return r;
+}
+
 int cmd_run(struct ctx *ctx, struct outcome *o)
 {
 	bool text = !ctx->json && ctx->verbosity >= 0;
@@ -138,7 +190,7 @@ int cmd_run(struct ctx *ctx, struct outcome *o)
 	if (text && fflush(stdout) == 0)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!plan_is_empty(&o->plan))
-		r = plan_execute(&o->plan, text ? stdout : NULL, &ctx->err);
+		r = run_journalled(ctx, o, text ? stdout : NULL);
 	else if (text)
 		printf("nothing to do: %s\n", o->nothing);
 	fflush(stdout);

@@ -35,6 +35,8 @@ struct ctx {
 	struct vm_error err;
 	/* the command printed it already (JSON documents with an error) */
 	bool err_reported;
+	/* the command line as given, for the journal of a run */
+	const struct strv *args;
 };
 
 /* Every option a command can take; each command's table says which, and what for. */
@@ -62,6 +64,7 @@ enum opt_id {
 	OPT_LOCK_TIMEOUT,
 	OPT_PARENT,
 	OPT_SHARED,
+	OPT_COMPLETE,
 	OPT__LAST,
 };
 
@@ -96,6 +99,7 @@ struct cmd_args {
 	bool lock_timeout_given; /* --lock-timeout; else AP_LOCK_DEFAULT_TIMEOUT_S */
 	unsigned lock_timeout;
 	const char *parent; /* --parent: which of a uuid's parents; NULL: any */
+	bool complete; /* recover --complete */
 };
 
 struct cmd {
@@ -156,8 +160,13 @@ int cmd_kind_arg(struct ctx *ctx, const struct cmd *cmd, const char *word,
 /* --shared is for persistent definitions: with --live a usage error. */
 int cmd_shared_arg(struct ctx *ctx, const struct cmd *cmd,
 		   const struct cmd_args *a);
-
-/* The environment a library request runs in (from the context and the command line), and an empty outcome (o may be NULL); 0 or the exit code. */
+/*
+ * The environment a library request runs in (from the context and the
+ * command line), and an empty outcome (o may be NULL); 0 or the exit code.
+ * With o (a request that changes the host) and no dry run: SIGINT, SIGTERM
+ * and SIGHUP stop the plan between steps, and virt-mdev's lock is taken
+ * before the request reads the host (request_lock_host).
+ */
 int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
 	      struct request_env *env, struct outcome *o);
 
@@ -193,5 +202,6 @@ extern const struct cmd cmd_detach;
 extern const struct cmd cmd_assign;
 extern const struct cmd cmd_unassign;
 extern const struct cmd cmd_complete;
+extern const struct cmd cmd_recover;
 
 #endif

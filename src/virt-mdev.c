@@ -26,6 +26,7 @@ const struct cmd *const cmd_table[] = {
 	&cmd_detach,
 	&cmd_assign,
 	&cmd_unassign,
+	&cmd_recover,
 	&cmd_help,
 	&cmd_complete,
 	NULL,
@@ -262,9 +263,15 @@ static int run(int argc, char **argv)
 	_cleanup_sysfs_ struct sysfs *sysfs = NULL;
 	struct ctx ctx = { .backend = BACKEND_AUTO };
 	const struct cmd *cmd;
+	_cleanup_strv_ struct strv args = STRV_INIT;
 	char hint[64];
 	int r;
 
+	/* the command line for a run's journal, before getopt reorders it */
+	for (int i = 0; i < argc; i++)
+		if (strv_push(&args, argv[i]) < 0)
+			return VM_EXIT_FAILED;
+	ctx.args = &args;
 	r = parse_global_options(&ctx, argc, argv);
 	if (r >= 0)
 		return r;

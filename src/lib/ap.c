@@ -262,6 +262,12 @@ static int add_mask_step(struct vm_error *err, struct plan *p,
 	 * (zdev/src/ap.c: ap_get_lock() in ap_devtype_read_settings and
 	 * ap_devtype_write_settings)
 	 */
+	/*
+	 * no read-back of the whole mask: another tool may change other bits
+	 * between the plan and the write, and the relative write keeps them
+	 * (sim-s390tools-lock.sh, chzdev); its undo is relative too, and
+	 * harmless when the write was not made (recover)
+	 */
 	if (!step_needs_ap_lock(plan_add_write(p, desc, file, fwd, file, back)))
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");

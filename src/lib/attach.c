@@ -6,6 +6,7 @@
 
 #include "attach.h"
 #include "cleanup.h"
+#include "journal.h"
 
 /* the definitions the change touches: live and/or config, resolved from the current state */
 static int resolve(const struct attach_target *t, bool *live, bool *config,
@@ -78,12 +79,16 @@ struct dom_call {
 	bool fallback; /* the define path was taken */
 	char driver_error[256]; /* then: why the driver's call failed */
 	char note[512];
+	bool attach; /* an attach (else a detach): its kind in a journal */
+	bool own_dom; /* loaded from a journal: dom is this call's */
 };
 
 static void dom_call_free(void *data)
 {
 	struct dom_call *c = data;
 
+	if (c->own_dom)
+		virt_domain_free(c->dom);
 	free(c->xml);
 	free(c);
 }
@@ -249,6 +254,124 @@ static const char *dom_note(void *data)
 	return c->note[0] ? c->note : NULL;
 }
 
+/* ---- in a journal: {"call": "domain", "op": "attach"|"detach", ...}, loaded by recover with a connection of its own ---- */
+
+static struct json_object *dom_save(void *data)
+{
+	struct dom_call *c = data;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "call", json_object_new_string("domain"));
+	json_object_object_add(o, "op",
+			       json_object_new_string(c->attach ? "attach" :
+								  "detach"));
+	json_object_object_add(
+		o, "domain", json_object_new_string(virt_domain_name(c->dom)));
+	json_object_object_add(o, "mdev", json_object_new_string(c->uuid));
+	json_object_object_add(o, "xml", json_object_new_string(c->xml));
+	json_object_object_add(o, "flags", json_object_new_int64(c->flags));
+	json_object_object_add(o, "fallback",
+			       json_object_new_boolean(c->fallback));
+	return o;
+}
+
+/* whether the domain's XML the call changed (live, else persistent) holds the mdev: 1, 0, or -1 */
+static int dom_holds(const struct dom_call *c)
+{
+	bool inactive = !(c->flags & VIR_DOMAIN_AFFECT_LIVE);
+	_cleanup_free_ char *xml = virt_domain_xml(c->dom, inactive);
+	struct vm_error err = { 0 };
+	struct domain_scan d;
+	int r;
+
+	if (!xml || xml_domain_scan(xml, &d, &err) < 0)
+		return -1;
+	r = find(&d, c->uuid) != NULL;
+	domain_scan_clear(&d);
+	return r;
+}
+
+/* compare before undo: the attached device is still in the domain, the detached one still not */
+static int dom_still(struct dom_call *c, bool there, char **why)
+{
+	int r = dom_holds(c);
+
+	if (r < 0)
+		return -ENODATA;
+	if (r == there)
+		return 0;
+	if (asprintf(why, "domain %s %s mdev %s", virt_domain_name(c->dom),
+		     there ? "no longer holds" : "holds", c->uuid) < 0)
+		*why = NULL;
+	return -ESTALE;
+}
+
+static int dom_still_there(void *data, char **why)
+{
+	return dom_still(data, true, why);
+}
+
+static int dom_still_gone(void *data, char **why)
+{
+	return dom_still(data, false, why);
+}
+
+static const char *member(struct json_object *j, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(j, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int dom_load(struct json_object *j, struct call_env *env,
+		    struct step_call *out, char **why)
+{
+	const char *op = member(j, "op"), *name = member(j, "domain"),
+		   *uuid = member(j, "mdev"), *xml = member(j, "xml");
+	struct json_object *v;
+	struct dom_call *c;
+
+	if (!op || !name || !uuid || !xml || strlen(uuid) >= IDS_UUID_STRLEN ||
+	    (strcmp(op, "attach") != 0 && strcmp(op, "detach") != 0))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->attach = strcmp(op, "attach") == 0;
+	c->conn = call_env_conn(env, why);
+	c->dom = c->conn ? virt_domain_lookup(c->conn, name) : NULL;
+	c->own_dom = true;
+	c->xml = strdup(xml);
+	snprintf(c->uuid, sizeof(c->uuid), "%s", uuid);
+	c->flags = json_object_object_get_ex(j, "flags", &v) ?
+			   (unsigned)json_object_get_int64(v) :
+			   VIR_DOMAIN_AFFECT_CONFIG;
+	c->fallback = json_object_object_get_ex(j, "fallback", &v) &&
+		      json_object_get_boolean(v);
+	if (!c->dom || !c->xml) {
+		if (c->conn && !c->dom &&
+		    asprintf(why, "no domain '%s' at the journal's URI", name) <
+			    0)
+			*why = NULL;
+		dom_call_free(c);
+		return -EIO;
+	}
+	memset(out, 0, sizeof(*out));
+	out->run = c->attach ? do_attach : do_detach;
+	out->undo = c->attach ? undo_attach : undo_detach;
+	out->free_data = dom_call_free;
+	out->data = c;
+	out->note = dom_note;
+	out->save = dom_save;
+	out->still = c->attach ? dom_still_there : dom_still_gone;
+	return 0;
+}
+
+const struct call_kind call_kind_domain = { "domain", dom_load };
+
 static int add_step(const struct attach_target *t, struct plan *p,
 		    const char *desc, const char *uuid, const char *xml,
 		    bool live, bool config, bool attach, struct vm_error *err)
@@ -262,11 +385,16 @@ static int add_step(const struct attach_target *t, struct plan *p,
 					     " --config";
 	struct step_call call = { attach ? do_attach : do_detach,
 				  attach ? undo_attach : undo_detach,
-				  dom_call_free, c, dom_note };
+				  dom_call_free,
+				  c,
+				  dom_note,
+				  dom_save,
+				  attach ? dom_still_there : dom_still_gone };
 
 	if (!c)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
+	c->attach = attach;
 	c->conn = t->conn;
 	c->dom = t->dom;
 	snprintf(c->uuid, sizeof(c->uuid), "%s", uuid);

@@ -7,6 +7,7 @@
 
 #include "backend.h"
 #include "cleanup.h"
+#include "journal.h"
 #include "xml.h"
 
 static int oom(struct vm_error *err)
@@ -21,6 +22,10 @@ struct nd_call {
 	char *xml; /* for create and define */
 	char *saved; /* undefine: the definition, for the undo */
 	bool on; /* autostart */
+	const char *
+		verb; /* the virsh verb it is ("nodedev-define"): its kind in a journal */
+	bool has_undo;
+	char *uri; /* loaded from a journal: the URI (b.uri points here) */
 };
 
 static void nd_free(void *data)
@@ -29,6 +34,7 @@ static void nd_free(void *data)
 
 	free(c->xml);
 	free(c->saved);
+	free(c->uri);
 	free(c);
 }
 
@@ -230,6 +236,154 @@ static int nd_autostart_undo(void *data, char **why)
 	return nd_autostart(data, why, !((struct nd_call *)data)->on);
 }
 
+/* ---- in a journal: {"call": "nodedev", "op": VERB, ...}, loaded by recover with a connection of its own ---- */
+
+static struct json_object *nd_save(void *data)
+{
+	struct nd_call *c = data;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "call", json_object_new_string("nodedev"));
+	json_object_object_add(o, "op", json_object_new_string(c->verb));
+	json_object_object_add(o, "undo", json_object_new_boolean(c->has_undo));
+	json_object_object_add(o, "on", json_object_new_boolean(c->on));
+	json_object_object_add(o, "spec", mdev_spec_to_json(&c->spec));
+	json_object_object_add(o, "xml",
+			       c->xml ? json_object_new_string(c->xml) : NULL);
+	json_object_object_add(
+		o, "saved", c->saved ? json_object_new_string(c->saved) : NULL);
+	json_object_object_add(o, "wait_ms",
+			       json_object_new_int64(c->b.wait_ms));
+	return o;
+}
+
+/* compare before undo: what a define, start or create made is there; what a destroy took away is still gone */
+static int nd_still_defined(void *data, char **why)
+{
+	struct nd_call *c = data;
+	_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
+
+	if (dev)
+		return 0;
+	if (asprintf(why, "libvirt has no node device of mdev %s",
+		     c->spec.uuid) < 0)
+		*why = NULL;
+	return -ESTALE;
+}
+
+static int nd_still_active(void *data, char **why)
+{
+	struct nd_call *c = data;
+
+	if (in_sysfs(c))
+		return 0;
+	if (asprintf(why, "mdev %s is not in sysfs", c->spec.uuid) < 0)
+		*why = NULL;
+	return -ESTALE;
+}
+
+static int nd_still_gone(void *data, char **why)
+{
+	struct nd_call *c = data;
+
+	if (!in_sysfs(c))
+		return 0;
+	if (asprintf(why, "mdev %s is in sysfs again", c->spec.uuid) < 0)
+		*why = NULL;
+	return -ESTALE;
+}
+
+static int (*nd_still_for(const char *verb))(void *, char **)
+{
+	if (strcmp(verb, "nodedev-define") == 0)
+		return nd_still_defined;
+	if (strcmp(verb, "nodedev-start") == 0 ||
+	    strcmp(verb, "nodedev-create") == 0)
+		return nd_still_active;
+	if (strcmp(verb, "nodedev-destroy") == 0)
+		return nd_still_gone;
+	return NULL; /* autostart and undefine: the undo sets what it says either way */
+}
+
+/* each verb's run and undo, as the lv_* functions below plan them */
+static const struct {
+	const char *verb;
+	int (*run)(void *, char **);
+	int (*undo)(void *, char **);
+} nd_verbs[] = {
+	{ "nodedev-define", nd_define, nd_undefine },
+	{ "nodedev-start", nd_start, nd_destroy },
+	{ "nodedev-create", nd_create_transient, nd_destroy },
+	{ "nodedev-autostart", nd_autostart_run, nd_autostart_undo },
+	{ "nodedev-autostart --disable", nd_autostart_run, nd_autostart_undo },
+	{ "nodedev-destroy", nd_destroy, nd_start },
+	{ "nodedev-undefine", nd_undefine, nd_redefine },
+};
+
+static int nd_load(struct json_object *j, struct call_env *env,
+		   struct step_call *out, char **why)
+{
+	struct json_object *v;
+	struct nd_call *c;
+	const char *op = NULL;
+	size_t k;
+
+	if (json_object_object_get_ex(j, "op", &v) &&
+	    json_object_is_type(v, json_type_string))
+		op = json_object_get_string(v);
+	for (k = 0; op && k < sizeof(nd_verbs) / sizeof(nd_verbs[0]); k++)
+		if (strcmp(nd_verbs[k].verb, op) == 0)
+			break;
+	if (!op || k == sizeof(nd_verbs) / sizeof(nd_verbs[0]))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->verb = nd_verbs[k].verb;
+	if (!json_object_object_get_ex(j, "spec", &v) ||
+	    mdev_spec_from_json(v, &c->spec) < 0) {
+		nd_free(c);
+		return -EINVAL;
+	}
+	c->b.ops = &backend_libvirt_ops;
+	c->b.sysfs = env->sysfs;
+	c->b.conn = call_env_conn(env, why);
+	if (!c->b.conn) {
+		nd_free(c);
+		return -EIO;
+	}
+	c->b.uri = env->uri;
+	c->b.wait_ms = json_object_object_get_ex(j, "wait_ms", &v) ?
+			       (unsigned)json_object_get_int64(v) :
+			       30000;
+	c->on = json_object_object_get_ex(j, "on", &v) &&
+		json_object_get_boolean(v);
+	c->has_undo = json_object_object_get_ex(j, "undo", &v) &&
+		      json_object_get_boolean(v);
+	if (json_object_object_get_ex(j, "xml", &v) &&
+	    json_object_is_type(v, json_type_string))
+		c->xml = strdup(json_object_get_string(v));
+	if (json_object_object_get_ex(j, "saved", &v) &&
+	    json_object_is_type(v, json_type_string))
+		c->saved = strdup(json_object_get_string(v));
+	if (((strcmp(op, "nodedev-define") == 0 ||
+	      strcmp(op, "nodedev-create") == 0) &&
+	     !c->xml)) {
+		nd_free(c);
+		return -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	out->run = nd_verbs[k].run;
+	out->undo = c->has_undo ? nd_verbs[k].undo : NULL;
+	out->free_data = nd_free;
+	out->data = c;
+	out->save = nd_save;
+	out->still = nd_still_for(c->verb);
+	return 0;
+}
+
+const struct call_kind call_kind_nodedev = { "nodedev", nd_load };
+
 static char *virsh(const struct backend *b)
 {
 	char *v = NULL;
@@ -255,7 +409,9 @@ static int nd_step(const struct backend *b, struct plan *p,
 	_cleanup_free_ char *v = virsh(b), *cmd = NULL, *ucmd = NULL,
 			    *qname = NULL, *head = NULL;
 	char name[160], other[160];
-	struct step_call call = { run, undo, nd_free, c };
+	struct step_call call = {
+		run, undo, nd_free, c, NULL, nd_save, nd_still_for(verb),
+	};
 
 	if (!c || !v) {
 		free(c);
@@ -264,7 +420,11 @@ static int nd_step(const struct backend *b, struct plan *p,
 	c->b = *b;
 	c->b.own = NULL; /* borrowed: the owner closes it */
 	c->spec = *m;
+	c->spec.def =
+		NULL; /* borrowed from a list that goes before the steps run */
 	c->on = on;
+	c->verb = verb;
+	c->has_undo = undo != NULL;
 	mdev_nodedev_names(m, name, other, sizeof(name));
 	qname = plan_shell_quote(name);
 	if (with_xml) {

@@ -5,6 +5,7 @@
 
 #include "backend.h"
 #include "cleanup.h"
+#include "journal.h"
 
 static int oom(struct vm_error *err)
 {
@@ -68,6 +69,59 @@ static int sysfs_stop_undo(void *data, char **why)
 	return r;
 }
 
+/* ---- in a journal: {"call": "mdev-remove", "spec": ...}; the undo makes the spec again ---- */
+
+static struct json_object *sysfs_stop_save(void *data)
+{
+	struct sysfs_stop *d = data;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "call",
+			       json_object_new_string("mdev-remove"));
+	json_object_object_add(o, "spec", mdev_spec_to_json(&d->spec));
+	return o;
+}
+
+/* compare before undo: the removed mdev is still gone */
+static int sysfs_stop_still(void *data, char **why)
+{
+	struct sysfs_stop *d = data;
+
+	if (!sysfs_exists(d->sysfs, "bus/mdev/devices/%s", d->spec.uuid))
+		return 0;
+	if (asprintf(why, "mdev %s is in sysfs again", d->spec.uuid) < 0)
+		*why = NULL;
+	return -ESTALE;
+}
+
+static int sysfs_stop_load(struct json_object *j, struct call_env *env,
+			   struct step_call *out, char **why)
+{
+	struct sysfs_stop *d = calloc(1, sizeof(*d));
+	struct json_object *spec;
+
+	(void)why;
+	if (!d)
+		return -ENOMEM;
+	if (!json_object_object_get_ex(j, "spec", &spec) ||
+	    mdev_spec_from_json(spec, &d->spec) < 0) {
+		free(d);
+		return -EINVAL;
+	}
+	d->sysfs = env->sysfs;
+	memset(out, 0, sizeof(*out));
+	out->run = sysfs_stop_run;
+	out->undo = sysfs_stop_undo;
+	out->free_data = free;
+	out->data = d;
+	out->save = sysfs_stop_save;
+	out->still = sysfs_stop_still;
+	return 0;
+}
+
+const struct call_kind call_kind_mdev_remove = { "mdev-remove",
+						 sysfs_stop_load };
+
 static int sysfs_stop(const struct backend *b, struct plan *p,
 		      const struct mdev_spec *m, bool defined,
 		      struct vm_error *err)
@@ -76,7 +130,10 @@ static int sysfs_stop(const struct backend *b, struct plan *p,
 	_cleanup_free_ char *cmd = NULL, *root = NULL, *qroot = NULL;
 	char *undo = NULL;
 	char desc[256], w[96];
-	struct step_call call = { sysfs_stop_run, sysfs_stop_undo, free, d };
+	struct step_call call = {
+		sysfs_stop_run,	 sysfs_stop_undo, free, d, NULL,
+		sysfs_stop_save, sysfs_stop_still
+	};
 	struct plan start;
 	int r;
 

@@ -322,7 +322,11 @@ int css_plan_bind(const struct sysfs *s, const struct css_subchannel *sch,
 			 sch->driver);
 		snprintf(desc, sizeof(desc), "unbind subchannel %s from %s",
 			 sch->name, sch->driver);
-		if (!plan_add_write(p, desc, path, sch->name, undo, sch->name))
+		st = plan_add_write(p, desc, path, sch->name, undo, sch->name);
+		/* read back: no driver (compare before undo and recover tell by it) */
+		snprintf(path, sizeof(path), "bus/css/devices/%s/driver",
+			 sch->name);
+		if (!st || step_verify_link(st, path, "") < 0)
 			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 					    "out of memory");
 	}
@@ -377,7 +381,10 @@ int css_plan_unbind(const struct sysfs *s, const struct css_subchannel *sch,
 			 CSS_VFIO_CCW);
 		snprintf(desc, sizeof(desc),
 			 "unbind subchannel %s from vfio_ccw", sch->name);
-		if (!plan_add_write(p, desc, path, sch->name, undo, sch->name))
+		st = plan_add_write(p, desc, path, sch->name, undo, sch->name);
+		snprintf(path, sizeof(path), "bus/css/devices/%s/driver",
+			 sch->name);
+		if (!st || step_verify_link(st, path, "") < 0)
 			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 					    "out of memory");
 	}

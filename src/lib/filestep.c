@@ -1,6 +1,7 @@
 /* File steps: configuration files written and removed so that the undo restores exactly what was there. */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 
 #include "cleanup.h"
 #include "filestep.h"
+#include "macro.h"
 #include "strv.h"
 
 /* the largest file a step keeps for its undo (definitions and overrides are small) */
@@ -50,6 +52,13 @@ struct file_record {
 	mode_t removed_mode;
 	uid_t removed_uid;
 	gid_t removed_gid;
+	/*
+	 * For the journal, read before the step runs (filestep_prior): old
+	 * holds what the path is, would_make the directories a put will make
+	 * (top first), what recover needs when the run was killed in the step
+	 */
+	bool prior_read;
+	struct strv would_make;
 };
 
 static void state_clear(struct file_state *st)
@@ -67,6 +76,7 @@ void filestep_free(struct file_record *f)
 	state_clear(&f->old);
 	strv_clear(&f->planned_made);
 	strv_clear(&f->made);
+	strv_clear(&f->would_make);
 	free(f->removed_dir);
 	free(f);
 }
@@ -551,7 +561,10 @@ static bool still_ours(const struct step *s, int dfd, const char *name)
 	mode_t mode;
 
 	if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !S_ISREG(sb.st_mode) || sb.st_dev != f->dev || sb.st_ino != f->ino)
+	    !S_ISREG(sb.st_mode))
+		return false;
+	/* the inode is unknown only for a step a killed run journalled as running: its content says */
+	if (f->ino && (sb.st_dev != f->dev || sb.st_ino != f->ino))
 		return false;
 	return sysfs_read_regular_at(dfd, name, FILESTEP_KEEP_MAX, &now, &len,
 				     &mode) == 0 &&
@@ -670,6 +683,313 @@ int filestep_undo(const struct sysfs *sysfs, struct step *s, char **why)
 	if (r == 0 && s->kind == STEP_FILE_PUT && f->old.type == FILE_ABSENT)
 		remove_made(&f->made);
 out:
+	where_clear(&w);
+	return r;
+}
+
+/* ---- the journal's side: what recover needs of a file step ---- */
+
+int filestep_prior(const struct sysfs *sysfs, struct step *s)
+{
+	struct file_record *f = s->file;
+	struct where w;
+	int dfd, r;
+
+	if (!f)
+		return -EINVAL;
+	state_clear(&f->old);
+	strv_clear(&f->would_make);
+	f->prior_read = false;
+	r = where_of(sysfs, s, &w);
+	if (r == 0 && s->kind == STEP_FILE_PUT)
+		r = missing_dirs(&w, &f->would_make);
+	if (r == 0) {
+		dfd = open_dir(&w, false, NULL);
+		/* a directory not there yet: the path is absent; anything else the run itself says */
+		r = dfd >= 0	   ? inspect(dfd, w.name, &f->old) :
+		    dfd == -ENOENT ? 0 :
+				     dfd;
+		if (dfd >= 0)
+			close(dfd);
+	}
+	where_clear(&w);
+	if (r == -ELOOP || r == -ENOTDIR)
+		r = 0; /* the run refuses it, naming it, before it changes anything */
+	if (r == 0)
+		f->prior_read = true;
+	return r;
+}
+
+int filestep_present(const struct sysfs *sysfs, const struct step *s,
+		     char **why)
+{
+	const struct file_record *f = s->file;
+	struct where w;
+	struct stat sb;
+	int dfd, r = -ESTALE;
+
+	if (!f || where_of(sysfs, s, &w) < 0) {
+		where_clear(&w);
+		return -ENODATA;
+	}
+	dfd = open_dir(&w, false, NULL);
+	if (s->kind == STEP_FILE_PUT) {
+		if (dfd >= 0 && still_ours(s, dfd, w.name))
+			r = 0;
+		else if (asprintf(why, "%s is no longer what this step wrote",
+				  w.full) < 0)
+			*why = NULL;
+	} else {
+		if (dfd < 0 ||
+		    (fstatat(dfd, w.name, &sb, AT_SYMLINK_NOFOLLOW) < 0 &&
+		     errno == ENOENT))
+			r = 0;
+		else if (asprintf(why, "%s exists again", w.full) < 0)
+			*why = NULL;
+	}
+	if (dfd >= 0)
+		close(dfd);
+	where_clear(&w);
+	return r;
+}
+
+void filestep_leftovers_remove(const struct sysfs *sysfs, const struct step *s)
+{
+	const struct file_record *f = s->file;
+	size_t prefix;
+	struct dirent *de;
+	struct where w;
+	DIR *d;
+	int dfd;
+
+	if (!f || where_of(sysfs, s, &w) < 0) {
+		where_clear(&w);
+		return;
+	}
+	dfd = open_dir(&w, false, NULL);
+	/* open_temp's names: NAME.virt-mdev.XXXXXXXX (8 hex digits) */
+	prefix = strlen(w.name) + strlen(".virt-mdev.");
+	if (dfd >= 0 && (d = fdopendir(dfd))) {
+		while ((de = readdir(d))) {
+			if (strncmp(de->d_name, w.name, strlen(w.name)) == 0 &&
+			    strncmp(de->d_name + strlen(w.name), ".virt-mdev.",
+				    11) == 0 &&
+			    strlen(de->d_name) == prefix + 8 &&
+			    strspn(de->d_name + prefix, "0123456789abcdef") ==
+				    8)
+				(void)unlinkat(dirfd(d), de->d_name, 0);
+		}
+		closedir(d);
+	} else if (dfd >= 0) {
+		close(dfd);
+	}
+	/* the directories it would make, deepest first, each only while empty (rmdir) */
+	if (s->kind == STEP_FILE_PUT && access(w.full, F_OK) < 0)
+		for (size_t i = f->would_make.n; i-- > 0;)
+			if (rmdir(f->would_make.v[i]) < 0)
+				break;
+	where_clear(&w);
+}
+
+static const char *const type_names[] = {
+	[FILE_ABSENT] = "absent",
+	[FILE_REGULAR] = "file",
+	[FILE_SYMLINK] = "link",
+	[FILE_OTHER] = "other",
+};
+
+static struct json_object *strv_to_json(const struct strv *sv)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < sv->n; i++)
+		json_object_array_add(a, json_object_new_string(sv->v[i]));
+	return a;
+}
+
+struct json_object *filestep_to_json(const struct step *s)
+{
+	const struct file_record *f = s->file;
+	const struct file_state *st;
+	struct json_object *o = json_object_new_object();
+
+	if (!o || !f)
+		return o;
+	st = &f->old;
+	json_object_object_add(o, "read",
+			       json_object_new_boolean(f->prior_read));
+	json_object_object_add(o, "ran", json_object_new_boolean(f->ran));
+	json_object_object_add(o, "type",
+			       json_object_new_string(type_names[st->type]));
+	if (st->type == FILE_REGULAR)
+		json_object_object_add(
+			o, "content",
+			json_object_new_string_len(st->content, (int)st->len));
+	if (st->type == FILE_SYMLINK)
+		json_object_object_add(o, "target",
+				       json_object_new_string(st->target));
+	if (st->type != FILE_ABSENT) {
+		json_object_object_add(o, "mode",
+				       json_object_new_int((int)st->mode));
+		json_object_object_add(o, "uid",
+				       json_object_new_int64(st->uid));
+		json_object_object_add(o, "gid",
+				       json_object_new_int64(st->gid));
+	}
+	json_object_object_add(o, "would_make", strv_to_json(&f->would_make));
+	json_object_object_add(o, "made", strv_to_json(&f->made));
+	if (f->ino) {
+		json_object_object_add(o, "dev",
+				       json_object_new_int64((int64_t)f->dev));
+		json_object_object_add(o, "ino",
+				       json_object_new_int64((int64_t)f->ino));
+	}
+	if (f->removed_dir) {
+		json_object_object_add(o, "removed_dir",
+				       json_object_new_string(f->removed_dir));
+		json_object_object_add(
+			o, "removed_mode",
+			json_object_new_int((int)f->removed_mode));
+		json_object_object_add(o, "removed_uid",
+				       json_object_new_int64(f->removed_uid));
+		json_object_object_add(o, "removed_gid",
+				       json_object_new_int64(f->removed_gid));
+	}
+	return o;
+}
+
+/* a member of the journal's prior state: absent is 0; of another type or out of range, -EINVAL */
+static int int_member(struct json_object *o, const char *key, int64_t max,
+		      int64_t *out)
+{
+	struct json_object *v;
+
+	*out = 0;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return -EINVAL;
+	*out = json_object_get_int64(v);
+	return *out < 0 || *out > max ? -EINVAL : 0;
+}
+
+static int strv_member(struct json_object *o, const char *key,
+		       const struct where *w, struct strv *out)
+{
+	struct json_object *v;
+	size_t n;
+
+	strv_clear(out);
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return 0;
+	if (!json_object_is_type(v, json_type_array))
+		return -EINVAL;
+	n = json_object_array_length(v);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+		const char *d = json_object_get_string(e);
+
+		/* only directories above the step's own file (each removed only while empty): nothing else */
+		if (!json_object_is_type(e, json_type_string) || d[0] != '/' ||
+		    strncmp(w->full, d, strlen(d)) != 0 ||
+		    w->full[strlen(d)] != '/' || strstr(d, "/../") ||
+		    strstr(d, "//"))
+			return -EINVAL;
+		if (strv_push(out, d) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int filestep_from_json(const struct sysfs *sysfs, struct step *s,
+		       struct json_object *o)
+{
+	struct file_record *f = s->file;
+	struct file_state *st;
+	struct json_object *v;
+	struct where w;
+	int64_t n;
+	int t = -1, r;
+
+	if (!f || !json_object_is_type(o, json_type_object))
+		return -EINVAL;
+	st = &f->old;
+	state_clear(st);
+	if (json_object_object_get_ex(o, "type", &v) && v &&
+	    json_object_is_type(v, json_type_string))
+		for (int i = 0; i < (int)ARRAY_SIZE(type_names); i++)
+			if (strcmp(json_object_get_string(v), type_names[i]) ==
+			    0)
+				t = i;
+	if (t < 0 || t == FILE_OTHER)
+		return -EINVAL;
+	st->type = (enum file_type)t;
+	if (st->type == FILE_REGULAR) {
+		if (!json_object_object_get_ex(o, "content", &v) ||
+		    !json_object_is_type(v, json_type_string))
+			return -EINVAL;
+		st->len = (size_t)json_object_get_string_len(v);
+		st->content = malloc(st->len + 1);
+		if (!st->content)
+			return -ENOMEM;
+		memcpy(st->content, json_object_get_string(v), st->len);
+		st->content[st->len] = '\0';
+	}
+	if (st->type == FILE_SYMLINK) {
+		if (!json_object_object_get_ex(o, "target", &v) ||
+		    !json_object_is_type(v, json_type_string) ||
+		    !(st->target = strdup(json_object_get_string(v))))
+			return -EINVAL;
+	}
+	if ((r = int_member(o, "mode", 07777, &n)) < 0)
+		return r;
+	st->mode = (mode_t)n;
+	if ((r = int_member(o, "uid", UINT32_MAX - 1, &n)) < 0)
+		return r;
+	st->uid = (uid_t)n;
+	if ((r = int_member(o, "gid", UINT32_MAX - 1, &n)) < 0)
+		return r;
+	st->gid = (gid_t)n;
+	if ((r = int_member(o, "dev", INT64_MAX, &n)) < 0)
+		return r;
+	f->dev = (dev_t)n;
+	if ((r = int_member(o, "ino", INT64_MAX, &n)) < 0)
+		return r;
+	f->ino = (ino_t)n;
+	f->prior_read = json_object_object_get_ex(o, "read", &v) &&
+			json_object_get_boolean(v);
+	/* a step loaded from the journal has run when it is done, or its change may be there */
+	f->ran = true;
+	r = where_of(sysfs, s, &w);
+	if (r == 0)
+		r = strv_member(o, "would_make", &w, &f->would_make);
+	if (r == 0)
+		r = strv_member(o, "made", &w, &f->made);
+	/* a put killed before the journal had what it made: what it would make, each removed only while empty */
+	if (r == 0 && !f->made.n && f->would_make.n)
+		for (size_t i = 0; r == 0 && i < f->would_make.n; i++)
+			r = strv_push(&f->made, f->would_make.v[i]);
+	free(f->removed_dir);
+	f->removed_dir = NULL;
+	if (r == 0 && json_object_object_get_ex(o, "removed_dir", &v) && v) {
+		_cleanup_free_ char *dir = dir_of(&w);
+
+		/* only the directory of the step's own file */
+		if (!json_object_is_type(v, json_type_string) || !dir ||
+		    strcmp(json_object_get_string(v), dir) != 0)
+			r = -EINVAL;
+		else if (!(f->removed_dir = strdup(dir)))
+			r = -ENOMEM;
+		if (r == 0 &&
+		    (r = int_member(o, "removed_mode", 07777, &n)) == 0)
+			f->removed_mode = (mode_t)n;
+		if (r == 0 &&
+		    (r = int_member(o, "removed_uid", UINT32_MAX - 1, &n)) == 0)
+			f->removed_uid = (uid_t)n;
+		if (r == 0 &&
+		    (r = int_member(o, "removed_gid", UINT32_MAX - 1, &n)) == 0)
+			f->removed_gid = (gid_t)n;
+	}
 	where_clear(&w);
 	return r;
 }

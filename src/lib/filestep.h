@@ -28,4 +28,26 @@ char *filestep_command(const struct sysfs *sysfs, const struct step *s);
 char *filestep_undo_command(const struct sysfs *sysfs, const struct step *s);
 void filestep_free(struct file_record *f);
 
+/*
+ * For the journal (src/lib/journal.h). filestep_prior: read what the path
+ * is now into the step, before the journal records the step and it runs; 0
+ * or -errno. filestep_present: 0 while the step's change is there (a put:
+ * the file holds what it wrote, the same inode when known; a delete: the
+ * path is absent), -ESTALE with *why when not, -ENODATA when it cannot
+ * tell. filestep_leftovers_remove: what a put killed before its rename left
+ * (its temporary file beside the path, the directories it made while
+ * empty). filestep_to_json/_from_json: the step's recorded state as the
+ * journal keeps it ({"type": "absent"|"file"|"link", "content", "target",
+ * "mode", "uid", "gid", "would_make", "made", "dev", "ino", "removed_dir"...});
+ * _from_json refuses (-EINVAL) a state that names directories outside the
+ * step's own path.
+ */
+int filestep_prior(const struct sysfs *sysfs, struct step *s);
+int filestep_present(const struct sysfs *sysfs, const struct step *s,
+		     char **why);
+void filestep_leftovers_remove(const struct sysfs *sysfs, const struct step *s);
+struct json_object *filestep_to_json(const struct step *s);
+int filestep_from_json(const struct sysfs *sysfs, struct step *s,
+		       struct json_object *o);
+
 #endif

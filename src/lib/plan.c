@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -13,6 +14,7 @@ static const char *const step_status_names[STEP__LAST] = {
 	[STEP_PENDING] = "pending",	    [STEP_DONE] = "done",
 	[STEP_FAILED] = "failed",	    [STEP_UNDONE] = "undone",
 	[STEP_UNDO_FAILED] = "undo-failed", [STEP_NOT_RUN] = "not-run",
+	[STEP_RUNNING] = "running",
 };
 
 const char *step_status_to_string(enum step_status s)
@@ -39,6 +41,7 @@ static void step_free(struct step *s)
 	free(s->made_dir);
 	free(s->note);
 	filestep_free(s->file);
+	free(s->undo_error);
 	if (s->call.free_data)
 		s->call.free_data(s->call.data);
 }
@@ -372,9 +375,11 @@ void plan_print(const struct plan *p, FILE *f)
 		print_comment(f, "release ", lock);
 }
 
+/* A link that must be gone after the write: verify_is_link with an empty expect. */
 static int verify(const struct plan *p, const struct step *s, char **why)
 {
 	_cleanup_free_ char *got = NULL;
+	bool absent = s->verify_is_link && !s->verify_expect[0];
 	int r;
 
 	if (!s->verify_path)
@@ -383,6 +388,14 @@ static int verify(const struct plan *p, const struct step *s, char **why)
 		    sysfs_readlink_basename(p->sysfs, &got, "%s",
 					    s->verify_path) :
 		    sysfs_read_string(p->sysfs, &got, "%s", s->verify_path);
+	if (absent) {
+		if (r == -ENOENT)
+			return 0;
+		if (asprintf(why, "reading back %s gave '%s', expected no link",
+			     s->verify_path, r < 0 ? strerror(-r) : got) < 0)
+			*why = NULL;
+		return -EIO;
+	}
 	if (r < 0 || strcmp(got, s->verify_expect) != 0) {
 		if (asprintf(why, "reading back %s gave '%s', expected '%s'",
 			     s->verify_path, r < 0 ? strerror(-r) : got,
@@ -391,6 +404,13 @@ static int verify(const struct plan *p, const struct step *s, char **why)
 		return -EIO;
 	}
 	return 0;
+}
+
+int step_read_prior(const struct plan *p, struct step *s)
+{
+	if (s->kind != STEP_FILE_PUT && s->kind != STEP_FILE_DELETE)
+		return 0;
+	return filestep_prior(p->sysfs, s);
 }
 
 static int step_run(const struct plan *p, struct step *s, char **why)
@@ -402,7 +422,10 @@ static int step_run(const struct plan *p, struct step *s, char **why)
 		r = sysfs_write(p->sysfs, s->value, "%s", s->path);
 		if (r < 0)
 			break;
-		return verify(p, s, why);
+		r = verify(p, s, why);
+		/* the kernel took the write: whatever it changed is undone too */
+		s->partial = r < 0;
+		return r;
 	case STEP_FILE_PUT:
 	case STEP_FILE_DELETE:
 		/* it says why itself */
@@ -420,34 +443,39 @@ static int step_run(const struct plan *p, struct step *s, char **why)
 	return r;
 }
 
-static int step_undo(const struct plan *p, struct step *s)
+static int step_undo(const struct plan *p, struct step *s, char **why)
 {
 	switch (s->kind) {
 	case STEP_SYSFS_WRITE:
 		return sysfs_write(p->sysfs, s->undo_value, "%s", s->undo_path);
 	case STEP_FILE_PUT:
-	case STEP_FILE_DELETE: {
-		/* why it was left (changed by another program since) goes into the step's error */
-		char *why = NULL;
-		int r = filestep_undo(p->sysfs, s, &why);
-
-		if (r < 0 && why) {
-			free(s->error);
-			s->error = why;
-		} else {
-			free(why);
-		}
-		return r;
-	}
-	case STEP_CALL: {
-		_cleanup_free_ char *why = NULL;
-
-		return s->call.undo(s->call.data, &why);
-	}
+	case STEP_FILE_DELETE:
+		return filestep_undo(p->sysfs, s, why);
+	case STEP_CALL:
+		return s->call.undo(s->call.data, why);
 	case STEP__KIND_LAST:
 		break;
 	}
 	return -EINVAL;
+}
+
+int step_change_present(const struct plan *p, const struct step *s, char **why)
+{
+	switch (s->kind) {
+	case STEP_SYSFS_WRITE:
+		if (!s->verify_path)
+			return -ENODATA;
+		return verify(p, s, why) == 0 ? 0 : -ESTALE;
+	case STEP_FILE_PUT:
+	case STEP_FILE_DELETE:
+		return filestep_present(p->sysfs, s, why);
+	case STEP_CALL:
+		return s->call.still ? s->call.still(s->call.data, why) :
+				       -ENODATA;
+	case STEP__KIND_LAST:
+		break;
+	}
+	return -ENODATA;
 }
 
 /* The plan's lock as the next step wants it: taken for an ap_lock step, given back before any other. */
@@ -500,45 +528,137 @@ static char *one_line(char *why)
 	return out;
 }
 
+static int record(struct plan *p, long running, struct vm_error *err)
+{
+	if (!p->recorder)
+		return 0;
+	return p->recorder->record(p->recorder->opaque, p, running, err);
+}
+
+static volatile sig_atomic_t stop_signal;
+/* rollbacks running now: a plan an undo runs (sysfs_stop_undo's start steps) is not stopped by a signal */
+static unsigned rolling_back;
+
+void plan_request_stop(int signo)
+{
+	if (!stop_signal)
+		stop_signal = signo;
+}
+
+int plan_stop_requested(void)
+{
+	return stop_signal;
+}
+
+/* Append "; DESC" or "; DESC (WHY)" to buf. */
+static void say_step(char *buf, const struct step *s, const char *why)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, VM_ERROR_MSG_MAX - len, "%s%s%s%.300s%s",
+		 len ? "; " : "", s->description, why && *why ? " (" : "",
+		 why ? why : "", why && *why ? ")" : "");
+}
+
 /*
- * Undo the steps before failed, in reverse (each ap_lock one under the
- * lock); head says what failed. The message says that, what was undone and
- * what was not.
+ * Undo one step that ran, under the lock when it needs it, only while its
+ * change is still what the run made (compare before undo): 0 undone, or
+ * -errno with s->undo_error saying why not.
+ */
+enum undo_check {
+	UNDO_COMPARE, /* a change no longer as the run made it is left */
+	UNDO_IF_PRESENT, /* in flight: no change there, nothing to undo */
+	UNDO_ALWAYS, /* the failed step's partial write: its read-back failed */
+};
+
+static int undo_one(struct plan *p, struct step *s, enum undo_check check,
+		    bool *nothing)
+{
+	struct vm_error lock_err = { 0 };
+	char *why = NULL;
+	int r;
+
+	*nothing = false;
+	free(s->undo_error);
+	s->undo_error = NULL;
+	if (!s->has_undo) {
+		s->undo_error = strdup("it has no undo");
+		return -ENOTSUP;
+	}
+	r = check == UNDO_ALWAYS ? 0 : step_change_present(p, s, &why);
+	if (r == -ESTALE) {
+		if (check == UNDO_IF_PRESENT) {
+			/* its change never happened; a put may have left its temporary file */
+			if (s->kind == STEP_FILE_PUT)
+				filestep_leftovers_remove(p->sysfs, s);
+			free(why);
+			*nothing = true;
+			s->status = STEP_NOT_RUN;
+			return 0;
+		}
+		if (asprintf(
+			    &s->undo_error,
+			    "left as found: it changed since this run made it: %s",
+			    why ? why : "") < 0)
+			s->undo_error = NULL;
+		free(why);
+		s->status = STEP_UNDO_FAILED;
+		return -ESTALE;
+	}
+	free(why);
+	why = NULL;
+	r = lock_for(p, s->ap_lock, &lock_err);
+	if (r < 0) {
+		s->undo_error = strdup(lock_err.msg);
+		s->status = STEP_UNDO_FAILED;
+		return r;
+	}
+	r = step_undo(p, s, &why);
+	if (r < 0) {
+		s->undo_error = one_line(why);
+		if (!s->undo_error)
+			s->undo_error = strdup(strerror(-r));
+		s->status = STEP_UNDO_FAILED;
+		return r;
+	}
+	free(why);
+	s->status = STEP_UNDONE;
+	return 0;
+}
+
+/*
+ * Undo the steps before failed (and failed itself when it is partial), in
+ * reverse; head says what failed. The message says that, what was undone
+ * and what was not, and why not. A second signal while this runs is
+ * ignored: the rollback is not interrupted.
  */
 static int rollback(struct plan *p, size_t failed, int r, const char *head,
 		    struct vm_error *err)
 {
 	char undone[VM_ERROR_MSG_MAX] = "", left[VM_ERROR_MSG_MAX] = "";
 	bool incomplete = false;
+	size_t from = failed < p->n && p->steps[failed].partial ? failed + 1 :
+								  failed;
 
-	for (size_t i = failed; i-- > 0;) {
+	rolling_back++;
+	for (size_t i = from; i-- > 0;) {
 		struct step *s = &p->steps[i];
-		struct vm_error lock_err = { 0 };
-		const char *why;
-		char *buf = undone;
-		size_t len;
+		enum step_status was = s->status;
+		bool nothing;
 
-		if (!s->has_undo) {
-			/* a step without undo leaves its change: say so */
+		if (undo_one(p, s, i == failed ? UNDO_ALWAYS : UNDO_COMPARE,
+			     &nothing) < 0) {
 			incomplete = true;
-			buf = left;
-		} else if (lock_for(p, s->ap_lock, &lock_err) < 0 ||
-			   step_undo(p, s) < 0) {
-			s->status = STEP_UNDO_FAILED;
-			incomplete = true;
-			buf = left;
+			say_step(left, s, s->undo_error);
 		} else {
-			s->status = STEP_UNDONE;
+			say_step(undone, s, NULL);
 		}
-		/* why it is not undone: the lock's message, or what the undo said (a file step's) */
-		why = lock_err.msg[0]				? lock_err.msg :
-		      s->status == STEP_UNDO_FAILED && s->error ? s->error :
-								  "";
-		len = strlen(buf);
-		snprintf(buf + len, VM_ERROR_MSG_MAX - len, "%s%s%s%.300s%s",
-			 len ? "; " : "", s->description, why[0] ? " (" : "",
-			 why, why[0] ? ")" : "");
+		/* a partial step stays the one that failed */
+		if (was == STEP_FAILED && s->status == STEP_UNDONE)
+			s->status = STEP_FAILED;
+		record(p, -1, NULL);
 	}
+	rolling_back--;
 	lock_for(p, false, NULL);
 	if (incomplete)
 		return vm_error_set(
@@ -565,6 +685,21 @@ static int step_failed(struct plan *p, size_t i, int r, struct vm_error *err)
 	return rollback(p, i, r, head, err);
 }
 
+static void not_run_from(struct plan *p, size_t i)
+{
+	for (size_t k = i; k < p->n; k++)
+		p->steps[k].status = STEP_NOT_RUN;
+}
+
+/* a progress line, out at once: a pipe must not keep it in a buffer when the run is killed */
+static void progress_line(FILE *progress, const char *what, const char *text)
+{
+	if (!progress)
+		return;
+	fprintf(progress, "%s: %s\n", what, text);
+	fflush(progress);
+}
+
 int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 {
 	p->executed = true;
@@ -572,30 +707,146 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 		struct step *s = &p->steps[i];
 		struct vm_error lock_err = { 0 };
 		char *why = NULL;
-		int r = lock_for(p, s->ap_lock, &lock_err);
+		int r;
 
+		if (stop_signal && !rolling_back) {
+			char head[VM_ERROR_MSG_MAX];
+
+			p->interrupted = stop_signal;
+			not_run_from(p, i);
+			/* sigabbrev_np: "INT" */
+			snprintf(
+				head, sizeof(head),
+				"interrupted by SIG%s before step %zu of %zu (%s)",
+				sigabbrev_np(stop_signal) ?
+					sigabbrev_np(stop_signal) :
+					"NAL",
+				i + 1, p->n, s->description);
+			return rollback(p, i, -EINTR, head, err);
+		}
+		r = lock_for(p, s->ap_lock, &lock_err);
 		if (r < 0) {
 			/* the lock is the reason: the step did not run */
-			for (size_t k = i; k < p->n; k++)
-				p->steps[k].status = STEP_NOT_RUN;
+			not_run_from(p, i);
 			return rollback(p, i, r, lock_err.msg, err);
+		}
+		/* a file's prior state is in the journal before the file changes */
+		r = p->recorder ? step_read_prior(p, s) : 0;
+		if (r == 0)
+			r = record(p, (long)i, err);
+		if (r < 0) {
+			char head[VM_ERROR_MSG_MAX];
+
+			snprintf(head, sizeof(head), "%s",
+				 err->msg[0] ? err->msg :
+					       "cannot read a file's state");
+			not_run_from(p, i);
+			return rollback(p, i, r, head, err);
 		}
 		r = step_run(p, s, &why);
 		s->error = one_line(why);
 		if (r < 0) {
 			s->status = STEP_FAILED;
-			for (size_t k = i + 1; k < p->n; k++)
-				p->steps[k].status = STEP_NOT_RUN;
+			not_run_from(p, i + 1);
+			record(p, -1, NULL);
 			return step_failed(p, i, r, err);
 		}
 		s->status = STEP_DONE;
+		record(p, -1, NULL);
 		if (s->kind == STEP_CALL && s->call.note &&
 		    s->call.note(s->call.data))
 			s->note = strdup(s->call.note(s->call.data));
-		if (progress)
-			fprintf(progress, "done: %s\n", s->description);
-		if (progress && s->note)
-			fprintf(progress, "note: %s\n", s->note);
+		progress_line(progress, "done", s->description);
+		if (s->note)
+			progress_line(progress, "note", s->note);
+	}
+	lock_for(p, false, NULL);
+	return 0;
+}
+
+int plan_rollback_recorded(struct plan *p, FILE *progress, struct vm_error *err)
+{
+	char undone[VM_ERROR_MSG_MAX] = "", left[VM_ERROR_MSG_MAX] = "";
+	bool incomplete = false;
+
+	p->executed = true;
+	rolling_back++;
+	for (size_t i = p->n; i-- > 0;) {
+		struct step *s = &p->steps[i];
+		bool running = s->status == STEP_RUNNING ||
+			       s->status == STEP_FAILED;
+		bool nothing;
+
+		if (s->status != STEP_DONE && !running &&
+		    s->status != STEP_UNDO_FAILED)
+			continue;
+		if (undo_one(p, s, running ? UNDO_IF_PRESENT : UNDO_COMPARE,
+			     &nothing) < 0) {
+			incomplete = true;
+			say_step(left, s, s->undo_error);
+		} else if (!nothing) {
+			say_step(undone, s, NULL);
+			progress_line(progress, "undone", s->description);
+		}
+		record(p, -1, NULL);
+	}
+	rolling_back--;
+	lock_for(p, false, NULL);
+	if (incomplete)
+		return vm_error_set(err, VM_EXIT_ROLLBACK_INCOMPLETE, EIO,
+				    "undone: %s; NOT undone, fix by hand: %s",
+				    undone[0] ? undone : "nothing", left);
+	return 0;
+}
+
+int plan_complete_recorded(struct plan *p, FILE *progress, struct vm_error *err)
+{
+	p->executed = true;
+	for (size_t i = 0; i < p->n; i++) {
+		struct step *s = &p->steps[i];
+		struct vm_error lock_err = { 0 };
+		char *why = NULL;
+		int r;
+
+		if (s->status == STEP_DONE)
+			continue;
+		if (s->status == STEP_RUNNING || s->status == STEP_FAILED) {
+			r = step_change_present(p, s, &why);
+			free(why);
+			why = NULL;
+			if (r == 0) {
+				s->status = STEP_DONE;
+				record(p, -1, NULL);
+				continue;
+			}
+			if (s->kind == STEP_FILE_PUT)
+				filestep_leftovers_remove(p->sysfs, s);
+		}
+		r = lock_for(p, s->ap_lock, &lock_err);
+		if (r < 0) {
+			lock_for(p, false, NULL);
+			return vm_error_set(err, VM_EXIT_FAILED, -r,
+					    "cannot %s: %s", s->description,
+					    lock_err.msg);
+		}
+		r = record(p, (long)i, err);
+		if (r == 0)
+			r = step_run(p, s, &why);
+		free(s->error);
+		s->error = one_line(why);
+		if (r < 0) {
+			s->status = STEP_FAILED;
+			record(p, -1, NULL);
+			lock_for(p, false, NULL);
+			return vm_error_set(
+				err, VM_EXIT_FAILED, -r,
+				"cannot %s: %s (the journal keeps what is done: 'virt-mdev recover' rolls it back)",
+				s->description,
+				s->error ? s->error : strerror(-r));
+		}
+		s->status = STEP_DONE;
+		record(p, -1, NULL);
+		progress_line(progress, "done", s->description);
 	}
 	lock_for(p, false, NULL);
 	return 0;
@@ -621,7 +872,7 @@ struct json_object *plan_to_json(const struct plan *p, bool dry_run,
 
 		if (!js)
 			continue;
-		/* what is done, or could not be undone, is a change on the host */
+		/* what is left changed: done, or not undone after a failure */
 		if (s->status == STEP_DONE || s->status == STEP_UNDO_FAILED)
 			changed = true;
 		json_object_object_add(js, "description",
@@ -639,6 +890,10 @@ struct json_object *plan_to_json(const struct plan *p, bool dry_run,
 		if (s->error)
 			json_object_object_add(
 				js, "error", json_object_new_string(s->error));
+		if (s->undo_error)
+			json_object_object_add(
+				js, "undo_error",
+				json_object_new_string(s->undo_error));
 		if (s->note)
 			json_object_object_add(js, "note",
 					       json_object_new_string(s->note));

@@ -22,6 +22,7 @@ enum step_status {
 	STEP_UNDONE,
 	STEP_UNDO_FAILED,
 	STEP_NOT_RUN,
+	STEP_RUNNING, /* a journal's: it was in flight when its run ended */
 	STEP__LAST,
 };
 
@@ -47,6 +48,18 @@ struct step_call {
 	void *data;
 	/* after a successful run: something the user must know (a fallback taken), or NULL */
 	const char *(*note)(void *data);
+	/*
+	 * For the journal: the call as {"call": NAME, ...}, which a kind of
+	 * call_kinds[] (journal.h) loads again into run and undo without the
+	 * process that planned it (recover). NULL: it cannot be journalled.
+	 */
+	struct json_object *(*save)(void *data);
+	/*
+	 * Compare before undo: 0 while what run made is still there as it
+	 * made it, -ESTALE (and *why) when another changed it since; NULL: no
+	 * such check.
+	 */
+	int (*still)(void *data, char **why);
 };
 
 struct step {
@@ -78,6 +91,10 @@ struct step {
 	bool ap_lock;
 	enum step_status status;
 	char *error;
+	/* a write the kernel took whose read-back failed: its undo runs in the rollback too */
+	bool partial;
+	/* why its undo failed, or why it was left as found (compare before undo) */
+	char *undo_error;
 };
 
 /*
@@ -97,6 +114,20 @@ struct plan_lock {
 		name; /* for the dry run: "the s390-tools lock /run/lock/..." */
 };
 
+/*
+ * How a run records its progress (the journal, src/lib/journal.h): record
+ * is called before each step runs (running: its index) and after each
+ * change of a status (running: -1); a failure to record stops the plan
+ * before the step, as a failed step would.
+ */
+struct plan;
+
+struct plan_recorder {
+	int (*record)(void *opaque, const struct plan *p, long running,
+		      struct vm_error *err);
+	void *opaque;
+};
+
 struct plan {
 	const struct sysfs *sysfs;
 	struct step *steps;
@@ -105,7 +136,21 @@ struct plan {
 	/* NULL: ap_lock steps run as they are (a plan run inside a step that holds it) */
 	const struct plan_lock *lock;
 	bool locked; /* taken now */
+	/* NULL: nothing is journalled */
+	const struct plan_recorder *recorder;
+	/* a signal stopped it between two steps: its number, else 0 */
+	int interrupted;
 };
+
+/*
+ * Ask every plan that runs to stop before its next step and roll back, as
+ * for a failed step (the step in flight finishes first). Async-signal-safe:
+ * a signal handler calls it; a second call while a rollback runs changes
+ * nothing (the rollback is not interrupted).
+ */
+void plan_request_stop(int signo);
+/* The signal plan_request_stop was given, or 0. */
+int plan_stop_requested(void);
 
 void plan_init(struct plan *p, const struct sysfs *sysfs);
 void plan_clear(struct plan *p);
@@ -117,7 +162,7 @@ struct step *plan_add_write(struct plan *p, const char *description,
 			    const char *undo_path, const char *undo_value);
 /* Mark s (NULL is passed through) as a step that runs under the plan's lock. */
 struct step *step_needs_ap_lock(struct step *s);
-/* Check after the write that the link at path points at a target named expect. */
+/* Check after the write that the link at path points at a target named expect ("": that there is no link). */
 int step_verify_link(struct step *s, const char *path, const char *expect);
 /* Check after the write that the attribute at path reads expect. */
 int step_verify_value(struct step *s, const char *path, const char *expect);
@@ -183,6 +228,29 @@ void plan_print(const struct plan *p, FILE *f);
  * before it runs. The lock is given back before this returns.
  */
 int plan_execute(struct plan *p, FILE *progress, struct vm_error *err);
+
+/*
+ * Recover: undo the done steps (and the one that was running, when its
+ * change is there) in reverse, each only while its change is still what the
+ * run made (compare before undo). Returns 0 or -errno with err (exit 5:
+ * what could not be undone).
+ */
+int plan_rollback_recorded(struct plan *p, FILE *progress,
+			   struct vm_error *err);
+
+/*
+ * Recover --complete: run the steps that are not done, in order, one that
+ * was running only when its change is not there yet; at a failure, stop
+ * (exit 1; the journal keeps what is done).
+ */
+int plan_complete_recorded(struct plan *p, FILE *progress,
+			   struct vm_error *err);
+
+/* A file step's prior state read into the step (for the journal, before it runs); 0 or -errno. */
+int step_read_prior(const struct plan *p, struct step *s);
+
+/* 0 when the change of a step is there now (its read-back holds); -ESTALE (why) when not; -ENODATA when it cannot tell. */
+int step_change_present(const struct plan *p, const struct step *s, char **why);
 
 /*
  * {"changed": bool, "dry_run": bool, "steps": [...]}, a step with

@@ -49,6 +49,126 @@ void outcome_clear(struct outcome *o)
 	o->conn = NULL;
 	ap_lock_clear(&o->lock);
 	o->plan.lock = NULL;
+	/* last: what held it is done */
+	if (o->run_locked)
+		run_lock_release(&o->run_lock);
+	o->run_locked = false;
+}
+
+int request_lock_host(const struct request_env *env, struct outcome *o,
+		      struct vm_error *err)
+{
+	if (env->dry_run || !env->sysfs || o->run_locked)
+		return 0;
+	o->run_lock.fd = -1;
+	if (run_lock_take(&o->run_lock, env->sysfs, env->lock_timeout_s,
+			  env->lock_say, env->lock_say_opaque, err) < 0)
+		return vm_error_errno(err);
+	o->run_locked = true;
+	return journal_refuse_unfinished(env->sysfs, err);
+}
+
+/* recover's own progress, in the journal it recovers */
+struct recover_rec {
+	const char *path;
+	const struct journal_doc *doc;
+};
+
+static int recover_record(void *opaque, const struct plan *p, long running,
+			  struct vm_error *err)
+{
+	struct recover_rec *r = opaque;
+	struct vm_error ignored = { 0 };
+
+	return journal_rewrite(r->path, r->doc, p, running,
+			       err ? err : &ignored);
+}
+
+static void journal_line(const struct journal_doc *d, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < d->argv.n && len < size; i++) {
+		snprintf(buf + len, size - len, "%s%s", i ? " " : "",
+			 i ? d->argv.v[i] : "virt-mdev");
+		len = strlen(buf);
+	}
+}
+
+int request_recover(const struct request_env *env, bool complete,
+		    FILE *progress, struct outcome *o,
+		    struct recover_result *res, struct vm_error *err)
+{
+	_cleanup_free_ char *path = NULL;
+	struct journal_doc d = { 0 };
+	struct call_env cenv = { .sysfs = env->sysfs };
+	struct recover_rec rec;
+	struct plan_recorder recorder = { recover_record, &rec };
+	enum step_status *was = NULL;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	o->run_lock.fd = -1;
+	if (run_lock_take(&o->run_lock, env->sysfs, env->lock_timeout_s,
+			  env->lock_say, env->lock_say_opaque, err) < 0)
+		return vm_error_errno(err);
+	o->run_locked = true;
+	r = journal_read(env->sysfs, &d, &path, err);
+	if (r == -ENOENT) {
+		_cleanup_free_ char *p = sysfs_area_path(
+			env->sysfs, SYSFS_AREA_JOURNAL, "%s", JOURNAL_FILE);
+
+		res->nothing = true;
+		snprintf(res->path, sizeof(res->path), "%s", p ? p : "");
+		return 0;
+	}
+	if (r < 0)
+		return vm_error_errno(err);
+	snprintf(res->path, sizeof(res->path), "%s", path);
+	journal_line(&d, res->line, sizeof(res->line));
+	res->pid = d.pid;
+	if (journal_owner_alive(&d)) {
+		r = vm_error_set(
+			err, VM_EXIT_REFUSED, EBUSY,
+			"cannot recover the journal %s: its run of '%s' (PID %ld) is still running; wait for it to end",
+			path, res->line, d.pid);
+		journal_doc_clear(&d);
+		return r;
+	}
+	/* the calls reconnect: -c, else the URI the run had */
+	cenv.uri = env->uri ? env->uri : d.uri;
+	rec.path = path;
+	rec.doc = &d;
+	r = journal_plan(&d, &cenv, &o->plan, err);
+	was = calloc(o->plan.n + 1, sizeof(*was));
+	if (r == 0 && !was)
+		r = vm_error_set(err, VM_EXIT_FAILED, ENOMEM, "out of memory");
+	for (size_t i = 0; was && i < o->plan.n; i++)
+		was[i] = o->plan.steps[i].status;
+	if (r == 0) {
+		o->plan.recorder = &recorder;
+		r = complete ? plan_complete_recorded(&o->plan, progress, err) :
+			       plan_rollback_recorded(&o->plan, progress, err);
+		o->plan.recorder = NULL;
+	}
+	if (r == 0 && unlink(path) < 0 && errno != ENOENT)
+		r = vm_error_set(
+			err, VM_EXIT_FAILED, errno,
+			"recovered, but cannot remove the journal %s: %s", path,
+			strerror(errno));
+	for (size_t i = 0; i < o->plan.n; i++)
+		if (o->plan.steps[i].status != was[i] &&
+		    (o->plan.steps[i].status == STEP_UNDONE ||
+		     o->plan.steps[i].status == STEP_DONE))
+			res->changed = true;
+	free(was);
+	/* the loaded calls hold the connection: outcome_clear closes it after the plan */
+	if (!o->conn)
+		o->conn = steal_ptr(cenv.conn);
+	call_env_clear(&cenv);
+	journal_doc_clear(&d);
+	return r < 0 ? vm_error_errno(err) : 0;
 }
 
 int request_backend(const struct request_env *env, const struct mdev_spec *m,

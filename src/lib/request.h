@@ -15,6 +15,7 @@
 #include "attach.h"
 #include "backend.h"
 #include "error.h"
+#include "journal.h"
 #include "kind.h"
 #include "lifecycle.h"
 #include "mdev.h"
@@ -62,6 +63,9 @@ struct outcome {
 	char note[512]; /* for the admin after the plan ran, on stdout ("" if none) */
 	char warning[512]; /* what stays as it is and why, on stderr ("" if none) */
 	char verbose[512]; /* for -v: the backend's choice ("" if none) */
+	/* virt-mdev's own lock, held from before the request read the host until outcome_clear */
+	bool run_locked;
+	struct run_lock run_lock;
 };
 
 /* An outcome that outcome_clear may see before outcome_init. */
@@ -73,6 +77,38 @@ struct outcome {
 void outcome_init(struct outcome *o, const struct request_env *env);
 void outcome_clear(struct outcome *o);
 #define _cleanup_outcome_ _cleanup_(outcome_clear)
+
+/*
+ * Before a request that changes the host reads it: take virt-mdev's lock
+ * (ROOT/run/lock/virt-mdev.lock, waiting up to env's lock timeout, told
+ * through env's lock_say), held by o until outcome_clear, so that the
+ * checks, the plan and its run see one state that no other virt-mdev run
+ * changes; then refuse while an unfinished journal exists (VM_EXIT_REFUSED,
+ * naming it and 'virt-mdev recover'). A dry run takes nothing.
+ */
+int request_lock_host(const struct request_env *env, struct outcome *o,
+		      struct vm_error *err);
+
+/* ---- recover (src/lib/request.c) ---- */
+
+struct recover_result {
+	bool nothing; /* no journal: nothing to recover */
+	bool changed; /* a step was undone (or done) */
+	char path[600]; /* the journal */
+	char line[512]; /* the run it is of: "virt-mdev assign ..." */
+	long pid;
+};
+
+/*
+ * Roll back (complete: finish) the plan an unfinished journal holds, under
+ * virt-mdev's lock, each step only while its change is still what the run
+ * made; the journal goes when that succeeded, and stays, with the progress
+ * made, when not. o->plan is the plan recovered (for JSON). progress, when
+ * not NULL, is told each step. No journal: res->nothing.
+ */
+int request_recover(const struct request_env *env, bool complete,
+		    FILE *progress, struct outcome *o,
+		    struct recover_result *res, struct vm_error *err);
 
 /* ---- create, start, stop, remove (src/lib/mdev-ops.c) ---- */
 

@@ -19,6 +19,7 @@ enum sysfs_area {
 	SYSFS_AREA_DRIVERCTL, /* ROOT/etc/driverctl.d */
 	SYSFS_AREA_LOCK, /* ROOT/run/lock */
 	SYSFS_AREA_UDEV_RULES, /* ROOT/etc/udev/rules.d (chzdev's persistent AP masks) */
+	SYSFS_AREA_JOURNAL, /* ROOT/run/virt-mdev (the journal of a run, src/lib/journal.h) */
 	SYSFS_AREA__LAST,
 };
 

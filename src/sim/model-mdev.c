@@ -136,6 +136,27 @@ static const struct vfs_attr mdev_attrs[] = {
 	{ "uevent", 0644, mdev_show_uevent, mdev_store_uevent },
 };
 
+/*
+ * The lowest iommu group id no group has: the kernel takes group ids from
+ * an IDA (drivers/iommu/iommu.c, iommu_group_alloc: ida_alloc of
+ * iommu_group_ida, freed again in iommu_group_release), so an mdev made
+ * again after its removal gets the id it had.
+ */
+static unsigned free_iommu_group(struct model *m)
+{
+	char path[64];
+	unsigned g = 0;
+
+	for (;; g++) {
+		snprintf(path, sizeof(path), "kernel/iommu_groups/%u", g);
+		if (!vfs_lookup(&m->vfs, path))
+			break;
+	}
+	if (g >= m->next_iommu_group)
+		m->next_iommu_group = g + 1;
+	return g;
+}
+
 /* A new mdev below its parent with its links and iommu group, synchronously (1.3, 1.4). */
 static int mdev_add(struct model *m, struct subchannel *sch, const char *uuid,
 		    struct mdev **out)
@@ -158,7 +179,7 @@ static int mdev_add(struct model *m, struct subchannel *sch, const char *uuid,
 	mdev->kind = sch ? MDEV_CCW : MDEV_AP;
 	mdev->sch = sch;
 	mdev->model = m;
-	mdev->iommu_group = m->next_iommu_group++;
+	mdev->iommu_group = free_iommu_group(m);
 	mdev->next = m->mdevs;
 	m->mdevs = mdev;
 	if (sch)

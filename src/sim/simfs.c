@@ -50,8 +50,8 @@ int fault_rules_parse(struct fault_rules *fr, const char *text,
 	for (const char *line = text; line && *line;) {
 		const char *eol = strchr(line, '\n');
 		size_t len = eol ? (size_t)(eol - line) : strlen(line);
-		char buf[1024], path[600], ename[64];
-		unsigned long nth;
+		char buf[1024], path[600], ename[64], extra;
+		unsigned long nth, delay;
 		char *hash;
 
 		lineno++;
@@ -62,13 +62,25 @@ int fault_rules_parse(struct fault_rules *fr, const char *text,
 			*hash = '\0';
 		if (strspn(buf, " \t") == strlen(buf))
 			continue;
-		if (sscanf(buf, "%599s %lu %63s", path, &nth, ename) != 3 ||
-		    nth == 0 || !errno_from_name(ename) ||
-		    strlen(below_sys(path)) >= sizeof(rules->pattern)) {
+		delay = 0;
+		if (sscanf(buf, " delay %599s %lu %lu %c", path, &nth, &delay,
+			   &extra) == 3) {
+			if (nth == 0 || delay == 0 || delay > 600000 ||
+			    strlen(below_sys(path)) >= sizeof(rules->pattern)) {
+				free(rules);
+				return vm_error_set(
+					err, VM_EXIT_USAGE, EINVAL,
+					"fault rule %d '%s': expected delay PATH N MS, e.g. 'delay bus/css/drivers/vfio_ccw/bind 1 500' (N from 1, MS from 1 to 600000)",
+					lineno, buf);
+			}
+		} else if (sscanf(buf, "%599s %lu %63s", path, &nth, ename) !=
+				   3 ||
+			   nth == 0 || !errno_from_name(ename) ||
+			   strlen(below_sys(path)) >= sizeof(rules->pattern)) {
 			free(rules);
 			return vm_error_set(
 				err, VM_EXIT_USAGE, EINVAL,
-				"fault rule %d '%s': expected PATH N ERRNO, e.g. 'bus/css/drivers/vfio_ccw/bind 1 EBUSY' (N from 1)",
+				"fault rule %d '%s': expected PATH N ERRNO, e.g. 'bus/css/drivers/vfio_ccw/bind 1 EBUSY' (N from 1), or delay PATH N MS",
 				lineno, buf);
 		}
 		{
@@ -86,7 +98,8 @@ int fault_rules_parse(struct fault_rules *fr, const char *text,
 		memcpy(rules[n].pattern, below_sys(path),
 		       strlen(below_sys(path)) + 1);
 		rules[n].nth = (unsigned)nth;
-		rules[n].errnum = errno_from_name(ename);
+		rules[n].errnum = delay ? 0 : errno_from_name(ename);
+		rules[n].delay_ms = (unsigned)delay;
 		n++;
 	}
 	free(fr->rules);
@@ -144,8 +157,19 @@ int fault_rules_check(struct fault_rules *fr, const char *path)
 
 		if (fnmatch(r->pattern, rel, FNM_PATHNAME) != 0)
 			continue;
-		if (++r->seen == r->nth)
+		if (++r->seen != r->nth)
+			continue;
+		if (!r->delay_ms)
 			return r->errnum;
+		/* the writer waits: FUSE keeps a request that is in userspace until it is answered, also for a killed writer */
+		{
+			struct timespec t = { r->delay_ms / 1000,
+					      (long)(r->delay_ms % 1000) *
+						      1000000L };
+
+			while (nanosleep(&t, &t) < 0 && errno == EINTR)
+				;
+		}
 	}
 	return 0;
 }

@@ -8,11 +8,12 @@
 #include "lib/error.h"
 #include "model.h"
 
-/* "make the Nth write to PATH fail with ERRNO" */
+/* "make the Nth write to PATH fail with ERRNO", or "delay PATH N MS": make it take MS ms */
 struct fault_rule {
 	char pattern[512]; /* fnmatch pattern over the path below /sys */
 	unsigned nth;
-	int errnum;
+	int errnum; /* 0: a delay */
+	unsigned delay_ms;
 	unsigned seen;
 };
 
@@ -28,13 +29,16 @@ struct fault_rules {
  * Parse the control file's text: one rule per line, "PATH N ERRNO" (PATH
  * relative to /sys or starting with /sys/, shell wildcards allowed; N counted
  * from 1 over the writes to matching paths since the rule was loaded; ERRNO a
- * name such as EBUSY or a number). '#' starts a comment.
+ * name such as EBUSY or a number); or "delay PATH N MS": the Nth write
+ * takes MS milliseconds (at most 600000) before the kernel model does it, so
+ * that a test can kill the writer while that write is in flight. '#' starts
+ * a comment.
  */
 int fault_rules_parse(struct fault_rules *fr, const char *text,
 		      struct vm_error *err);
 /* Re-read the file if it changed. */
 void fault_rules_refresh(struct fault_rules *fr);
-/* Count a write to path; the errno to fail it with, or 0. */
+/* Count a write to path (sleeping the delay of a delay rule it is the Nth of); the errno to fail it with, or 0. */
 int fault_rules_check(struct fault_rules *fr, const char *path);
 void fault_rules_clear(struct fault_rules *fr);
 

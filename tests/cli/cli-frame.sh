@@ -140,6 +140,7 @@ attach
 detach
 assign
 unassign
+recover
 help" "__complete commands lists the visible commands"
 run "$VIRT_MDEV" __complete backends
 is "$out" "auto

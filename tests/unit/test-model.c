@@ -398,8 +398,13 @@ static void test_fault_rules(void)
 	ok(fault_rules_parse(&fr, "bus/ap/apmask 0 EBUSY\n", &err) < 0,
 	   "N must be 1 or more");
 	is_str(err.msg,
-	       "fault rule 1 'bus/ap/apmask 0 EBUSY': expected PATH N ERRNO, e.g. 'bus/css/drivers/vfio_ccw/bind 1 EBUSY' (N from 1)",
-	       "the message names the rule and the form");
+	       "fault rule 1 'bus/ap/apmask 0 EBUSY': expected PATH N ERRNO, e.g. 'bus/css/drivers/vfio_ccw/bind 1 EBUSY' (N from 1), or delay PATH N MS",
+	       "the message names the rule and the forms");
+	ok(fault_rules_parse(&fr, "delay bus/ap/apmask 1 0\n", &err) < 0,
+	   "a delay of 0 ms is refused");
+	is_str(err.msg,
+	       "fault rule 1 'delay bus/ap/apmask 1 0': expected delay PATH N MS, e.g. 'delay bus/css/drivers/vfio_ccw/bind 1 500' (N from 1, MS from 1 to 600000)",
+	       "the message names the rule and the delay's form");
 	ok(fault_rules_parse(&fr, "bus/ap/apmask 1 EWHATEVER\n", &err) < 0,
 	   "an unknown errno is refused");
 	is_int(fr.n, 2, "a refused file keeps the old rules");

@@ -365,8 +365,8 @@ static void test_undo_failure(struct sysfs *s)
 	is_str(calls, "run a, run b, run c, run d, undo c, undo b, undo a",
 	       "a failing undo does not stop the rollback: step 1 is still undone");
 	is_str(err.msg,
-	       "cannot call d (virsh d: not allowed); undone: call c; call a; NOT undone, fix by hand: call b",
-	       "the message lists what was undone and, exactly, what was NOT undone");
+	       "cannot call d (virsh d: not allowed); undone: call c; call a; NOT undone, fix by hand: call b (the undo broke)",
+	       "the message lists what was undone and, exactly, what was NOT undone, with the undo's reason");
 	statuses = json_field(&p, false, "status");
 	is_str(statuses, "undone,undo-failed,undone,failed",
 	       "the JSON statuses: undone, undo-failed, undone, failed");
@@ -381,7 +381,7 @@ static void test_undo_failure(struct sysfs *s)
 	is_int(plan_execute(&p, NULL, &err), -ENODEV, "every undo fails");
 	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "exit 5");
 	is_str(err.msg,
-	       "cannot call c (virsh c: gone); undone: nothing; NOT undone, fix by hand: call b; call a",
+	       "cannot call c (virsh c: gone); undone: nothing; NOT undone, fix by hand: call b (the undo broke); call a (the undo broke)",
 	       "'undone: nothing', and the NOT undone list in reverse order");
 	plan_clear(&p);
 }
@@ -403,7 +403,7 @@ static void test_steps_without_undo(struct sysfs *s)
 	is_str(calls, "run a, run b, run c, undo a",
 	       "the step without an undo is left as it is");
 	is_str(err.msg,
-	       "cannot call c (virsh c: busy); undone: call a; NOT undone, fix by hand: call b",
+	       "cannot call c (virsh c: busy); undone: call a; NOT undone, fix by hand: call b (it has no undo)",
 	       "and the message says it was NOT undone");
 	statuses = json_field(&p, false, "status");
 	is_str(statuses, "undone,done,failed",
@@ -418,7 +418,7 @@ static void test_steps_without_undo(struct sysfs *s)
 	       "only steps without an undo");
 	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "exit 5");
 	is_str(err.msg,
-	       "cannot call b (virsh b: broken); undone: nothing; NOT undone, fix by hand: call a",
+	       "cannot call b (virsh b: broken); undone: nothing; NOT undone, fix by hand: call a (it has no undo)",
 	       "undone: nothing; NOT undone: call a");
 	is_str(calls, "run a, run b", "no undo was called");
 	plan_clear(&p);
@@ -467,8 +467,8 @@ static void test_sysfs_writes(struct sysfs *s)
 	       "a call fails after a write whose undo cannot be written");
 	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "exit 5");
 	is_str(err.msg,
-	       "cannot call x (virsh x: x broke); undone: nothing; NOT undone, fix by hand: set c",
-	       "the write is NOT undone, and says so");
+	       "cannot call x (virsh x: x broke); undone: nothing; NOT undone, fix by hand: set c (No such file or directory)",
+	       "the write is NOT undone, and says why");
 	c = content("sys/dev/c");
 	is_str(c, "1", "c keeps the value written");
 	free(statuses);
@@ -494,15 +494,15 @@ static void test_sysfs_writes(struct sysfs *s)
 	free(want);
 	if (asprintf(
 		    &want,
-		    "cannot set a (echo 1 > %s/sys/dev/a: reading back dev/a gave '1', expected '2'); nothing was changed",
+		    "cannot set a (echo 1 > %s/sys/dev/a: reading back dev/a gave '1', expected '2'); undone: set a",
 		    sysfs_root(s)) < 0)
 		abort();
 	is_str(err.msg, want,
 	       "the message says what was read back and what was expected");
 	free(a);
 	a = content("sys/dev/a");
-	is_str(a, "1",
-	       "what the failed step wrote stays: the engine never undoes the failed step itself (the message says 'nothing was changed')");
+	is_str(a, "0",
+	       "what the failed step wrote is undone too: the kernel took the write, only its read-back failed");
 	plan_clear(&p);
 }
 
@@ -1046,7 +1046,7 @@ static void test_file_step_failures(struct sysfs *s)
 	free(want);
 	if (asprintf(
 		    &want,
-		    "cannot call observe (virsh observe: it broke); undone: nothing; NOT undone, fix by hand: persist css-0.0.0313 (%s is no longer what this step wrote: another program changed it since; left as it is)",
+		    "cannot call observe (virsh observe: it broke); undone: nothing; NOT undone, fix by hand: persist css-0.0.0313 (left as found: it changed since this run made it: %s is no longer what this step wrote)",
 		    path) < 0)
 		abort();
 	is_str(err.msg, want,

@@ -1,0 +1,152 @@
+/* virt-mdev's own lock and the journal: the lock excludes a second run, a journal is refused unless it is one, a step journalled loads back as it was, an unfinished journal refuses a change. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "lib/cleanup.h"
+#include "lib/filestep.h"
+#include "lib/journal.h"
+#include "tap.h"
+
+static char root[] = "/tmp/virt-mdev-test-journal.XXXXXX";
+
+static void parse_refused(const char *text, const char *msg, const char *what)
+{
+	struct journal_doc d;
+	struct vm_error err = { 0 };
+
+	is_int(journal_parse(text, strlen(text), &d, &err), -EINVAL,
+	       "%s: refused", what);
+	is_str(err.msg, msg, "%s: the message says why", what);
+	is_int(err.exit, VM_EXIT_USAGE, "%s: as bad input", what);
+}
+
+static void test_parse(void)
+{
+	parse_refused("[]", "not a virt-mdev journal: no version 1",
+		      "an array");
+	parse_refused("{\"version\": 2}",
+		      "not a virt-mdev journal: no version 1",
+		      "another version");
+	parse_refused("{\"version\": 1, \"pid\": 0}",
+		      "not a virt-mdev journal: no pid", "PID 0");
+	parse_refused("{\"version\": 1, \"pid\": 5, \"starttime\": 1}",
+		      "not a virt-mdev journal: no argv", "no argv");
+	parse_refused(
+		"{\"version\": 1, \"pid\": 5, \"starttime\": 1, \"argv\": [], \"steps\": [{\"kind\": \"reboot\"}]}",
+		"not a virt-mdev journal: a step's kind is none of sysfs-write, file-put, file-delete, call",
+		"a step of an unknown kind");
+	parse_refused(
+		"{\"version\": 1, \"pid\": 5, \"starttime\": 1, \"argv\": [], \"steps\": []} x",
+		"not a virt-mdev journal: it is not one JSON document",
+		"text after the document");
+}
+
+static void test_roundtrip(const struct sysfs *s)
+{
+	struct plan p, back;
+	struct journal j;
+	struct journal_doc d;
+	struct vm_error err = { 0 };
+	struct call_env env = { .sysfs = s, .offline = true };
+	static char a0[] = "virt-mdev", a1[] = "ccw", a2[] = "bind",
+		    a3[] = "0.0.2b09";
+	char *argv[] = { a0, a1, a2, a3 };
+	_cleanup_free_ char *path = NULL;
+	struct step *st;
+
+	plan_init(&p, s);
+	st = plan_add_write(&p, "bind it", "bus/css/drivers/vfio_ccw/bind",
+			    "0.0.0313", "bus/css/drivers/vfio_ccw/unbind",
+			    "0.0.0313");
+	step_verify_link(st, "bus/css/devices/0.0.0313/driver", "vfio_ccw");
+	plan_add_file_put(&p, "persist it", SYSFS_AREA_DRIVERCTL,
+			  "css-0.0.0313", "vfio_ccw\n");
+	p.steps[0].status = STEP_DONE;
+	is_int(journal_init(&j, s, 4, argv, NULL, &err), 0, "a journal");
+	is_int(step_read_prior(&p, &p.steps[1]), 0,
+	       "the put's prior state is read before it runs");
+	is_int(j.recorder.record(j.recorder.opaque, &p, 1, &err), 0,
+	       "it is written");
+	is_int(journal_read(s, &d, &path, &err), 0, "and read back");
+	is_int(d.pid, (long)getpid(), "with this process's PID");
+	ok(!journal_owner_alive(&d),
+	   "this process does not count as a run still going on");
+	is_str(d.argv.v[2], "bind", "and the command line");
+	plan_init(&back, s);
+	is_int(journal_plan(&d, &env, &back, &err), 0,
+	       "its steps load into a plan");
+	is_int(back.n, 2, "both");
+	is_str(back.steps[0].undo_path, "bus/css/drivers/vfio_ccw/unbind",
+	       "the write's undo");
+	is_str(back.steps[0].verify_expect, "vfio_ccw", "and its read-back");
+	is_int(back.steps[0].status, STEP_DONE, "done");
+	is_int(back.steps[1].status, STEP_RUNNING,
+	       "the step in flight is running");
+	{
+		_cleanup_json_ struct json_object *prior =
+			filestep_to_json(&back.steps[1]);
+		struct json_object *v, *made;
+		_cleanup_free_ char *want = NULL;
+
+		ok(json_object_object_get_ex(prior, "read", &v) &&
+			   json_object_get_boolean(v) &&
+			   json_object_object_get_ex(prior, "type", &v) &&
+			   strcmp(json_object_get_string(v), "absent") == 0,
+		   "the put knows its file was absent");
+		ok(asprintf(&want, "%s/etc", root) > 0 &&
+			   json_object_object_get_ex(prior, "would_make",
+						     &made) &&
+			   json_object_array_length(made) == 2 &&
+			   strcmp(json_object_get_string(
+					  json_object_array_get_idx(made, 0)),
+				  want) == 0,
+		   "and the directories it makes (ROOT/etc and ROOT/etc/driverctl.d: the root has only sys)");
+	}
+	is_int(journal_refuse_unfinished(s, &err), -EBUSY,
+	       "an unfinished journal refuses a change");
+	is_int(err.exit, VM_EXIT_REFUSED, "exit 4");
+	journal_finish(&j);
+	is_int(journal_refuse_unfinished(s, &err), 0,
+	       "once the run finished, nothing is refused");
+	plan_clear(&back);
+	plan_clear(&p);
+	journal_doc_clear(&d);
+}
+
+static void test_lock(const struct sysfs *s)
+{
+	struct run_lock a = RUN_LOCK_INIT, b = RUN_LOCK_INIT;
+	struct vm_error err = { 0 };
+
+	is_int(run_lock_take(&a, s, 0, NULL, NULL, &err), 0,
+	       "virt-mdev's lock is taken");
+	is_int(run_lock_take(&b, s, 0, NULL, NULL, &err), -EBUSY,
+	       "a second take does not get it while the first holds it");
+	is_int(err.exit, VM_EXIT_REFUSED, "exit 4");
+	run_lock_release(&a);
+	is_int(run_lock_take(&b, s, 0, NULL, NULL, &err), 0,
+	       "once given back, it is taken");
+	run_lock_release(&b);
+}
+
+int main(void)
+{
+	_cleanup_sysfs_ struct sysfs *s = NULL;
+	struct vm_error err = { 0 };
+	char cmd[300];
+
+	if (!mkdtemp(root))
+		return 99;
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys'", root);
+	if (system(cmd) != 0 || sysfs_new(&s, root, &err) < 0)
+		return 99;
+	test_parse();
+	test_roundtrip(s);
+	test_lock(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		return 99;
+	return tap_done();
+}
