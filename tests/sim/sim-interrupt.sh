@@ -50,9 +50,12 @@ virsh define "$top_srcdir/xml-templates/domain-s390x-demo.xml" >/dev/null
 # steps CMD...: the plan's steps from the dry run, one a line: w PATH for a sysfs write (PATH
 # below sys, as the simulator resolves it), f PATH for a file, c for a libvirt call
 steps() {
-	vm -n -j "$@" | jq -r --arg s "$S/" '.steps[].command |
+	# (a file's command: its first line, without the "mkdir -p DIR && " before it, the
+	# here-document after it, or the "&& rmdir DIR" after a delete)
+	vm -n -j "$@" | jq -r --arg s "$S/" '.steps[].command | split("\n")[0] |
+		sub("^mkdir -p [^ ]+ && "; "") | sub(" <<.*$"; "") |
 		if startswith("virsh") then "c"
-		elif startswith("rm -f ") then "f rm " + .[6:]
+		elif startswith("rm -f ") then "f rm " + (.[6:] | split(" && ")[0])
 		else (split(" > ") | last) as $p |
 			if ($p | startswith($s)) then "w " + $p[($s | length):] else "f " + $p end
 		end' | while read -r t p; do
@@ -104,17 +107,18 @@ kill_at() {
 		esac
 	done
 	if [ "$stop" = 1 ] && [ -z "$w" ]; then
-		# a call with no write before it (unassign's detach): the journal's rename before the step
-		# is held, and the daemon stopped while it is (its temporary file is there)
-		sel=(-e trace=rename -e inject=rename:delay_enter=500000:when=$((2 * k - 1 + puts)))
+		# a call with no write before it (unassign's detach): the journal's rename(2) before the
+		# step is held, and the daemon stopped while it is (its temporary file is there)
+		sel=(-e trace=rename -e inject=rename:delay_enter=500000:when=$((2 * k - 1)))
 	fi
 	if [ ${#sel[@]} -gt 0 ] || [ "${t%% *}" = f ]; then
-		# which rename(2) of the run is a put's: the journal is renamed into place before each
-		# step and after it, each earlier file put renames once
-		# (the s390-tools lock unlinks its files too: a delete is told by its path, which exists)
+		# which renameat(2) of the run is a put's: each file put renames its new file into place
+		# with renameat (src/lib/filestep.c), the journal with rename(2), before each step and
+		# after it (strace's inject counts each syscall apart); a delete is an unlinkat in its
+		# file's directory (strace -P matches an *at call by its directory descriptor)
 		case $t in
-		"f rm "*) sel=(-P "${t#f rm }" -e trace=unlink -e inject=unlink:delay_enter=600000) ;;
-		f*) sel=(-e trace=rename -e inject=rename:delay_enter=600000:when=$((2 * k + puts))) ;;
+		"f rm "*) sel=(-P "$(dirname "${t#f rm }")" -e trace=unlinkat -e inject=unlinkat:delay_enter=600000) ;;
+		f*) sel=(-e trace=renameat -e inject=renameat:delay_enter=600000:when=$((puts + 1))) ;;
 		esac
 		ASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} strace -f -o /dev/null "${sel[@]}" \
 			sh -c 'echo $$ >"$0"; exec "$@"' "$tmp/pid" \
