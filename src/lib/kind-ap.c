@@ -439,10 +439,15 @@ static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 	struct ap_mask apm, aqm;
 
 	(void)s;
-	(void)a;
-	/* free what the host still holds: the steps of ap reserve */
-	if (ap_plan_masks(&h->ap, &m->apm, &m->aqm, true, p, &apm, &aqm, err) <
-	    0)
+	/*
+	 * free what the host still holds: the steps of ap reserve (with
+	 * --persistent, of ap reserve --persistent: the boot masks in
+	 * chzdev's rule first)
+	 */
+	if ((a->persistent && ap_plan_boot_masks(&h->ap, &m->apm, &m->aqm, true,
+						 m->uuid, p, err) < 0) ||
+	    ap_plan_masks(&h->ap, &m->apm, &m->aqm, true, p, &apm, &aqm, err) <
+		    0)
 		return vm_error_errno(err);
 	/* the checks that follow see the masks as the steps leave them */
 	h->ap.apmask = apm;
@@ -456,16 +461,22 @@ static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 	_cleanup_ap_host_ struct ap_host h = { 0 };
 	struct ap_mask na, nq;
 	struct vm_error busy = { 0 };
+	struct ap_mdev_info was = { 0 };
+	const struct ap_mdev_info *self;
 	size_t k = 0;
 
 	*note = NULL;
 	if (ap_read_host(s, &h, err) < 0)
 		return vm_error_errno(err);
 	/* this mdev is going: only the others may keep APQNs from the host */
-	for (size_t i = 0; i < h.nmdevs; i++)
+	for (size_t i = 0; i < h.nmdevs; i++) {
 		if (strcmp(h.mdevs[i].uuid, m->uuid) != 0)
 			h.mdevs[k++] = h.mdevs[i];
+		else
+			was = h.mdevs[i];
+	}
 	h.nmdevs = k;
+	self = was.uuid[0] ? &was : NULL;
 	if (ap_plan_masks(&h, &m->apm, &m->aqm, false, p, &na, &nq, &busy) <
 	    0) {
 		/* another mdev holds some: the APQNs stay free */
@@ -473,7 +484,22 @@ static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 			     "the APQNs stay free of the host's drivers: %s",
 			     busy.msg) < 0)
 			*note = NULL;
+		return 0;
 	}
+	/*
+	 * a persistent mdev (autostart definition, as assign --persistent
+	 * leaves it) gives its APQNs back at boot too, in chzdev's rule
+	 * when there is one
+	 */
+	if (!self || !self->defined || !self->autostart || !h.boot.file)
+		return 0;
+	vm_error_clear(&busy);
+	if (ap_plan_boot_masks(&h, &m->apm, &m->aqm, false, m->uuid, p, &busy) <
+		    0 &&
+	    asprintf(note,
+		     "the APQNs stay free of the host's drivers at boot: %s",
+		     busy.msg) < 0)
+		*note = NULL;
 	return 0;
 }
 
@@ -1025,7 +1051,7 @@ const struct mdev_kind kind_ap = {
 	.parents = "the vfio_ap matrix",
 	.prepared_hint = "the vfio_ap module loaded",
 	.persist_note =
-		"apmask and aqmask last until the next boot (see 'virt-mdev help ap' for the kernel parameters that keep them)",
+		"the APQNs stay free of the host's drivers at boot by chzdev's udev rule /etc/udev/rules.d/41-ap.rules ('lszdev --type ap --persistent' shows its masks)",
 	.guest_ccw_address = false,
 	.one_per_domain = true,
 	.needs_ap_lock = true,
