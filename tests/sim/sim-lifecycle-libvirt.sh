@@ -286,7 +286,7 @@ io_subchannel
 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "assign --persistent and unassign through libvirt: defined, autostart, attached; then nothing left, the host's again"
 halfmade_end() {
 	printf '%s\n' "done: attach vfio-ap mdev $A to domain virt-mdev-demo (persistent definition)
-note: apmask and aqmask last until the next boot (see 'virt-mdev help ap' for the kernel parameters that keep them)
+note: the APQNs stay free of the host's drivers at boot by chzdev's udev rule /etc/udev/rules.d/41-ap.rules ('lszdev --type ap --persistent' shows its masks)
 sysfs: $A
 active: $NA
 inactive:
