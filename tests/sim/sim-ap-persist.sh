@@ -16,6 +16,14 @@ trap 'rm -rf "$tmp"' EXIT
 F=/etc/udev/rules.d/41-ap.rules
 : >"$tmp/faults"
 
+# run's /etc/udev/rules.d is its own (another directory than the machine's, and empty); else
+# stop here, before chzdev or virt-mdev could write the machine's
+outside=$(stat -c '%d:%i' /etc/udev/rules.d)
+run "$VIRT_MDEV_SIM" run -- sh -c "stat -c '%d:%i' /etc/udev/rules.d; ls -A /etc/udev/rules.d | wc -l"
+ok "$([ "$rc" = 0 ] && [ "${out%%$'\n'*}" != "$outside" ] && [ "${out#*$'\n'}" = 0 ]; echo $?)" \
+	"virt-mdev-sim run gives the namespace a private, empty /etc/udev/rules.d"
+[ "$rc" = 0 ] && [ "${out%%$'\n'*}" != "$outside" ] || { echo "Bail out! /etc/udev/rules.d is not private inside virt-mdev-sim run"; exit 1; }
+
 # chzdev's own file for adapter 5 and domains 4, 0xab freed at boot, on a fresh host (a new
 # namespace: chzdev starts from the active masks when there is no file, libap ap_read_udev_masks)
 run "$VIRT_MDEV_SIM" run -- sh -c "\"$S390_TOOLS_BIN/chzdev\" --type ap apmask=-5 aqmask=-4,-0xab --persistent >/dev/null 2>&1 && cat $F"
@@ -29,8 +37,6 @@ cat >>"$tmp/persist.sh" <<'SCRIPT'
 step() { echo "== $*"; }
 masks() { sed -n 's/^ATTR{..\/..\/bus\/ap\/\(a.mask\)}="\(.*\)"$/\1=\2/p' "$F"; }
 lsz() { "$S/lszdev" --type ap --persistent 2>&1 | sed -n 's/^ *\(a.mask\)  *\(.*\)$/\1 \2/p'; }
-step private
-ls -A /etc/udev/rules.d | wc -l
 step reserve
 "$V" -q ap reserve --persistent 05.0004 05.00ab; echo "rc=$?"
 cp "$F" "$T/vm.rules"
@@ -87,7 +93,6 @@ A6=0xfdffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
 Q=0xf7ffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffff
 ALL=0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
 
-is "$(section private)" 0 "virt-mdev-sim run gives the namespace a private, empty /etc/udev/rules.d"
 is "$(section reserve)" "rc=0
 644 root
 $A5 $Q" "ap reserve --persistent writes chzdev's rule (mode 0644 as chzdev's fopen makes it) and list ap shows the persistent masks"
