@@ -669,7 +669,7 @@ static char *chzdev_removals(const struct ap_mask *m)
 static int boot_conflicts(const struct ap_host *h, const struct mdev_spec *m,
 			  struct vm_error *err)
 {
-	_cleanup_free_ char *al = NULL, *dl = NULL;
+	_cleanup_free_ char *al = NULL, *dl = NULL, *va = NULL, *vd = NULL;
 	struct reserved r;
 
 	if (!h->boot.file)
@@ -683,12 +683,17 @@ static int boot_conflicts(const struct ap_host *h, const struct mdev_spec *m,
 		return 0;
 	al = chzdev_removals(&r.adapters);
 	dl = chzdev_removals(&r.domains);
+	/* ap reserve --persistent frees them now and at boot: the one fix for both */
+	va = ap_mask_format_list(ap_mask_is_empty(&r.adapters) ? &m->apm :
+								 &r.adapters);
+	vd = ap_mask_format_list(ap_mask_is_empty(&r.domains) ? &m->aqm :
+								&r.domains);
 	return vm_error_set(
 		err, VM_EXIT_REFUSED, EADDRNOTAVAIL,
-		"cannot start mdev %s at boot: APQN%s %s stay%s with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/%s (chzdev's); free %s persistently first ('chzdev --type ap%s%s%s%s --persistent'), or leave out --autostart",
+		"cannot start mdev %s at boot: APQN%s %s stay%s with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/%s (chzdev's); free %s persistently first ('virt-mdev ap reserve --persistent --adapters %s --domains %s', or 'chzdev --type ap%s%s%s%s --persistent'), or leave out --autostart",
 		m->uuid, r.n > 1 ? "s" : "", r.apqns, r.n > 1 ? "" : "s",
-		AP_RULES_FILE, r.n > 1 ? "them" : "it",
-		al && *al ? " apmask=" : "", al && *al ? al : "",
+		AP_RULES_FILE, r.n > 1 ? "them" : "it", va ? va : "",
+		vd ? vd : "", al && *al ? " apmask=" : "", al && *al ? al : "",
 		dl && *dl ? " aqmask=" : "", dl && *dl ? dl : "");
 }
 
@@ -800,12 +805,15 @@ static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 		return;
 	}
 	ap = &((const struct ap_kind_host *)*shared)->ap;
-	/* ids, control domains, reservation: against no other mdev */
-	if (check_ids(ap, &m, &e) < 0 || check_reserved(ap, &m, &e) < 0)
-		fn(opaque, i->uuid, e.msg);
-	/* a definition that starts at boot, against the masks of the next boot */
-	vm_error_clear(&e);
+	/*
+	 * a definition that starts at boot, against the masks of the next
+	 * boot, first: its fix (ap reserve --persistent) frees the APQNs now too
+	 */
 	if (i->defined && i->autostart && boot_conflicts(ap, &m, &e) < 0)
+		fn(opaque, i->uuid, e.msg);
+	/* ids, control domains, reservation: against no other mdev */
+	vm_error_clear(&e);
+	if (check_ids(ap, &m, &e) < 0 || check_reserved(ap, &m, &e) < 0)
 		fn(opaque, i->uuid, e.msg);
 	/* every overlap with another mdev (each side reports it) */
 	for (size_t j = 0; j < all->n; j++) {
