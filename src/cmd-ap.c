@@ -9,6 +9,8 @@
 static const struct cmd_opt ap_opts[] = {
 	{ OPT_ADAPTERS, "adapters (5,6 or 0x10-0x1f), with --domains" },
 	{ OPT_DOMAINS, "domains (4,0xab), with --adapters" },
+	{ OPT_PERSISTENT,
+	  "also at boot: in chzdev's udev rule /etc/udev/rules.d/41-ap.rules" },
 	{ OPT_LOCK_TIMEOUT,
 	  "how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
 	{ OPT_NONE, NULL },
@@ -56,13 +58,15 @@ static int ap_run(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv)
 	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
 		return r;
 	r = cmd_finish(ctx, cmd,
-		       request_ap_masks(&env, reserve, &a.target.apm,
-					&a.target.aqm, &before, &o, &ctx->err),
+		       request_ap_masks(&env, reserve, a.target.persistent,
+					&a.target.apm, &a.target.aqm, &before,
+					&o, &ctx->err),
 		       &o);
 	if (r != VM_EXIT_OK || ctx->dry_run || plan_is_empty(&o.plan) ||
 	    ctx->json || ctx->verbosity < 0)
 		return r;
-	if (request_ap_report(&env, &before, &lines, &ctx->err) == 0)
+	if (request_ap_report(&env, &before, a.target.persistent, &lines,
+			      &ctx->err) == 0)
 		for (size_t i = 0; i < lines.n; i++)
 			printf("%s\n", lines.v[i]);
 	return VM_EXIT_OK;
@@ -84,7 +88,9 @@ const struct cmd cmd_ap = {
 		"  the reverse; refused while an active or defined mdev holds an APQN it would\n"
 		"  give back.\n"
 		"Masks are written in the kernel's shortest relative form (-5, -4,-0xab), under\n"
-		"the s390-tools lock /run/lock/s390apconfig.lock. They last until the next boot:\n"
-		"the command prints the kernel parameters that would keep them.\n"
+		"the s390-tools lock /run/lock/s390apconfig.lock. They last until the next boot;\n"
+		"--persistent also writes them, as chzdev does, to its udev rule\n"
+		"/etc/udev/rules.d/41-ap.rules, which udev applies at boot (every other bit as\n"
+		"the file, else the active masks, has it).\n"
 		"APQNs: 05.0004, 5.ab, 0x05.0x00ab. Lists: 5,6  4,0xab  0x10-0x1f.\n",
 };

@@ -365,3 +365,84 @@ int ap_plan_masks(const struct ap_host *h, const struct ap_mask *adapters,
 	}
 	return r;
 }
+
+/* chzdev's check of a persistent mask change against the autostart definitions (zdev/src/ap.c check_mask_cfg_cb) */
+static int check_boot_release(const struct ap_host *h,
+			      const struct ap_mask *new_apm,
+			      const struct ap_mask *new_aqm,
+			      const char *skip_uuid, struct vm_error *err)
+{
+	for (size_t i = 0; i < h->nmdevs; i++) {
+		const struct ap_mdev_info *m = &h->mdevs[i];
+		int a, d;
+
+		if (!m->defined || !m->autostart ||
+		    strcmp(m->uuid, skip_uuid) == 0)
+			continue;
+		ap_mask_for_each(a, &m->apm)
+			ap_mask_for_each(d, &m->aqm) {
+				struct apqn q = { (uint8_t)a, (uint8_t)d };
+				char name[APQN_STRLEN];
+
+				if (!ap_reserved(new_apm, new_aqm, &q) ||
+				    ap_reserved(&h->boot.apmask,
+						&h->boot.aqmask, &q))
+					continue;
+				apqn_format(&q, name);
+				return vm_error_set(
+					err, VM_EXIT_REFUSED, EBUSY,
+					"cannot release APQN %s to the host at boot: the autostart definition of mdev %s holds it (undefine the mdev, or leave out --persistent)",
+					name, m->uuid);
+			}
+	}
+	return 0;
+}
+
+int ap_plan_boot_masks(struct ap_host *h, const struct ap_mask *adapters,
+		       const struct ap_mask *domains, bool reserve,
+		       const char *skip_uuid, struct plan *p,
+		       struct vm_error *err)
+{
+	_cleanup_free_ char *text = NULL, *al = NULL, *dl = NULL;
+	struct ap_mask apm, aqm;
+	char desc[512];
+
+	if (h->boot_unreadable)
+		return vm_error_set(err, VM_EXIT_REFUSED, EINVAL,
+				    "cannot keep the AP masks at boot: %s",
+				    h->boot_why);
+	/* chzdev starts from the file's masks, else the kernel's (libap ap_read_udev_masks) */
+	if (reserve) {
+		ap_mask_andnot(&apm, &h->boot.apmask, adapters);
+		ap_mask_andnot(&aqm, &h->boot.aqmask, domains);
+	} else {
+		ap_mask_or(&apm, &h->boot.apmask, adapters);
+		ap_mask_or(&aqm, &h->boot.aqmask, domains);
+		if (check_boot_release(h, &apm, &aqm, skip_uuid, err) < 0)
+			return -EBUSY;
+	}
+	if (h->boot.from_file_apmask && h->boot.from_file_aqmask &&
+	    ap_mask_equal(&apm, &h->boot.apmask) &&
+	    ap_mask_equal(&aqm, &h->boot.aqmask))
+		return 0;
+	text = ap_rules_format(&apm, &aqm);
+	al = ap_mask_format_list(adapters);
+	dl = ap_mask_format_list(domains);
+	if (!text || !al || !dl)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	snprintf(
+		desc, sizeof(desc),
+		"%s adapters %s and domains %s at boot in chzdev's udev rule %s (udev writes its apmask and aqmask at coldplug)",
+		reserve ? "free" : "give back", al, dl, AP_RULES_FILE);
+	/* chzdev rewrites the file under the same lock (zdev/src/ap.c ap_devtype_write_settings: ap_get_lock) */
+	if (!step_needs_ap_lock(plan_add_file_put(
+		    p, desc, SYSFS_AREA_UDEV_RULES, AP_RULES_FILE, text)))
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	h->boot.file = h->boot.from_file_apmask = h->boot.from_file_aqmask =
+		true;
+	h->boot.apmask = apm;
+	h->boot.aqmask = aqm;
+	return 0;
+}

@@ -81,4 +81,20 @@ int ap_plan_masks(const struct ap_host *h, const struct ap_mask *adapters,
 		  struct ap_mask *new_apm, struct ap_mask *new_aqm,
 		  struct vm_error *err);
 
+/*
+ * The persistent side of ap reserve/release (--persistent): chzdev's
+ * 41-ap.rules rewritten with the adapters freed from (or given back to)
+ * the boot apmask and the domains from the boot aqmask, every other bit
+ * as the file (else the active masks, as chzdev starts) has it; one file
+ * step under the s390-tools lock, none when the file holds both masks as
+ * asked already. A release is refused (-EBUSY, VM_EXIT_REFUSED) when an
+ * autostart definition other than skip_uuid ("" none) holds an APQN it
+ * would give back, as chzdev refuses it; a file that cannot be read is
+ * refused (-EINVAL). The boot masks after the step in h->boot.
+ */
+int ap_plan_boot_masks(struct ap_host *h, const struct ap_mask *adapters,
+		       const struct ap_mask *domains, bool reserve,
+		       const char *skip_uuid, struct plan *p,
+		       struct vm_error *err);
+
 #endif

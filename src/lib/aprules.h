@@ -37,4 +37,14 @@ int ap_read_boot_masks(const struct sysfs *s, const struct ap_mask *apmask,
 int ap_parse_boot_masks(const char *text, const char *path,
 			struct ap_boot_masks *out, struct vm_error *err);
 
+/*
+ * The text chzdev writes for these masks (zdev/src/ap.c ap_write_type_udev,
+ * s390-tools v2.43): its header, the two triggers, both masks as the
+ * kernel prints them ("0x" and 64 lower-case hex digits: chzdev starts
+ * from the kernel's or the file's string and sets each nibble with libap's
+ * ap_set_bit, lower case), the vfio_ap module load. Caller frees; NULL: ENOMEM.
+ */
+char *ap_rules_format(const struct ap_mask *apmask,
+		      const struct ap_mask *aqmask);
+
 #endif

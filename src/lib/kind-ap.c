@@ -439,10 +439,15 @@ static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 	struct ap_mask apm, aqm;
 
 	(void)s;
-	(void)a;
-	/* free what the host still holds: the steps of ap reserve */
-	if (ap_plan_masks(&h->ap, &m->apm, &m->aqm, true, p, &apm, &aqm, err) <
-	    0)
+	/*
+	 * free what the host still holds: the steps of ap reserve (with
+	 * --persistent, of ap reserve --persistent: the boot masks in
+	 * chzdev's rule first)
+	 */
+	if ((a->persistent && ap_plan_boot_masks(&h->ap, &m->apm, &m->aqm, true,
+						 m->uuid, p, err) < 0) ||
+	    ap_plan_masks(&h->ap, &m->apm, &m->aqm, true, p, &apm, &aqm, err) <
+		    0)
 		return vm_error_errno(err);
 	/* the checks that follow see the masks as the steps leave them */
 	h->ap.apmask = apm;
@@ -456,16 +461,22 @@ static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 	_cleanup_ap_host_ struct ap_host h = { 0 };
 	struct ap_mask na, nq;
 	struct vm_error busy = { 0 };
+	struct ap_mdev_info was = { 0 };
+	const struct ap_mdev_info *self;
 	size_t k = 0;
 
 	*note = NULL;
 	if (ap_read_host(s, &h, err) < 0)
 		return vm_error_errno(err);
 	/* this mdev is going: only the others may keep APQNs from the host */
-	for (size_t i = 0; i < h.nmdevs; i++)
+	for (size_t i = 0; i < h.nmdevs; i++) {
 		if (strcmp(h.mdevs[i].uuid, m->uuid) != 0)
 			h.mdevs[k++] = h.mdevs[i];
+		else
+			was = h.mdevs[i];
+	}
 	h.nmdevs = k;
+	self = was.uuid[0] ? &was : NULL;
 	if (ap_plan_masks(&h, &m->apm, &m->aqm, false, p, &na, &nq, &busy) <
 	    0) {
 		/* another mdev holds some: the APQNs stay free */
@@ -473,7 +484,22 @@ static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 			     "the APQNs stay free of the host's drivers: %s",
 			     busy.msg) < 0)
 			*note = NULL;
+		return 0;
 	}
+	/*
+	 * a persistent mdev (autostart definition, as assign --persistent
+	 * leaves it) gives its APQNs back at boot too, in chzdev's rule
+	 * when there is one
+	 */
+	if (!self || !self->defined || !self->autostart || !h.boot.file)
+		return 0;
+	vm_error_clear(&busy);
+	if (ap_plan_boot_masks(&h, &m->apm, &m->aqm, false, m->uuid, p, &busy) <
+		    0 &&
+	    asprintf(note,
+		     "the APQNs stay free of the host's drivers at boot: %s",
+		     busy.msg) < 0)
+		*note = NULL;
 	return 0;
 }
 
@@ -643,7 +669,7 @@ static char *chzdev_removals(const struct ap_mask *m)
 static int boot_conflicts(const struct ap_host *h, const struct mdev_spec *m,
 			  struct vm_error *err)
 {
-	_cleanup_free_ char *al = NULL, *dl = NULL;
+	_cleanup_free_ char *al = NULL, *dl = NULL, *va = NULL, *vd = NULL;
 	struct reserved r;
 
 	if (!h->boot.file)
@@ -657,12 +683,17 @@ static int boot_conflicts(const struct ap_host *h, const struct mdev_spec *m,
 		return 0;
 	al = chzdev_removals(&r.adapters);
 	dl = chzdev_removals(&r.domains);
+	/* ap reserve --persistent frees them now and at boot: the one fix for both */
+	va = ap_mask_format_list(ap_mask_is_empty(&r.adapters) ? &m->apm :
+								 &r.adapters);
+	vd = ap_mask_format_list(ap_mask_is_empty(&r.domains) ? &m->aqm :
+								&r.domains);
 	return vm_error_set(
 		err, VM_EXIT_REFUSED, EADDRNOTAVAIL,
-		"cannot start mdev %s at boot: APQN%s %s stay%s with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/%s (chzdev's); free %s persistently first ('chzdev --type ap%s%s%s%s --persistent'), or leave out --autostart",
+		"cannot start mdev %s at boot: APQN%s %s stay%s with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/%s (chzdev's); free %s persistently first ('virt-mdev ap reserve --persistent --adapters %s --domains %s', or 'chzdev --type ap%s%s%s%s --persistent'), or leave out --autostart",
 		m->uuid, r.n > 1 ? "s" : "", r.apqns, r.n > 1 ? "" : "s",
-		AP_RULES_FILE, r.n > 1 ? "them" : "it",
-		al && *al ? " apmask=" : "", al && *al ? al : "",
+		AP_RULES_FILE, r.n > 1 ? "them" : "it", va ? va : "",
+		vd ? vd : "", al && *al ? " apmask=" : "", al && *al ? al : "",
 		dl && *dl ? " aqmask=" : "", dl && *dl ? dl : "");
 }
 
@@ -774,12 +805,15 @@ static void ap_validate(const struct sysfs *s, const struct mdev_info *i,
 		return;
 	}
 	ap = &((const struct ap_kind_host *)*shared)->ap;
-	/* ids, control domains, reservation: against no other mdev */
-	if (check_ids(ap, &m, &e) < 0 || check_reserved(ap, &m, &e) < 0)
-		fn(opaque, i->uuid, e.msg);
-	/* a definition that starts at boot, against the masks of the next boot */
-	vm_error_clear(&e);
+	/*
+	 * a definition that starts at boot, against the masks of the next
+	 * boot, first: its fix (ap reserve --persistent) frees the APQNs now too
+	 */
 	if (i->defined && i->autostart && boot_conflicts(ap, &m, &e) < 0)
+		fn(opaque, i->uuid, e.msg);
+	/* ids, control domains, reservation: against no other mdev */
+	vm_error_clear(&e);
+	if (check_ids(ap, &m, &e) < 0 || check_reserved(ap, &m, &e) < 0)
 		fn(opaque, i->uuid, e.msg);
 	/* every overlap with another mdev (each side reports it) */
 	for (size_t j = 0; j < all->n; j++) {
@@ -1025,7 +1059,7 @@ const struct mdev_kind kind_ap = {
 	.parents = "the vfio_ap matrix",
 	.prepared_hint = "the vfio_ap module loaded",
 	.persist_note =
-		"apmask and aqmask last until the next boot (see 'virt-mdev help ap' for the kernel parameters that keep them)",
+		"the APQNs stay free of the host's drivers at boot by chzdev's udev rule /etc/udev/rules.d/41-ap.rules ('lszdev --type ap --persistent' shows its masks)",
 	.guest_ccw_address = false,
 	.one_per_domain = true,
 	.needs_ap_lock = true,

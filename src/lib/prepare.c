@@ -41,12 +41,13 @@ int request_ccw(const struct request_env *env, const char *device, bool bind,
 }
 
 static struct json_object *masks_result(const struct ap_host *h, bool reserve,
+					bool persistent,
 					const struct ap_mask *apm,
 					const struct ap_mask *aqm)
 {
 	struct json_object *r = json_object_new_object();
 	struct json_object *moving = json_object_new_array();
-	char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN], params[200];
+	char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN];
 
 	ap_mask_format(apm, am);
 	ap_mask_format(aqm, qm);
@@ -55,15 +56,21 @@ static struct json_object *masks_result(const struct ap_host *h, bool reserve,
 	json_object_object_add(r, "aqmask", json_object_new_string(qm));
 	json_object_object_add(
 		r, reserve ? "leaving_host" : "returning_to_host", moving);
-	json_object_object_add(r, "persistent", json_object_new_boolean(false));
-	snprintf(params, sizeof(params), "ap.apmask=%s ap.aqmask=%s", am, qm);
-	json_object_object_add(r, "kernel_parameters",
-			       json_object_new_string(params));
+	json_object_object_add(r, "persistent",
+			       json_object_new_boolean(persistent));
+	if (persistent) {
+		ap_mask_format(&h->boot.apmask, am);
+		ap_mask_format(&h->boot.aqmask, qm);
+		json_object_object_add(r, "persistent_apmask",
+				       json_object_new_string(am));
+		json_object_object_add(r, "persistent_aqmask",
+				       json_object_new_string(qm));
+	}
 	return r;
 }
 
 int request_ap_masks(const struct request_env *env, bool reserve,
-		     const struct ap_mask *adapters,
+		     bool persistent, const struct ap_mask *adapters,
 		     const struct ap_mask *domains, struct ap_host *before,
 		     struct outcome *o, struct vm_error *err)
 {
@@ -71,15 +78,24 @@ int request_ap_masks(const struct request_env *env, bool reserve,
 	_cleanup_free_ char *dl = ap_mask_format_list(domains);
 	struct ap_mask apm, aqm;
 
+	/*
+	 * the boot masks first, as a file step whose undo restores the file
+	 * exactly: a failed mask write after it takes it back
+	 */
 	if (ap_read_host(env->sysfs, before, err) < 0 ||
+	    (persistent &&
+	     ap_plan_boot_masks(before, adapters, domains, reserve, "",
+				&o->plan, err) < 0) ||
 	    ap_plan_masks(before, adapters, domains, reserve, &o->plan, &apm,
 			  &aqm, err) < 0)
 		return vm_error_errno(err);
-	snprintf(o->nothing, sizeof(o->nothing),
-		 "adapters %s and domains %s are already %s the host's drivers",
-		 al ? al : "", dl ? dl : "",
-		 reserve ? "free of" : "reserved for");
-	o->result = masks_result(before, reserve, &apm, &aqm);
+	snprintf(
+		o->nothing, sizeof(o->nothing),
+		"adapters %s and domains %s are already %s the host's drivers%s",
+		al ? al : "", dl ? dl : "",
+		reserve ? "free of" : "reserved for",
+		persistent ? ", now and at boot (" AP_RULES_FILE ")" : "");
+	o->result = masks_result(before, reserve, persistent, &apm, &aqm);
 	return 0;
 }
 
@@ -98,11 +114,12 @@ static int add_line(struct strv *lines, const char *fmt, ...)
 }
 
 int request_ap_report(const struct request_env *env,
-		      const struct ap_host *before, struct strv *lines,
-		      struct vm_error *err)
+		      const struct ap_host *before, bool persistent,
+		      struct strv *lines, struct vm_error *err)
 {
 	_cleanup_ap_host_ struct ap_host after = { 0 };
 	char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN];
+	int r;
 
 	/* what the kernel did: which queues are now where */
 	if (ap_read_host(env->sysfs, &after, err) < 0)
@@ -123,12 +140,22 @@ int request_ap_report(const struct request_env *env,
 						    "out of memory");
 		}
 	}
-	ap_mask_format(&after.apmask, am);
-	ap_mask_format(&after.aqmask, qm);
-	if (add_line(
-		    lines,
-		    "note: apmask and aqmask last until the next boot; to keep them, add 'ap.apmask=%s ap.aqmask=%s' to the kernel parameters, or use chzdev's persistent AP configuration",
-		    am, qm) < 0)
+	if (persistent) {
+		_cleanup_free_ char *path = sysfs_area_path(
+			env->sysfs, SYSFS_AREA_UDEV_RULES, AP_RULES_FILE);
+
+		ap_mask_format(&after.boot.apmask, am);
+		ap_mask_format(&after.boot.aqmask, qm);
+		r = add_line(
+			lines,
+			"note: at boot, udev sets apmask=%s aqmask=%s by chzdev's rule %s ('lszdev --type ap --persistent' shows it)",
+			am, qm, path ? path : AP_RULES_FILE);
+	} else
+		r = add_line(
+			lines,
+			"note: apmask and aqmask last until the next boot; add --persistent to keep them in chzdev's udev rule %s",
+			AP_RULES_FILE);
+	if (r < 0)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
 	return 0;

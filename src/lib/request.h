@@ -154,16 +154,20 @@ int request_ccw(const struct request_env *env, const char *device, bool bind,
 		bool persistent, bool force, struct outcome *o,
 		struct vm_error *err);
 
-/* reserve: free adapters x domains from the host's drivers; else give them back. before: the AP bus as it was. */
+/*
+ * reserve: free adapters x domains from the host's drivers; else give them
+ * back; persistent: also in chzdev's 41-ap.rules (the boot masks). before:
+ * the AP bus as it was.
+ */
 int request_ap_masks(const struct request_env *env, bool reserve,
-		     const struct ap_mask *adapters,
+		     bool persistent, const struct ap_mask *adapters,
 		     const struct ap_mask *domains, struct ap_host *before,
 		     struct outcome *o, struct vm_error *err);
 
 /* After an ap request ran: "queue 05.0004: cex4queue -> vfio_ap" lines, and the note on persistence. */
 int request_ap_report(const struct request_env *env,
-		      const struct ap_host *before, struct strv *lines,
-		      struct vm_error *err);
+		      const struct ap_host *before, bool persistent,
+		      struct strv *lines, struct vm_error *err);
 
 /* ---- xml (src/lib/describe.c) ---- */
 

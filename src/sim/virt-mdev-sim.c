@@ -286,7 +286,7 @@ static int private_dir(const char *tmp, const char *dir, const char *name,
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return vm_error_set(
 			err, VM_EXIT_FAILED, ENOENT,
-			"'%s' does not exist: install its package (mdevctl, driverctl) or create it, so that run can put a private one over it",
+			"'%s' does not exist: install its package (mdevctl, driverctl, udev) or create it, so that run can put a private one over it",
 			dir);
 	snprintf(priv, sizeof(priv), "%s/%s", tmp, name);
 	if (mkdir(priv, 0755) < 0)
@@ -407,7 +407,7 @@ static int run_open_udev(const struct opts *o, struct model *m, const char *tmp,
 	return 0;
 }
 
-/* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl and lock directories. */
+/* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl, udev rules (chzdev's 41-ap.rules) and lock directories. */
 static int run_bind_around(const char *tmp, const char *realsys,
 			   struct vm_error *err)
 {
@@ -422,6 +422,8 @@ static int run_bind_around(const char *tmp, const char *realsys,
 		    0 ||
 	    private_dir(tmp, "/etc/driverctl.d", "driverctl.d", NULL, err) <
 		    0 ||
+	    private_dir(tmp, "/etc/udev/rules.d", "udev-rules.d", NULL, err) <
+		    0 ||
 	    private_dir(tmp, "/run/lock", "lock", NULL, err) < 0)
 		return -1;
 	return 0;
@@ -430,6 +432,7 @@ static int run_bind_around(const char *tmp, const char *realsys,
 static void run_unbind_around(void)
 {
 	umount2("/run/lock", MNT_DETACH);
+	umount2("/etc/udev/rules.d", MNT_DETACH);
 	umount2("/etc/driverctl.d", MNT_DETACH);
 	umount2("/etc/mdevctl.d", MNT_DETACH);
 	umount2("/sys/devices/system", MNT_DETACH);

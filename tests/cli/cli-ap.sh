@@ -52,8 +52,8 @@ queue 05.0004: cex4queue -> vfio_ap
 queue 05.00ab: cex4queue -> vfio_ap
 queue 06.0004: cex4queue -> vfio_ap
 queue 06.00ab: cex4queue -> vfio_ap
-note: apmask and aqmask last until the next boot; to keep them, add 'ap.apmask=0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff ap.aqmask=0xf7ffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffff' to the kernel parameters, or use chzdev's persistent AP configuration" \
-	"it reports the two steps, each queue moving to vfio_ap (05.0004 to 06.00ab), and what is not persistent, and how to make it so"
+note: apmask and aqmask last until the next boot; add --persistent to keep them in chzdev's udev rule 41-ap.rules" \
+	"it reports the two steps, each queue moving to vfio_ap (05.0004 to 06.00ab), and what is not persistent, and how to make it so (--persistent)"
 is "$(cat $S/bus/ap/apmask)" "0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "apmask has adapter 5 cleared"
 is "$(cat $S/bus/ap/aqmask)" "0xf7ffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffff" "aqmask has domains 4 and 0xab cleared"
 is "$(ls $S/bus/ap/drivers/vfio_ap | tr '\n' ' ')" "05.0004 05.00ab 06.0004 06.00ab bind uevent unbind " "the four queues are on vfio_ap (beside the driver's bind, uevent, unbind)"
@@ -104,7 +104,7 @@ queue 05.0004: vfio_ap -> cex4queue
 queue 05.00ab: vfio_ap -> cex4queue
 queue 06.0004: vfio_ap -> cex4queue
 queue 06.00ab: vfio_ap -> cex4queue
-note: apmask and aqmask last until the next boot; to keep them, add 'ap.apmask=0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff ap.aqmask=0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' to the kernel parameters, or use chzdev's persistent AP configuration" \
+note: apmask and aqmask last until the next boot; add --persistent to keep them in chzdev's udev rule 41-ap.rules" \
 	"it reports the two steps in reverse order and each queue back on the host's driver (05.0004 to 06.00ab)"
 is "$(cat $S/bus/ap/apmask) $(cat $S/bus/ap/aqmask)" "$ALL $ALL" "both masks are all-host again"
 run vm -j ap release 05.0004 05.00ab

@@ -200,6 +200,10 @@ EOF
 cat >"$tmp/def-ap-reserved" <<'EOF'
 @A1@: cannot give APQNs 05.0004,05.00ab to mdev @A1@: reserved for the host's drivers by apmask/aqmask (run 'virt-mdev ap reserve --adapters 5 --domains 4,0xab' first)
 EOF
+cat >"$tmp/def-ap-reserved-boot" <<'EOF'
+@A1@: cannot start mdev @A1@ at boot: APQNs 05.0004,05.00ab stay with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/41-ap.rules (chzdev's); free them persistently first ('virt-mdev ap reserve --persistent --adapters 5 --domains 4,0xab', or 'chzdev --type ap apmask=-0x5 aqmask=-0x4,-0xab --persistent'), or leave out --autostart
+@A1@: cannot give APQNs 05.0004,05.00ab to mdev @A1@: reserved for the host's drivers by apmask/aqmask (run 'virt-mdev ap reserve --adapters 5 --domains 4,0xab' first)
+EOF
 
 # ---- assign: every state between two steps ----
 # unbind, override, bind, create, attach
@@ -211,8 +215,9 @@ converge "assign ccw --persistent" nothing 4:sch-none 4:sch-none-override "" "" 
 # apmask, aqmask, create, ap_config, attach
 converge "assign ap" nothing 0:ap-adapter-free 0:ap-free 4:ap-empty "" \
 	-- assign $DOM ap --adapters 5 --domains 4,0xab --uuid $A1
-# apmask, aqmask, define, create, ap_config, attach
-converge "assign ap --persistent" nothing 0:ap-adapter-free 0:ap-free "" 4:ap-empty-defined "" \
+# chzdev's rule (41-ap.rules), apmask, aqmask, define, create, ap_config, attach (the rule
+# alone changes only the next boot: nothing half-made now)
+converge "assign ap --persistent" nothing "" 0:ap-adapter-free 0:ap-free "" 4:ap-empty-defined "" \
 	-- assign $DOM ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1 --persistent
 # a 6.1 kernel has no ap_config: apmask, aqmask, create, assign_adapter 0x5, assign_domain
 # 0x4, assign_domain 0xab, attach; the rerun writes only the assign_* not done
@@ -232,8 +237,10 @@ converge "unassign ccw --persistent UUID" assigned_ccw_persistent "" "" 4:def-no
 	-- unassign $DOM $U1
 converge "unassign ccw --persistent DEVICE" assigned_ccw_persistent "" "" 4:def-none 4:def-none 4:def-io 4:def-io \
 	-- unassign $DOM 0.0.2b09
-# detach, remove, aqmask, apmask, undefine
-converge "unassign ap --persistent" assigned_ap_persistent "" "" "" 4:def-ap-reserved \
+# detach, remove, aqmask, apmask, chzdev's rule, undefine (the definition, left last, is
+# checked against the boot masks, whose fix 'ap reserve --persistent' frees them now too, and
+# the active masks)
+converge "unassign ap --persistent" assigned_ap_persistent "" "" "" 4:def-ap-reserved 4:def-ap-reserved-boot \
 	-- unassign $DOM $A1
 # detach, remove, aqmask, apmask: once the transient mdev is gone, nothing names its APQNs but
 # validate's note, whose release ends where the unassign ends

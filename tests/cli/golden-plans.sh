@@ -37,6 +37,14 @@ override() {
 	echo vfio_ccw >"$R/etc/driverctl.d/css-0.0.0313"
 }
 
+# chzdev's persistent AP masks: tests/golden/plans/41-ap.rules is what the real chzdev wrote
+# for 'chzdev --type ap apmask=0-4,7-255 aqmask=0-3,5-170,172-255 -p' (adapters 5 and 6,
+# domains 4 and 0xab free at boot), in virt-mdev-sim run
+rules() {
+	mkdir -p "$R/etc/udev/rules.d"
+	cp "$G/41-ap.rules" "$R/etc/udev/rules.d/41-ap.rules"
+}
+
 # the domains without their hostdevs: no other domain references an mdev (one mdev serves one
 # guest: attach and assign of an mdev guest-dev or guest-on-dev references are refused)
 nohostdevs() {
@@ -54,7 +62,7 @@ u2def() {
 
 # host SPEC: a fresh tree at $R. SPEC is a host description (demo: xml-templates/hosts/demo.xml;
 # else tests/golden/plans/hosts/NAME.xml) and extras after '+': defs, override, nohostdevs,
-# standby, u2def.
+# standby, u2def, rules.
 host() {
 	local name=${1%%+*} file x
 	rm -rf "$R"
@@ -200,6 +208,13 @@ golden ap-reserve-reserved ready ap reserve --adapters 5 --domains 4,0xab
 golden ap-release ready ap release 05.0004 05.00ab
 golden ap-release-lists ready ap release --adapters 5 --domains 4,0xab
 golden ap-release-released demo ap release 05.0004
+# --persistent: chzdev's rule file written (from the active masks when there is none), the
+# bits not named kept as the file has them; the autostart definition's APQNs stay free at boot
+golden ap-reserve-persistent demo ap reserve --persistent 05.0004 05.00ab
+golden ap-reserve-persistent-rules demo+rules ap reserve --persistent 06.0047
+golden ap-reserve-persistent-done ready+rules ap reserve --persistent --adapters 5 --domains 4,0xab
+golden ap-release-persistent ready+rules ap release --persistent 05.0004 05.00ab
+plan ap-release-persistent-autostart demo+defs+rules 4 ap release --persistent 05.0004
 
 # ---- create ----
 golden create-ccw ready create ccw 0.0.2b09 --uuid $U1
@@ -252,6 +267,7 @@ golden assign-ap-reserved ready+nohostdevs -c "$DOMS" assign guest-off ap --adap
 golden unassign-ccw mdevs -c "$DOMS" unassign guest-dev $U1
 golden unassign-ccw-device mdevs+defs+override -c "$DOMS" unassign guest-dev 0.0.2b09
 golden unassign-ap mdevs+defs -c "$DOMS" unassign guest-dev $A1
+golden unassign-ap-rules mdevs+defs+rules -c "$DOMS" unassign guest-dev $A1
 golden unassign-keep-mdev mdevs -c "$DOMS" unassign guest-dev $U1 --keep-mdev
 golden unassign-unbound demo -c "$DOMS" unassign guest-off 0.0.2b09
 # an mdev the domain does not have while another domain (guest-dev) uses it: nothing to

@@ -73,7 +73,7 @@ aqmask=0xf7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' "chzd
 is "$(section auto)" "APQN 5.171 is not defined for vfio_ap-passthrough use by the persistent ap bus mask settings
 rc=255
 rc=4
-virt-mdev: cannot start mdev $U at boot: APQN 05.00ab stays with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/41-ap.rules (chzdev's); free it persistently first ('chzdev --type ap apmask=-0x5 aqmask=-0xab --persistent'), or leave out --autostart" \
+virt-mdev: cannot start mdev $U at boot: APQN 05.00ab stays with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/41-ap.rules (chzdev's); free it persistently first ('virt-mdev ap reserve --persistent --adapters 5 --domains 0xab', or 'chzdev --type ap apmask=-0x5 aqmask=-0xab --persistent'), or leave out --autostart" \
 	"an autostart device on an APQN the next boot keeps for the host: ap-check refuses it, and so does virt-mdev, naming the fix"
 is "$(section manual)" 'rc=0
 rc=0' "a device without autostart: both accept it (the persistent masks matter only at boot)"
@@ -87,7 +87,7 @@ owner at boot: vfio_ap (freed by the persistent masks of /etc/udev/rules.d/41-ap
 0xfdffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff 0xf7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
 05.0004=vfio_ap/vfio_ap 05.00ab=vfio_ap/host 06.0004=vfio_ap/vfio_ap 06.0047=host/vfio_ap 06.00ab=vfio_ap/vfio_ap" \
 	"list ap says which queues change owner at boot, show says the owner at boot and why, and the JSON has the persistent masks and each queue's owner at boot"
-is "$(section validate)" "$U: cannot start mdev $U at boot: APQN 05.00ab stays with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/41-ap.rules (chzdev's); free it persistently first ('chzdev --type ap apmask=-0x5 aqmask=-0xab --persistent'), or leave out --autostart
+is "$(section validate)" "$U: cannot start mdev $U at boot: APQN 05.00ab stays with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/41-ap.rules (chzdev's); free it persistently first ('virt-mdev ap reserve --persistent --adapters 5 --domains 0xab', or 'chzdev --type ap apmask=-0x5 aqmask=-0xab --persistent'), or leave out --autostart
 note: APQN 06.0004: free of the host's drivers (apmask/aqmask), but no mdev or definition holds it: an interrupted assign or unassign leaves it so, and so does 'ap reserve' on purpose (if no one keeps it for a guest, give it back to the host: 'virt-mdev ap release --adapters 6 --domains 4')
 virt-mdev: 1 problem in 1 mdev checked
 rc=4" "validate reports an autostart definition that the next boot would not let start (and, as a note, the queue the reserve of domain 4 freed that the definition does not use)"

@@ -231,6 +231,9 @@ signal_at 2 SIGHUP "unassign ccw" ccw1 unassign $DOM 0.0.2b09
 vm -q unassign $DOM 0.0.2b09
 
 # ---- ap: assign --persistent and unassign ----
+# chzdev's rule with the masks as they are (what unassign gives the bits back to; without one,
+# assign --persistent writes it and unassign keeps it, all bits back, as chzdev would)
+vm -q ap release --persistent --adapters 5 --domains 4
 snapshot ap0
 run vm assign $DOM ap --adapters 5 --domains 4 --persistent --uuid $UA
 is "$rc" 0 "the uninterrupted assign ap runs"

@@ -127,6 +127,8 @@ inactive:
 mdevctl: $C 0.0.0313 vfio_ccw-io auto (active) $A matrix vfio_ap-passthrough auto (active)
 virt-mdev: $C=true,true,true $A=true,true,true"
 virsh -c "$uri" dumpxml --inactive virt-mdev-demo | grep -c "<hostdev mode='subsystem' type='mdev'"
+# assign ap --persistent keeps the masks in chzdev's rule (virt-mdev-sim run's private rules.d)
+sed -n 's/^ATTR{..\/..\/bus\/ap\/\(a.mask\)}="\(.*\)"$/\1=\2/p' /etc/udev/rules.d/41-ap.rules
 vm unassign virt-mdev-demo $A
 vm unassign virt-mdev-demo 0.0.2b09
 settle "sysfs:
@@ -137,11 +139,13 @@ virt-mdev:"
 virsh -c "$uri" dumpxml --inactive virt-mdev-demo | grep -c "<hostdev" || true
 readlink /sys/bus/css/devices/0.0.0313/driver | xargs basename
 cat /sys/bus/ap/apmask /sys/bus/ap/aqmask
+sed -n 's/^ATTR{..\/..\/bus\/ap\/\(a.mask\)}="\(.*\)"$/\1=\2/p' /etc/udev/rules.d/41-ap.rules
 # assign --persistent through libvirt interrupted after its nodedev-define, nodedev-start and
-# nodedev-autostart (the first K commands of its own plan, pasted): the rerun does the rest
+# nodedev-autostart (the first K commands of its own plan, pasted, the first three chzdev's rule
+# file, apmask and aqmask): the rerun does the rest
 step halfmade
 plan=$(vm -n -j assign virt-mdev-demo ap --adapters 5 --domains 4,0xab --uuid $A --persistent | jq -c '[.steps[].command]')
-for k in 3 4 5; do
+for k in 4 5 6; do
 	for ((i = 0; i < k; i++)); do
 		sh -c "$(printf '%s' "$plan" | jq -r ".[$i]")" >/dev/null 2>&1 || echo "step $i failed"
 	done
@@ -263,10 +267,13 @@ inactive:
 mdevctl: $C 0.0.0313 vfio_ccw-io auto (active) $A matrix vfio_ap-passthrough auto (active)
 virt-mdev: $C=true,true,true $A=true,true,true
 2
+apmask=0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+aqmask=0xf7ffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffff
 done: detach mdev $A from domain virt-mdev-demo (persistent definition)
 done: stop mdev $A through libvirt
 done: give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab
 done: give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab
+done: give back adapters 5 and domains 4,0xab at boot in chzdev's udev rule 41-ap.rules (udev writes its apmask and aqmask at coldplug)
 done: undefine mdev $A through libvirt
 done: detach mdev $C from domain virt-mdev-demo (persistent definition)
 done: stop mdev $C through libvirt
@@ -283,10 +290,12 @@ virt-mdev:
 0
 io_subchannel
 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
-0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "assign --persistent and unassign through libvirt: defined, autostart, attached; then nothing left, the host's again"
+0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+apmask=0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+aqmask=0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "assign --persistent and unassign through libvirt: defined, autostart, attached, the masks in chzdev's rule; then nothing left, the host's again, now and at boot"
 halfmade_end() {
 	printf '%s\n' "done: attach vfio-ap mdev $A to domain virt-mdev-demo (persistent definition)
-note: apmask and aqmask last until the next boot (see 'virt-mdev help ap' for the kernel parameters that keep them)
+note: the APQNs stay free of the host's drivers at boot by chzdev's udev rule /etc/udev/rules.d/41-ap.rules ('lszdev --type ap --persistent' shows its masks)
 sysfs: $A
 active: $NA
 inactive:
@@ -294,14 +303,14 @@ mdevctl: $A matrix vfio_ap-passthrough auto (active)
 virt-mdev: $A=true,true,true
 1"
 }
-is "$(section halfmade)" "after 3:
+is "$(section halfmade)" "after 4:
 done: start mdev $A through libvirt
 done: start mdev $A at boot through libvirt
 $(halfmade_end)
-after 4:
+after 5:
 done: start mdev $A at boot through libvirt
 $(halfmade_end)
-after 5:
+after 6:
 $(halfmade_end)
 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" \

@@ -187,7 +187,7 @@ HOST=$tmp/small.xml row "an adapter above ap_max_adapter_id, freed in apmask" 'f
 row "--autostart of APQNs the persistent masks (chzdev's 41-ap.rules) keep for the host" \
 	'reserve 05.0004; persistent 0-255 0-255' "5/4/" --autostart \
 	"refuse: APQN 5.4 is not defined for vfio_ap-passthrough use by the persistent ap bus mask settings" \
-	"$(refused "cannot start mdev $U at boot: APQN 05\.0004 stays with the host's drivers after a boot, by the persistent masks of /etc/udev/rules\.d/41-ap\.rules \(chzdev's\); free it persistently first \('chzdev --type ap apmask=-0x5 aqmask=-0x4 --persistent'\), or leave out --autostart")" \
+	"$(refused "cannot start mdev $U at boot: APQN 05\.0004 stays with the host's drivers after a boot, by the persistent masks of /etc/udev/rules\.d/41-ap\.rules \(chzdev's\); free it persistently first \('virt-mdev ap reserve --persistent --adapters 5 --domains 4', or 'chzdev --type ap apmask=-0x5 aqmask=-0x4 --persistent'\), or leave out --autostart")" \
 	agree
 
 is "$rows" 13 "every row ran"

@@ -171,7 +171,7 @@ masks: 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff 0xffff
 	"unassign: detached, stopped, undefined through libvirt, the APQNs given back under the lock"
 # ap-check would refuse this autostart device at nodedev-autostart (persistent masks); virt-mdev
 # reads chzdev's 41-ap.rules itself now and refuses it before the first step, with the fix
-is "$(section "refused by ap-check")" "virt-mdev: cannot start mdev $A at boot: APQN 05.0004 stays with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/41-ap.rules (chzdev's); free it persistently first ('chzdev --type ap apmask=-0x5 aqmask=-0x4 --persistent'), or leave out --autostart
+is "$(section "refused by ap-check")" "virt-mdev: cannot start mdev $A at boot: APQN 05.0004 stays with the host's drivers after a boot, by the persistent masks of /etc/udev/rules.d/41-ap.rules (chzdev's); free it persistently first ('virt-mdev ap reserve --persistent --adapters 5 --domains 4', or 'chzdev --type ap apmask=-0x5 aqmask=-0x4 --persistent'), or leave out --autostart
 exit 4
 in less than 10 s
 lock: free
