@@ -1,7 +1,7 @@
 #!/bin/bash
 # The channel subsystem as IBM's own tools see it: lscss (plain, -a, --vpm, --vfio), lschp,
 # chchp, lsdasd, lstape, lszdev dasd, chccwdev and cio_ignore, unmodified
-# (../shared/s390-tools/bin), and lszdev qeth (the OSA's ccwgroup), inside 'virt-mdev-sim run --proc' on the reference host and on
+# (../shared/s390-tools/bin), and lszdev qeth (the OSA's ccwgroup), inside 'virt-mdev-sim run' on the reference host and on
 # the states after channel-path changes, a vfio-ccw bind and mdev, devices set online and
 # cio_ignore changes. Each state's output is compared with its golden file
 # (tests/golden/s390tools/css-STATE.txt; README.md there says which source lines make each
@@ -103,8 +103,8 @@ tool ignore cio_ignore -l
 EOF
 } >"$tmp/script.sh"
 
-run timeout 300 "$VIRT_MDEV_SIM" run --proc --host "$DEMO_HOST" -- bash "$tmp/script.sh"
-is "$rc" 0 "the tools run inside virt-mdev-sim run --proc"
+run timeout 300 "$VIRT_MDEV_SIM" run --host "$DEMO_HOST" -- bash "$tmp/script.sh"
+is "$rc" 0 "the tools run inside virt-mdev-sim run"
 [ "$rc" = 0 ] || diag "stderr:" "$err"
 
 # compare NAME TEXT: TEXT is tests/golden/s390tools/NAME (or becomes it)
