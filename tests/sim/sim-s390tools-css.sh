@@ -156,4 +156,27 @@ done)
 is "$unexpected" "" "under strace, the tools meet no ENOENT/EACCES but the allow-listed ones (what the kernel lacks too)"
 ok "$([ -s "$tmp/strace" ] && echo 0 || echo 1)" "the strace check saw the tools' failed lookups (it can fail)"
 
+# run's /proc (no option): the kernel's s390 files beside the real procfs's entries, also
+# /proc/PID of a process started after run (the tools' /proc files came with --proc once, on a
+# tmpfs of links to what /proc held when run started, where a later PID was missing)
+cat >"$tmp/proc.sh" <<'EOF'
+sleep 60 &
+p=$!
+echo "comm $(cat /proc/$p/comm)"
+ls /proc | grep -qx "$p" && echo "listed $p"
+echo "self $(cat /proc/self/comm)"
+echo "mounts $(grep -c '^virt-mdev-sim /sys fuse.virt-mdev-sim ' /proc/mounts)"
+head -n 1 /proc/cio_ignore
+grep '^Type:' /proc/sysinfo
+kill $p
+EOF
+run timeout 60 "$VIRT_MDEV_SIM" run --host "$DEMO_HOST" -- sh "$tmp/proc.sh"
+is "$rc" 0 "run's /proc: the script runs"
+has_line "$out" "comm sleep" "run's /proc: /proc/PID of a process started inside run is there"
+has_line "$out" "listed [0-9]+" "run's /proc: a later process is listed in /proc"
+has_line "$out" "self cat" "run's /proc: /proc/self is the caller's"
+has_line "$out" "mounts 1" "run's /proc: /proc/mounts shows the namespace's mounts"
+has_line "$out" "0.0.0000-0.0.2b08" "run's /proc: /proc/cio_ignore is the simulated host's"
+has_line "$out" "Type: +3931" "run's /proc: /proc/sysinfo is the host description's"
+
 done_testing
