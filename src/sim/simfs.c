@@ -340,13 +340,18 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 		if (n->children[i]->name[0] == '.')
 			continue;
 		/*
-		 * an attribute file's type (d_type DT_REG), as kernfs gives it:
-		 * zcryptctl list skips regular files in /sys/class/zcrypt
+		 * each entry's type (d_type), as kernfs gives it (kernfs_fop_readdir:
+		 * dt_type of the node's mode): zcryptctl list skips regular files in
+		 * /sys/class/zcrypt, dasdinfo and libzpci take only DT_DIR or DT_LNK
 		 */
-		struct stat st = { .st_mode = S_IFREG };
-		bool file = n->children[i]->kind == VFS_FILE;
+		static const mode_t type[VFS__LAST] = {
+			[VFS_DIR] = S_IFDIR,
+			[VFS_FILE] = S_IFREG,
+			[VFS_LINK] = S_IFLNK,
+		};
+		struct stat st = { .st_mode = type[n->children[i]->kind] };
 
-		if (filler(buf, n->children[i]->name, file ? &st : NULL, 0, 0))
+		if (filler(buf, n->children[i]->name, &st, 0, 0))
 			break;
 	}
 	if (ctx_fs()->proc_through &&

@@ -398,7 +398,7 @@ static int run_open_udev(const struct opts *o, struct model *m, const char *tmp,
 	return 0;
 }
 
-/* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl and lock directories. */
+/* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl, lock and journal directories. */
 static int run_bind_around(const char *tmp, const char *realsys,
 			   struct vm_error *err)
 {
@@ -415,11 +415,21 @@ static int run_bind_around(const char *tmp, const char *realsys,
 		    0 ||
 	    private_dir(tmp, "/run/lock", "lock", NULL, err) < 0)
 		return -1;
-	return 0;
+	/*
+	 * virt-mdev's journal (ROOT/run/virt-mdev/journal.json): private too,
+	 * or a run elsewhere on the machine would block this one's changes.
+	 * The directory is virt-mdev's own, made as its first run makes it.
+	 */
+	if (mkdir("/run/virt-mdev", 0755) < 0 && errno != EEXIST)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot create '/run/virt-mdev': %s",
+				    strerror(errno));
+	return private_dir(tmp, "/run/virt-mdev", "virt-mdev", NULL, err);
 }
 
 static void run_unbind_around(void)
 {
+	umount2("/run/virt-mdev", MNT_DETACH);
 	umount2("/run/lock", MNT_DETACH);
 	umount2("/etc/driverctl.d", MNT_DETACH);
 	umount2("/etc/mdevctl.d", MNT_DETACH);
@@ -443,7 +453,11 @@ static int run_proc(const char *tmp, const char *served, struct vm_error *err)
 	if (bind("/proc", realproc, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/" MODEL_PROC_PATH, served);
-	return bind(path, "/proc", err);
+	if (bind(path, "/proc", err) < 0) {
+		umount2(realproc, MNT_DETACH);
+		return -1;
+	}
+	return 0;
 }
 
 static void run_unproc(const char *tmp)
@@ -483,12 +497,11 @@ static int run_child(char **argv, int *status, struct vm_error *err)
  * /sys already, nobody would answer, and run would hang for ever.
  */
 static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
-		       bool proc, char **argv, int *status,
-		       struct vm_error *err)
+		       char **argv, int *status, struct vm_error *err)
 {
 	char served[600], realproc[600];
 	pthread_t thread;
-	bool serving, bound = false;
+	bool serving, bound = false, proc_bound = false;
 	int r;
 
 	snprintf(served, sizeof(served), "%s/sys", tmp);
@@ -497,12 +510,12 @@ static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
 				    "cannot create '%s': %s", served,
 				    strerror(errno));
 	snprintf(realproc, sizeof(realproc), "%s/realproc", tmp);
-	if (proc && mkdir(realproc, 0755) < 0)
+	if (mkdir(realproc, 0755) < 0)
 		return vm_error_set(err, VM_EXIT_FAILED, errno,
 				    "cannot create '%s': %s", realproc,
 				    strerror(errno));
 	/* set before the FUSE thread starts: it reads it */
-	fs->proc_through = proc ? realproc : NULL;
+	fs->proc_through = realproc;
 	if (simfs_mount(fs, served, err) < 0)
 		return -1;
 	serving = pthread_create(&thread, NULL, serve, fs) == 0;
@@ -514,11 +527,12 @@ static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
 	bound = serving && r == 0;
 	if (r == 0)
 		r = run_bind_around(tmp, realsys, err);
-	if (r == 0 && proc)
+	if (r == 0)
 		r = run_proc(tmp, served, err);
+	proc_bound = r == 0;
 	if (r == 0)
 		r = run_child(argv, status, err);
-	if (proc)
+	if (proc_bound)
 		run_unproc(tmp);
 	run_unbind_around();
 	if (bound)
@@ -564,8 +578,7 @@ static int cmd_run(int argc, char **argv)
 	if (run_unshare(&err) == 0 &&
 	    run_keep_realsys(tmp, realsys, sizeof(realsys), &err) == 0 &&
 	    run_open_udev(&o, &m, tmp, &udev_bound, &udev_fd, &err) == 0)
-		run_serving(&fs, tmp, realsys, true, argv + optind, &status,
-			    &err);
+		run_serving(&fs, tmp, realsys, argv + optind, &status, &err);
 	if (udev_bound)
 		umount2("/run/udev", MNT_DETACH);
 	if (realsys[0])

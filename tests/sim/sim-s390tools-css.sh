@@ -6,7 +6,7 @@
 # cio_ignore changes. Each state's output is compared with its golden file
 # (tests/golden/s390tools/css-STATE.txt; README.md there says which source lines make each
 # column and why a real LPAR prints the same); VIRT_MDEV_REGENERATE=1 rewrites them.
-# Every tool runs under strace: no ENOENT or EACCES on a /sys or /proc file that the kernel
+# Every tool runs under strace: no ENOENT or EACCES on a /sys, /proc or /dev file that the kernel
 # has (tests/golden/s390tools/strace-allow.txt lists what the kernel itself lacks, each with
 # its reason). virt-mdev list ccw agrees with lscss in every state.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -35,7 +35,7 @@ U="$U"
 EOF
 	cat <<'EOF'
 : >"$T/strace"
-# tool STATE PROGRAM ARGS...: its output, and what it could not open under /sys and /proc
+# tool STATE PROGRAM ARGS...: its output, and what it could not open under /sys, /proc and /dev
 tool() {
 	local state=$1 r
 	shift
@@ -44,7 +44,7 @@ tool() {
 	r=$?
 	echo "exit $r"
 	grep -E ' = -1 E(NOENT|ACCES) ' "$T/st" |
-		sed -nE 's/^[0-9]+ +[a-z0-9_]+\((AT_FDCWD, )?"((\/sys|\/proc)[^"]*)".* = -1 (E[A-Z]+) .*/\2 \4/p' |
+		sed -nE 's/^[0-9]+ +[a-z0-9_]+\((AT_FDCWD, )?"((\/sys|\/proc|\/dev)[^"]*)".* = -1 (E[A-Z]+) .*/\2 \4/p' |
 		sed "s|^|$1 |" >>"$T/strace"
 }
 # agree STATE: virt-mdev's subchannels and lscss's, in the same words
@@ -162,7 +162,8 @@ ok "$([ -s "$tmp/strace" ] && echo 0 || echo 1)" "the strace check saw the tools
 cat >"$tmp/proc.sh" <<'EOF'
 sleep 60 &
 p=$!
-echo "comm $(cat /proc/$p/comm)"
+# its own /proc/PID/stat (comm could still be the shell's before the exec)
+read -r pid rest </proc/$p/stat && [ "$pid" = "$p" ] && echo "stat of the later PID"
 ls /proc | grep -qx "$p" && echo "listed $p"
 echo "self $(cat /proc/self/comm)"
 echo "mounts $(grep -c '^virt-mdev-sim /sys fuse.virt-mdev-sim ' /proc/mounts)"
@@ -172,7 +173,7 @@ kill $p
 EOF
 run timeout 60 "$VIRT_MDEV_SIM" run --host "$DEMO_HOST" -- sh "$tmp/proc.sh"
 is "$rc" 0 "run's /proc: the script runs"
-has_line "$out" "comm sleep" "run's /proc: /proc/PID of a process started inside run is there"
+has_line "$out" "stat of the later PID" "run's /proc: /proc/PID of a process started inside run is there"
 has_line "$out" "listed [0-9]+" "run's /proc: a later process is listed in /proc"
 has_line "$out" "self cat" "run's /proc: /proc/self is the caller's"
 has_line "$out" "mounts 1" "run's /proc: /proc/mounts shows the namespace's mounts"
