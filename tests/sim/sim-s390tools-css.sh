@@ -169,6 +169,8 @@ echo "self $(cat /proc/self/comm)"
 echo "mounts $(grep -c '^virt-mdev-sim /sys fuse.virt-mdev-sim ' /proc/mounts)"
 head -n 1 /proc/cio_ignore
 grep '^Type:' /proc/sysinfo
+# virt-mdev's journal directory is run's own: another run's journal on the machine blocks no change
+mountpoint -q /run/virt-mdev && echo "private /run/virt-mdev"
 kill $p
 EOF
 run timeout 60 "$VIRT_MDEV_SIM" run --host "$DEMO_HOST" -- sh "$tmp/proc.sh"
@@ -179,5 +181,6 @@ has_line "$out" "self cat" "run's /proc: /proc/self is the caller's"
 has_line "$out" "mounts 1" "run's /proc: /proc/mounts shows the namespace's mounts"
 has_line "$out" "0.0.0000-0.0.2b08" "run's /proc: /proc/cio_ignore is the simulated host's"
 has_line "$out" "Type: +3931" "run's /proc: /proc/sysinfo is the host description's"
+has_line "$out" "private /run/virt-mdev" "run binds a private /run/virt-mdev (virt-mdev's journal) over the machine's"
 
 done_testing
