@@ -224,23 +224,74 @@ static void fill_stat(const struct vfs_node *n, struct stat *st)
 	}
 }
 
+/*
+ * run's /proc (fs->proc_through set): the hidden directory of the /proc
+ * files, bound over /proc, shows beside them every entry of the real procfs
+ * (bound at proc_through before) as a symbolic link to it, looked up at each
+ * access: /proc/PID of a process started later is there, and the kernel
+ * follows the link into procfs itself (/proc/self resolves as the caller's).
+ * procfs takes no bind mount on a name it lacks (a mount point must exist)
+ * and no overlay ("overlayfs: maximum fs stacking depth exceeded": procfs
+ * sets s_stack_depth to FILESYSTEM_MAX_STACK_DEPTH, fs/proc/root.c
+ * proc_fill_super). NAME of ".proc/NAME" when it is such an entry, or NULL.
+ */
+static const char *proc_through_name(const struct simfs *fs, const char *rel)
+{
+	static const char dir[] = MODEL_PROC_PATH "/";
+	const char *name = rel + sizeof(dir) - 1;
+	struct stat st;
+
+	if (!fs->proc_through || strncmp(rel, dir, sizeof(dir) - 1) != 0 ||
+	    !*name || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return NULL;
+	{
+		char path[1024];
+
+		snprintf(path, sizeof(path), "%s/%s", fs->proc_through, name);
+		if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return NULL;
+	}
+	return name;
+}
+
 static int fs_getattr(const char *path, struct stat *st,
 		      struct fuse_file_info *fi)
 {
-	struct vfs_node *n = vfs_lookup(&ctx_fs()->model->vfs, rel_path(path));
+	struct simfs *fs = ctx_fs();
+	struct vfs_node *n = vfs_lookup(&fs->model->vfs, rel_path(path));
+	const char *name;
 
 	(void)fi;
+	if (!n && (name = proc_through_name(fs, rel_path(path)))) {
+		memset(st, 0, sizeof(*st));
+		st->st_atim = st->st_mtim = st->st_ctim = boot_time;
+		st->st_mode = S_IFLNK | 0777;
+		st->st_nlink = 1;
+		st->st_size =
+			(off_t)(strlen(fs->proc_through) + 1 + strlen(name));
+		return 0;
+	}
 	if (!n)
 		return -errno;
 	fill_stat(n, st);
+	/* procfs's root is dr-xr-xr-x */
+	if (fs->proc_through && strcmp(rel_path(path), MODEL_PROC_PATH) == 0)
+		st->st_mode = S_IFDIR | 0555;
 	return 0;
 }
 
 static int fs_readlink(const char *path, char *buf, size_t size)
 {
-	struct vfs_node *n = vfs_lookup(&ctx_fs()->model->vfs, rel_path(path));
+	struct simfs *fs = ctx_fs();
+	struct vfs_node *n = vfs_lookup(&fs->model->vfs, rel_path(path));
 	_cleanup_free_ char *rel = NULL;
+	const char *name;
 
+	if (!n && (name = proc_through_name(fs, rel_path(path)))) {
+		snprintf(buf, size, "%s/%s", fs->proc_through, name);
+		return 0;
+	}
 	if (!n)
 		return -errno;
 	if (n->kind != VFS_LINK)
@@ -250,6 +301,23 @@ static int fs_readlink(const char *path, char *buf, size_t size)
 		return -ENOMEM;
 	snprintf(buf, size, "%s", rel);
 	return 0;
+}
+
+/* run's /proc: the real procfs's entries (as links) after the model's files */
+static void proc_through_readdir(const struct simfs *fs,
+				 const struct vfs_node *dir, void *buf,
+				 fuse_fill_dir_t filler)
+{
+	_cleanup_closedir_ DIR *d = opendir(fs->proc_through);
+	struct stat st = { .st_mode = S_IFLNK };
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0 &&
+		    !vfs_child(dir, de->d_name) &&
+		    filler(buf, de->d_name, &st, 0, 0))
+			break;
 }
 
 static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
@@ -272,15 +340,23 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 		if (n->children[i]->name[0] == '.')
 			continue;
 		/*
-		 * an attribute file's type (d_type DT_REG), as kernfs gives it:
-		 * zcryptctl list skips regular files in /sys/class/zcrypt
+		 * each entry's type (d_type), as kernfs gives it (kernfs_fop_readdir:
+		 * dt_type of the node's mode): zcryptctl list skips regular files in
+		 * /sys/class/zcrypt, dasdinfo and libzpci take only DT_DIR or DT_LNK
 		 */
-		struct stat st = { .st_mode = S_IFREG };
-		bool file = n->children[i]->kind == VFS_FILE;
+		static const mode_t type[VFS__LAST] = {
+			[VFS_DIR] = S_IFDIR,
+			[VFS_FILE] = S_IFREG,
+			[VFS_LINK] = S_IFLNK,
+		};
+		struct stat st = { .st_mode = type[n->children[i]->kind] };
 
-		if (filler(buf, n->children[i]->name, file ? &st : NULL, 0, 0))
+		if (filler(buf, n->children[i]->name, &st, 0, 0))
 			break;
 	}
+	if (ctx_fs()->proc_through &&
+	    strcmp(rel_path(path), MODEL_PROC_PATH) == 0)
+		proc_through_readdir(ctx_fs(), n, buf, filler);
 	return 0;
 }
 

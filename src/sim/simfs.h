@@ -47,6 +47,8 @@ struct simfs {
 	struct fault_rules faults;
 	struct fuse *fuse;
 	char *mountpoint;
+	/* run: the real procfs's directory whose entries .proc shows as links; NULL: none */
+	const char *proc_through;
 };
 
 /* Mount the model at dir (FUSE); serve with simfs_loop. */

@@ -58,7 +58,6 @@ struct opts {
 	unsigned generate;
 	unsigned ap_mdevs;
 	bool udev;
-	bool proc;
 };
 
 enum {
@@ -68,7 +67,6 @@ enum {
 	OPT_GENERATE,
 	OPT_AP_MDEVS,
 	OPT_UDEV,
-	OPT_PROC,
 };
 
 static const struct option sim_options[] = {
@@ -78,7 +76,6 @@ static const struct option sim_options[] = {
 	{ "generate", required_argument, NULL, OPT_GENERATE },
 	{ "ap-mdevs", required_argument, NULL, OPT_AP_MDEVS },
 	{ "udev", no_argument, NULL, OPT_UDEV },
-	{ "proc", no_argument, NULL, OPT_PROC },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -134,12 +131,6 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 				return usage_error(
 					"--udev is only for run (events must stay in its private network namespace)");
 			o->udev = true;
-			break;
-		case OPT_PROC:
-			if (strcmp(cmd, "run") != 0)
-				return usage_error(
-					"--proc is only for run (it changes /proc in run's private mount namespace)");
-			o->proc = true;
 			break;
 		case 'h':
 			print_help(stdout);
@@ -407,7 +398,7 @@ static int run_open_udev(const struct opts *o, struct model *m, const char *tmp,
 	return 0;
 }
 
-/* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl, udev rules (chzdev's 41-ap.rules) and lock directories. */
+/* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl, udev rules (chzdev's 41-ap.rules), lock and journal directories. */
 static int run_bind_around(const char *tmp, const char *realsys,
 			   struct vm_error *err)
 {
@@ -426,11 +417,21 @@ static int run_bind_around(const char *tmp, const char *realsys,
 		    0 ||
 	    private_dir(tmp, "/run/lock", "lock", NULL, err) < 0)
 		return -1;
-	return 0;
+	/*
+	 * virt-mdev's journal (ROOT/run/virt-mdev/journal.json): private too,
+	 * or a run elsewhere on the machine would block this one's changes.
+	 * The directory is virt-mdev's own, made as its first run makes it.
+	 */
+	if (mkdir("/run/virt-mdev", 0755) < 0 && errno != EEXIST)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot create '/run/virt-mdev': %s",
+				    strerror(errno));
+	return private_dir(tmp, "/run/virt-mdev", "virt-mdev", NULL, err);
 }
 
 static void run_unbind_around(void)
 {
+	umount2("/run/virt-mdev", MNT_DETACH);
 	umount2("/run/lock", MNT_DETACH);
 	umount2("/etc/udev/rules.d", MNT_DETACH);
 	umount2("/etc/driverctl.d", MNT_DETACH);
@@ -440,71 +441,24 @@ static void run_unbind_around(void)
 }
 
 /*
- * --proc: the kernel's s390 files in /proc. A tmpfs over /proc holds a
- * symbolic link to the real /proc's entry (kept at tmp/realproc) for each
- * entry there is now, and the simulator's cio_ignore, cio_settle and
- * sysinfo files bound on files of their names. procfs cannot get files
- * (and overlayfs refuses it as a layer), so /proc/PID of a process started
- * later is not there: only programs that look at /proc/self run well.
+ * The kernel's s390 files in /proc (cio_ignore, cio_settle, sysinfo): the
+ * real procfs is kept at tmp/realproc, and the model's hidden .proc
+ * directory is bound over /proc; simfs shows there, beside the model's
+ * files, every entry of the real procfs as a link into it (simfs.c,
+ * proc_through_name: why neither a bind nor an overlay onto procfs can).
+ * The FUSE thread never looks at /proc itself.
  */
 static int run_proc(const char *tmp, const char *served, struct vm_error *err)
 {
-	static const char *const files[] = { "cio_ignore", "cio_settle",
-					     "sysinfo" };
-	char realproc[600], path[1300];
-	struct dirent *de;
-	DIR *d;
+	char realproc[600], path[700];
 
 	snprintf(realproc, sizeof(realproc), "%s/realproc", tmp);
-	if (mkdir(realproc, 0755) < 0)
-		return vm_error_set(err, VM_EXIT_FAILED, errno,
-				    "cannot create '%s': %s", realproc,
-				    strerror(errno));
 	if (bind("/proc", realproc, err) < 0)
 		return -1;
-	if (mount("virt-mdev-sim-proc", "/proc", "tmpfs", MS_NOSUID | MS_NODEV,
-		  "mode=0555") < 0)
-		return vm_error_set(err, VM_EXIT_FAILED, errno,
-				    "cannot mount a tmpfs over /proc: %s",
-				    strerror(errno));
-	d = opendir(realproc);
-	if (!d)
-		return vm_error_set(err, VM_EXIT_FAILED, errno,
-				    "cannot read '%s': %s", realproc,
-				    strerror(errno));
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s", de->d_name);
-		snprintf(realproc + strlen(tmp) + 9,
-			 sizeof(realproc) - strlen(tmp) - 9, "/%s", de->d_name);
-		if (symlink(realproc, path) < 0) {
-			int e = errno;
-
-			closedir(d);
-			return vm_error_set(err, VM_EXIT_FAILED, e,
-					    "cannot create '%s': %s", path,
-					    strerror(e));
-		}
-		realproc[strlen(tmp) + 9] = '\0';
-	}
-	closedir(d);
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		char src[700];
-		int fd;
-
-		snprintf(path, sizeof(path), "/proc/%s", files[i]);
-		snprintf(src, sizeof(src), "%s/" MODEL_PROC_PATH "/%s", served,
-			 files[i]);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return vm_error_set(err, VM_EXIT_FAILED, errno,
-					    "cannot create '%s': %s", path,
-					    strerror(errno));
-		close(fd);
-		if (bind(src, path, err) < 0)
-			return -1;
+	snprintf(path, sizeof(path), "%s/" MODEL_PROC_PATH, served);
+	if (bind(path, "/proc", err) < 0) {
+		umount2(realproc, MNT_DETACH);
+		return -1;
 	}
 	return 0;
 }
@@ -546,12 +500,11 @@ static int run_child(char **argv, int *status, struct vm_error *err)
  * /sys already, nobody would answer, and run would hang for ever.
  */
 static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
-		       bool proc, char **argv, int *status,
-		       struct vm_error *err)
+		       char **argv, int *status, struct vm_error *err)
 {
-	char served[600];
+	char served[600], realproc[600];
 	pthread_t thread;
-	bool serving, bound = false;
+	bool serving, bound = false, proc_bound = false;
 	int r;
 
 	snprintf(served, sizeof(served), "%s/sys", tmp);
@@ -559,6 +512,13 @@ static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
 		return vm_error_set(err, VM_EXIT_FAILED, errno,
 				    "cannot create '%s': %s", served,
 				    strerror(errno));
+	snprintf(realproc, sizeof(realproc), "%s/realproc", tmp);
+	if (mkdir(realproc, 0755) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot create '%s': %s", realproc,
+				    strerror(errno));
+	/* set before the FUSE thread starts: it reads it */
+	fs->proc_through = realproc;
 	if (simfs_mount(fs, served, err) < 0)
 		return -1;
 	serving = pthread_create(&thread, NULL, serve, fs) == 0;
@@ -570,11 +530,12 @@ static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
 	bound = serving && r == 0;
 	if (r == 0)
 		r = run_bind_around(tmp, realsys, err);
-	if (r == 0 && proc)
+	if (r == 0)
 		r = run_proc(tmp, served, err);
+	proc_bound = r == 0;
 	if (r == 0)
 		r = run_child(argv, status, err);
-	if (proc)
+	if (proc_bound)
 		run_unproc(tmp);
 	run_unbind_around();
 	if (bound)
@@ -583,6 +544,7 @@ static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
 	simfs_unmount(fs);
 	if (serving)
 		pthread_join(thread, NULL);
+	fs->proc_through = NULL;
 	return r;
 }
 
@@ -619,8 +581,7 @@ static int cmd_run(int argc, char **argv)
 	if (run_unshare(&err) == 0 &&
 	    run_keep_realsys(tmp, realsys, sizeof(realsys), &err) == 0 &&
 	    run_open_udev(&o, &m, tmp, &udev_bound, &udev_fd, &err) == 0)
-		run_serving(&fs, tmp, realsys, o.proc, argv + optind, &status,
-			    &err);
+		run_serving(&fs, tmp, realsys, argv + optind, &status, &err);
 	if (udev_bound)
 		umount2("/run/udev", MNT_DETACH);
 	if (realsys[0])
@@ -646,7 +607,7 @@ static const struct sim_cmd sim_cmd_table[] = {
 	  "serve the simulated sysfs at DIR (FUSE, foreground)", cmd_mount },
 	{ "render", "[HOST] DIR",
 	  "write a static snapshot of the tree into DIR", cmd_render },
-	{ "run", "[HOST] [--faults FILE] [--udev] [--proc] -- CMD [ARGS]",
+	{ "run", "[HOST] [--faults FILE] [--udev] -- CMD [ARGS]",
 	  "run CMD in private namespaces with the simulated tree at /sys",
 	  cmd_run },
 };
@@ -689,9 +650,6 @@ static void print_help(FILE *f)
 		"                     PATH (below /sys, wildcards allowed) fail with ERRNO\n"
 		"  --udev             send libudev-format events on device changes (run only:\n"
 		"                     they stay inside its private network namespace)\n"
-		"  --proc             /proc/cio_ignore, /proc/cio_settle and /proc/sysinfo of the\n"
-		"                     simulated host (run only; /proc then lists only the\n"
-		"                     processes that were there when run started)\n"
 		"\n"
 		"  -h, --help         print this help;  -V, --version  print the version\n"
 		"\n"

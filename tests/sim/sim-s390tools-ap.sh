@@ -6,7 +6,7 @@
 # state's whole output is compared with tests/golden/s390tools/ap-STATE.txt, whose content
 # tests/golden/s390tools/README.md justifies line by line against the tools' source (what an
 # LPAR prints); VIRT_MDEV_REGENERATE=1 rewrites them instead (read the git diff before
-# committing it). Every program runs under strace: a /sys or /dev path it meets with ENOENT or
+# committing it). Every program runs under strace: a /sys, /dev or /proc path it meets with ENOENT or
 # EACCES must be in ap-strace-allow.txt, a file the real kernel lacks too, with the reason.
 # On every state, 'virt-mdev list ap' agrees with lszcrypt -V on each queue's type, driver and
 # whether an mdev holds it. Last, descriptions the kernel could not produce are refused.
@@ -33,14 +33,14 @@ EOF
 	cat <<'EOF'
 state=
 # t PROGRAM ARGS...: one program of s390-tools under strace; its output and exit code go into
-# the state's file, each /sys or /dev path that failed with ENOENT or EACCES into strace.txt
+# the state's file, each /sys, /dev or /proc path that failed with ENOENT or EACCES into strace.txt
 t() {
 	local p=$1 log="$O/trace.$$"
 	shift
 	echo "== $p $*" >>"$O/ap-$state.txt"
 	strace -f -qq -e trace=%file -o "$log" "$B/$p" "$@" >>"$O/ap-$state.txt" 2>&1
 	echo "rc=$?" >>"$O/ap-$state.txt"
-	sed -nE 's/^[0-9]+ +([a-z0-9_]+)\([^"]*"(\/(sys|dev)\/[^"]*)".*= -1 (ENOENT|EACCES).*/\2 \4/p' "$log" |
+	sed -nE 's/^[0-9]+ +([a-z0-9_]+)\([^"]*"(\/(sys|dev|proc)\/[^"]*)".*= -1 (ENOENT|EACCES).*/\2 \4/p' "$log" |
 		sed "s|^|$p |" >>"$O/strace.txt"
 	rm -f "$log"
 }

@@ -1,12 +1,12 @@
 #!/bin/bash
 # The channel subsystem as IBM's own tools see it: lscss (plain, -a, --vpm, --vfio), lschp,
 # chchp, lsdasd, lstape, lszdev dasd, chccwdev and cio_ignore, unmodified
-# (../shared/s390-tools/bin), and lszdev qeth (the OSA's ccwgroup), inside 'virt-mdev-sim run --proc' on the reference host and on
+# (../shared/s390-tools/bin), and lszdev qeth (the OSA's ccwgroup), inside 'virt-mdev-sim run' on the reference host and on
 # the states after channel-path changes, a vfio-ccw bind and mdev, devices set online and
 # cio_ignore changes. Each state's output is compared with its golden file
 # (tests/golden/s390tools/css-STATE.txt; README.md there says which source lines make each
 # column and why a real LPAR prints the same); VIRT_MDEV_REGENERATE=1 rewrites them.
-# Every tool runs under strace: no ENOENT or EACCES on a /sys or /proc file that the kernel
+# Every tool runs under strace: no ENOENT or EACCES on a /sys, /proc or /dev file that the kernel
 # has (tests/golden/s390tools/strace-allow.txt lists what the kernel itself lacks, each with
 # its reason). virt-mdev list ccw agrees with lscss in every state.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -35,7 +35,7 @@ U="$U"
 EOF
 	cat <<'EOF'
 : >"$T/strace"
-# tool STATE PROGRAM ARGS...: its output, and what it could not open under /sys and /proc
+# tool STATE PROGRAM ARGS...: its output, and what it could not open under /sys, /proc and /dev
 tool() {
 	local state=$1 r
 	shift
@@ -44,7 +44,7 @@ tool() {
 	r=$?
 	echo "exit $r"
 	grep -E ' = -1 E(NOENT|ACCES) ' "$T/st" |
-		sed -nE 's/^[0-9]+ +[a-z0-9_]+\((AT_FDCWD, )?"((\/sys|\/proc)[^"]*)".* = -1 (E[A-Z]+) .*/\2 \4/p' |
+		sed -nE 's/^[0-9]+ +[a-z0-9_]+\((AT_FDCWD, )?"((\/sys|\/proc|\/dev)[^"]*)".* = -1 (E[A-Z]+) .*/\2 \4/p' |
 		sed "s|^|$1 |" >>"$T/strace"
 }
 # agree STATE: virt-mdev's subchannels and lscss's, in the same words
@@ -103,8 +103,8 @@ tool ignore cio_ignore -l
 EOF
 } >"$tmp/script.sh"
 
-run timeout 300 "$VIRT_MDEV_SIM" run --proc --host "$DEMO_HOST" -- bash "$tmp/script.sh"
-is "$rc" 0 "the tools run inside virt-mdev-sim run --proc"
+run timeout 300 "$VIRT_MDEV_SIM" run --host "$DEMO_HOST" -- bash "$tmp/script.sh"
+is "$rc" 0 "the tools run inside virt-mdev-sim run"
 [ "$rc" = 0 ] || diag "stderr:" "$err"
 
 # compare NAME TEXT: TEXT is tests/golden/s390tools/NAME (or becomes it)
@@ -155,5 +155,32 @@ unexpected=$(sort -u "$tmp/strace" | while read -r prog path errno; do
 done)
 is "$unexpected" "" "under strace, the tools meet no ENOENT/EACCES but the allow-listed ones (what the kernel lacks too)"
 ok "$([ -s "$tmp/strace" ] && echo 0 || echo 1)" "the strace check saw the tools' failed lookups (it can fail)"
+
+# run's /proc (no option): the kernel's s390 files beside the real procfs's entries, also
+# /proc/PID of a process started after run (the tools' /proc files came with --proc once, on a
+# tmpfs of links to what /proc held when run started, where a later PID was missing)
+cat >"$tmp/proc.sh" <<'EOF'
+sleep 60 &
+p=$!
+# its own /proc/PID/stat (comm could still be the shell's before the exec)
+read -r pid rest </proc/$p/stat && [ "$pid" = "$p" ] && echo "stat of the later PID"
+ls /proc | grep -qx "$p" && echo "listed $p"
+echo "self $(cat /proc/self/comm)"
+echo "mounts $(grep -c '^virt-mdev-sim /sys fuse.virt-mdev-sim ' /proc/mounts)"
+head -n 1 /proc/cio_ignore
+grep '^Type:' /proc/sysinfo
+# virt-mdev's journal directory is run's own: another run's journal on the machine blocks no change
+mountpoint -q /run/virt-mdev && echo "private /run/virt-mdev"
+kill $p
+EOF
+run timeout 60 "$VIRT_MDEV_SIM" run --host "$DEMO_HOST" -- sh "$tmp/proc.sh"
+is "$rc" 0 "run's /proc: the script runs"
+has_line "$out" "stat of the later PID" "run's /proc: /proc/PID of a process started inside run is there"
+has_line "$out" "listed [0-9]+" "run's /proc: a later process is listed in /proc"
+has_line "$out" "self cat" "run's /proc: /proc/self is the caller's"
+has_line "$out" "mounts 1" "run's /proc: /proc/mounts shows the namespace's mounts"
+has_line "$out" "0.0.0000-0.0.2b08" "run's /proc: /proc/cio_ignore is the simulated host's"
+has_line "$out" "Type: +3931" "run's /proc: /proc/sysinfo is the host description's"
+has_line "$out" "private /run/virt-mdev" "run binds a private /run/virt-mdev (virt-mdev's journal) over the machine's"
 
 done_testing
