@@ -10,7 +10,7 @@ static const struct cmd_opt ap_opts[] = {
 	{ OPT_ADAPTERS, "adapters (5,6 or 0x10-0x1f), with --domains" },
 	{ OPT_DOMAINS, "domains (4,0xab), with --adapters" },
 	{ OPT_LOCK_TIMEOUT,
-	  "how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
+	  "how long to wait for virt-mdev's lock and the s390-tools lock while another process holds one (60; 0: not at all)" },
 	{ OPT_NONE, NULL },
 };
 

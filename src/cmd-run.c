@@ -100,6 +100,14 @@ void cmd_note(const struct ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* a line on stdout: what, then text escaped (it names domains and host data) */
+static void print_line(const char *what, const char *text)
+{
+	fputs(what, stdout);
+	output_escaped(stdout, text);
+	putchar('\n');
+}
+
 static int dry_run(struct ctx *ctx, struct outcome *o)
 {
 	_cleanup_json_ struct json_object *doc = NULL;
@@ -114,7 +122,7 @@ static int dry_run(struct ctx *ctx, struct outcome *o)
 			       VM_EXIT_OK;
 	}
 	if (plan_is_empty(&o->plan))
-		printf("# nothing to do: %s\n", o->nothing);
+		print_line("# nothing to do: ", o->nothing);
 	else
 		plan_print(&o->plan, stdout);
 	return output_check_stdout(&ctx->err) < 0 ? VM_EXIT_FAILED : VM_EXIT_OK;
@@ -192,10 +200,10 @@ int cmd_run(struct ctx *ctx, struct outcome *o)
 	if (!plan_is_empty(&o->plan))
 		r = run_journalled(ctx, o, text ? stdout : NULL);
 	else if (text)
-		printf("nothing to do: %s\n", o->nothing);
+		print_line("nothing to do: ", o->nothing);
 	fflush(stdout);
 	if (r == 0 && text && o->note[0])
-		printf("note: %s\n", o->note);
+		print_line("note: ", o->note);
 	if (ctx->json)
 		return json_report(ctx, o, r);
 	if (r < 0)

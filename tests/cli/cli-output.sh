@@ -215,7 +215,25 @@ is "$(cat "$tmp/sim/sys/bus/ap/apmask")" "0xfbffffffffffffffffffffffffffffffffff
 ok "$(grep -q "$tmp/sim/run/lock" "$tmp/lock.strace"; echo $?)" "it took the lock"
 is "$(grep -F "$tmp/sim" "$tmp/lock.strace" | grep -E '^[0-9]+ +open' | grep -E ' = [012]$')" "" \
 	"neither the lock's file nor any sysfs file is opened as fd 0, 1 or 2"
-ok "$(ls "$tmp/sim/run/lock" | grep -q .; [ $? = 1 ]; echo $?)" "the lock is given back"
+# the s390-tools lock is a file only while held; virt-mdev's own (flock) file stays
+ok "$(ls "$tmp/sim/run/lock" | grep -vx virt-mdev.lock | grep -q .; [ $? = 1 ]; echo $?)" "the lock is given back"
+
+# ---- a plan for a domain whose name holds C1 controls (libvirt 9.0's test driver defines it:
+# XML 1.0 allows no ESC, but U+009B CSI and U+0085 NEL): progress and dry-run comments escaped ----
+HN="g"$'\xc2\x9b'"31m"$'\xc2\x85'"x"
+HN_ESC='g\\xc2\\x9b31m\\xc2\\x85x'
+sed -e '/<hostdev /,/<\/hostdev>/d' -e "s|<name>guest-off</name>|<name>$HN</name>|" \
+	"$top_srcdir/tests/golden/plans/domains.xml" >"$tmp/hdomains.xml"
+run vms -c "test://$tmp/hdomains.xml" -n assign --uuid "$C" -- "$HN" ccw 0.0.2b09
+is "$rc" 0 "dry run of assign to a domain named with C1 controls: exit 0"
+is "$(no_controls "$out$err")" 0 "the dry run holds no control character a terminal acts on"
+is "$(printf '%s' "$out$err" | LC_ALL=C grep -c $'\302[\200-\237]')" 0 "no C1 control (CSI, NEL) in the dry run"
+has_line "$out" "# attach .*$HN_ESC.*" "the dry run's comment names the domain escaped"
+run vms -c "test://$tmp/hdomains.xml" assign --uuid "$C" -- "$HN" ccw 0.0.2b09
+is "$rc" 0 "assign to a domain named with C1 controls: exit 0"
+is "$(printf '%s' "$out$err" | LC_ALL=C grep -c $'\302[\200-\237]')" 0 "no C1 control (CSI, NEL) in the progress lines"
+is "$(no_controls "$out$err")" 0 "and no other control character"
+has_line "$out" "done: attach .*$HN_ESC.*" "the progress line names the domain escaped"
 
 sim_umount
 done_testing
