@@ -262,10 +262,19 @@ char *plan_shell_quote(const char *v)
 		if (*c == '\'') {
 			memcpy(o, "'\\''", 4);
 			o += 4;
+			c++;
 		} else {
-			*o++ = *c;
+			/* a character of valid UTF-8: all its bytes */
+			size_t l = (unsigned char)*c < 0x80 ?
+					   1 :
+					   output_utf8_len(
+						   (const unsigned char *)c,
+						   strlen(c));
+
+			memcpy(o, c, l);
+			o += l;
+			c += l;
 		}
-		c++;
 	}
 	if (o == out)
 		o = stpcpy(o, "''");

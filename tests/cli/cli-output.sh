@@ -126,6 +126,38 @@ is "$(printf '%s' "$out" | jq -c '[.types[] | [.type, .available_instances, .ava
 	"[[\"vfio_ccw-io\",null,\"$H/sys/class/mdev_bus/0.0.0313/mdev_supported_types/vfio_ccw-io/available_instances reads 'garbage', not a number of instances\"],[\"vfio_ap-passthrough\",null,\"cannot read $H/sys/class/mdev_bus/matrix/mdev_supported_types/vfio_ap-passthrough/available_instances: No such file or directory\"]]" \
 	"JSON: null, and available_instances_error says why"
 
+# a subchannel's type and a ccw device's online that are garbage, out of range or unreadable:
+# the subchannel is listed, the value '?' with a warning naming the file (not dropped, not "no")
+CSS=$H/sys/bus/css/devices
+printf 'garbage%s[31m\n' "$ESC" >"$CSS/0.0.0314/type"
+echo 9 >"$CSS/0.0.0315/type"
+echo 2 >"$CSS/0.0.0314/0.0.2b0a/online"
+rm "$CSS/0.0.0315/0.0.2b0b/online"
+run vm list ccw
+is "$rc" 0 "list ccw with garbage types and online values: exit 0"
+is "$out" "SUBCHANNEL DEVICE    TYPE  DRIVER         ONLINE CUTYPE   DEVTYPE  MDEV
+0.0.0313   0.0.2b09  I/O   vfio_ccw       -      -        -        $C
+0.0.0314   0.0.2b0a  ?     io_subchannel  ?      3990/e9  3390/0c  -
+0.0.0315   0.0.2b0b  ?     io_subchannel  ?      3990/e9  3390/0a  -" \
+	"every subchannel listed, the type and online values that make no sense '?'"
+is "$err" "virt-mdev: warning: $CSS/0.0.0314/type reads 'garbage\\x1b[31m', not a subchannel type (0 I/O, 1 CHSC, 2 MSG, 3 EADM): shown as '?' (null with --json)
+virt-mdev: warning: $CSS/0.0.0314/0.0.2b0a/online reads '2', not 0 or 1: shown as '?' (null with --json)
+virt-mdev: warning: $CSS/0.0.0315/type reads '9', not a subchannel type (0 I/O, 1 CHSC, 2 MSG, 3 EADM): shown as '?' (null with --json)
+virt-mdev: warning: cannot read $CSS/0.0.0315/0.0.2b0b/online: No such file or directory: shown as '?' (null with --json)" \
+	"a warning each, naming the file and the value (escaped) or the error"
+run vm -j list ccw
+is "$(printf '%s' "$out" | jq -c '[.subchannels[] | [.subchannel, .type, (.type_error != null), .online, (.online_error != null)]]')" \
+	'[["0.0.0313","I/O",false,null,false],["0.0.0314",null,true,null,true],["0.0.0315",null,true,null,true]]' \
+	"JSON: null, and type_error / online_error say why"
+run vm show 0.0.0314
+has_line "$out" "online: \? \($CSS/0.0.0314/0.0.2b0a/online reads '2', not 0 or 1\)" "show: the online value '?' with why"
+before_bind=$(dump_tree "$H/sys")
+run vm --backend sysfs ccw bind 0.0.0315
+is "$rc" 4 "ccw bind of a subchannel whose type is not known: refused, exit 4"
+has_line "$err" "virt-mdev: cannot bind subchannel '0.0.0315' to vfio_ccw: its type is not known \($CSS/0.0.0315/type reads '9', not a subchannel type .*\); vfio_ccw drives I/O subchannels only .*" \
+	"the refusal names the file, the value and the rule"
+is "$(dump_tree "$H/sys")" "$before_bind" "nothing changed after the refusal"
+
 # ---- a root without css and AP bus: exit 3 naming both; one of them is a host ----
 mkdir -p "$tmp/empty/sys"
 refuse_empty() {
