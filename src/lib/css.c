@@ -73,9 +73,9 @@ int css_read_subchannel(const struct sysfs *s, const char *name,
 	if (r == -ENOENT)
 		return r; /* gone while listed */
 	/*
-	 * the kernel's types: SUBCHANNEL_TYPE_IO 0 .. SUBCHANNEL_TYPE_ADM 3
-	 * (arch/s390/include/asm/cio.h), shown by type_show as "%01x\n"
-	 * (drivers/s390/cio/css.c); anything else is shown as invalid
+	 * the kernel's type attribute is "%01x\n", 0 I/O, 1 CHSC, 2 MSG, 3
+	 * EADM (kernel-sysfs.md 2.2, [K-CSS]); lscss reads it base 10
+	 * (2.3): anything else is shown as invalid, not as a type
 	 */
 	sch->type = r == 0 && type < ARRAY_SIZE(css_type_names) ?
 			    (unsigned)type :
@@ -121,7 +121,7 @@ int css_read_subchannel(const struct sysfs *s, const char *name,
 			sch->has_device = true;
 			sch->busid = id;
 			ccw_id_format(&id, sch->busid_name);
-			/* online_show: "1\n" or "0\n" (drivers/s390/cio/device.c) */
+			/* a ccw device's online: 0 or 1 (kernel-sysfs.md 2.2) */
 			r = sysfs_read_unsigned(s, &online,
 						"bus/css/devices/%s/%s/online",
 						sch->name, c);
