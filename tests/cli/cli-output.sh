@@ -158,6 +158,27 @@ has_line "$err" "virt-mdev: cannot bind subchannel '0.0.0315' to vfio_ccw: its t
 	"the refusal names the file, the value and the rule"
 is "$(dump_tree "$H/sys")" "$before_bind" "nothing changed after the refusal"
 
+# a killed run's journal whose text is hostile (a description with an OSC title and a C1 CSI,
+# a path under the root with ESC): recover -n shows it escaped, one line a step
+mkdir -p "$H/run/virt-mdev"
+cat >"$H/run/virt-mdev/journal.json" <<'EOJ'
+{
+  "version":1,
+  "pid":999999999,
+  "starttime":4242,
+  "argv":["virt-mdev","\u001b[2Jccw","bind","0.0.2b0a"],
+  "uri":null,
+  "steps":[
+    {"kind":"sysfs-write","description":"unbind \u001b]0;owned\u0007 \u009b31m","status":"done","area":"sys","path":"bus/css/devices/0.0.0314/driver/unbind","value":"0.0.0314","has_undo":true,"undo_path":"bus/css/drivers/io_subchannel/bind","undo_value":"0.0.0314","verify_path":"bus/css/devices/0.0.0314/driver","verify_expect":"","verify_is_link":true,"ap_lock":false}
+  ]
+}
+EOJ
+run vm recover -n
+is "$rc" 0 "recover -n of a journal with hostile text: exit 0"
+is "$out" "# the journal $H/run/virt-mdev/journal.json of PID 999999999
+# done: unbind \\x1b]0;owned\\x07 \\xc2\\x9b31m" "recover -n: the journal's description escaped (no ESC, BEL or CSI reaches the terminal)"
+rm -r "$H/run/virt-mdev"
+
 # ---- a root without css and AP bus: exit 3 naming both; one of them is a host ----
 mkdir -p "$tmp/empty/sys"
 refuse_empty() {
