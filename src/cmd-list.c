@@ -28,10 +28,13 @@ static void scan_domains(struct ctx *ctx, struct mdev_list *l,
 		(void)users_fill(&u, l);
 		return;
 	}
-	if (ctx->verbosity >= 0)
-		fprintf(stderr,
-			"%s: note: %s; listing from sysfs and mdevctl's definitions only, without the domains that use each mdev\n",
-			PROGRAM_NAME, unreachable->msg);
+	if (ctx->verbosity >= 0) {
+		/* libvirt's message names the URI and its socket: escaped */
+		fprintf(stderr, "%s: note: ", PROGRAM_NAME);
+		output_escaped(stderr, unreachable->msg);
+		fputs("; listing from sysfs and mdevctl's definitions only, without the domains that use each mdev\n",
+		      stderr);
+	}
 }
 
 static void libvirt_write(struct jw *w, const struct vm_error *unreachable)

@@ -13,7 +13,10 @@
 static void lock_say(void *opaque, const char *msg)
 {
 	(void)opaque;
-	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, msg);
+	/* it names the lock's path under --root, and its holder's /proc/PID/comm: escaped */
+	fprintf(stderr, "%s: ", PROGRAM_NAME);
+	output_escaped(stderr, msg);
+	fputc('\n', stderr);
 }
 
 static void on_stop_signal(int signo)
@@ -89,15 +92,21 @@ int cmd_failed(struct ctx *ctx, const struct cmd *cmd)
 
 void cmd_note(const struct ctx *ctx, const char *fmt, ...)
 {
+	_cleanup_free_ char *msg = NULL;
 	va_list ap;
+	int n;
 
 	if (ctx->verbosity < 1)
 		return;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s: ", PROGRAM_NAME);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		msg = NULL;
+	/* a note may quote the host's names: one line, escaped */
+	fprintf(stderr, "%s: ", PROGRAM_NAME);
+	output_escaped(stderr, msg ? msg : "(out of memory)");
+	fputc('\n', stderr);
 }
 
 /* a line on stdout: what, then text escaped (it names domains and host data) */

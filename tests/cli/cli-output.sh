@@ -179,6 +179,19 @@ is "$out" "# the journal $H/run/virt-mdev/journal.json of PID 999999999
 # done: unbind \\x1b]0;owned\\x07 \\xc2\\x9b31m" "recover -n: the journal's description escaped (no ESC, BEL or CSI reaches the terminal)"
 rm -r "$H/run/virt-mdev"
 
+# the wait for virt-mdev's lock under a root whose path has an OSC escape: said escaped
+render "lock${ESC}]0;x"$'\a'
+L="$tmp/lock${ESC}]0;x"$'\a'
+L_ESC="$tmp"'/lock\\x1b]0;x\\x07'
+exec {held}>"$L/run/lock/virt-mdev.lock"
+flock "$held"
+run "$VIRT_MDEV" --root "$L" ap reserve 05.0004 --lock-timeout 1
+exec {held}>&-
+is "$rc" 4 "a change under a root with ESC in its path, its lock held: exit 4 after the wait"
+is "$(no_controls "$out$err")" 0 "the wait and the refusal reach the terminal without ESC or BEL"
+has_line "$err" "virt-mdev: waiting for virt-mdev's lock $L_ESC/run/lock/virt-mdev.lock: another run changes the host \(up to 1 s\)" \
+	"the wait names the lock's path escaped"
+
 # ---- a root without css and AP bus: exit 3 naming both; one of them is a host ----
 mkdir -p "$tmp/empty/sys"
 refuse_empty() {
