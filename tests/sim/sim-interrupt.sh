@@ -50,10 +50,12 @@ virsh define "$top_srcdir/xml-templates/domain-s390x-demo.xml" >/dev/null
 # steps CMD...: the plan's steps from the dry run, one a line: w PATH for a sysfs write (PATH
 # below sys, as the simulator resolves it), f PATH for a file, c for a libvirt call
 steps() {
-	vm -n -j "$@" | jq -r --arg s "$S/" '.steps[].command |
+	# a command's first line names its path (a definition's put is 'mkdir -p DIR && cat > PATH
+	# <<'EOF'' with the document after it; a delete may be followed by '&& rmdir DIR')
+	vm -n -j "$@" | jq -r --arg s "$S/" '.steps[].command | split("\n")[0] |
 		if startswith("virsh") then "c"
-		elif startswith("rm -f ") then "f rm " + .[6:]
-		else (split(" > ") | last) as $p |
+		elif startswith("rm -f ") then "f rm " + (.[6:] | sub(" &&.*$"; ""))
+		else (split(" > ") | last | sub(" <<.*$"; "")) as $p |
 			if ($p | startswith($s)) then "w " + $p[($s | length):] else "f " + $p end
 		end' | while read -r t p; do
 		case $t in
@@ -105,16 +107,20 @@ kill_at() {
 	done
 	if [ "$stop" = 1 ] && [ -z "$w" ]; then
 		# a call with no write before it (unassign's detach): the journal's rename before the step
-		# is held, and the daemon stopped while it is (its temporary file is there)
-		sel=(-e trace=rename -e inject=rename:delay_enter=500000:when=$((2 * k - 1 + puts)))
+		# is held, and the daemon stopped while it is (its temporary file is there); the journal
+		# is renamed with rename(2) before and after each step (a file put uses renameat, below)
+		sel=(-e trace=rename -e inject=rename:delay_enter=500000:when=$((2 * k - 1)))
 	fi
 	if [ ${#sel[@]} -gt 0 ] || [ "${t%% *}" = f ]; then
-		# which rename(2) of the run is a put's: the journal is renamed into place before each
-		# step and after it, each earlier file put renames once
-		# (the s390-tools lock unlinks its files too: a delete is told by its path, which exists)
+		# which renameat(2) of the run is this put's: a file step renames its new file into place
+		# relative to its opened directory (filestep.c: renameat, or renameat2 where the C library
+		# has no renameat call; strace counts each call apart), each earlier put once; the
+		# journal's rename(2) calls are not counted
+		# (the s390-tools lock unlinks its files too: a delete, unlinkat(2) relative to its opened
+		# directory, is told by that directory, which strace -P matches as the call's dirfd)
 		case $t in
-		"f rm "*) sel=(-P "${t#f rm }" -e trace=unlink -e inject=unlink:delay_enter=600000) ;;
-		f*) sel=(-e trace=rename -e inject=rename:delay_enter=600000:when=$((2 * k + puts))) ;;
+		"f rm "*) sel=(-P "$(dirname "${t#f rm }")" -e trace=unlinkat -e inject=unlinkat:delay_enter=600000) ;;
+		f*) sel=(-e trace=renameat,renameat2 -e inject=renameat,renameat2:delay_enter=600000:when=$((puts + 1))) ;;
 		esac
 		ASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} strace -f -o /dev/null "${sel[@]}" \
 			sh -c 'echo $$ >"$0"; exec "$@"' "$tmp/pid" \
