@@ -12,7 +12,7 @@ static const struct cmd_opt ap_opts[] = {
 	{ OPT_PERSISTENT,
 	  "also at boot: in chzdev's udev rule /etc/udev/rules.d/41-ap.rules" },
 	{ OPT_LOCK_TIMEOUT,
-	  "how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
+	  "how long to wait for virt-mdev's lock and the s390-tools lock while another process holds one (60; 0: not at all)" },
 	{ OPT_NONE, NULL },
 };
 

@@ -28,10 +28,13 @@ static void scan_domains(struct ctx *ctx, struct mdev_list *l,
 		(void)users_fill(&u, l);
 		return;
 	}
-	if (ctx->verbosity >= 0)
-		fprintf(stderr,
-			"%s: note: %s; listing from sysfs and mdevctl's definitions only, without the domains that use each mdev\n",
-			PROGRAM_NAME, unreachable->msg);
+	if (ctx->verbosity >= 0) {
+		/* libvirt's message names the URI and its socket: escaped */
+		fprintf(stderr, "%s: note: ", PROGRAM_NAME);
+		output_escaped(stderr, unreachable->msg);
+		fputs("; listing from sysfs and mdevctl's definitions only, without the domains that use each mdev\n",
+		      stderr);
+	}
 }
 
 static void libvirt_write(struct jw *w, const struct vm_error *unreachable)
@@ -65,7 +68,10 @@ static void sch_type(const void *ctx, const void *row, struct cell *c)
 	const struct css_subchannel *s = row;
 
 	(void)ctx;
-	cell_string(c, css_type_name(s->type));
+	if (s->type_error[0])
+		cell_invalid(c, s->type_error);
+	else
+		cell_string(c, css_type_name(s->type));
 }
 
 /* a ccw device is online or not only while it exists (under io_subchannel) */
@@ -74,7 +80,9 @@ static void sch_online(const void *ctx, const void *row, struct cell *c)
 	const struct css_subchannel *s = row;
 
 	(void)ctx;
-	if (s->device_present)
+	if (s->device_present && s->online_error[0])
+		cell_invalid(c, s->online_error);
+	else if (s->device_present)
 		cell_bool(c, s->online);
 	else
 		cell_null(c);
@@ -318,6 +326,16 @@ static int section_write(struct ctx *ctx, struct columns *l, const char *key,
 	return 0;
 }
 
+/* the warning for a value shown as '?': why, escaped; none for "" */
+static void invalid_warning(const char *why)
+{
+	if (!why[0])
+		return;
+	fprintf(stderr, "%s: warning: ", PROGRAM_NAME);
+	output_escaped(stderr, why);
+	fputs(": shown as '?' (null with --json)\n", stderr);
+}
+
 static int section_ccw(struct ctx *ctx, struct jw *w)
 {
 	_cleanup_free_ struct css_subchannel *schs = NULL;
@@ -326,6 +344,11 @@ static int section_ccw(struct ctx *ctx, struct jw *w)
 
 	if (css_list(ctx->sysfs, &schs, &n, &ctx->err) < 0)
 		return -1;
+	/* a value that is not known is shown as such ("?", null): and said, also with -q */
+	for (size_t i = 0; i < n; i++) {
+		invalid_warning(schs[i].type_error);
+		invalid_warning(schs[i].online_error);
+	}
 	columns_init(&l, NULL);
 	columns_add(&l, sch_columns, ARRAY_SIZE(sch_columns));
 	return section_write(ctx, &l, "subchannels", schs, n, sizeof(*schs), w);

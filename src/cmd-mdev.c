@@ -40,7 +40,7 @@ static const struct cmd_opt create_opts[] = {
 	{ OPT_TIMEOUT,
 	  "how long to wait for libvirt to report the device active (30)" },
 	{ OPT_LOCK_TIMEOUT,
-	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
+	  "how long to wait for virt-mdev's lock and (vfio-ap) the s390-tools lock while another process holds one (60; 0: not at all)" },
 	{ OPT_NONE, NULL },
 };
 
@@ -104,7 +104,7 @@ static const struct cmd_opt start_opts[] = {
 	{ OPT_TIMEOUT,
 	  "how long to wait for libvirt to report it active (30)" },
 	{ OPT_LOCK_TIMEOUT,
-	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
+	  "how long to wait for virt-mdev's lock and (vfio-ap) the s390-tools lock while another process holds one (60; 0: not at all)" },
 	{ OPT_PARENT, PARENT_HELP },
 	{ OPT_NONE, NULL },
 };
@@ -114,7 +114,7 @@ static const struct cmd_opt remove_opts[] = {
 	  "also delete its definition (libvirt: nodedev-undefine; sysfs: mdevctl's file)" },
 	{ OPT_TIMEOUT, "how long to wait for libvirt (30)" },
 	{ OPT_LOCK_TIMEOUT,
-	  "vfio-ap: how long to wait for the s390-tools lock while another process holds it (60; 0: not at all)" },
+	  "how long to wait for virt-mdev's lock and (vfio-ap) the s390-tools lock while another process holds one (60; 0: not at all)" },
 	{ OPT_PARENT, PARENT_HELP },
 	{ OPT_NONE, NULL },
 };

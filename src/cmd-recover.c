@@ -28,7 +28,10 @@ static int recover_dry_run(struct ctx *ctx, const struct cmd *cmd)
 	}
 	if (r < 0)
 		return cmd_failed(ctx, cmd);
-	printf("# the journal %s of PID %ld%s\n", path, d.pid,
+	/* the journal's text (paths under --root, descriptions naming domains) escaped */
+	fputs("# the journal ", stdout);
+	output_escaped(stdout, path);
+	printf(" of PID %ld%s\n", d.pid,
 	       journal_owner_alive(&d) ? ", which still runs" : "");
 	for (size_t i = 0; i < json_object_array_length(d.steps); i++) {
 		struct json_object *s = json_object_array_get_idx(d.steps, i);
@@ -36,8 +39,11 @@ static int recover_dry_run(struct ctx *ctx, const struct cmd *cmd)
 
 		json_object_object_get_ex(s, "description", &desc);
 		json_object_object_get_ex(s, "status", &status);
-		printf("# %s: %s\n", json_object_get_string(status),
-		       json_object_get_string(desc));
+		printf("# ");
+		output_escaped(stdout, json_object_get_string(status) ?: "");
+		fputs(": ", stdout);
+		output_escaped(stdout, json_object_get_string(desc) ?: "");
+		putchar('\n');
 	}
 	journal_doc_clear(&d);
 	return VM_EXIT_OK;
@@ -99,7 +105,7 @@ static int recover_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		if (doc)
 			output_json(stdout, doc);
 		if (r < 0) {
-			fprintf(stderr, "%s: %s\n", PROGRAM_NAME, ctx->err.msg);
+			output_error(&ctx->err, false); /* the line, escaped */
 			ctx->err_reported = true;
 		}
 	}
@@ -107,12 +113,18 @@ static int recover_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 		return cmd_failed(ctx, cmd);
 	if (!text)
 		return VM_EXIT_OK;
-	if (res.nothing)
-		printf("nothing to recover: no journal at %s\n", res.path);
-	else
-		printf("recovered: the plan of '%s' (PID %ld) is %s; the journal %s is removed\n",
-		       res.line, res.pid,
-		       a.complete ? "finished" : "rolled back", res.path);
+	if (res.nothing) {
+		fputs("nothing to recover: no journal at ", stdout);
+		output_escaped(stdout, res.path);
+	} else {
+		fputs("recovered: the plan of '", stdout);
+		output_escaped(stdout, res.line);
+		printf("' (PID %ld) is %s; the journal ", res.pid,
+		       a.complete ? "finished" : "rolled back");
+		output_escaped(stdout, res.path);
+		fputs(" is removed", stdout);
+	}
+	putchar('\n');
 	return VM_EXIT_OK;
 }
 

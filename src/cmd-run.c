@@ -13,7 +13,10 @@
 static void lock_say(void *opaque, const char *msg)
 {
 	(void)opaque;
-	fprintf(stderr, "%s: %s\n", PROGRAM_NAME, msg);
+	/* it names the lock's path under --root, and its holder's /proc/PID/comm: escaped */
+	fprintf(stderr, "%s: ", PROGRAM_NAME);
+	output_escaped(stderr, msg);
+	fputc('\n', stderr);
 }
 
 static void on_stop_signal(int signo)
@@ -89,15 +92,29 @@ int cmd_failed(struct ctx *ctx, const struct cmd *cmd)
 
 void cmd_note(const struct ctx *ctx, const char *fmt, ...)
 {
+	_cleanup_free_ char *msg = NULL;
 	va_list ap;
+	int n;
 
 	if (ctx->verbosity < 1)
 		return;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s: ", PROGRAM_NAME);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		msg = NULL;
+	/* a note may quote the host's names: one line, escaped */
+	fprintf(stderr, "%s: ", PROGRAM_NAME);
+	output_escaped(stderr, msg ? msg : "(out of memory)");
+	fputc('\n', stderr);
+}
+
+/* a line on stdout: what, then text escaped (it names domains and host data) */
+static void print_line(const char *what, const char *text)
+{
+	fputs(what, stdout);
+	output_escaped(stdout, text);
+	putchar('\n');
 }
 
 static int dry_run(struct ctx *ctx, struct outcome *o)
@@ -114,7 +131,7 @@ static int dry_run(struct ctx *ctx, struct outcome *o)
 			       VM_EXIT_OK;
 	}
 	if (plan_is_empty(&o->plan))
-		printf("# nothing to do: %s\n", o->nothing);
+		print_line("# nothing to do: ", o->nothing);
 	else
 		plan_print(&o->plan, stdout);
 	return output_check_stdout(&ctx->err) < 0 ? VM_EXIT_FAILED : VM_EXIT_OK;
@@ -192,10 +209,10 @@ int cmd_run(struct ctx *ctx, struct outcome *o)
 	if (!plan_is_empty(&o->plan))
 		r = run_journalled(ctx, o, text ? stdout : NULL);
 	else if (text)
-		printf("nothing to do: %s\n", o->nothing);
+		print_line("nothing to do: ", o->nothing);
 	fflush(stdout);
 	if (r == 0 && text && o->note[0])
-		printf("note: %s\n", o->note);
+		print_line("note: ", o->note);
 	if (ctx->json)
 		return json_report(ctx, o, r);
 	if (r < 0)

@@ -1,6 +1,8 @@
 /* The channel subsystem as sysfs shows it (kernel-sysfs.md section 2). */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "css.h"
@@ -26,6 +28,35 @@ static bool is_uuid_name(const char *s)
 	return strlen(s) == 36 && ids_uuid_parse(s, u, NULL) == 0;
 }
 
+/*
+ * why a value of the file at fmt is invalid, in why: the error r of its
+ * read, or (r 0 or a parse error) what it reads, which is not rule
+ */
+static _printf_(6, 7) void invalid_value(const struct sysfs *s, int r,
+					 char *why, size_t size,
+					 const char *rule, const char *fmt, ...)
+{
+	_cleanup_free_ char *rel = NULL, *path = NULL, *val = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&rel, fmt, ap) < 0)
+		rel = NULL;
+	va_end(ap);
+	if (!rel)
+		return (void)snprintf(why, size, "out of memory");
+	path = sysfs_path(s, "%s", rel);
+	if (r < 0 && r != -EINVAL && r != -ERANGE) {
+		snprintf(why, size, "cannot read %s: %s", path ? path : rel,
+			 strerror(-r));
+		return;
+	}
+	if (sysfs_read_string(s, &val, "%s", rel) < 0)
+		val = NULL;
+	snprintf(why, size, "%s reads '%.64s', not %s", path ? path : rel,
+		 val ? val : "", rule);
+}
+
 int css_read_subchannel(const struct sysfs *s, const char *name,
 			struct css_subchannel *sch)
 {
@@ -39,9 +70,21 @@ int css_read_subchannel(const struct sysfs *s, const char *name,
 		return -EINVAL;
 	ccw_id_format(&sch->schid, sch->name);
 	r = sysfs_read_unsigned(s, &type, "bus/css/devices/%s/type", sch->name);
-	if (r < 0)
-		return r;
-	sch->type = (unsigned)type;
+	if (r == -ENOENT)
+		return r; /* gone while listed */
+	/*
+	 * the kernel's type attribute is "%01x\n", 0 I/O, 1 CHSC, 2 MSG, 3
+	 * EADM (kernel-sysfs.md 2.2, [K-CSS]); lscss reads it base 10
+	 * (2.3): anything else is shown as invalid, not as a type
+	 */
+	sch->type = r == 0 && type < ARRAY_SIZE(css_type_names) ?
+			    (unsigned)type :
+			    CSS_TYPE_INVALID;
+	if (sch->type == CSS_TYPE_INVALID)
+		invalid_value(
+			s, r, sch->type_error, sizeof(sch->type_error),
+			"a subchannel type (0 I/O, 1 CHSC, 2 MSG, 3 EADM)",
+			"bus/css/devices/%s/type", sch->name);
 	if (sysfs_readlink_basename(s, &drv, "bus/css/devices/%s/driver",
 				    sch->name) == 0)
 		copy(sch->driver, sizeof(sch->driver), drv);
@@ -78,10 +121,17 @@ int css_read_subchannel(const struct sysfs *s, const char *name,
 			sch->has_device = true;
 			sch->busid = id;
 			ccw_id_format(&id, sch->busid_name);
-			if (sysfs_read_unsigned(s, &online,
+			/* a ccw device's online: 0 or 1 (kernel-sysfs.md 2.2) */
+			r = sysfs_read_unsigned(s, &online,
 						"bus/css/devices/%s/%s/online",
-						sch->name, c) == 0)
-				sch->online = online == 1;
+						sch->name, c);
+			sch->online = r == 0 && online == 1;
+			if (r < 0 || online > 1)
+				invalid_value(s, r, sch->online_error,
+					      sizeof(sch->online_error),
+					      "0 or 1",
+					      "bus/css/devices/%s/%s/online",
+					      sch->name, c);
 			if (sysfs_read_string(s, &val,
 					      "bus/css/devices/%s/%s/cutype",
 					      sch->name, c) == 0)
@@ -254,6 +304,17 @@ int css_driverctl_override(const struct sysfs *s,
 static int check_bind(const struct css_subchannel *sch, bool force,
 		      struct vm_error *err)
 {
+	if (sch->type_error[0])
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, EINVAL,
+			"cannot bind subchannel '%s' to vfio_ccw: its type is not known (%s); vfio_ccw drives I/O subchannels only (check the subchannel with 'lscss', or pick another, see 'virt-mdev list ccw')",
+			sch->name, sch->type_error);
+	if (sch->device_present && sch->online_error[0] && !force)
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, EINVAL,
+			"cannot bind subchannel '%s' to vfio_ccw: whether device %s is online is not known (%s) (check it with 'lscss', set it offline with 'chccwdev -d %s', or use --force)",
+			sch->name, sch->busid_name, sch->online_error,
+			sch->busid_name);
 	if (sch->type != CSS_TYPE_IO)
 		return vm_error_set(
 			err, VM_EXIT_REFUSED, EINVAL,

@@ -24,7 +24,16 @@ struct css_subchannel {
 	char cutype[16], devtype[16];
 	char device_driver[32]; /* the ccw driver: "dasd-eckd", "qeth" */
 	char mdev[IDS_UUID_STRLEN]; /* the mdev on it, "" if none */
+	/*
+	 * A value the host has that cannot be read or makes no sense, why (the
+	 * file and what it reads, or the error); "" when it is good. The
+	 * subchannel is listed all the same, its type then CSS_TYPE_INVALID.
+	 */
+	char type_error[256], online_error[256];
 };
+
+/* the type of a subchannel whose type file cannot be read or names no type */
+#define CSS_TYPE_INVALID 0xffffffffu
 
 /* Fill sch from sysfs for the subchannel named name. -ENOENT when it does not exist. */
 int css_read_subchannel(const struct sysfs *s, const char *name,

@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "filestep.h"
+#include "output.h"
 #include "plan.h"
 
 static const char *const step_status_names[STEP__LAST] = {
@@ -194,28 +195,91 @@ struct step *plan_add_call(struct plan *p, const char *description,
 	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" \
 	"._-+,:/@%"
 
+/*
+ * How many bytes at c a terminal must not get raw (0: none): a C0 control
+ * but tab and newline (ESC starts ANSI and OSC sequences, CR overwrites
+ * the line), DEL, a C1 control (U+0080-U+009F: CSI is U+009B) and a byte of
+ * no valid UTF-8. libvirt 9.0's test driver defines domains whose names hold
+ * C1 controls and tabs (virsh -c test:///default define; XML 1.0 itself
+ * allows no C0 control but tab, newline and carriage return).
+ */
+static size_t raw_unsafe(const char *c)
+{
+	unsigned char b = (unsigned char)*c;
+	size_t l;
+
+	if (!b || b == '\t' || b == '\n')
+		return 0;
+	if (b < 0x20 || b == 0x7f)
+		return 1;
+	if (b < 0x80)
+		return 0;
+	l = output_utf8_len((const unsigned char *)c, strlen(c));
+	if (!l)
+		return 1;
+	return l == 2 && b == 0xc2 && (unsigned char)c[1] <= 0x9f ? 2 : 0;
+}
+
 char *plan_shell_quote(const char *v)
 {
 	size_t n = strlen(v);
+	bool quoted = false;
 	char *out, *o;
 
 	if (n && strspn(v, SHELL_SAFE) == n)
 		return strdup(v);
-	/* POSIX sh: inside single quotes every byte is itself; a ' ends them, so it is '\'' */
-	out = malloc(n * 4 + 3);
+	/*
+	 * POSIX sh: inside single quotes every byte is itself; a ' ends them,
+	 * so it is '\''. A byte a terminal would act on is outside them, as
+	 * "$(printf '\NNN')": printf's format reads \NNN as the byte of octal
+	 * value NNN (POSIX printf(1), XBD 5 "File Format Notation"), so the
+	 * pasted value is the same bytes and the printed line holds none raw.
+	 */
+	out = malloc(
+		n * 20 +
+		3); /* a byte: at most 19 ("'" and "$(printf '\NNN')"), or '\'' and a quote */
 	if (!out)
 		return NULL;
 	o = out;
-	*o++ = '\'';
-	for (const char *c = v; *c; c++) {
+	for (const char *c = v; *c;) {
+		size_t bad = raw_unsafe(c);
+
+		if (bad) {
+			if (quoted)
+				*o++ = '\'';
+			quoted = false;
+			o = stpcpy(o, "\"$(printf '");
+			for (; bad; bad = raw_unsafe(c))
+				for (; bad; bad--, c++)
+					o += sprintf(o, "\\%03o",
+						     (unsigned char)*c);
+			o = stpcpy(o, "')\"");
+			continue;
+		}
+		if (!quoted)
+			*o++ = '\'';
+		quoted = true;
 		if (*c == '\'') {
 			memcpy(o, "'\\''", 4);
 			o += 4;
+			c++;
 		} else {
-			*o++ = *c;
+			/* a character of valid UTF-8: all its bytes */
+			size_t l = (unsigned char)*c < 0x80 ?
+					   1 :
+					   output_utf8_len(
+						   (const unsigned char *)c,
+						   strlen(c));
+
+			memcpy(o, c, l);
+			o += l;
+			c += l;
 		}
 	}
-	*o++ = '\'';
+	if (o == out)
+		o = stpcpy(o, "''");
+	else if (quoted)
+		*o++ = '\'';
 	*o = '\0';
 	return out;
 }
@@ -338,21 +402,15 @@ char *step_undo_command(const struct plan *p, const struct step *s)
 }
 
 /*
- * A "# TEXT" line: a newline in text (a --root path may hold one) would end
- * the comment and make the rest a command, so it is written \n (and a
- * carriage return \r).
+ * A "# TEXT" line: text (descriptions name domains, paths under --root,
+ * values from the host) as output_escaped writes it, one line with no
+ * control character (a newline would end the comment and make the rest a
+ * command; ESC would reach the terminal).
  */
 static void print_comment(FILE *f, const char *what, const char *text)
 {
 	fprintf(f, "# %s", what);
-	for (const char *c = text; *c; c++) {
-		if (*c == '\n')
-			fputs("\\n", f);
-		else if (*c == '\r')
-			fputs("\\r", f);
-		else
-			fputc(*c, f);
-	}
+	output_escaped(f, text);
 	fputc('\n', f);
 }
 
@@ -696,7 +754,10 @@ static void progress_line(FILE *progress, const char *what, const char *text)
 {
 	if (!progress)
 		return;
-	fprintf(progress, "%s: %s\n", what, text);
+	/* escaped as every line of host data (domain names, paths) */
+	fprintf(progress, "%s: ", what);
+	output_escaped(progress, text);
+	fputc('\n', progress);
 	fflush(progress);
 }
 

@@ -6,7 +6,10 @@
 # runs (no PWNED file anywhere), virsh is called once with exactly the domain, URI and XML the
 # plan names, and the writes land in the host tree (virt-mdev-sim render) exactly as the plan
 # says: the files it names with the values it names, nothing else. A template with a line
-# "EOF" gets a here-document delimiter that is no line of it. Against a mounted simulator
+# "EOF" gets a here-document delimiter that is no line of it. Names with C1 controls (CSI,
+# NEL, OSC, ST: libvirt takes them) and a root with ESC, BEL and a byte of no UTF-8 reach no
+# line raw: each such byte is "$(printf '\NNN')" outside the quotes, comments are escaped, so
+# the dry run is valid UTF-8 with no control a terminal acts on. Against a mounted simulator
 # (the kernel's effects: bind makes the mdev types, create the mdev), the pasted dry run
 # leaves the host exactly as the real run does.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -22,7 +25,8 @@ export LIBVIRT_DEFAULT_URI="qemu:///system?socket=$tmp/no-libvirtd-sock"
 U1=11111111-2222-4333-8444-000000000001
 
 # the host's root: every character sh would read as more than itself
-R="$tmp/r o'o\"t \$(touch PWNED) ;\`touch PWNED\` \\x"
+R="$tmp/r o'o\"t \$(touch PWNED) ;\`touch PWNED\` \\x"$'\033]0;t\a\377'
+
 # libvirt's test driver on $R/domains.xml: the path percent-encoded (libvirt parses the URI),
 # and a query it ignores that sh would expand and run ('virsh -c URI list' connects; a
 # backquote or a double quote there it cannot parse)
@@ -55,6 +59,8 @@ names=(
 	'--config'
 	$'tab\tand space'
 	'\back'
+	$'csi\xc2\x9b31mred'
+	$'nel\xc2\x85and\xc2\x9d0;title\xc2\x9c'
 )
 
 xml_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e "s/'/\&apos;/g" -e 's/"/\&quot;/g'; }
@@ -145,6 +151,10 @@ paste_plan() {
 	shift
 	"$VIRT_MDEV" --root "$R" --backend sysfs -n -c "$URI" "$@" >"$tmp/plan.sh" 2>"$tmp/plan.err"
 	is "$?.$(cat "$tmp/plan.err")" "0." "$what: the dry run exits 0, saying nothing on stderr"
+	# a C0 control but newline and tab, DEL, a C1 control (UTF-8 C2 80-9F) or a byte of no UTF-8
+	is "$(LC_ALL=C grep -c $'[\001-\010\013-\037\177]\\|\302[\200-\237]' "$tmp/plan.sh")" 0 \
+		"$what: no line of the dry run holds a control character a terminal acts on (ESC, OSC, CSI)"
+	is "$(iconv -f UTF-8 -t UTF-8 "$tmp/plan.sh" >/dev/null 2>&1; echo $?)" 0 "$what: the dry run is valid UTF-8"
 	files >"$tmp/before"
 	rm -rf "$tmp/before-tree" && cp -a "$R" "$tmp/before-tree"
 	rm -rf "$tmp/calls" && mkdir "$tmp/calls"

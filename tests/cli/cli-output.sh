@@ -126,6 +126,72 @@ is "$(printf '%s' "$out" | jq -c '[.types[] | [.type, .available_instances, .ava
 	"[[\"vfio_ccw-io\",null,\"$H/sys/class/mdev_bus/0.0.0313/mdev_supported_types/vfio_ccw-io/available_instances reads 'garbage', not a number of instances\"],[\"vfio_ap-passthrough\",null,\"cannot read $H/sys/class/mdev_bus/matrix/mdev_supported_types/vfio_ap-passthrough/available_instances: No such file or directory\"]]" \
 	"JSON: null, and available_instances_error says why"
 
+# a subchannel's type and a ccw device's online that are garbage, out of range or unreadable:
+# the subchannel is listed, the value '?' with a warning naming the file (not dropped, not "no")
+CSS=$H/sys/bus/css/devices
+printf 'garbage%s[31m\n' "$ESC" >"$CSS/0.0.0314/type"
+echo 9 >"$CSS/0.0.0315/type"
+echo 2 >"$CSS/0.0.0314/0.0.2b0a/online"
+rm "$CSS/0.0.0315/0.0.2b0b/online"
+run vm list ccw
+is "$rc" 0 "list ccw with garbage types and online values: exit 0"
+is "$out" "SUBCHANNEL DEVICE    TYPE  DRIVER         ONLINE CUTYPE   DEVTYPE  MDEV
+0.0.0313   0.0.2b09  I/O   vfio_ccw       -      -        -        $C
+0.0.0314   0.0.2b0a  ?     io_subchannel  ?      3990/e9  3390/0c  -
+0.0.0315   0.0.2b0b  ?     io_subchannel  ?      3990/e9  3390/0a  -" \
+	"every subchannel listed, the type and online values that make no sense '?'"
+is "$err" "virt-mdev: warning: $CSS/0.0.0314/type reads 'garbage\\x1b[31m', not a subchannel type (0 I/O, 1 CHSC, 2 MSG, 3 EADM): shown as '?' (null with --json)
+virt-mdev: warning: $CSS/0.0.0314/0.0.2b0a/online reads '2', not 0 or 1: shown as '?' (null with --json)
+virt-mdev: warning: $CSS/0.0.0315/type reads '9', not a subchannel type (0 I/O, 1 CHSC, 2 MSG, 3 EADM): shown as '?' (null with --json)
+virt-mdev: warning: cannot read $CSS/0.0.0315/0.0.2b0b/online: No such file or directory: shown as '?' (null with --json)" \
+	"a warning each, naming the file and the value (escaped) or the error"
+run vm -j list ccw
+is "$(printf '%s' "$out" | jq -c '[.subchannels[] | [.subchannel, .type, (.type_error != null), .online, (.online_error != null)]]')" \
+	'[["0.0.0313","I/O",false,null,false],["0.0.0314",null,true,null,true],["0.0.0315",null,true,null,true]]' \
+	"JSON: null, and type_error / online_error say why"
+run vm show 0.0.0314
+has_line "$out" "online: \? \($CSS/0.0.0314/0.0.2b0a/online reads '2', not 0 or 1\)" "show: the online value '?' with why"
+before_bind=$(dump_tree "$H/sys")
+run vm --backend sysfs ccw bind 0.0.0315
+is "$rc" 4 "ccw bind of a subchannel whose type is not known: refused, exit 4"
+has_line "$err" "virt-mdev: cannot bind subchannel '0.0.0315' to vfio_ccw: its type is not known \($CSS/0.0.0315/type reads '9', not a subchannel type .*\); vfio_ccw drives I/O subchannels only .*" \
+	"the refusal names the file, the value and the rule"
+is "$(dump_tree "$H/sys")" "$before_bind" "nothing changed after the refusal"
+
+# a killed run's journal whose text is hostile (a description with an OSC title and a C1 CSI,
+# a path under the root with ESC): recover -n shows it escaped, one line a step
+mkdir -p "$H/run/virt-mdev"
+cat >"$H/run/virt-mdev/journal.json" <<'EOJ'
+{
+  "version":1,
+  "pid":999999999,
+  "starttime":4242,
+  "argv":["virt-mdev","\u001b[2Jccw","bind","0.0.2b0a"],
+  "uri":null,
+  "steps":[
+    {"kind":"sysfs-write","description":"unbind \u001b]0;owned\u0007 \u009b31m","status":"done","area":"sys","path":"bus/css/devices/0.0.0314/driver/unbind","value":"0.0.0314","has_undo":true,"undo_path":"bus/css/drivers/io_subchannel/bind","undo_value":"0.0.0314","verify_path":"bus/css/devices/0.0.0314/driver","verify_expect":"","verify_is_link":true,"ap_lock":false}
+  ]
+}
+EOJ
+run vm recover -n
+is "$rc" 0 "recover -n of a journal with hostile text: exit 0"
+is "$out" "# the journal $H/run/virt-mdev/journal.json of PID 999999999
+# done: unbind \\x1b]0;owned\\x07 \\xc2\\x9b31m" "recover -n: the journal's description escaped (no ESC, BEL or CSI reaches the terminal)"
+rm -r "$H/run/virt-mdev"
+
+# the wait for virt-mdev's lock under a root whose path has an OSC escape: said escaped
+render "lock${ESC}]0;x"$'\a'
+L="$tmp/lock${ESC}]0;x"$'\a'
+L_ESC="$tmp"'/lock\\x1b]0;x\\x07'
+exec {held}>"$L/run/lock/virt-mdev.lock"
+flock "$held"
+run "$VIRT_MDEV" --root "$L" ap reserve 05.0004 --lock-timeout 1
+exec {held}>&-
+is "$rc" 4 "a change under a root with ESC in its path, its lock held: exit 4 after the wait"
+is "$(no_controls "$out$err")" 0 "the wait and the refusal reach the terminal without ESC or BEL"
+has_line "$err" "virt-mdev: waiting for virt-mdev's lock $L_ESC/run/lock/virt-mdev.lock: another run changes the host \(up to 1 s\)" \
+	"the wait names the lock's path escaped"
+
 # ---- a root without css and AP bus: exit 3 naming both; one of them is a host ----
 mkdir -p "$tmp/empty/sys"
 refuse_empty() {
@@ -215,8 +281,25 @@ is "$(cat "$tmp/sim/sys/bus/ap/apmask")" "0xfbffffffffffffffffffffffffffffffffff
 ok "$(grep -q "$tmp/sim/run/lock" "$tmp/lock.strace"; echo $?)" "it took the lock"
 is "$(grep -F "$tmp/sim" "$tmp/lock.strace" | grep -E '^[0-9]+ +open' | grep -E ' = [012]$')" "" \
 	"neither the lock's file nor any sysfs file is opened as fd 0, 1 or 2"
-# (virt-mdev's own flock file stays, as flock files do; the s390-tools lock is a file that is removed)
-ok "$([ ! -e "$tmp/sim/run/lock/s390apconfig.lock" ]; echo $?)" "the s390-tools lock is given back"
+# the s390-tools lock is a file only while held; virt-mdev's own (flock) file stays
+ok "$(ls "$tmp/sim/run/lock" | grep -vx virt-mdev.lock | grep -q .; [ $? = 1 ]; echo $?)" "the lock is given back"
+
+# ---- a plan for a domain whose name holds C1 controls (libvirt 9.0's test driver defines it:
+# XML 1.0 allows no ESC, but U+009B CSI and U+0085 NEL): progress and dry-run comments escaped ----
+HN="g"$'\xc2\x9b'"31m"$'\xc2\x85'"x"
+HN_ESC='g\\xc2\\x9b31m\\xc2\\x85x'
+sed -e '/<hostdev /,/<\/hostdev>/d' -e "s|<name>guest-off</name>|<name>$HN</name>|" \
+	"$top_srcdir/tests/golden/plans/domains.xml" >"$tmp/hdomains.xml"
+run vms -c "test://$tmp/hdomains.xml" -n assign --uuid "$C" -- "$HN" ccw 0.0.2b09
+is "$rc" 0 "dry run of assign to a domain named with C1 controls: exit 0"
+is "$(no_controls "$out$err")" 0 "the dry run holds no control character a terminal acts on"
+is "$(printf '%s' "$out$err" | LC_ALL=C grep -c $'\302[\200-\237]')" 0 "no C1 control (CSI, NEL) in the dry run"
+has_line "$out" "# attach .*$HN_ESC.*" "the dry run's comment names the domain escaped"
+run vms -c "test://$tmp/hdomains.xml" assign --uuid "$C" -- "$HN" ccw 0.0.2b09
+is "$rc" 0 "assign to a domain named with C1 controls: exit 0"
+is "$(printf '%s' "$out$err" | LC_ALL=C grep -c $'\302[\200-\237]')" 0 "no C1 control (CSI, NEL) in the progress lines"
+is "$(no_controls "$out$err")" 0 "and no other control character"
+has_line "$out" "done: attach .*$HN_ESC.*" "the progress line names the domain escaped"
 
 sim_umount
 done_testing

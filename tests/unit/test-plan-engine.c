@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/output.h"
 #include "lib/plan.h"
 #include "tap.h"
 
@@ -1081,6 +1082,23 @@ static char *sh_reads(const char *quoted)
 	return out;
 }
 
+/* valid UTF-8 with no C0 control but tab and newline, no DEL, no C1 control */
+static bool terminal_safe(const char *q)
+{
+	size_t n = strlen(q);
+
+	for (size_t i = 0; i < n;) {
+		const unsigned char *c = (const unsigned char *)q + i;
+		size_t l = output_utf8_len(c, n - i);
+
+		if (!l || (c[0] < 0x20 && c[0] != '\t' && c[0] != '\n') ||
+		    c[0] == 0x7f || (c[0] == 0xc2 && l == 2 && c[1] <= 0x9f))
+			return false;
+		i += l;
+	}
+	return true;
+}
+
 static void test_shell_text(struct sysfs *s)
 {
 	static const char *const words[] = {
@@ -1099,6 +1117,15 @@ static void test_shell_text(struct sysfs *s)
 		"",
 		"plain-0.0.0313",
 		"a'b'c''",
+		/* what a terminal would act on: ESC (OSC title), BEL, CR, DEL, C1 CSI and NEL, bytes of no UTF-8 */
+		"x\033]0;owned\ay",
+		"csi\xc2\x9b"
+		"31mred\xc2\x85",
+		"\xff\xfe",
+		"a\rb\x7f",
+		"'\033'",
+		"\xc2\x9b",
+		"caf\xc3\xa9 \xe2\x82\xac",
 	};
 	_cleanup_free_ char *pwned = path_of("PWNED");
 	_cleanup_free_ char *h1 = NULL, *h2 = NULL, *h3 = NULL, *e1 = NULL,
@@ -1111,6 +1138,8 @@ static void test_shell_text(struct sysfs *s)
 		is_str(back, words[i],
 		       "sh reads the quoted word %zu back as it was (%s)", i,
 		       q);
+		ok(terminal_safe(q),
+		   "the quoted word %zu holds no byte a terminal acts on", i);
 	}
 	ok(access(pwned, F_OK) < 0, "and no quoted word ran a command");
 	h1 = plan_shell_heredoc("cat", "a\nb\n");
