@@ -571,30 +571,31 @@ static bool still_ours(const struct step *s, int dfd, const char *name)
 	       len == strlen(s->value) && memcmp(now, s->value, len) == 0;
 }
 
-static int undo_put(struct step *s, struct where *w, int dfd, char **why)
+/*
+ * Put back what the path was before the step (f->old): a file with its
+ * content, mode and owner, or a link; over what is there now (a put's
+ * file), or only where nothing is (noreplace: a delete's undo). Absent:
+ * the put's file is removed.
+ */
+static int restore_old(const struct file_record *f, struct where *w, int dfd,
+		       bool noreplace, char **why)
 {
-	struct file_record *f = s->file;
 	dev_t dev;
 	ino_t ino;
 	int r = 0;
 
-	if (!still_ours(s, dfd, w->name))
-		return say(
-			why, -ESTALE,
-			"%s is no longer what this step wrote: another program changed it since; left as it is",
-			w->full);
 	switch (f->old.type) {
 	case FILE_ABSENT:
-		if (unlinkat(dfd, w->name, 0) < 0)
+		if (!noreplace && unlinkat(dfd, w->name, 0) < 0)
 			r = negative_errno();
 		break;
 	case FILE_REGULAR:
 		r = write_new(dfd, w->name, f->old.content, f->old.len,
-			      f->old.mode, true, f->old.uid, f->old.gid, false,
-			      &dev, &ino);
+			      f->old.mode, true, f->old.uid, f->old.gid,
+			      noreplace, &dev, &ino);
 		break;
 	case FILE_SYMLINK:
-		r = put_link(dfd, w->name, f->old.target, false);
+		r = put_link(dfd, w->name, f->old.target, noreplace);
 		break;
 	case FILE_OTHER:
 		r = -EINVAL;
@@ -605,37 +606,26 @@ static int undo_put(struct step *s, struct where *w, int dfd, char **why)
 	return 0;
 }
 
+static int undo_put(struct step *s, struct where *w, int dfd, char **why)
+{
+	if (!still_ours(s, dfd, w->name))
+		return say(
+			why, -ESTALE,
+			"%s is no longer what this step wrote: another program changed it since; left as it is",
+			w->full);
+	return restore_old(s->file, w, dfd, false, why);
+}
+
 static int undo_delete(struct step *s, struct where *w, int dfd, char **why)
 {
-	struct file_record *f = s->file;
 	struct stat sb;
-	dev_t dev;
-	ino_t ino;
-	int r = 0;
 
 	if (fstatat(dfd, w->name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
 		return say(
 			why, -EEXIST,
 			"%s exists again: another program made it since this step removed it; left as it is",
 			w->full);
-	switch (f->old.type) {
-	case FILE_ABSENT:
-		break;
-	case FILE_REGULAR:
-		r = write_new(dfd, w->name, f->old.content, f->old.len,
-			      f->old.mode, true, f->old.uid, f->old.gid, true,
-			      &dev, &ino);
-		break;
-	case FILE_SYMLINK:
-		r = put_link(dfd, w->name, f->old.target, true);
-		break;
-	case FILE_OTHER:
-		r = -EINVAL;
-		break;
-	}
-	if (r < 0)
-		return say(why, r, "restoring %s: %s", w->full, strerror(-r));
-	return 0;
+	return restore_old(s->file, w, dfd, true, why);
 }
 
 int filestep_undo(const struct sysfs *sysfs, struct step *s, char **why)
