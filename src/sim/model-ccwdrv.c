@@ -1151,7 +1151,8 @@ int model_ccwgroup_link(struct model *m, struct ccw_device *cdev)
 		_cleanup_free_ char *path = NULL;
 		char link[8];
 
-		if (&g->schs[i]->cdev != cdev)
+		/* the members are linked as they are found: the later ones are not set yet */
+		if (!g->schs[i] || &g->schs[i]->cdev != cdev)
 			continue;
 		CHECK(path = cdev_path(cdev));
 		snprintf(link, sizeof(link), "cdev%d", i);

@@ -265,11 +265,12 @@ void model_cio_ignore_range(struct model *m, unsigned ssid, unsigned from,
 			    unsigned to, bool add)
 {
 	for (unsigned d = from; d <= to && d < 0x10000; d++) {
+		uint8_t bit = (uint8_t)(1u << (d % 8));
+
 		if (add)
-			m->cio_ignore[ssid][d / 8] |= (uint8_t)(1u << (d % 8));
+			m->cio_ignore[ssid][d / 8] |= bit;
 		else
-			m->cio_ignore[ssid][d / 8] &=
-				(uint8_t) ~(1u << (d % 8));
+			m->cio_ignore[ssid][d / 8] &= (uint8_t)(0xffu ^ bit);
 	}
 }
 
