@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lib/mdev.h"
+#include "lib/output.h"
 #include "sim/apmask.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,6 +34,17 @@ static void same_as_kernel(const struct mdev_kind *ap, const char *value)
 	if (kernel && (ap->read_attr(&i, "unassign_domain", value) != 1 ||
 		       !ap_mask_is_empty(&i.aqm)))
 		__builtin_trap();
+}
+
+/* Is s valid UTF-8 (what JSON text is, RFC 8259 section 8.1)? */
+static bool valid_utf8(const char *s)
+{
+	size_t n = strlen(s), l;
+
+	for (size_t i = 0; i < n; i += l)
+		if (!(l = output_utf8_len((const unsigned char *)s + i, n - i)))
+			return false;
+	return true;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -62,6 +74,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ap->read_attr(&m, d.attrs[i].name, d.attrs[i].value) != 0 &&
 		    !strstr(d.attrs[i].name, "assign_"))
 			__builtin_trap();
+	}
+	/*
+	 * The round trip below is for text JSON can carry: the serializer
+	 * writes valid UTF-8 always (a byte of no UTF-8 sequence becomes the
+	 * text \xNN, src/lib/jsonw.h), so a name or value with such a byte
+	 * reads back as that text, not as the byte
+	 */
+	for (size_t i = 0; i < d.nattrs; i++)
+		if (!valid_utf8(d.attrs[i].name) ||
+		    !valid_utf8(d.attrs[i].value)) {
+			mdev_definition_clear(&d);
+			free(copy);
+			return 0;
+		}
+	if (!valid_utf8(d.mdev_type) || (d.start && !valid_utf8(d.start))) {
+		mdev_definition_clear(&d);
+		free(copy);
+		return 0;
 	}
 	text = mdev_definition_text(&d);
 	if (!text ||
