@@ -254,6 +254,19 @@ FLAG_PARSER(p_define, define)
 FLAG_PARSER(p_undefine, undefine)
 FLAG_PARSER(p_shared, dom.shared)
 FLAG_PARSER(p_complete, complete)
+FLAG_PARSER(p_prune, prune)
+FLAG_PARSER(p_exit_code, exit_code)
+
+static int p_output(struct ctx *ctx, const struct cmd *cmd, const char *v,
+		    struct cmd_args *a)
+{
+	if (!*v)
+		return cmd_usage_error(
+			ctx, cmd,
+			"--output needs a FILE (leave it out for stdout)");
+	a->output = v;
+	return 0;
+}
 
 static int p_autostart(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		       struct cmd_args *a)
@@ -290,6 +303,9 @@ static const struct opt_def opt_defs[OPT__LAST] = {
 	[OPT_PARENT] = { "parent", "PARENT", p_parent },
 	[OPT_SHARED] = { "shared", NULL, p_shared },
 	[OPT_COMPLETE] = { "complete", NULL, p_complete },
+	[OPT_PRUNE] = { "prune", NULL, p_prune },
+	[OPT_EXIT_CODE] = { "exit-code", NULL, p_exit_code },
+	[OPT_OUTPUT] = { "output", "FILE", p_output },
 };
 
 const char *cmd_opt_name(enum opt_id id)

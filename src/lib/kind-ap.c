@@ -374,6 +374,56 @@ static int ap_plan_complete(const struct sysfs *s, struct plan *p,
 	return ap_plan_configure(s, p, &rest, err);
 }
 
+/*
+ * From have's matrix to want's, either way: ap_config in one write (undone
+ * to have's), else the unassign_* writes of what goes, then the assign_*
+ * writes of what comes, each undone by its opposite.
+ */
+static int ap_plan_reconfigure(const struct sysfs *s, struct plan *p,
+			       const struct mdev_spec *have,
+			       const struct mdev_spec *want,
+			       struct vm_error *err)
+{
+	static const char *const what[] = { "adapter", "domain",
+					    "control_domain" };
+	const struct ap_mask *h[] = { &have->apm, &have->aqm, &have->adm };
+	const struct ap_mask *w[] = { &want->apm, &want->aqm, &want->adm };
+	char path[256], undo[256], desc[512], v[8];
+	int bit;
+
+	if (ap_same_config(have, want))
+		return 0;
+	if (kernel_has_ap_config(s))
+		return ap_config_step_from(p, want, have, err);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < 3; k++) {
+			struct ap_mask d;
+
+			/* pass 0: what goes; pass 1: what comes */
+			ap_mask_andnot(&d, pass ? w[k] : h[k],
+				       pass ? h[k] : w[k]);
+			ap_mask_for_each(bit, &d) {
+				snprintf(v, sizeof(v), "0x%x", bit);
+				snprintf(
+					path, sizeof(path),
+					"devices/vfio_ap/matrix/%s/%sassign_%s",
+					want->uuid, pass ? "" : "un", what[k]);
+				snprintf(
+					undo, sizeof(undo),
+					"devices/vfio_ap/matrix/%s/%sassign_%s",
+					want->uuid, pass ? "un" : "", what[k]);
+				snprintf(desc, sizeof(desc),
+					 "%s %s %s %s mdev %s",
+					 pass ? "assign" : "unassign", what[k],
+					 v, pass ? "to" : "from", want->uuid);
+				if (!step_needs_ap_lock(plan_add_write(
+					    p, desc, path, v, undo, v)))
+					return oom(err);
+			}
+		}
+	return 0;
+}
+
 /* ---- the device an admin names ---- */
 
 static int ap_target(const struct sysfs *s, const char *verb,
@@ -1063,6 +1113,7 @@ const struct mdev_kind kind_ap = {
 	.guest_ccw_address = false,
 	.one_per_domain = true,
 	.needs_ap_lock = true,
+	.host_shared = true,
 	.owns_parent = ap_owns_parent,
 	.where = ap_where,
 	.nodedev_parent = ap_nodedev_parent,
@@ -1086,6 +1137,7 @@ const struct mdev_kind kind_ap = {
 	.validate_host = ap_validate_host,
 	.config_part = ap_config_part,
 	.plan_complete = ap_plan_complete,
+	.plan_reconfigure = ap_plan_reconfigure,
 	.host_devno = ap_host_devno,
 	.result_json = ap_result_json,
 	.list_columns = ap_list_columns,

@@ -466,6 +466,7 @@ const struct mdev_kind kind_ccw = {
 	.validate_host = ccw_validate_host,
 	.config_part = ccw_config_part,
 	.plan_complete = ccw_plan_complete,
+	.plan_reconfigure = ccw_plan_complete,
 	.host_devno = ccw_host_devno,
 	.result_json = ccw_result_json,
 	/* a vfio-ccw mdev has nothing to list beyond its subchannel (PARENT) */

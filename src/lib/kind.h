@@ -65,6 +65,12 @@ struct mdev_kind {
 	/* a guest takes one device of this kind */
 	bool one_per_domain;
 	bool needs_ap_lock; /* changes under the s390-tools lock */
+	/*
+	 * one host part (host_read) serves every mdev of the kind (the AP
+	 * bus), and plan_prepare leaves it as its steps leave the host: a
+	 * request for many devices reads it once and passes it to each
+	 */
+	bool host_shared;
 
 	/* Is a parent's sysfs name ("0.0.0313", "matrix") one of this kind's? */
 	bool (*owns_parent)(const char *parent);
@@ -186,6 +192,16 @@ struct mdev_kind {
 			     const struct mdev_spec *have,
 			     const struct mdev_spec *want,
 			     struct vm_error *err);
+	/*
+	 * The configure steps that take an active mdev of this kind from
+	 * have's configuration to want's, in either direction (apply: an
+	 * APQN dropped, a control domain added); none for a kind with
+	 * nothing to configure.
+	 */
+	int (*plan_reconfigure)(const struct sysfs *s, struct plan *p,
+				const struct mdev_spec *have,
+				const struct mdev_spec *want,
+				struct vm_error *err);
 	/* The guest devno that mirrors the host's (0.0.2b09 -> fe.0.2b09); false if none. */
 	bool (*host_devno)(const struct sysfs *s, const char *parent,
 			   struct guest_devno *out);

@@ -63,6 +63,9 @@ struct outcome {
 	char note[512]; /* for the admin after the plan ran, on stdout ("" if none) */
 	char warning[512]; /* what stays as it is and why, on stderr ("" if none) */
 	char verbose[512]; /* for -v: the backend's choice ("" if none) */
+	/* what a request keeps for its plan's steps (apply: the domains), freed by outcome_clear before the connection */
+	void *data;
+	void (*data_free)(void *data);
 	/* virt-mdev's own lock, held from before the request read the host until outcome_clear */
 	bool run_locked;
 	struct run_lock run_lock;
