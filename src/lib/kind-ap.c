@@ -388,7 +388,7 @@ static int ap_plan_reconfigure(const struct sysfs *s, struct plan *p,
 					    "control_domain" };
 	const struct ap_mask *h[] = { &have->apm, &have->aqm, &have->adm };
 	const struct ap_mask *w[] = { &want->apm, &want->aqm, &want->adm };
-	char path[256], undo[256], desc[512], v[8];
+	char path[256], undo[256], desc[512], v[16];
 	int bit;
 
 	if (ap_same_config(have, want))
@@ -1114,6 +1114,8 @@ const struct mdev_kind kind_ap = {
 	.one_per_domain = true,
 	.needs_ap_lock = true,
 	.host_shared = true,
+	.device_parse = NULL,
+	.takes_ap_ids = true,
 	.owns_parent = ap_owns_parent,
 	.where = ap_where,
 	.nodedev_parent = ap_nodedev_parent,
