@@ -465,6 +465,16 @@ static void ap_host_free(struct kind_host *kh)
 	free(h);
 }
 
+static bool ap_device_name(const struct sysfs *s, const char *parent,
+			   char *buf, size_t size)
+{
+	(void)s;
+	(void)parent;
+	(void)buf;
+	(void)size;
+	return false;
+}
+
 static int ap_host_read(const struct sysfs *s, const struct mdev_spec *m,
 			struct kind_host **out, struct vm_error *err)
 {
@@ -1116,6 +1126,7 @@ const struct mdev_kind kind_ap = {
 	.host_shared = true,
 	.device_parse = NULL,
 	.takes_ap_ids = true,
+	.device_name = ap_device_name,
 	.owns_parent = ap_owns_parent,
 	.where = ap_where,
 	.nodedev_parent = ap_nodedev_parent,

@@ -123,6 +123,18 @@ static int ccw_target(const struct sysfs *s, const char *verb,
 	return 0;
 }
 
+static bool ccw_device_name(const struct sysfs *s, const char *parent,
+			    char *buf, size_t size)
+{
+	struct css_subchannel sch;
+
+	if (css_read_subchannel(s, parent, &sch) < 0 || !sch.has_device)
+		snprintf(buf, size, "%s", parent);
+	else
+		snprintf(buf, size, "%s", sch.busid_name);
+	return true;
+}
+
 static int ccw_device_parse(const char *device, char *buf, size_t size,
 			    struct vm_error *err)
 {
@@ -456,6 +468,7 @@ const struct mdev_kind kind_ccw = {
 	.one_per_domain = false,
 	.needs_ap_lock = false,
 	.device_parse = ccw_device_parse,
+	.device_name = ccw_device_name,
 	.takes_ap_ids = false,
 	.owns_parent = ccw_owns_parent,
 	.where = ccw_where,
