@@ -254,6 +254,7 @@ FLAG_PARSER(p_define, define)
 FLAG_PARSER(p_undefine, undefine)
 FLAG_PARSER(p_shared, dom.shared)
 FLAG_PARSER(p_complete, complete)
+FLAG_PARSER(p_exact, target.exact)
 
 static int p_autostart(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		       struct cmd_args *a)
@@ -290,6 +291,7 @@ static const struct opt_def opt_defs[OPT__LAST] = {
 	[OPT_PARENT] = { "parent", "PARENT", p_parent },
 	[OPT_SHARED] = { "shared", NULL, p_shared },
 	[OPT_COMPLETE] = { "complete", NULL, p_complete },
+	[OPT_EXACT] = { "exact", NULL, p_exact },
 };
 
 const char *cmd_opt_name(enum opt_id id)

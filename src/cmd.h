@@ -65,6 +65,7 @@ enum opt_id {
 	OPT_PARENT,
 	OPT_SHARED,
 	OPT_COMPLETE,
+	OPT_EXACT,
 	OPT__LAST,
 };
 

@@ -654,7 +654,10 @@ int ap_choose_release(const struct ap_host *h, const struct apqn_set *give_back,
 				    ap_reserved(&out->apmask, &out->aqmask, &q))
 					continue;
 				apqn_set_add(out->kept, &q);
-				if (!first)
+				/* the first that is needed itself, else the first */
+				if (!first && (apqn_set_has(still_needed,
+							    &out->kept_first) ||
+					       !apqn_set_has(still_needed, &q)))
 					continue;
 				first = false;
 				out->kept_first = q;
