@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ap.h"
+#include "apchoice.h"
 #include "cleanup.h"
 #include "columns.h"
 #include "kind.h"
@@ -496,18 +497,21 @@ static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 			   struct plan *p, struct vm_error *err)
 {
 	struct ap_kind_host *h = (struct ap_kind_host *)kh;
+	_cleanup_free_ struct apqn_set *want = calloc(1, sizeof(*want));
 	struct ap_mask apm, aqm;
 
 	(void)s;
+	if (!want)
+		return oom(err);
 	/*
-	 * free what the host still holds: the steps of ap reserve (with
-	 * --persistent, of ap reserve --persistent: the boot masks in
-	 * chzdev's rule first)
+	 * free what the host still holds: the steps of ap reserve of the
+	 * matrix (with --persistent, of ap reserve --persistent: the boot
+	 * masks in chzdev's rule first), the fewest queues taken
 	 */
-	if ((a->persistent && ap_plan_boot_masks(&h->ap, &m->apm, &m->aqm, true,
-						 m->uuid, p, err) < 0) ||
-	    ap_plan_masks(&h->ap, &m->apm, &m->aqm, true, p, &apm, &aqm, err) <
-		    0)
+	apqn_set_add_matrix(want, &m->apm, &m->aqm);
+	if ((a->persistent && ap_plan_boot_set(&h->ap, want, true, a->exact,
+					       m->uuid, p, NULL, err) < 0) ||
+	    ap_plan_reserve_set(&h->ap, want, a->exact, p, &apm, &aqm, err) < 0)
 		return vm_error_errno(err);
 	/* the checks that follow see the masks as the steps leave them */
 	h->ap.apmask = apm;
@@ -519,46 +523,44 @@ static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 			   struct plan *p, char **note, struct vm_error *err)
 {
 	_cleanup_ap_host_ struct ap_host h = { 0 };
+	_cleanup_free_ struct apqn_set *back = calloc(1, sizeof(*back));
+	_cleanup_free_ struct apqn_set *need = calloc(1, sizeof(*need));
+	_cleanup_free_ char *kept = NULL, *kept_boot = NULL;
 	struct ap_mask na, nq;
 	struct vm_error busy = { 0 };
-	struct ap_mdev_info was = { 0 };
-	const struct ap_mdev_info *self;
-	size_t k = 0;
+	const struct ap_mdev_info *self = NULL;
 
 	*note = NULL;
+	if (!back || !need)
+		return oom(err);
 	if (ap_read_host(s, &h, err) < 0)
 		return vm_error_errno(err);
-	/* this mdev is going: only the others may keep APQNs from the host */
-	for (size_t i = 0; i < h.nmdevs; i++) {
-		if (strcmp(h.mdevs[i].uuid, m->uuid) != 0)
-			h.mdevs[k++] = h.mdevs[i];
-		else
-			was = h.mdevs[i];
-	}
-	h.nmdevs = k;
-	self = was.uuid[0] ? &was : NULL;
-	if (ap_plan_masks(&h, &m->apm, &m->aqm, false, p, &na, &nq, &busy) <
-	    0) {
-		/* another mdev holds some: the APQNs stay free */
-		if (asprintf(note,
-			     "the APQNs stay free of the host's drivers: %s",
-			     busy.msg) < 0)
-			*note = NULL;
-		return 0;
-	}
+	for (size_t i = 0; i < h.nmdevs; i++)
+		if (strcmp(h.mdevs[i].uuid, m->uuid) == 0)
+			self = &h.mdevs[i];
+	/*
+	 * this mdev is going: only the others may keep APQNs from the host;
+	 * what they hold stays free, the rest of the matrix returns
+	 */
+	apqn_set_add_matrix(back, &m->apm, &m->aqm);
+	ap_mdevs_apqns(&h, m->uuid, false, need);
+	if (ap_plan_release_set(&h, back, need, p, &na, &nq, &kept, err) < 0)
+		return vm_error_errno(err);
 	/*
 	 * a persistent mdev (autostart definition, as assign --persistent
 	 * leaves it) gives its APQNs back at boot too, in chzdev's rule
 	 * when there is one
 	 */
-	if (!self || !self->defined || !self->autostart || !h.boot.file)
-		return 0;
-	vm_error_clear(&busy);
-	if (ap_plan_boot_masks(&h, &m->apm, &m->aqm, false, m->uuid, p, &busy) <
-		    0 &&
-	    asprintf(note,
+	if (self && self->defined && self->autostart && h.boot.file &&
+	    ap_plan_boot_set(&h, back, false, false, m->uuid, p, &kept_boot,
+			     &busy) < 0 &&
+	    asprintf(&kept_boot,
 		     "the APQNs stay free of the host's drivers at boot: %s",
 		     busy.msg) < 0)
+		kept_boot = NULL;
+	if ((kept || kept_boot) && asprintf(note, "%s%s%s", kept ? kept : "",
+					    kept && kept_boot ? "; " : "",
+					    kept_boot ? kept_boot : "") < 0)
 		*note = NULL;
 	return 0;
 }

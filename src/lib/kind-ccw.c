@@ -111,6 +111,11 @@ static int ccw_target(const struct sysfs *s, const char *verb,
 			err, VM_EXIT_USAGE, EINVAL,
 			"--adapters, --domains and --control-domains are for %s ap",
 			verb);
+	if (a->exact)
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"--exact is for %s ap (which AP queues leave the host); a ccw device is one subchannel",
+			verb);
 	if (!a->device)
 		return vm_error_set(
 			err, VM_EXIT_USAGE, EINVAL,

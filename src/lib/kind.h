@@ -31,6 +31,7 @@ struct kind_args {
 	bool have_adapters, have_domains, have_control_domains;
 	bool force; /* ccw bind --force: set an online device offline first */
 	bool persistent; /* the preparation persists (driverctl's override) */
+	bool exact; /* vfio-ap: the masks' choice may take no queue not asked for (--exact) */
 };
 
 /* The kind's view of its part of the host (a subchannel; the AP bus), opaque to the rest. */
