@@ -526,9 +526,10 @@ static int give_back(struct actx *c, const struct mdev_kind *k,
 	    json_object_object_get_ex(f, k->model, &a) &&
 	    json_object_is_type(a, json_type_array))
 		for (size_t i = 0; i < json_object_array_length(a); i++)
-			if (strv_push(&before, json_object_get_string(
-						       json_object_array_get_idx(
-							       a, i))) < 0)
+			if (strv_push(&before,
+				      json_object_get_string(
+					      json_object_array_get_idx(
+						      a, i))) < 0)
 				return oom(err);
 	for (size_t i = 0; i < c->nd; i++)
 		if (c->d[i].m.kind == k)
@@ -1147,9 +1148,8 @@ static struct json_object *rec_new(const struct actx *c, bool prune,
 			l = json_object_new_array();
 			for (size_t i = 0; i < c->freed[k].n; i++)
 				json_object_array_add(
-					l,
-					json_object_new_string(
-						c->freed[k].v[i]));
+					l, json_object_new_string(
+						   c->freed[k].v[i]));
 			json_object_object_add(f, mdev_kinds[k]->model, l);
 		}
 		json_object_object_add(r, "freed", f);
@@ -1168,6 +1168,73 @@ static bool rec_empty(struct json_object *r)
 		json_object_object_length(f) == 0);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* an array's members as sorted text: the record is written by apply alone, its members always in one key order */
+static char **sorted_members(struct json_object *a, size_t *n)
+{
+	char **v;
+
+	*n = json_object_array_length(a);
+	v = calloc(*n ? *n : 1, sizeof(*v));
+	for (size_t i = 0; v && i < *n; i++)
+		if (!(v[i] = strdup(json_object_to_json_string_ext(
+			      json_object_array_get_idx(a, i),
+			      JSON_C_TO_STRING_PLAIN)))) {
+			while (i)
+				free(v[--i]);
+			free(v);
+			return NULL;
+		}
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	return v;
+}
+
+/* the same members, in any order (a record is a set: the file's order is no fact of the host) */
+static bool same_set(struct json_object *x, struct json_object *y)
+{
+	char **a, **b;
+	size_t n, m;
+	bool same;
+
+	if (!x || !y)
+		return !x && !y;
+	if (json_object_is_type(x, json_type_object) &&
+	    json_object_is_type(y, json_type_object)) {
+		if (json_object_object_length(x) !=
+		    json_object_object_length(y))
+			return false;
+		json_object_object_foreach(x, key, v)
+		{
+			struct json_object *w;
+
+			if (!json_object_object_get_ex(y, key, &w) ||
+			    !same_set(v, w))
+				return false;
+		}
+		return true;
+	}
+	if (!json_object_is_type(x, json_type_array) ||
+	    !json_object_is_type(y, json_type_array))
+		return json_object_equal(x, y);
+	a = sorted_members(x, &n);
+	b = sorted_members(y, &m);
+	same = a && b && n == m;
+	for (size_t i = 0; same && i < n; i++)
+		same = strcmp(a[i], b[i]) == 0;
+	for (size_t i = 0; a && i < n; i++)
+		free(a[i]);
+	for (size_t i = 0; b && i < m; i++)
+		free(b[i]);
+	free(a);
+	free(b);
+	return same;
+}
+
 /* the same entries (the file's name aside) */
 static bool rec_same(struct json_object *a, struct json_object *b)
 {
@@ -1180,7 +1247,7 @@ static bool rec_same(struct json_object *a, struct json_object *b)
 
 		json_object_object_get_ex(a, k[i], &x);
 		json_object_object_get_ex(b, k[i], &y);
-		if (!x || !y || !json_object_equal(x, y))
+		if (!same_set(x, y))
 			return false;
 	}
 	return true;
