@@ -63,6 +63,7 @@ struct actx {
 		shared[8]; /* per kind (mdev_kinds[] index), host_shared kinds */
 	struct plan p1, p2, p3, p4;
 	size_t removed;
+	bool exact; /* --exact */
 	/* per kind: what apply has freed of a shared host part ("05.0004"), for the record */
 	struct strv freed[8];
 	char note[512];
@@ -425,8 +426,8 @@ static int prepare_shared(struct actx *c, const struct mdev_kind *k,
 	probe.m = m[0];
 	if (kind_host_of(c, &probe, &own, &h, err) < 0)
 		return at(c, first, err);
-	r = k->plan_prepare_all(c->env->sysfs, h, m, persist, n, &c->p3,
-				&c->freed[kind_index(k)], err);
+	r = k->plan_prepare_all(c->env->sysfs, h, m, persist, n, c->exact,
+				&c->p3, &c->freed[kind_index(k)], err);
 	if (own)
 		k->host_free(own);
 	if (r < 0)
@@ -1365,7 +1366,8 @@ static int collect(struct actx *c, struct vm_error *err)
 }
 
 int request_apply(const struct request_env *env, const struct state *st,
-		  bool prune, struct outcome *o, struct vm_error *err)
+		  bool prune, bool exact, struct outcome *o,
+		  struct vm_error *err)
 {
 	struct actx *c = calloc(1, sizeof(*c));
 	_cleanup_strv_ struct strv kept = STRV_INIT, pruned = STRV_INIT;
@@ -1379,6 +1381,7 @@ int request_apply(const struct request_env *env, const struct state *st,
 	o->data_free = guests_free;
 	c->env = env;
 	c->st = st;
+	c->exact = exact;
 	plan_init(&c->p1, env->sysfs);
 	plan_init(&c->p2, env->sysfs);
 	plan_init(&c->p3, env->sysfs);

@@ -538,8 +538,9 @@ static int push_apqn(struct strv *v, unsigned a, unsigned d)
  */
 static int ap_plan_prepare_all(const struct sysfs *s, struct kind_host *kh,
 			       const struct mdev_spec *m,
-			       const bool *persistent, size_t n, struct plan *p,
-			       struct strv *freed, struct vm_error *err)
+			       const bool *persistent, size_t n, bool exact,
+			       struct plan *p, struct strv *freed,
+			       struct vm_error *err)
 {
 	struct ap_kind_host *h = (struct ap_kind_host *)kh;
 	_cleanup_free_ struct apqn_set *want = calloc(1, sizeof(*want));
@@ -556,7 +557,7 @@ static int ap_plan_prepare_all(const struct sysfs *s, struct kind_host *kh,
 			apqn_set_add_matrix(boot, &m[i].apm, &m[i].aqm);
 	}
 	if (!apqn_set_is_empty(boot) &&
-	    ap_plan_boot_set(&h->ap, boot, true, false, "", p, NULL, err) < 0)
+	    ap_plan_boot_set(&h->ap, boot, true, exact, "", p, NULL, err) < 0)
 		return vm_error_errno(err);
 	for (unsigned a = 0; a < AP_MASK_BITS; a++)
 		ap_mask_for_each(d, &want->dom[a]) {
@@ -566,7 +567,7 @@ static int ap_plan_prepare_all(const struct sysfs *s, struct kind_host *kh,
 			    push_apqn(freed, a, (unsigned)d) < 0)
 				return oom(err);
 		}
-	if (ap_plan_reserve_set(&h->ap, want, false, p, &apm, &aqm, err) < 0)
+	if (ap_plan_reserve_set(&h->ap, want, exact, p, &apm, &aqm, err) < 0)
 		return vm_error_errno(err);
 	h->ap.apmask = apm;
 	h->ap.aqmask = aqm;
