@@ -1480,8 +1480,11 @@ static int export_device(const struct sysfs *s, const struct mdev_info *i,
 	if (where) {
 		d->persistent = where & VIRT_REF_CONFIG;
 		d->live = where & VIRT_REF_LIVE;
-	} else
+	} else {
+		/* an mdev without a guest is active (state.h) */
 		d->persistent = i->defined && i->autostart;
+		d->live = true;
+	}
 	return 0;
 }
 
