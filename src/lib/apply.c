@@ -941,8 +941,18 @@ static int plan_guest_config(struct actx *c, struct aguest *g,
 	char desc[1024];
 	int r = -1;
 
-	if (!g->have_cs)
+	if (!g->have_cs) {
+		for (size_t i = 0; i < c->nd; i++)
+			if (is_guest_dev(&c->d[i], g) &&
+			    c->d[i].sd->persistent) {
+				vm_error_set(
+					err, VM_EXIT_REFUSED, EINVAL,
+					"domain %s is transient: it has no persistent definition to hold the device (define it, or write persistent: false and live: true)",
+					g->name);
+				return at(c, &c->d[i].sd->pos, err);
+			}
 		return 0;
+	}
 	e.xml = virt_domain_xml_to_define(g->dom);
 	if (!e.xml) {
 		vm_error_set(err, VM_EXIT_FAILED, EIO,
