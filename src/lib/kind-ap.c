@@ -388,7 +388,7 @@ static int ap_plan_reconfigure(const struct sysfs *s, struct plan *p,
 					    "control_domain" };
 	const struct ap_mask *h[] = { &have->apm, &have->aqm, &have->adm };
 	const struct ap_mask *w[] = { &want->apm, &want->aqm, &want->adm };
-	char path[256], undo[256], desc[512], v[8];
+	char path[256], undo[256], desc[512], v[16];
 	int bit;
 
 	if (ap_same_config(have, want))
