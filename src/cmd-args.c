@@ -43,22 +43,16 @@ static int p_number(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		    const char *opt, unsigned long max, const char *rule,
 		    unsigned *out)
 {
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (!*v || *end || errno || n < 1 || n > max || *v == '-')
+	if (ids_number_parse(v, 1, max, out) < 0)
 		return cmd_usage_error(ctx, cmd, "invalid --%s '%s': %s", opt,
 				       v, rule);
-	*out = (unsigned)n;
 	return 0;
 }
 
 static int p_boot_order(struct ctx *ctx, const struct cmd *cmd, const char *v,
 			struct cmd_args *a)
 {
-	return p_number(ctx, cmd, v, "boot-order", 65535,
+	return p_number(ctx, cmd, v, "boot-order", GUEST_BOOT_ORDER_MAX,
 			"a number from 1 to 65535", &a->dom.boot_order);
 }
 
@@ -118,15 +112,9 @@ static int p_model(struct ctx *ctx, const struct cmd *cmd, const char *v,
 static int p_alias(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		   struct cmd_args *a)
 {
-	/* libvirt takes user aliases that start with "ua-" */
-	if (strncmp(v, "ua-", 3) != 0 || !v[3] ||
-	    strspn(v + 3,
-		   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-		    strlen(v + 3))
+	if (!guest_alias_valid(v))
 		return cmd_usage_error(
-			ctx, cmd,
-			"invalid --alias '%s': libvirt takes user aliases 'ua-' followed by letters, digits, '_' and '-' (e.g. ua-dasd1)",
-			v);
+			ctx, cmd, "invalid --alias '%s': " GUEST_ALIAS_RULE, v);
 	a->dom.alias = v;
 	return 0;
 }

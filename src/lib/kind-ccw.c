@@ -123,6 +123,18 @@ static int ccw_target(const struct sysfs *s, const char *verb,
 	return 0;
 }
 
+static int ccw_device_parse(const char *device, char *buf, size_t size,
+			    struct vm_error *err)
+{
+	char name[CCW_ID_STRLEN];
+	int r = css_device_parse(device, name, err);
+
+	if (r < 0)
+		return r;
+	snprintf(buf, size, "%s", name);
+	return 0;
+}
+
 static int ccw_host_read(const struct sysfs *s, const struct mdev_spec *m,
 			 struct kind_host **out, struct vm_error *err)
 {
@@ -443,6 +455,8 @@ const struct mdev_kind kind_ccw = {
 	.guest_ccw_address = true,
 	.one_per_domain = false,
 	.needs_ap_lock = false,
+	.device_parse = ccw_device_parse,
+	.takes_ap_ids = false,
 	.owns_parent = ccw_owns_parent,
 	.where = ccw_where,
 	.nodedev_parent = ccw_nodedev_parent,

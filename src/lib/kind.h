@@ -71,6 +71,17 @@ struct mdev_kind {
 	 * request for many devices reads it once and passes it to each
 	 */
 	bool host_shared;
+	/*
+	 * What names a device (a DEVICE argument, a state file's device and
+	 * adapters/domains keys, virt-mdev-state(5)): device_parse gives a
+	 * DEVICE's canonical spelling in buf (vfio-ccw: the busid or
+	 * subchannel as the kernel spells it), NULL for a kind that takes
+	 * none; takes_ap_ids: adapters and domains name it (control domains
+	 * optional).
+	 */
+	int (*device_parse)(const char *device, char *buf, size_t size,
+			    struct vm_error *err);
+	bool takes_ap_ids;
 
 	/* Is a parent's sysfs name ("0.0.0313", "matrix") one of this kind's? */
 	bool (*owns_parent)(const char *parent);
