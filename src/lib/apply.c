@@ -1001,7 +1001,28 @@ static bool rec_empty(struct json_object *r)
 	       (!h || json_object_array_length(h) == 0);
 }
 
-/* the same entries (the file's name aside) */
+/* every entry of x is in y */
+static bool rec_entries_in(struct json_object *x, struct json_object *y)
+{
+	for (size_t i = 0; i < json_object_array_length(x); i++) {
+		struct json_object *e = json_object_array_get_idx(x, i);
+		bool found = false;
+
+		for (size_t n = 0; !found && n < json_object_array_length(y);
+		     n++)
+			found = json_object_equal(e,
+						  json_object_array_get_idx(y, n));
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The same entries, in any order (the file's name aside): a file that
+ * lists the devices in another order, or fewer of them without prune,
+ * leaves the record as it is.
+ */
 static bool rec_same(struct json_object *a, struct json_object *b)
 {
 	const char *k[] = { "mdevs", "hostdevs" };
@@ -1012,7 +1033,10 @@ static bool rec_same(struct json_object *a, struct json_object *b)
 		struct json_object *x = rec_array(a, k[i]),
 				   *y = rec_array(b, k[i]);
 
-		if (!x || !y || !json_object_equal(x, y))
+		if (!x || !y ||
+		    json_object_array_length(x) !=
+			    json_object_array_length(y) ||
+		    !rec_entries_in(x, y) || !rec_entries_in(y, x))
 			return false;
 	}
 	return true;
