@@ -1010,8 +1010,8 @@ static bool rec_entries_in(struct json_object *x, struct json_object *y)
 
 		for (size_t n = 0; !found && n < json_object_array_length(y);
 		     n++)
-			found = json_object_equal(e,
-						  json_object_array_get_idx(y, n));
+			found = json_object_equal(
+				e, json_object_array_get_idx(y, n));
 		if (!found)
 			return false;
 	}
