@@ -31,7 +31,9 @@ vm() { "$VIRT_MDEV" --root "$R" --backend sysfs "$@"; }
 define_domains() {
 	local d
 	for d in $DOMS; do
-		sed "s|<name>virt-mdev-demo</name>|<name>$d</name>|" "$top_srcdir/xml-templates/domain-s390x-demo.xml" >"$tmp/$d.xml"
+		# a fixed uuid each: a fresh host's domains are byte for byte those of the first
+		sed "s|<name>virt-mdev-demo</name>|<name>$d</name><uuid>$(printf '%s' "$d" | md5sum | sed -E 's/^(.{8})(.{4}).(.{3}).(.{3})(.{12}).*/\1-\2-4\3-8\4-\5/')</uuid>|" \
+			"$top_srcdir/xml-templates/domain-s390x-demo.xml" >"$tmp/$d.xml"
 		virsh define "$tmp/$d.xml" >/dev/null || return 1
 	done
 }
@@ -73,6 +75,12 @@ A1=aaaaaaaa-2222-4333-8444-0000000000a1
 sim_mount "$S" --host "$DEMO_HOST" --faults "$tmp/faults"
 define_domains
 ok $? "three s390x domains are defined (QEMU driver): $DOMS"
+
+# a fresh host is the same host
+snapshot first
+fresh_host
+snapshot again
+ok "$(same first again; echo $?)" "a fresh host (simulator, /etc, domains) is byte for byte the first"
 
 # ---- the file: two guests, ccw + ap, and an mdev without a guest ----
 cat >"$tmp/s1.yaml" <<EOT
@@ -444,3 +452,232 @@ for ((k = 1; k <= n; k++)); do
 done
 run vm -j apply "$tmp/sF.yaml"
 is "$rc.$(printf '%s' "$out" | jq -r '.steps | length')" "0.21" "then the apply runs whole"
+snapshot F1
+
+# ---- export: the round trip ----
+fresh_host
+vm -q apply "$tmp/s1.yaml"
+run vm export
+is "$rc" 0 "export after the apply"
+is "$(printf '%s\n' "$out" | sed '/^ap-reserve:/,$d')" "# virt-mdev state file (virt-mdev-state(5)), exported by virt-mdev $(vm --version | sed 's/.* //')
+version: 1
+guests:
+  - name: g1
+    devices:
+      - kind: ccw
+        device: 0.0.0313
+        uuid: $U1
+        devno: fe.0.1234
+      - kind: ap
+        adapters: 5
+        domains: 4,0xab
+        uuid: $A1
+  - name: g2
+    devices:
+      - kind: ccw
+        device: 0.0.0315
+        uuid: $U2
+        devno: fe.0.2b0b
+mdevs:
+  - kind: ccw
+    device: 0.1.0020
+    uuid: $U3" "export describes the applied file's guests, devices (by subchannel), devnos and uuids; persistent and not live (the defaults)"
+# the round trip, with a vfio-ap device of whole cards (its masks free no other queue: see
+# the report of the AP mask choice for a device of part of a card)
+cat >"$tmp/sX.yaml" <<EOT
+version: 1
+guests:
+  - name: g1
+    devices:
+      - kind: ccw
+        device: 0.0.2b09
+        uuid: $U1
+        devno: fe.0.1234
+      - kind: ap
+        adapters: 5-6
+        domains: 4,0x47,0xab
+        uuid: $A1
+  - name: g2
+    devices:
+      - kind: vfio-ccw
+        device: 0.0.0315
+        uuid: $U2
+mdevs:
+  - kind: ccw
+    device: 0.1.0580
+    uuid: $U3
+EOT
+fresh_host
+vm -q apply "$tmp/sX.yaml"
+vm export >"$tmp/exported.yaml"
+run vm plan "$tmp/exported.yaml" --exit-code
+is "$rc.$out" "0.# nothing to do: the host holds $tmp/exported.yaml already: 4 devices" "the exported file plans nothing against the host"
+snapshot before
+run sh -c "\"$VIRT_MDEV\" --root \"$R\" --backend sysfs export | \"$VIRT_MDEV\" --root \"$R\" --backend sysfs -j apply -"
+is "$rc.$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "0.false	0" "export | apply -: changed false, no step"
+snapshot after
+ok "$(same before after; echo $?)" "and nothing changed"
+# JSON reads the same as YAML
+jq -n --arg u1 $U1 --arg u2 $U2 --arg u3 $U3 --arg a1 $A1 '{version: 1,
+	guests: [{name: "g1", devices: [{kind: "ccw", device: "0.0.2b09", uuid: $u1, devno: "fe.0.1234"},
+		{kind: "ap", adapters: "5-6", domains: "4,0x47,0xab", uuid: $a1}]},
+		{name: "g2", devices: [{kind: "vfio-ccw", device: "0.0.0315", uuid: $u2}]}],
+	mdevs: [{kind: "ccw", device: "0.1.0580", uuid: $u3}]}' >"$tmp/sX.json"
+run vm -j apply "$tmp/sX.json"
+is "$rc.$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "0.false	0" "the file as JSON: the host holds it already"
+
+# ---- two applies of overlapping files at one instant: they serialize ----
+cat >"$tmp/sA.yaml" <<EOT
+version: 1
+guests:
+  - name: g1
+    devices:
+      - kind: ccw
+        device: 0.0.2b09
+        uuid: $U1
+        devno: fe.0.1234
+  - name: g2
+    devices:
+      - kind: ccw
+        device: 0.0.2b0b
+        uuid: $U2
+EOT
+cat >"$tmp/sB.yaml" <<EOT
+version: 1
+guests:
+  - name: g1
+    devices:
+      - kind: ccw
+        device: 0.0.2b09
+        uuid: $U1
+        devno: fe.0.1234
+      - kind: ap
+        adapters: 5
+        domains: 4
+        uuid: $A1
+EOT
+cat >"$tmp/sAB.yaml" <<EOT
+version: 1
+guests:
+  - name: g1
+    devices:
+      - kind: ccw
+        device: 0.0.2b09
+        uuid: $U1
+        devno: fe.0.1234
+      - kind: ap
+        adapters: 5
+        domains: 4
+        uuid: $A1
+  - name: g2
+    devices:
+      - kind: ccw
+        device: 0.0.2b0b
+        uuid: $U2
+EOT
+fresh_host
+vm -q apply "$tmp/sAB.yaml"
+meaning >"$tmp/meaningAB"
+# together CMD1 -- CMD2: both started at one instant (each spins until $tmp/go exists), as
+# tests/sim/sim-concurrent.sh does; stdout, stderr, exit code in $tmp/r1.* and $tmp/r2.*
+together() {
+	local a=() b=() p1 p2
+	while [ "$1" != -- ]; do a+=("$1"); shift; done
+	shift
+	b=("$@")
+	rm -f "$tmp/go" "$tmp/ready1" "$tmp/ready2"
+	(: >"$tmp/ready1"; while [ ! -e "$tmp/go" ]; do :; done; exec "${a[@]}" >"$tmp/r1.out" 2>"$tmp/r1.err") &
+	p1=$!
+	(: >"$tmp/ready2"; while [ ! -e "$tmp/go" ]; do :; done; exec "${b[@]}" >"$tmp/r2.out" 2>"$tmp/r2.err") &
+	p2=$!
+	while [ ! -e "$tmp/ready1" ] || [ ! -e "$tmp/ready2" ]; do sleep 0.01; done
+	: >"$tmp/go"
+	wait $p1; echo $? >"$tmp/r1.rc"
+	wait $p2; echo $? >"$tmp/r2.rc"
+}
+bad=0 why=""
+for round in 1 2 3; do
+	fresh_host
+	together "$VIRT_MDEV" --root "$R" --backend sysfs apply "$tmp/sA.yaml" -- \
+		"$VIRT_MDEV" --root "$R" --backend sysfs apply "$tmp/sB.yaml"
+	meaning >"$tmp/meaningR"
+	creates=$(cat "$tmp/r1.out" "$tmp/r2.out" | grep -c "^done: create mdev $U1 ")
+	defines=$(cat "$tmp/r1.out" "$tmp/r2.out" | grep -c "^done: define domain g1 again with its hostdevs changed: add vfio-ccw mdev $U1 ")
+	if [ "$(cat "$tmp/r1.rc") $(cat "$tmp/r2.rc") $creates $defines" != "0 0 1 1" ] || ! same meaningAB meaningR; then
+		bad=$((bad + 1)) why="$why round $round: exits $(cat "$tmp/r1.rc") $(cat "$tmp/r2.rc"), $creates creates and $defines attaches of $U1: $(cat "$tmp/r1.err" "$tmp/r2.err" | tr '\n' ' ');"
+	fi
+done
+is "$bad" 0 "two applies of overlapping files at one instant: both succeed, the shared DASD is made and attached once (the second plans against the first's state), the end is that of the union file ($why)"
+
+# ---- an interrupted apply: refused after, recover, recover --complete ----
+# wait_step K PID: until the journal says step K (from 1) runs or is done, or PID ended
+wait_step() {
+	local st
+	for _ in $(seq 6000); do
+		st=$(jq -r --argjson k "$1" '.steps[$k - 1].status' "$J" 2>/dev/null)
+		[ "$st" = running ] || [ "$st" = done ] && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.005
+	done
+	return 1
+}
+# kill_at K: apply sF killed (SIGKILL) while its step K is in flight: a sysfs write held by
+# the simulator's delay fault, a file put by strace's delay of its renameat(2) (as
+# tests/sim/sim-interrupt.sh does)
+kill_at() {
+	local k=$1 t=${types[$1 - 1]} nth=0 i pid
+	rm -f "$tmp/pid"
+	if [ "${t%% *}" = w ]; then
+		for ((i = 1; i <= k; i++)); do [ "${types[i - 1]}" = "$t" ] && nth=$((nth + 1)); done
+		echo "delay ${t#w } $nth 600" >"$tmp/faults"
+		"$VIRT_MDEV" --root "$R" --backend sysfs apply "$tmp/sF.yaml" >"$tmp/run.out" 2>"$tmp/run.err" &
+		pid=$!
+	else
+		for ((i = 1; i <= k; i++)); do [ "${types[i - 1]%% *}" = f ] && nth=$((nth + 1)); done
+		ASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} strace -f -o /dev/null \
+			-e trace=renameat -e inject=renameat:delay_enter=600000:when=$nth \
+			sh -c 'echo $$ >"$0"; exec "$@"' "$tmp/pid" \
+			"$VIRT_MDEV" --root "$R" --backend sysfs apply "$tmp/sF.yaml" >"$tmp/run.out" 2>"$tmp/run.err" &
+		for _ in $(seq 1000); do [ -s "$tmp/pid" ] && break; sleep 0.005; done
+		pid=$(cat "$tmp/pid")
+	fi
+	wait_step "$k" "$pid"
+	sleep 0.2
+	kill -KILL "$pid"
+	wait $!
+	rc=$?
+	: >"$tmp/faults"
+}
+fresh_host
+snapshot F0
+# (F1, the uninterrupted apply of sF, was taken after the failures above)
+for k in 3 21; do
+	kill_at $k
+	is "$rc.$(jq -r '[.steps[].status] | index("running") + 1' "$J" 2>/dev/null)" "137.$k" "SIGKILL while step $k (${descs[k - 1]}) is in flight"
+	snapshot killed
+	run vm ccw bind 0.0.2b0a
+	is "$rc" 4 "after the kill at step $k, a change is refused: exit 4"
+	like "$err" "virt-mdev: cannot change the host: the run of 'virt-mdev --root $(ere "$R --backend sysfs apply $tmp/sF.yaml")' \(PID [0-9]+\) ended before its plan did, and left the journal $(ere "$J"); 'virt-mdev recover' rolls it back, 'virt-mdev recover --complete' finishes it" \
+		"the refusal names the interrupted apply, the journal and the fixes"
+	snapshot after
+	ok "$(same killed after; echo $?)" "the refusal changed nothing"
+	run vm recover
+	snapshot after
+	ok "$([ "$rc" = 0 ] && same F0 after; echo $?)" "recover after the kill at step $k: host and every domain byte for byte as before the apply"
+	[ "$rc" = 0 ] || echo "# $err"
+	diff "$tmp/F0" "$tmp/after" | head -6 | sed 's/^/# /'
+	run vm recover
+	is "$rc.$out" "0.nothing to recover: no journal at $J" "a second recover has nothing to do"
+	kill_at $k
+	run vm recover --complete
+	snapshot after
+	ok "$([ "$rc" = 0 ] && same F1 after && [ ! -e "$J" ]; echo $?)" "recover --complete after the kill at step $k: as the uninterrupted apply (the record too), no journal left"
+	[ "$rc" = 0 ] || echo "# $err"
+	diff "$tmp/F1" "$tmp/after" | head -6 | sed 's/^/# /'
+	run vm -j apply "$tmp/sF.yaml"
+	is "$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "false	0" "then apply has nothing to do"
+	fresh_host
+done
+
+sim_umount
+done_testing
