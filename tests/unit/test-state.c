@@ -416,7 +416,8 @@ static const struct bad bads[] = {
 
 /* ---- the man page's EXAMPLE parses, and reads as the reference scenario ---------- */
 
-static char *man_example(void)
+/* the n-th (from 0) .EX/.EE block after .SH EXAMPLE */
+static char *man_example(int n)
 {
 	FILE *f = fopen(SRCDIR "/doc/virt-mdev-state.5", "r");
 	char line[1024], *buf = NULL;
@@ -429,11 +430,11 @@ static char *man_example(void)
 		free(buf);
 		return NULL;
 	}
-	/* the first .EX/.EE block after .SH EXAMPLE, troff's \- and \(aq read as - and ' */
+	/* troff's \- and \(aq read as - and ' */
 	while (fgets(line, sizeof(line), f)) {
 		if (strncmp(line, ".SH EXAMPLE", 11) == 0)
 			in = 1;
-		else if (in == 1 && strncmp(line, ".EX", 3) == 0)
+		else if (in == 1 && strncmp(line, ".EX", 3) == 0 && n-- == 0)
 			in = 2;
 		else if (in == 2 && strncmp(line, ".EE", 3) == 0)
 			break;
@@ -460,7 +461,7 @@ static char *man_example(void)
 
 static void test_man_example(void)
 {
-	char *text = man_example();
+	char *text = man_example(0);
 	struct state s;
 	struct vm_error err = { 0 };
 	const struct state_guest *g;
@@ -490,6 +491,23 @@ static void test_man_example(void)
 		   ap_mask_count(&g->devices[1].target.aqm) == 2,
 	   "the EXAMPLE is the reference scenario: guest demo, DASD 0.0.2b09 as fe.0.1234 boot order 1, adapter 5 domains 4,0xab");
 	round_trip(&s, "the man page's EXAMPLE");
+	state_clear(&s);
+	free(text);
+
+	text = man_example(2);
+	vm_error_clear(&err);
+	if (!ok(text && state_parse("virt-mdev-state.5", text, strlen(text), &s,
+				    &err) == 0,
+		"the man page's JSON EXAMPLE parses"))
+		printf("# %s\n", err.msg);
+	else
+		ok(s.nguests == 1 && s.guests[0].ndevices == 2 &&
+			   s.guests[0].devices[0].live &&
+			   s.guests[0].devices[0].uuid_given &&
+			   s.guests[0].devices[1].target.have_control_domains &&
+			   s.nmdevs == 1 && !s.mdevs[0].persistent &&
+			   s.nreserve == 1,
+		   "and holds every optional key, an mdev and a reservation");
 	state_clear(&s);
 	free(text);
 }
