@@ -702,8 +702,8 @@ static void test_limits(void)
 	n = 1000000;
 	deep = malloc(n + 32);
 	strcpy(deep, "version: 1\nguests: [");
-	memset(deep + strlen(deep), '[', n);
-	deep[21 + n] = '\0';
+	memset(deep + strlen("version: 1\nguests: ["), '[', n);
+	deep[strlen("version: 1\nguests: [") + n] = '\0';
 	vm_error_clear(&err);
 	r = state_parse("f.yaml", deep, strlen(deep), &s, &err);
 	ok(r < 0 && err.exit == VM_EXIT_USAGE, "deep nesting is refused");
