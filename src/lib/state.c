@@ -836,6 +836,9 @@ static int dev_check_key(struct parser *p, struct dev_read *d,
 		out->uuid_given = true;
 		return 0;
 	case DK_DEVNO:
+		/* as --devno auto: the default, the host's number in css fe */
+		if (strcmp(r->text, "auto") == 0)
+			return 0;
 		if (guest_devno_parse(r->text, &out->devno, &e) < 0)
 			return cli_error(p, r->pos, kpath, &e);
 		out->devno_given = true;
@@ -1828,7 +1831,8 @@ static int put_device(FILE *f, const char *first, const char *indent,
 		r = put_ids(f, indent, "adapters", &d->target.apm);
 		if (r == 0)
 			r = put_ids(f, indent, "domains", &d->target.aqm);
-		if (r == 0 && d->target.have_control_domains)
+		/* the parser sets have_control_domains exactly for a list, never an empty one */
+		if (r == 0 && !ap_mask_is_empty(&d->target.adm))
 			r = put_ids(f, indent, "control-domains",
 				    &d->target.adm);
 	}

@@ -108,7 +108,13 @@ bool state_equal(const struct state *a, const struct state *b);
  * The state as a state file (YAML in the man page's layout: a comment
  * header, then version, guests, mdevs, ap-reserve; values in the kernel's
  * canonical spelling, each quoted where YAML would read it as another
- * type). header: a comment line (without "# ") or NULL. 0 or -errno.
+ * type). header: a comment line (without "# "; a newline starts another
+ * one) or NULL for the default. 0 or -errno: -EILSEQ for a string that
+ * is not valid UTF-8 (no YAML string holds it), -EINVAL for a state the
+ * format cannot hold (a guest without a name, a device without a kind, a
+ * device of a kind that is named by a device without one, an AP device
+ * without adapters or domains); nothing reaches f then. control-domains
+ * is written when the mask is not empty.
  */
 int state_write(FILE *f, const struct state *s, const char *header);
 
