@@ -4,7 +4,15 @@
 # RETURN; the options documented are exactly the options the module takes; pyflakes finds
 # nothing; and every test of 'ansible-test sanity' that runs offline passes. The others
 # (ansible-doc, import, pep8, pylint, runtime-metadata, validate-modules, yamllint) install
-# pinned requirements from PyPI into a virtualenv first, which an offline machine cannot.
+# pinned requirements from PyPI into a virtualenv first, which an offline machine cannot:
+# ansible-core 2.14.18's ansible_test/_util/target/setup/requirements.py downloads pip's
+# bootstrap script from ci-files.testing.ansible.com into a venv without pip, and
+# ansible_test/_data/requirements/sanity.validate-modules.txt pins Jinja2==3.1.2,
+# PyYAML==6.0 and voluptuous==0.13.1 (Debian 12 has other versions). The code-smell tests
+# and compile need nothing beyond the python that runs them. In place of validate-modules'
+# check that DOCUMENTATION and the argument spec agree: the module's own list of the options
+# it takes (ansible/module_utils/common/arg_spec.py: "Supported parameters include: A, B.",
+# sorted) against ansible-doc's.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v ansible-doc >/dev/null || skip_all "ansible-core is not installed (apt-get install ansible-core; tools/install-deps installs it)"
 command -v ansible-test >/dev/null || skip_all "ansible-test is not installed (Debian's ansible-core has it)"
@@ -50,11 +58,12 @@ run /usr/bin/python3 -m pyflakes "$coll/plugins"
 is "$rc.$out$err" "0." "pyflakes finds nothing in the modules and module_utils"
 
 # ---- ansible-test sanity: the tests that run offline ----
-# (pslint and shellcheck have no file here to check; a later ansible-test without one of these
-# tests lists it no more, and what it lists is what runs)
+# (pslint, shellcheck and changelog have no file here to check: no .ps1, .sh or changelogs/;
+# ignores passes trivially without tests/sanity/ignore-*.txt; a later ansible-test without one
+# of these tests lists it no more, and what it lists is what runs)
 offline=""
 have=$(cd "$coll" && ansible-test sanity --list-tests 2>/dev/null)
-for t in action-plugin-docs changelog compile empty-init future-import-boilerplate ignores line-endings metaclass-boilerplate no-assert no-basestring no-dict-iteritems no-dict-iterkeys no-dict-itervalues no-get-exception no-illegal-filenames no-main-display no-smart-quotes no-unicode-literals replace-urlopen shebang symlinks use-argspec-type-path use-compat-six; do
+for t in action-plugin-docs compile empty-init future-import-boilerplate ignores line-endings metaclass-boilerplate no-assert no-basestring no-dict-iteritems no-dict-iterkeys no-dict-itervalues no-get-exception no-illegal-filenames no-main-display no-smart-quotes no-unicode-literals replace-urlopen shebang symlinks use-argspec-type-path use-compat-six; do
 	printf '%s\n' "$have" | grep -qx -- "$t" && offline="$offline $t"
 done
 offline=${offline# }

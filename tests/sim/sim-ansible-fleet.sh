@@ -176,7 +176,12 @@ export ANSIBLE_COLLECTIONS_PATH=$tmp/collections ANSIBLE_LOCAL_TEMP=$tmp/ansible
 	ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_FORKS=4 ANSIBLE_CONFIG=$tmp/ansible.cfg \
 	ANSIBLE_CALLBACKS_ENABLED=ansible.builtin.tree ANSIBLE_LOAD_CALLBACK_PLUGINS=1 HOME=$tmp
 # play PLAYBOOK [ARGS...]: one ansible-playbook run of the fleet; $out, $err, $rc; each host's
-# last task result (the tree callback) in $tmp/tree/HOST
+# last task result in $tmp/tree/HOST (ansible.builtin.tree, enabled for playbooks by
+# ANSIBLE_CALLBACKS_ENABLED: ansible/plugins/callback/tree.py writes each result as JSON to
+# DIRECTORY/HOSTNAME, ANSIBLE_CALLBACK_TREE_DIR). The interpreter wrapper runs the module:
+# a non-pipelined module's command is "ENV INTERPRETER MODULE_PATH"
+# (ansible/plugins/shell/__init__.py, build_module_command), the interpreter being
+# ansible_python_interpreter.
 play() {
 	rm -rf "$tmp/tree"
 	ANSIBLE_CALLBACK_TREE_DIR=$tmp/tree run ansible-playbook -i "$tmp/inventory" --forks 4 "$@"

@@ -235,6 +235,9 @@ def run_state(module, vm, src, label=None, text=None):
     if 'result' in doc:
         res['result'] = doc['result']
     if module._diff:
+        # a list of diffs: ansible-core's CallbackBase._get_diff takes a list or one
+        # (ansible/plugins/callback/__init__.py), and the default callback shows them only
+        # for a changed result (plugins/callback/default.py, v2_on_file_diff)
         diffs = [dict(before_header='the host before the plan',
                       after_header='the steps %s (virt-mdev %s %s)'
                       % ('apply would run' if module.check_mode else 'apply ran',
