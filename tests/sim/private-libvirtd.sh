@@ -10,12 +10,15 @@ lv_made=""
 # One private libvirtd at a time on this machine: the mount points this makes for a missing
 # /var/lib/libvirt (and the others) are removed again at the stop, and removing a directory
 # detaches the mounts on it in every namespace, so a second daemon must not be bound there
-# then (make check -j2). The lock is held from the start to the stop.
+# then (make check -j2). The lock is held from the start to the stop. A caller whose /run,
+# /var/lib, /var/cache and /var/log are private tmpfs mounts of its own namespace (the fleet
+# test's hosts: several daemons at once) makes nothing on the machine, and names a lock of its
+# own in VIRT_MDEV_LIBVIRTD_LOCK.
 lv_lock=""
 
 libvirtd_start() {
 	local d
-	exec {lv_lock}>>/tmp/virt-mdev-private-libvirtd.lock
+	exec {lv_lock}>>"${VIRT_MDEV_LIBVIRTD_LOCK:-/tmp/virt-mdev-private-libvirtd.lock}"
 	flock "$lv_lock"
 	lv_priv=$(mktemp -d /tmp/virt-mdev-libvirtd.XXXXXX)
 	mkdir -p "$lv_priv"/etc "$lv_priv"/run "$lv_priv"/lib "$lv_priv"/cache "$lv_priv"/log "$lv_priv"/sock
