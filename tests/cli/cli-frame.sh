@@ -141,6 +141,9 @@ detach
 assign
 unassign
 recover
+plan
+apply
+export
 help" "__complete commands lists the visible commands"
 run "$VIRT_MDEV" __complete backends
 is "$out" "auto
