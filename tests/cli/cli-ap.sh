@@ -63,7 +63,7 @@ refuse 2 "virt-mdev: ap: invalid --lock-timeout 'soon': seconds from 0 to 3600 \
 	ap reserve 05.0004 --lock-timeout soon
 refuse 2 "virt-mdev: ap: invalid --lock-timeout '3601': seconds from 0 to 3600 \(default 60\)" "a --lock-timeout above an hour" \
 	ap reserve 05.0004 --lock-timeout 3601
-refuse 2 "virt-mdev: ccw: --lock-timeout is for ap reserve, ap release, create, start, stop, remove, assign, unassign, recover; ccw bind does not take it" \
+refuse 2 "virt-mdev: ccw: --lock-timeout is for ap reserve, ap release, create, start, stop, remove, assign, unassign, recover, apply; ccw bind does not take it" \
 	"ccw work takes no s390-tools lock, so no --lock-timeout" ccw bind 0.0.2b09 --lock-timeout 5
 
 # ---- reserve: masks, queues on vfio_ap, the lock, a second run changes nothing ----
