@@ -60,6 +60,21 @@ ok "$([ ! -e /etc/mdevctl.d/leak-test ] && [ ! -e /etc/driverctl.d/leak-test ] &
 ok "$([ ! -e /sys/bus/css ] || [ ! -e /sys/bus/css/devices/0.0.0313 ]; echo $?)" "the machine's own /sys is untouched"
 is "$(stat -f -c %T /sys)" sysfs "this namespace's /sys is still the kernel's sysfs (run's mounts stay in its namespace)"
 
+# driverctl, the admin's way to a persistent binding: its set-override runs modprobe unless
+# /sys/module/DRIVER is there (driverctl's set_override), as it is on a host with vfio_ccw loaded
+if command -v driverctl >/dev/null; then
+	run "$VIRT_MDEV_SIM" run -- sh -c 'driverctl -b css set-override 0.0.0315 vfio_ccw &&
+		basename "$(readlink /sys/bus/css/devices/0.0.0315/driver)" &&
+		cat /sys/bus/css/devices/0.0.0315/driver_override /etc/driverctl.d/css-0.0.0315 &&
+		readlink /sys/bus/css/drivers/vfio_ccw/module'
+	is "$rc.$out" "0.vfio_ccw
+vfio_ccw
+vfio_ccw
+../../../../module/vfio_ccw" "driverctl -b css set-override binds the subchannel to vfio_ccw and saves its override (vfio_ccw is a loaded module)"
+else
+	skip "driverctl is not installed (apt-get install driverctl)" "driverctl -b css set-override"
+fi
+
 # libfuse 3.17 and later (Debian 13), as root, run 'mount -i -f' from fuse_mount, and that
 # statfs()es /sys/fs/selinux: run serves the tree before it is /sys, or it would hang for ever
 run timeout 60 "$VIRT_MDEV_SIM" run -- sh -c 'grep -c "^virt-mdev-sim /sys fuse.virt-mdev-sim " /proc/self/mounts; cat /sys/bus/css/devices/0.0.0313/type'
