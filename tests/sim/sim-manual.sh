@@ -80,6 +80,12 @@ fi
 run timeout 60 "$VIRT_MDEV_SIM" run -- sh -c 'grep -c "^virt-mdev-sim /sys fuse.virt-mdev-sim " /proc/self/mounts; cat /sys/bus/css/devices/0.0.0313/type'
 is "$rc.$out" "0.1
 0" "run comes up with the simulated tree at /sys (once) and ends, whatever libfuse does at fuse_mount"
+# in run, /proc is a directory of the FUSE tree itself: the simulator must never look there while
+# it serves (glibc reads /proc/sys/vm/overcommit_memory before its first shrink of a thread's
+# arena, which large listings bring about); a bounded wait, so that a hang is a failure
+run timeout 120 "$VIRT_MDEV_SIM" run --generate 4000 -- sh -c 'for i in 1 2 3; do
+	ls /sys/bus/css/devices | wc -l; ls /sys/bus/mdev/devices | wc -l; done'
+is "$rc.$(echo $out)" "0.4000 2016 4000 2016 4000 2016" "run answers large listings again and again (its FUSE thread's frees never wait on its own /proc)"
 run "$VIRT_MDEV_SIM" run -- sh -c 'exit 7'
 is "$rc" 7 "run exits with the command's exit code"
 run "$VIRT_MDEV_SIM" run -- /nonexistent/command
