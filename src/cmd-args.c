@@ -43,22 +43,16 @@ static int p_number(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		    const char *opt, unsigned long max, const char *rule,
 		    unsigned *out)
 {
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (!*v || *end || errno || n < 1 || n > max || *v == '-')
+	if (ids_number_parse(v, 1, max, out) < 0)
 		return cmd_usage_error(ctx, cmd, "invalid --%s '%s': %s", opt,
 				       v, rule);
-	*out = (unsigned)n;
 	return 0;
 }
 
 static int p_boot_order(struct ctx *ctx, const struct cmd *cmd, const char *v,
 			struct cmd_args *a)
 {
-	return p_number(ctx, cmd, v, "boot-order", 65535,
+	return p_number(ctx, cmd, v, "boot-order", GUEST_BOOT_ORDER_MAX,
 			"a number from 1 to 65535", &a->dom.boot_order);
 }
 
@@ -118,15 +112,9 @@ static int p_model(struct ctx *ctx, const struct cmd *cmd, const char *v,
 static int p_alias(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		   struct cmd_args *a)
 {
-	/* libvirt takes user aliases that start with "ua-" */
-	if (strncmp(v, "ua-", 3) != 0 || !v[3] ||
-	    strspn(v + 3,
-		   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-		    strlen(v + 3))
+	if (!guest_alias_valid(v))
 		return cmd_usage_error(
-			ctx, cmd,
-			"invalid --alias '%s': libvirt takes user aliases 'ua-' followed by letters, digits, '_' and '-' (e.g. ua-dasd1)",
-			v);
+			ctx, cmd, "invalid --alias '%s': " GUEST_ALIAS_RULE, v);
 	a->dom.alias = v;
 	return 0;
 }
@@ -254,6 +242,20 @@ FLAG_PARSER(p_define, define)
 FLAG_PARSER(p_undefine, undefine)
 FLAG_PARSER(p_shared, dom.shared)
 FLAG_PARSER(p_complete, complete)
+FLAG_PARSER(p_prune, prune)
+FLAG_PARSER(p_exit_code, exit_code)
+
+static int p_output(struct ctx *ctx, const struct cmd *cmd, const char *v,
+		    struct cmd_args *a)
+{
+	if (!*v)
+		return cmd_usage_error(
+			ctx, cmd,
+			"--output needs a FILE (leave it out for stdout)");
+	a->output = v;
+	return 0;
+}
+FLAG_PARSER(p_exact, target.exact)
 
 static int p_autostart(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		       struct cmd_args *a)
@@ -290,6 +292,10 @@ static const struct opt_def opt_defs[OPT__LAST] = {
 	[OPT_PARENT] = { "parent", "PARENT", p_parent },
 	[OPT_SHARED] = { "shared", NULL, p_shared },
 	[OPT_COMPLETE] = { "complete", NULL, p_complete },
+	[OPT_PRUNE] = { "prune", NULL, p_prune },
+	[OPT_EXIT_CODE] = { "exit-code", NULL, p_exit_code },
+	[OPT_OUTPUT] = { "output", "FILE", p_output },
+	[OPT_EXACT] = { "exact", NULL, p_exact },
 };
 
 const char *cmd_opt_name(enum opt_id id)

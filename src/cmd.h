@@ -65,6 +65,10 @@ enum opt_id {
 	OPT_PARENT,
 	OPT_SHARED,
 	OPT_COMPLETE,
+	OPT_PRUNE,
+	OPT_EXIT_CODE,
+	OPT_OUTPUT,
+	OPT_EXACT,
 	OPT__LAST,
 };
 
@@ -100,6 +104,8 @@ struct cmd_args {
 	unsigned lock_timeout;
 	const char *parent; /* --parent: which of a uuid's parents; NULL: any */
 	bool complete; /* recover --complete */
+	bool prune, exit_code; /* plan, apply --prune; plan --exit-code */
+	const char *output; /* export --output FILE */
 };
 
 struct cmd {
@@ -203,5 +209,8 @@ extern const struct cmd cmd_assign;
 extern const struct cmd cmd_unassign;
 extern const struct cmd cmd_complete;
 extern const struct cmd cmd_recover;
+extern const struct cmd cmd_plan;
+extern const struct cmd cmd_apply;
+extern const struct cmd cmd_export;
 
 #endif

@@ -440,6 +440,13 @@ static int add_step(const struct attach_target *t, struct plan *p,
 				    "out of memory");
 }
 
+int attach_step_plan(const struct attach_target *t, struct plan *p,
+		     const char *desc, const char *uuid, const char *xml,
+		     bool live, bool config, bool attach, struct vm_error *err)
+{
+	return add_step(t, p, desc, uuid, xml, live, config, attach, err);
+}
+
 /* ---- attach ---- */
 
 /* libvirt accepts a second vfio-ap device on attach and refuses the next define */
@@ -714,4 +721,176 @@ int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
 			return vm_error_errno(err);
 	}
 	return 0;
+}
+
+/* ---- many devices of one persistent definition in one define (apply) ---- */
+
+/*
+ * The persistent definition defined again with many hostdevs added or
+ * removed: one call instead of one attach-device --config per device (a
+ * QEMU driver's attach parses, checks and saves the whole definition each
+ * time). The undo defines the definition as it was, only while it is still
+ * the one this step defined (compare before undo: libvirt's own rendering,
+ * read back after the define).
+ */
+struct define_call {
+	virConnectPtr conn;
+	virDomainPtr dom;
+	char *old_xml, *new_xml;
+	char *after; /* the persistent XML as libvirt renders it after the define */
+	bool own_dom;
+};
+
+static void define_call_free(void *data)
+{
+	struct define_call *c = data;
+
+	if (c->own_dom)
+		virt_domain_free(c->dom);
+	free(c->old_xml);
+	free(c->new_xml);
+	free(c->after);
+	free(c);
+}
+
+static int define_as(struct define_call *c, const char *xml, char **why)
+{
+	if (virt_domain_define(c->conn, xml) < 0)
+		return fail(why, "define");
+	free(c->after);
+	c->after = virt_domain_xml(c->dom, true);
+	return 0;
+}
+
+static int do_define(void *data, char **why)
+{
+	struct define_call *c = data;
+
+	return define_as(c, c->new_xml, why);
+}
+
+static int undo_define(void *data, char **why)
+{
+	struct define_call *c = data;
+
+	return define_as(c, c->old_xml, why);
+}
+
+static int define_still(void *data, char **why)
+{
+	struct define_call *c = data;
+	_cleanup_free_ char *now = virt_domain_xml(c->dom, true);
+
+	if (!now || !c->after)
+		return -ENODATA;
+	if (strcmp(now, c->after) == 0)
+		return 0;
+	if (asprintf(why,
+		     "the persistent definition of domain %s changed since",
+		     virt_domain_name(c->dom)) < 0)
+		*why = NULL;
+	return -ESTALE;
+}
+
+static struct json_object *define_save(void *data)
+{
+	struct define_call *c = data;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "call",
+			       json_object_new_string("domain-define"));
+	json_object_object_add(
+		o, "domain", json_object_new_string(virt_domain_name(c->dom)));
+	json_object_object_add(o, "old", json_object_new_string(c->old_xml));
+	json_object_object_add(o, "new", json_object_new_string(c->new_xml));
+	if (c->after)
+		json_object_object_add(o, "after",
+				       json_object_new_string(c->after));
+	return o;
+}
+
+static int define_load(struct json_object *j, struct call_env *env,
+		       struct step_call *out, char **why)
+{
+	const char *name = member(j, "domain"), *old = member(j, "old"),
+		   *new = member(j, "new"), *after = member(j, "after");
+	struct define_call *c;
+
+	if (!name || !old || !new)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->conn = call_env_conn(env, why);
+	c->dom = c->conn ? virt_domain_lookup(c->conn, name) : NULL;
+	c->own_dom = true;
+	c->old_xml = strdup(old);
+	c->new_xml = strdup(new);
+	c->after = after ? strdup(after) : NULL;
+	if (!c->dom || !c->old_xml || !c->new_xml) {
+		if (c->conn && !c->dom &&
+		    asprintf(why, "no domain '%s' at the journal's URI", name) <
+			    0)
+			*why = NULL;
+		define_call_free(c);
+		return -EIO;
+	}
+	memset(out, 0, sizeof(*out));
+	out->run = do_define;
+	out->undo = undo_define;
+	out->free_data = define_call_free;
+	out->data = c;
+	out->save = define_save;
+	out->still = define_still;
+	return 0;
+}
+
+const struct call_kind call_kind_domain_define = { "domain-define",
+						   define_load };
+
+int attach_define_plan(const struct attach_target *t, struct plan *p,
+		       const char *desc, const char *old_xml,
+		       const char *new_xml, const char *command,
+		       const char *undo_command, struct vm_error *err)
+{
+	struct define_call *c = calloc(1, sizeof(*c));
+	struct step_call call = { do_define, undo_define, define_call_free, c,
+				  NULL,	     define_save, define_still };
+
+	if (!c)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	c->conn = t->conn;
+	c->dom = t->dom;
+	c->old_xml = strdup(old_xml);
+	c->new_xml = strdup(new_xml);
+	if (!c->old_xml || !c->new_xml) {
+		define_call_free(c);
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	}
+	return plan_add_call(p, desc, command, undo_command, &call) ?
+		       0 :
+		       vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+}
+
+/* The virsh command of one device's change of the persistent definition, for the dry run of a define. */
+char *attach_virsh_command(const struct attach_target *t, bool attach,
+			   bool live, bool config, const char *xml)
+{
+	_cleanup_free_ char *qname = plan_shell_quote(t->name),
+			    *quri = t->uri ? plan_shell_quote(t->uri) : NULL,
+			    *head = NULL;
+	const char *where = live && config ? " --live --config" :
+			    live	   ? " --live" :
+					     " --config";
+
+	if (!qname || (t->uri && !quri) ||
+	    asprintf(&head, "virsh%s%s %s --domain %s --file /dev/stdin%s",
+		     quri ? " -c " : "", quri ? quri : "",
+		     attach ? "attach-device" : "detach-device", qname,
+		     where) < 0)
+		return NULL;
+	return plan_shell_heredoc(head, xml);
 }

@@ -66,4 +66,22 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
 		struct vm_error *err);
 
+/* The step that attaches (else detaches) the hostdev xml of mdev uuid, as attach_plan adds it: no check. */
+int attach_step_plan(const struct attach_target *t, struct plan *p,
+		     const char *desc, const char *uuid, const char *xml,
+		     bool live, bool config, bool attach, struct vm_error *err);
+/*
+ * The step that defines the persistent definition of t->dom again as
+ * new_xml (it is old_xml now): many hostdevs added or removed in one call.
+ * command and undo_command: what the dry run shows (the same change as
+ * virsh commands). Journalled as the call "domain-define".
+ */
+int attach_define_plan(const struct attach_target *t, struct plan *p,
+		       const char *desc, const char *old_xml,
+		       const char *new_xml, const char *command,
+		       const char *undo_command, struct vm_error *err);
+/* "virsh [-c URI] attach-device|detach-device --domain NAME --file /dev/stdin --live|--config <<'EOF' ..." for xml. Caller frees. */
+char *attach_virsh_command(const struct attach_target *t, bool attach,
+			   bool live, bool config, const char *xml);
+
 #endif

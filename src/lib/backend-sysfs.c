@@ -244,6 +244,7 @@ static int sysfs_undefine(const struct backend *b, struct plan *p,
 const struct backend_ops backend_sysfs_ops = {
 	.name = "sysfs",
 	.autostart_in_definition = true,
+	.define_replaces = true,
 	.define = sysfs_define,
 	.set_autostart = sysfs_set_autostart,
 	.start = sysfs_start,

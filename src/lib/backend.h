@@ -20,6 +20,8 @@ struct backend_ops {
 	const char *name; /* "libvirt", "sysfs" */
 	/* the definition carries autostart, and its steps come before the start */
 	bool autostart_in_definition;
+	/* a define of a defined mdev replaces its definition (else it is undefined first) */
+	bool define_replaces;
 	int (*define)(const struct backend *b, struct plan *p,
 		      const struct mdev_spec *m, bool autostart,
 		      struct vm_error *err);

@@ -165,12 +165,9 @@ bool css_is_qdio(const struct css_subchannel *sch)
 	return false;
 }
 
-int css_find(const struct sysfs *s, const char *what,
-	     struct css_subchannel *sch, struct vm_error *err)
+int css_device_parse(const char *what, char name[CCW_ID_STRLEN],
+		     struct vm_error *err)
 {
-	_cleanup_strv_ struct strv schs = STRV_INIT;
-	_cleanup_free_ char *target = NULL;
-	char name[CCW_ID_STRLEN];
 	struct ccw_id id;
 	int r;
 
@@ -185,6 +182,20 @@ int css_find(const struct sysfs *s, const char *what,
 		return r;
 	}
 	ccw_id_format(&id, name);
+	return 0;
+}
+
+int css_find(const struct sysfs *s, const char *what,
+	     struct css_subchannel *sch, struct vm_error *err)
+{
+	_cleanup_strv_ struct strv schs = STRV_INIT;
+	_cleanup_free_ char *target = NULL;
+	char name[CCW_ID_STRLEN];
+	int r;
+
+	r = css_device_parse(what, name, err);
+	if (r < 0)
+		return r;
 	/* a ccw device: its subchannel is its parent directory */
 	if (sysfs_readlink(s, &target, "bus/ccw/devices/%s", name) == 0) {
 		char *slash = strrchr(target, '/');

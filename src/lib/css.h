@@ -40,6 +40,14 @@ int css_read_subchannel(const struct sysfs *s, const char *name,
 			struct css_subchannel *sch);
 
 /*
+ * What the admin named (a ccw bus id or a subchannel id, every spelling
+ * ccw_id_parse takes) in the kernel's spelling; the usage error says
+ * "device or subchannel".
+ */
+int css_device_parse(const char *what, char name[CCW_ID_STRLEN],
+		     struct vm_error *err);
+
+/*
  * Find the subchannel of what the admin named: a ccw bus id (also after its
  * device is gone, through dev_busid) or a subchannel id. Usage error for what
  * does not parse, VM_EXIT_NOT_FOUND (naming what was searched) for what is

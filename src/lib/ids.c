@@ -727,6 +727,32 @@ int ap_id_list_parse(const char *str, const char *what, struct ap_mask *out,
 	return 0;
 }
 
+/* ---- a guest device's alias and boot order ---------------------------------- */
+
+bool guest_alias_valid(const char *alias)
+{
+	return strncmp(alias, "ua-", 3) == 0 && alias[3] &&
+	       strspn(alias + 3,
+		      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
+		       strlen(alias + 3);
+}
+
+int ids_number_parse(const char *str, unsigned long min, unsigned long max,
+		     unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(str, &end, 10);
+	if (!*str || *end || errno || *str == '-')
+		return -EINVAL;
+	if (n < min || n > max)
+		return -ERANGE;
+	*out = (unsigned)n;
+	return 0;
+}
+
 /* ---- uuids ---------------------------------------------------------------- */
 
 static void libuuid_generate(uuid_t out)

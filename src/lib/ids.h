@@ -66,6 +66,28 @@ void guest_devno_format(const struct guest_devno *d,
 void guest_devno_format_attrs(const struct guest_devno *d,
 			      char buf[GUEST_DEVNO_ATTR_STRLEN]);
 
+/* ---- a guest device's alias and boot order --------------------------- */
+
+/*
+ * libvirt's user aliases: "ua-" (virDomainDeviceAliasIsUserAlias in
+ * libvirt's src/conf/domain_conf.c tests that prefix; other aliases are
+ * libvirt's own and dropped) and characters QEMU takes in a device id.
+ */
+#define GUEST_ALIAS_RULE \
+	"libvirt takes user aliases 'ua-' followed by letters, digits, '_' and '-' (e.g. ua-dasd1)"
+bool guest_alias_valid(const char *alias);
+
+/* <boot order='N'/>: libvirt's bootIndex, 1-65535 as --boot-order takes it */
+#define GUEST_BOOT_ORDER_MAX 65535
+
+/*
+ * A decimal number from min to max as the options take it (strtoul's
+ * form, base 10; no sign). 0, or -EINVAL (-ERANGE out of min..max); no
+ * message: the caller names the option or key and the rule.
+ */
+int ids_number_parse(const char *str, unsigned long min, unsigned long max,
+		     unsigned *out);
+
 /* ---- AP: APQNs, id lists, 256-bit masks ----------------------------- */
 
 #define AP_ID_MAX 255

@@ -119,6 +119,7 @@ void run_lock_release(struct run_lock *l)
 const struct call_kind *const call_kinds[] = {
 	&call_kind_nodedev,
 	&call_kind_domain,
+	&call_kind_domain_define,
 	&call_kind_mdev_remove,
 	NULL,
 };

@@ -73,6 +73,8 @@ struct call_kind {
 
 extern const struct call_kind call_kind_nodedev; /* backend-libvirt.c */
 extern const struct call_kind call_kind_domain; /* attach.c */
+extern const struct call_kind
+	call_kind_domain_define; /* attach.c: apply's one define per guest */
 extern const struct call_kind call_kind_mdev_remove; /* backend-sysfs.c */
 
 /* Every kind, NULL-terminated. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ap.h"
+#include "apchoice.h"
 #include "cleanup.h"
 #include "columns.h"
 #include "kind.h"
@@ -374,6 +375,56 @@ static int ap_plan_complete(const struct sysfs *s, struct plan *p,
 	return ap_plan_configure(s, p, &rest, err);
 }
 
+/*
+ * From have's matrix to want's, either way: ap_config in one write (undone
+ * to have's), else the unassign_* writes of what goes, then the assign_*
+ * writes of what comes, each undone by its opposite.
+ */
+static int ap_plan_reconfigure(const struct sysfs *s, struct plan *p,
+			       const struct mdev_spec *have,
+			       const struct mdev_spec *want,
+			       struct vm_error *err)
+{
+	static const char *const what[] = { "adapter", "domain",
+					    "control_domain" };
+	const struct ap_mask *h[] = { &have->apm, &have->aqm, &have->adm };
+	const struct ap_mask *w[] = { &want->apm, &want->aqm, &want->adm };
+	char path[256], undo[256], desc[512], v[16];
+	int bit;
+
+	if (ap_same_config(have, want))
+		return 0;
+	if (kernel_has_ap_config(s))
+		return ap_config_step_from(p, want, have, err);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < 3; k++) {
+			struct ap_mask d;
+
+			/* pass 0: what goes; pass 1: what comes */
+			ap_mask_andnot(&d, pass ? w[k] : h[k],
+				       pass ? h[k] : w[k]);
+			ap_mask_for_each(bit, &d) {
+				snprintf(v, sizeof(v), "0x%x", bit);
+				snprintf(
+					path, sizeof(path),
+					"devices/vfio_ap/matrix/%s/%sassign_%s",
+					want->uuid, pass ? "" : "un", what[k]);
+				snprintf(
+					undo, sizeof(undo),
+					"devices/vfio_ap/matrix/%s/%sassign_%s",
+					want->uuid, pass ? "un" : "", what[k]);
+				snprintf(desc, sizeof(desc),
+					 "%s %s %s %s mdev %s",
+					 pass ? "assign" : "unassign", what[k],
+					 v, pass ? "to" : "from", want->uuid);
+				if (!step_needs_ap_lock(plan_add_write(
+					    p, desc, path, v, undo, v)))
+					return oom(err);
+			}
+		}
+	return 0;
+}
+
 /* ---- the device an admin names ---- */
 
 static int ap_target(const struct sysfs *s, const char *verb,
@@ -415,6 +466,16 @@ static void ap_host_free(struct kind_host *kh)
 	free(h);
 }
 
+static bool ap_device_name(const struct sysfs *s, const char *parent,
+			   char *buf, size_t size)
+{
+	(void)s;
+	(void)parent;
+	(void)buf;
+	(void)size;
+	return false;
+}
+
 static int ap_host_read(const struct sysfs *s, const struct mdev_spec *m,
 			struct kind_host **out, struct vm_error *err)
 {
@@ -436,18 +497,21 @@ static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 			   struct plan *p, struct vm_error *err)
 {
 	struct ap_kind_host *h = (struct ap_kind_host *)kh;
+	_cleanup_free_ struct apqn_set *want = calloc(1, sizeof(*want));
 	struct ap_mask apm, aqm;
 
 	(void)s;
+	if (!want)
+		return oom(err);
 	/*
-	 * free what the host still holds: the steps of ap reserve (with
-	 * --persistent, of ap reserve --persistent: the boot masks in
-	 * chzdev's rule first)
+	 * free what the host still holds: the steps of ap reserve of the
+	 * matrix (with --persistent, of ap reserve --persistent: the boot
+	 * masks in chzdev's rule first), the fewest queues taken
 	 */
-	if ((a->persistent && ap_plan_boot_masks(&h->ap, &m->apm, &m->aqm, true,
-						 m->uuid, p, err) < 0) ||
-	    ap_plan_masks(&h->ap, &m->apm, &m->aqm, true, p, &apm, &aqm, err) <
-		    0)
+	apqn_set_add_matrix(want, &m->apm, &m->aqm);
+	if ((a->persistent && ap_plan_boot_set(&h->ap, want, true, a->exact,
+					       m->uuid, p, NULL, err) < 0) ||
+	    ap_plan_reserve_set(&h->ap, want, a->exact, p, &apm, &aqm, err) < 0)
 		return vm_error_errno(err);
 	/* the checks that follow see the masks as the steps leave them */
 	h->ap.apmask = apm;
@@ -459,46 +523,44 @@ static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 			   struct plan *p, char **note, struct vm_error *err)
 {
 	_cleanup_ap_host_ struct ap_host h = { 0 };
+	_cleanup_free_ struct apqn_set *back = calloc(1, sizeof(*back));
+	_cleanup_free_ struct apqn_set *need = calloc(1, sizeof(*need));
+	_cleanup_free_ char *kept = NULL, *kept_boot = NULL;
 	struct ap_mask na, nq;
 	struct vm_error busy = { 0 };
-	struct ap_mdev_info was = { 0 };
-	const struct ap_mdev_info *self;
-	size_t k = 0;
+	const struct ap_mdev_info *self = NULL;
 
 	*note = NULL;
+	if (!back || !need)
+		return oom(err);
 	if (ap_read_host(s, &h, err) < 0)
 		return vm_error_errno(err);
-	/* this mdev is going: only the others may keep APQNs from the host */
-	for (size_t i = 0; i < h.nmdevs; i++) {
-		if (strcmp(h.mdevs[i].uuid, m->uuid) != 0)
-			h.mdevs[k++] = h.mdevs[i];
-		else
-			was = h.mdevs[i];
-	}
-	h.nmdevs = k;
-	self = was.uuid[0] ? &was : NULL;
-	if (ap_plan_masks(&h, &m->apm, &m->aqm, false, p, &na, &nq, &busy) <
-	    0) {
-		/* another mdev holds some: the APQNs stay free */
-		if (asprintf(note,
-			     "the APQNs stay free of the host's drivers: %s",
-			     busy.msg) < 0)
-			*note = NULL;
-		return 0;
-	}
+	for (size_t i = 0; i < h.nmdevs; i++)
+		if (strcmp(h.mdevs[i].uuid, m->uuid) == 0)
+			self = &h.mdevs[i];
+	/*
+	 * this mdev is going: only the others may keep APQNs from the host;
+	 * what they hold stays free, the rest of the matrix returns
+	 */
+	apqn_set_add_matrix(back, &m->apm, &m->aqm);
+	ap_mdevs_apqns(&h, m->uuid, false, need);
+	if (ap_plan_release_set(&h, back, need, p, &na, &nq, &kept, err) < 0)
+		return vm_error_errno(err);
 	/*
 	 * a persistent mdev (autostart definition, as assign --persistent
 	 * leaves it) gives its APQNs back at boot too, in chzdev's rule
 	 * when there is one
 	 */
-	if (!self || !self->defined || !self->autostart || !h.boot.file)
-		return 0;
-	vm_error_clear(&busy);
-	if (ap_plan_boot_masks(&h, &m->apm, &m->aqm, false, m->uuid, p, &busy) <
-		    0 &&
-	    asprintf(note,
+	if (self && self->defined && self->autostart && h.boot.file &&
+	    ap_plan_boot_set(&h, back, false, false, m->uuid, p, &kept_boot,
+			     &busy) < 0 &&
+	    asprintf(&kept_boot,
 		     "the APQNs stay free of the host's drivers at boot: %s",
 		     busy.msg) < 0)
+		kept_boot = NULL;
+	if ((kept || kept_boot) && asprintf(note, "%s%s%s", kept ? kept : "",
+					    kept && kept_boot ? "; " : "",
+					    kept_boot ? kept_boot : "") < 0)
 		*note = NULL;
 	return 0;
 }
@@ -1063,6 +1125,10 @@ const struct mdev_kind kind_ap = {
 	.guest_ccw_address = false,
 	.one_per_domain = true,
 	.needs_ap_lock = true,
+	.host_shared = true,
+	.device_parse = NULL,
+	.takes_ap_ids = true,
+	.device_name = ap_device_name,
 	.owns_parent = ap_owns_parent,
 	.where = ap_where,
 	.nodedev_parent = ap_nodedev_parent,
@@ -1086,6 +1152,7 @@ const struct mdev_kind kind_ap = {
 	.validate_host = ap_validate_host,
 	.config_part = ap_config_part,
 	.plan_complete = ap_plan_complete,
+	.plan_reconfigure = ap_plan_reconfigure,
 	.host_devno = ap_host_devno,
 	.result_json = ap_result_json,
 	.list_columns = ap_list_columns,

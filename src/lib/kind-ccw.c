@@ -111,6 +111,11 @@ static int ccw_target(const struct sysfs *s, const char *verb,
 			err, VM_EXIT_USAGE, EINVAL,
 			"--adapters, --domains and --control-domains are for %s ap",
 			verb);
+	if (a->exact)
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"--exact is for %s ap (which AP queues leave the host); a ccw device is one subchannel",
+			verb);
 	if (!a->device)
 		return vm_error_set(
 			err, VM_EXIT_USAGE, EINVAL,
@@ -120,6 +125,30 @@ static int ccw_target(const struct sysfs *s, const char *verb,
 		return vm_error_errno(err);
 	snprintf(m->parent, sizeof(m->parent), "%s", sch.name);
 	snprintf(m->type, sizeof(m->type), "%s", m->kind->mdev_type);
+	return 0;
+}
+
+static bool ccw_device_name(const struct sysfs *s, const char *parent,
+			    char *buf, size_t size)
+{
+	struct css_subchannel sch;
+
+	if (css_read_subchannel(s, parent, &sch) < 0 || !sch.has_device)
+		snprintf(buf, size, "%s", parent);
+	else
+		snprintf(buf, size, "%s", sch.busid_name);
+	return true;
+}
+
+static int ccw_device_parse(const char *device, char *buf, size_t size,
+			    struct vm_error *err)
+{
+	char name[CCW_ID_STRLEN];
+	int r = css_device_parse(device, name, err);
+
+	if (r < 0)
+		return r;
+	snprintf(buf, size, "%s", name);
 	return 0;
 }
 
@@ -443,6 +472,9 @@ const struct mdev_kind kind_ccw = {
 	.guest_ccw_address = true,
 	.one_per_domain = false,
 	.needs_ap_lock = false,
+	.device_parse = ccw_device_parse,
+	.device_name = ccw_device_name,
+	.takes_ap_ids = false,
 	.owns_parent = ccw_owns_parent,
 	.where = ccw_where,
 	.nodedev_parent = ccw_nodedev_parent,
@@ -466,6 +498,7 @@ const struct mdev_kind kind_ccw = {
 	.validate_host = ccw_validate_host,
 	.config_part = ccw_config_part,
 	.plan_complete = ccw_plan_complete,
+	.plan_reconfigure = ccw_plan_complete,
 	.host_devno = ccw_host_devno,
 	.result_json = ccw_result_json,
 	/* a vfio-ccw mdev has nothing to list beyond its subchannel (PARENT) */

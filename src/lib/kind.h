@@ -31,6 +31,7 @@ struct kind_args {
 	bool have_adapters, have_domains, have_control_domains;
 	bool force; /* ccw bind --force: set an online device offline first */
 	bool persistent; /* the preparation persists (driverctl's override) */
+	bool exact; /* vfio-ap: the masks' choice may take no queue not asked for (--exact) */
 };
 
 /* The kind's view of its part of the host (a subchannel; the AP bus), opaque to the rest. */
@@ -65,6 +66,30 @@ struct mdev_kind {
 	/* a guest takes one device of this kind */
 	bool one_per_domain;
 	bool needs_ap_lock; /* changes under the s390-tools lock */
+	/*
+	 * one host part (host_read) serves every mdev of the kind (the AP
+	 * bus), and plan_prepare leaves it as its steps leave the host: a
+	 * request for many devices reads it once and passes it to each
+	 */
+	bool host_shared;
+	/*
+	 * What names a device (a DEVICE argument, a state file's device and
+	 * adapters/domains keys, virt-mdev-state(5)): device_parse gives a
+	 * DEVICE's canonical spelling in buf (vfio-ccw: the busid or
+	 * subchannel as the kernel spells it), NULL for a kind that takes
+	 * none; takes_ap_ids: adapters and domains name it (control domains
+	 * optional).
+	 */
+	int (*device_parse)(const char *device, char *buf, size_t size,
+			    struct vm_error *err);
+	bool takes_ap_ids;
+	/*
+	 * The DEVICE an admin names for an mdev's parent (export; vfio-ccw:
+	 * the busid its subchannel's dev_busid gives, else the subchannel);
+	 * false for a kind that takes none.
+	 */
+	bool (*device_name)(const struct sysfs *s, const char *parent,
+			    char *buf, size_t size);
 
 	/* Is a parent's sysfs name ("0.0.0313", "matrix") one of this kind's? */
 	bool (*owns_parent)(const char *parent);
@@ -186,6 +211,43 @@ struct mdev_kind {
 			     const struct mdev_spec *have,
 			     const struct mdev_spec *want,
 			     struct vm_error *err);
+	/*
+	 * The configure steps that take an active mdev of this kind from
+	 * have's configuration to want's, in either direction (apply: an
+	 * APQN dropped, a control domain added); none for a kind with
+	 * nothing to configure.
+	 */
+	int (*plan_reconfigure)(const struct sysfs *s, struct plan *p,
+				const struct mdev_spec *have,
+				const struct mdev_spec *want,
+				struct vm_error *err);
+	/* ---- many devices at once (apply), for a host_shared kind; NULL for one prepared device by device ---- */
+	/* ap-reserve: the state file reserves host parts of this kind without an mdev */
+	bool reservable;
+	/*
+	 * The preparation of n devices (and reservations) in one choice
+	 * (vfio-ap: the fewest host queues freed for the union of their
+	 * APQNs; persistent[i]: m[i]'s in chzdev's boot masks too), h as the
+	 * steps leave it; the names of what it frees ("05.0004") appended to
+	 * freed.
+	 */
+	int (*plan_prepare_all)(const struct sysfs *s, struct kind_host *h,
+				const struct mdev_spec *m,
+				const bool *persistent, size_t n,
+				struct plan *p, struct strv *freed,
+				struct vm_error *err);
+	/*
+	 * Give back what an earlier run freed (freed_before: its names) and
+	 * none of keep[0..n) needs (the file's devices and reservations,
+	 * the mdevs that stay), at boot too where it was freed there; *freed:
+	 * in, what this run froze; out, everything still freed (names) for
+	 * the record. *note: what stays free and why (caller frees).
+	 */
+	int (*plan_give_back)(const struct sysfs *s, struct kind_host *h,
+			      const struct strv *freed_before,
+			      const struct mdev_spec *keep, size_t n,
+			      struct plan *p, struct strv *freed, char **note,
+			      struct vm_error *err);
 	/* The guest devno that mirrors the host's (0.0.2b09 -> fe.0.2b09); false if none. */
 	bool (*host_devno)(const struct sysfs *s, const char *parent,
 			   struct guest_devno *out);

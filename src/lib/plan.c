@@ -56,6 +56,25 @@ void plan_clear(struct plan *p)
 	p->n = p->alloc = 0;
 }
 
+int plan_take(struct plan *dst, struct plan *src)
+{
+	if (src->n == 0)
+		return 0;
+	if (dst->n + src->n > dst->alloc) {
+		size_t alloc = dst->n + src->n;
+		struct step *st = realloc(dst->steps, alloc * sizeof(*st));
+
+		if (!st)
+			return -ENOMEM;
+		dst->steps = st;
+		dst->alloc = alloc;
+	}
+	memcpy(dst->steps + dst->n, src->steps, src->n * sizeof(*src->steps));
+	dst->n += src->n;
+	src->n = 0;
+	return 0;
+}
+
 static struct step *step_new(struct plan *p, enum step_kind kind,
 			     const char *description, enum sysfs_area area,
 			     const char *path, const char *value)

@@ -181,6 +181,9 @@ struct step *plan_add_call(struct plan *p, const char *description,
 			   const char *command, const char *undo_command,
 			   const struct step_call *call);
 
+/* Move src's steps to the end of dst (src is empty after); 0 or -ENOMEM (nothing moved). */
+int plan_take(struct plan *dst, struct plan *src);
+
 static inline bool plan_is_empty(const struct plan *p)
 {
 	return p->n == 0;

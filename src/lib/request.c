@@ -45,6 +45,10 @@ void outcome_clear(struct outcome *o)
 	backend_close(&o->backend);
 	virt_domain_free(o->domain);
 	o->domain = NULL;
+	if (o->data_free)
+		o->data_free(o->data);
+	o->data = NULL;
+	o->data_free = NULL;
 	virt_conn_close(o->conn);
 	o->conn = NULL;
 	ap_lock_clear(&o->lock);

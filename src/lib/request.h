@@ -63,6 +63,9 @@ struct outcome {
 	char note[512]; /* for the admin after the plan ran, on stdout ("" if none) */
 	char warning[512]; /* what stays as it is and why, on stderr ("" if none) */
 	char verbose[512]; /* for -v: the backend's choice ("" if none) */
+	/* what a request keeps for its plan's steps (apply: the domains), freed by outcome_clear before the connection */
+	void *data;
+	void (*data_free)(void *data);
 	/* virt-mdev's own lock, held from before the request read the host until outcome_clear */
 	bool run_locked;
 	struct run_lock run_lock;
@@ -154,11 +157,22 @@ int request_ccw(const struct request_env *env, const char *device, bool bind,
 		bool persistent, bool force, struct outcome *o,
 		struct vm_error *err);
 
+struct apqn_set;
 /*
- * reserve: free adapters x domains from the host's drivers; else give them
- * back; persistent: also in chzdev's 41-ap.rules (the boot masks). before:
- * the AP bus as it was.
+ * reserve: free a set of APQNs (ap reserve APQN...) from the host's
+ * drivers; else give them back; persistent: also in chzdev's 41-ap.rules
+ * (the boot masks). before: the AP bus as it was. The fewest-queues
+ * choice of apchoice.h, exact: refused (VM_EXIT_REFUSED) when it takes a
+ * queue not asked for; a release keeps every mdev's APQNs free (refused
+ * when one of set cannot return). what names the set in "nothing to do"
+ * ("adapters 5 and domains 4"; NULL: the APQNs).
  */
+int request_ap_set(const struct request_env *env, bool reserve, bool persistent,
+		   bool exact, const struct apqn_set *set, const char *what,
+		   struct ap_host *before, struct outcome *o,
+		   struct vm_error *err);
+
+/* The same for the matrix adapters x domains (ap reserve --adapters --domains). */
 int request_ap_masks(const struct request_env *env, bool reserve,
 		     bool persistent, const struct ap_mask *adapters,
 		     const struct ap_mask *domains, struct ap_host *before,

@@ -87,6 +87,13 @@ int state_parse(const char *file, const char *text, size_t len,
 #define STATE_MAX_SIZE (16 * 1024 * 1024)
 int state_read(const char *file, struct state *out, struct vm_error *err);
 void state_clear(struct state *s);
+/*
+ * How deep a state file's collections nest at most (the top mapping,
+ * guests, a guest, devices, a device, an id list: 6); deeper is refused.
+ */
+#define STATE_MAX_DEPTH 8
+/* Whether a and b say the same (every member but file and the positions). */
+bool state_equal(const struct state *a, const struct state *b);
 #define _cleanup_state_ _cleanup_(state_clear)
 
 /*

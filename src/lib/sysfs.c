@@ -24,6 +24,7 @@ static const char *const sysfs_area_dirs[SYSFS_AREA__LAST] = {
 	[SYSFS_AREA_LOCK] = "run/lock",
 	[SYSFS_AREA_UDEV_RULES] = "etc/udev/rules.d",
 	[SYSFS_AREA_JOURNAL] = "run/virt-mdev",
+	[SYSFS_AREA_STATE] = "var/lib/virt-mdev",
 };
 
 const char *sysfs_area_to_string(enum sysfs_area area)

@@ -20,6 +20,7 @@ enum sysfs_area {
 	SYSFS_AREA_LOCK, /* ROOT/run/lock */
 	SYSFS_AREA_UDEV_RULES, /* ROOT/etc/udev/rules.d (chzdev's persistent AP masks) */
 	SYSFS_AREA_JOURNAL, /* ROOT/run/virt-mdev (the journal of a run, src/lib/journal.h) */
+	SYSFS_AREA_STATE, /* ROOT/var/lib/virt-mdev (apply's last-applied record) */
 	SYSFS_AREA__LAST,
 };
 

@@ -468,6 +468,12 @@ char *virt_domain_xml(virDomainPtr dom, bool inactive)
 	return lv.DomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
 }
 
+char *virt_domain_xml_to_define(virDomainPtr dom)
+{
+	return lv.DomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE |
+						VIR_DOMAIN_XML_SECURE);
+}
+
 int virt_domain_is_active(virDomainPtr dom)
 {
 	return lv.DomainIsActive(dom);

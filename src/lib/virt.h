@@ -87,6 +87,8 @@ int virt_nodedev_set_autostart(virNodeDevicePtr dev, bool on);
 virDomainPtr virt_domain_lookup(virConnectPtr conn, const char *name);
 const char *virt_domain_name(virDomainPtr dom);
 char *virt_domain_xml(virDomainPtr dom, bool inactive);
+/* The persistent XML with its secrets (VIR_DOMAIN_XML_SECURE), as a define that keeps them needs it. */
+char *virt_domain_xml_to_define(virDomainPtr dom);
 int virt_domain_is_active(virDomainPtr dom);
 int virt_domain_is_persistent(virDomainPtr dom);
 int virt_domain_attach(virDomainPtr dom, const char *xml, unsigned flags);

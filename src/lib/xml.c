@@ -369,6 +369,23 @@ int xml_domain_scan(const char *domain_xml, struct domain_scan *out,
 					*c = (char)(*c - 'A' + 'a');
 			d->kind = mdev_kind_by_model((const char *)m);
 			d->has_devno = g && ccw_address(g, &d->devno);
+			{
+				xmlNodePtr b = child(h, "boot"),
+					   al = child(h, "alias");
+				unsigned long o;
+				_cleanup_xmlchar_ xmlChar *an =
+					al ? xmlGetProp(
+						     al,
+						     (const xmlChar *)"name") :
+					     NULL;
+
+				if (b && num_prop(b, "order", 65535, &o))
+					d->boot_order = (unsigned)o;
+				/* libvirt's own aliases (hostdev0) are not the admin's */
+				if (an &&
+				    strncmp((const char *)an, "ua-", 3) == 0)
+					d->alias = strdup((const char *)an);
+			}
 			d->xml = node_xml(doc, h);
 			out->nhostdevs++;
 		}
@@ -378,8 +395,10 @@ int xml_domain_scan(const char *domain_xml, struct domain_scan *out,
 
 void domain_scan_clear(struct domain_scan *d)
 {
-	for (size_t i = 0; i < d->nhostdevs; i++)
+	for (size_t i = 0; i < d->nhostdevs; i++) {
 		free(d->hostdevs[i].xml);
+		free(d->hostdevs[i].alias);
+	}
 	free(d->hostdevs);
 	free(d->ccw);
 	memset(d, 0, sizeof(*d));

@@ -47,6 +47,8 @@ struct domain_hostdev {
 	const struct mdev_kind *kind; /* by its model; NULL: another model */
 	bool has_devno;
 	struct guest_devno devno;
+	unsigned boot_order; /* <boot order=N/>, 0: none */
+	char *alias; /* a user alias (ua-...), or NULL */
 	char *xml; /* the element as the domain has it (detach hands it back) */
 };
 
