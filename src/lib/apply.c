@@ -526,9 +526,10 @@ static int give_back(struct actx *c, const struct mdev_kind *k,
 	    json_object_object_get_ex(f, k->model, &a) &&
 	    json_object_is_type(a, json_type_array))
 		for (size_t i = 0; i < json_object_array_length(a); i++)
-			if (strv_push(&before, json_object_get_string(
-						       json_object_array_get_idx(
-							       a, i))) < 0)
+			if (strv_push(&before,
+				      json_object_get_string(
+					      json_object_array_get_idx(
+						      a, i))) < 0)
 				return oom(err);
 	for (size_t i = 0; i < c->nd; i++)
 		if (c->d[i].m.kind == k)
@@ -1147,9 +1148,8 @@ static struct json_object *rec_new(const struct actx *c, bool prune,
 			l = json_object_new_array();
 			for (size_t i = 0; i < c->freed[k].n; i++)
 				json_object_array_add(
-					l,
-					json_object_new_string(
-						c->freed[k].v[i]));
+					l, json_object_new_string(
+						   c->freed[k].v[i]));
 			json_object_object_add(f, mdev_kinds[k]->model, l);
 		}
 		json_object_object_add(r, "freed", f);

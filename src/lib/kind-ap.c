@@ -466,8 +466,8 @@ static void ap_host_free(struct kind_host *kh)
 	free(h);
 }
 
-static bool ap_device_name(const struct sysfs *s, const char *parent,
-			   char *buf, size_t size)
+static bool ap_device_name(const struct sysfs *s, const char *parent, char *buf,
+			   size_t size)
 {
 	(void)s;
 	(void)parent;
