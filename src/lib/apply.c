@@ -63,6 +63,7 @@ struct actx {
 		shared[8]; /* per kind (mdev_kinds[] index), host_shared kinds */
 	struct plan p1, p2, p3, p4;
 	size_t removed;
+	bool exact; /* --exact */
 	/* per kind: what apply has freed of a shared host part ("05.0004"), for the record */
 	struct strv freed[8];
 	char note[512];
@@ -425,8 +426,8 @@ static int prepare_shared(struct actx *c, const struct mdev_kind *k,
 	probe.m = m[0];
 	if (kind_host_of(c, &probe, &own, &h, err) < 0)
 		return at(c, first, err);
-	r = k->plan_prepare_all(c->env->sysfs, h, m, persist, n, &c->p3,
-				&c->freed[kind_index(k)], err);
+	r = k->plan_prepare_all(c->env->sysfs, h, m, persist, n, c->exact,
+				&c->p3, &c->freed[kind_index(k)], err);
 	if (own)
 		k->host_free(own);
 	if (r < 0)
@@ -940,8 +941,18 @@ static int plan_guest_config(struct actx *c, struct aguest *g,
 	char desc[1024];
 	int r = -1;
 
-	if (!g->have_cs)
+	if (!g->have_cs) {
+		for (size_t i = 0; i < c->nd; i++)
+			if (is_guest_dev(&c->d[i], g) &&
+			    c->d[i].sd->persistent) {
+				vm_error_set(
+					err, VM_EXIT_REFUSED, EINVAL,
+					"domain %s is transient: it has no persistent definition to hold the device (define it, or write persistent: false and live: true)",
+					g->name);
+				return at(c, &c->d[i].sd->pos, err);
+			}
 		return 0;
+	}
 	e.xml = virt_domain_xml_to_define(g->dom);
 	if (!e.xml) {
 		vm_error_set(err, VM_EXIT_FAILED, EIO,
@@ -1168,6 +1179,73 @@ static bool rec_empty(struct json_object *r)
 		json_object_object_length(f) == 0);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* an array's members as sorted text: the record is written by apply alone, its members always in one key order */
+static char **sorted_members(struct json_object *a, size_t *n)
+{
+	char **v;
+
+	*n = json_object_array_length(a);
+	v = calloc(*n ? *n : 1, sizeof(*v));
+	for (size_t i = 0; v && i < *n; i++)
+		if (!(v[i] = strdup(json_object_to_json_string_ext(
+			      json_object_array_get_idx(a, i),
+			      JSON_C_TO_STRING_PLAIN)))) {
+			while (i)
+				free(v[--i]);
+			free(v);
+			return NULL;
+		}
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	return v;
+}
+
+/* the same members, in any order (a record is a set: the file's order is no fact of the host) */
+static bool same_set(struct json_object *x, struct json_object *y)
+{
+	char **a, **b;
+	size_t n, m;
+	bool same;
+
+	if (!x || !y)
+		return !x && !y;
+	if (json_object_is_type(x, json_type_object) &&
+	    json_object_is_type(y, json_type_object)) {
+		if (json_object_object_length(x) !=
+		    json_object_object_length(y))
+			return false;
+		json_object_object_foreach(x, key, v)
+		{
+			struct json_object *w;
+
+			if (!json_object_object_get_ex(y, key, &w) ||
+			    !same_set(v, w))
+				return false;
+		}
+		return true;
+	}
+	if (!json_object_is_type(x, json_type_array) ||
+	    !json_object_is_type(y, json_type_array))
+		return json_object_equal(x, y);
+	a = sorted_members(x, &n);
+	b = sorted_members(y, &m);
+	same = a && b && n == m;
+	for (size_t i = 0; same && i < n; i++)
+		same = strcmp(a[i], b[i]) == 0;
+	for (size_t i = 0; a && i < n; i++)
+		free(a[i]);
+	for (size_t i = 0; b && i < m; i++)
+		free(b[i]);
+	free(a);
+	free(b);
+	return same;
+}
+
 /* the same entries (the file's name aside) */
 static bool rec_same(struct json_object *a, struct json_object *b)
 {
@@ -1180,7 +1258,7 @@ static bool rec_same(struct json_object *a, struct json_object *b)
 
 		json_object_object_get_ex(a, k[i], &x);
 		json_object_object_get_ex(b, k[i], &y);
-		if (!x || !y || !json_object_equal(x, y))
+		if (!same_set(x, y))
 			return false;
 	}
 	return true;
@@ -1298,7 +1376,8 @@ static int collect(struct actx *c, struct vm_error *err)
 }
 
 int request_apply(const struct request_env *env, const struct state *st,
-		  bool prune, struct outcome *o, struct vm_error *err)
+		  bool prune, bool exact, struct outcome *o,
+		  struct vm_error *err)
 {
 	struct actx *c = calloc(1, sizeof(*c));
 	_cleanup_strv_ struct strv kept = STRV_INIT, pruned = STRV_INIT;
@@ -1312,6 +1391,7 @@ int request_apply(const struct request_env *env, const struct state *st,
 	o->data_free = guests_free;
 	c->env = env;
 	c->st = st;
+	c->exact = exact;
 	plan_init(&c->p1, env->sysfs);
 	plan_init(&c->p2, env->sysfs);
 	plan_init(&c->p3, env->sysfs);
@@ -1410,8 +1490,11 @@ static int export_device(const struct sysfs *s, const struct mdev_info *i,
 	if (where) {
 		d->persistent = where & VIRT_REF_CONFIG;
 		d->live = where & VIRT_REF_LIVE;
-	} else
+	} else {
+		/* an mdev without a guest is active (state.h) */
 		d->persistent = i->defined && i->autostart;
+		d->live = true;
+	}
 	return 0;
 }
 

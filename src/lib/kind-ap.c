@@ -519,6 +519,160 @@ static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 	return 0;
 }
 
+/* ---- many devices at once (apply) ---- */
+
+static int push_apqn(struct strv *v, unsigned a, unsigned d)
+{
+	char name[APQN_STRLEN];
+	struct apqn q = { (uint8_t)a, (uint8_t)d };
+
+	apqn_format(&q, name);
+	return strv_contains(v, name) ? 0 : strv_push(v, name);
+}
+
+/*
+ * One choice for every vfio-ap device and reservation of a state file:
+ * the union of their APQNs freed taking the fewest other host queues
+ * (apchoice.h), at boot for the persistent ones; freed gets the wanted
+ * APQNs the host held, which apply's record keeps.
+ */
+static int ap_plan_prepare_all(const struct sysfs *s, struct kind_host *kh,
+			       const struct mdev_spec *m,
+			       const bool *persistent, size_t n, bool exact,
+			       struct plan *p, struct strv *freed,
+			       struct vm_error *err)
+{
+	struct ap_kind_host *h = (struct ap_kind_host *)kh;
+	_cleanup_free_ struct apqn_set *want = calloc(1, sizeof(*want));
+	_cleanup_free_ struct apqn_set *boot = calloc(1, sizeof(*boot));
+	struct ap_mask apm, aqm;
+	int d;
+
+	(void)s;
+	if (!want || !boot)
+		return oom(err);
+	for (size_t i = 0; i < n; i++) {
+		apqn_set_add_matrix(want, &m[i].apm, &m[i].aqm);
+		if (persistent[i])
+			apqn_set_add_matrix(boot, &m[i].apm, &m[i].aqm);
+	}
+	if (!apqn_set_is_empty(boot) &&
+	    ap_plan_boot_set(&h->ap, boot, true, exact, "", p, NULL, err) < 0)
+		return vm_error_errno(err);
+	for (unsigned a = 0; a < AP_MASK_BITS; a++)
+		ap_mask_for_each(d, &want->dom[a]) {
+			struct apqn q = { (uint8_t)a, (uint8_t)d };
+
+			if (ap_reserved(&h->ap.apmask, &h->ap.aqmask, &q) &&
+			    push_apqn(freed, a, (unsigned)d) < 0)
+				return oom(err);
+		}
+	if (ap_plan_reserve_set(&h->ap, want, exact, p, &apm, &aqm, err) < 0)
+		return vm_error_errno(err);
+	h->ap.apmask = apm;
+	h->ap.aqmask = aqm;
+	return 0;
+}
+
+/*
+ * What an earlier apply freed and nothing keeps goes back: the bits only
+ * those APQNs need (ap_choose_release against every APQN still needed),
+ * at boot too where chzdev's rule frees them; what stays free is said.
+ */
+static int ap_plan_give_back(const struct sysfs *s, struct kind_host *kh,
+			     const struct strv *freed_before,
+			     const struct mdev_spec *keep, size_t n,
+			     struct plan *p, struct strv *freed, char **note,
+			     struct vm_error *err)
+{
+	struct ap_kind_host *h = (struct ap_kind_host *)kh;
+	_cleanup_free_ struct apqn_set *back = calloc(1, sizeof(*back));
+	_cleanup_free_ struct apqn_set *need = calloc(1, sizeof(*need));
+	_cleanup_free_ char *kept = NULL, *kept_boot = NULL;
+	_cleanup_strv_ struct strv all = STRV_INIT;
+	struct ap_mask apm, aqm;
+
+	(void)s;
+	*note = NULL;
+	if (!back || !need)
+		return oom(err);
+	for (size_t i = 0; i < n; i++)
+		apqn_set_add_matrix(need, &keep[i].apm, &keep[i].aqm);
+	for (size_t i = 0; i < freed->n; i++)
+		if (strv_push(&all, freed->v[i]) < 0)
+			return oom(err);
+	for (size_t i = 0; i < freed_before->n; i++) {
+		struct apqn q;
+		struct vm_error bad = { 0 };
+
+		/* a record's name that is no APQN names nothing to give back */
+		if (apqn_parse(freed_before->v[i], &q, &bad) < 0)
+			continue;
+		if (!ap_reserved(&h->ap.apmask, &h->ap.aqmask, &q) &&
+		    !apqn_set_has(need, &q))
+			apqn_set_add(back, &q);
+		else if (!ap_reserved(&h->ap.apmask, &h->ap.aqmask, &q) &&
+			 push_apqn(&all, q.apid, q.apqi) < 0)
+			return oom(err);
+	}
+	strv_clear(freed);
+	if (!apqn_set_is_empty(back)) {
+		/*
+		 * at boot, what the autostart definitions that stay hold
+		 * stays free (chzdev's rule): the host as the plan leaves
+		 * it, without the mdevs it removes
+		 */
+		struct ap_host after = h->ap;
+		_cleanup_free_ struct ap_mdev_info *stay =
+			calloc(h->ap.nmdevs ? h->ap.nmdevs : 1, sizeof(*stay));
+
+		if (!stay)
+			return oom(err);
+		after.nmdevs = 0;
+		for (size_t i = 0; i < h->ap.nmdevs; i++)
+			for (size_t k = 0; k < n; k++)
+				if (strcmp(h->ap.mdevs[i].uuid, keep[k].uuid) ==
+				    0) {
+					stay[after.nmdevs++] = h->ap.mdevs[i];
+					break;
+				}
+		after.mdevs = stay;
+		if (ap_plan_release_set(&h->ap, back, need, p, &apm, &aqm,
+					&kept, err) < 0 ||
+		    (h->ap.boot.file &&
+		     ap_plan_boot_set(&after, back, false, false, "", p,
+				      &kept_boot, err) < 0))
+			return vm_error_errno(err);
+		h->ap.boot = after.boot;
+		h->ap.apmask = apm;
+		h->ap.aqmask = aqm;
+		if (kept && !(*note = strdup(kept)))
+			return oom(err);
+	}
+	/* the record: what stays free of what apply freed */
+	for (unsigned a = 0; a < AP_MASK_BITS; a++) {
+		int d;
+
+		ap_mask_for_each(d, &back->dom[a]) {
+			struct apqn q = { (uint8_t)a, (uint8_t)d };
+
+			if (!ap_reserved(&h->ap.apmask, &h->ap.aqmask, &q) &&
+			    push_apqn(&all, a, (unsigned)d) < 0)
+				return oom(err);
+		}
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		struct apqn q;
+		struct vm_error bad = { 0 };
+
+		if (apqn_parse(all.v[i], &q, &bad) == 0 &&
+		    !ap_reserved(&h->ap.apmask, &h->ap.aqmask, &q) &&
+		    strv_push(freed, all.v[i]) < 0)
+			return oom(err);
+	}
+	return 0;
+}
+
 static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 			   struct plan *p, char **note, struct vm_error *err)
 {
@@ -1128,6 +1282,9 @@ const struct mdev_kind kind_ap = {
 	.host_shared = true,
 	.device_parse = NULL,
 	.takes_ap_ids = true,
+	.reservable = true,
+	.plan_prepare_all = ap_plan_prepare_all,
+	.plan_give_back = ap_plan_give_back,
 	.device_name = ap_device_name,
 	.owns_parent = ap_owns_parent,
 	.where = ap_where,

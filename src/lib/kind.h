@@ -229,11 +229,12 @@ struct mdev_kind {
 	 * (vfio-ap: the fewest host queues freed for the union of their
 	 * APQNs; persistent[i]: m[i]'s in chzdev's boot masks too), h as the
 	 * steps leave it; the names of what it frees ("05.0004") appended to
-	 * freed.
+	 * freed. exact: refused (VM_EXIT_REFUSED) when more would leave the
+	 * host than the devices need (vfio-ap: queues not asked for).
 	 */
 	int (*plan_prepare_all)(const struct sysfs *s, struct kind_host *h,
 				const struct mdev_spec *m,
-				const bool *persistent, size_t n,
+				const bool *persistent, size_t n, bool exact,
 				struct plan *p, struct strv *freed,
 				struct vm_error *err);
 	/*
