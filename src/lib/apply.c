@@ -1246,7 +1246,11 @@ static bool same_set(struct json_object *x, struct json_object *y)
 	return same;
 }
 
-/* the same entries (the file's name aside) */
+/*
+ * The same entries, in any order (the file's name aside): a file that
+ * lists the devices in another order, or fewer of them without prune,
+ * leaves the record as it is.
+ */
 static bool rec_same(struct json_object *a, struct json_object *b)
 {
 	const char *k[] = { "mdevs", "hostdevs", "freed" };
