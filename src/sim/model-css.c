@@ -685,6 +685,14 @@ int model_css_init(struct model *m)
 				    (void *)&css_driver_refs[d]) < 0)
 			return -ENOMEM;
 	}
+	/*
+	 * vfio_ccw is a module (CONFIG_VFIO_CCW=m), loaded: /sys/module/vfio_ccw, and the
+	 * driver's link to it (drivers/base/module.c module_add_driver). driverctl's
+	 * set-override runs modprobe unless /sys/module/DRIVER is there.
+	 */
+	CHECK(vfs_mkdir_p(&m->vfs, "module/vfio_ccw"));
+	CHECK(vfs_add_link(&m->vfs, model_dir(m, "bus/css/drivers/vfio_ccw"),
+			   "module", "%s", "module/vfio_ccw"));
 	CHECK(vfs_add_file(&m->vfs, model_dir(m, "bus/css"),
 			   &css_bus_probe_attr, NULL));
 	if (model_chp_init(m) < 0)

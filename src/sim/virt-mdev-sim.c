@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -578,6 +579,16 @@ static int cmd_run(int argc, char **argv)
 	if (geteuid() != 0)
 		return usage_error(
 			"run needs root (private mount and network namespaces, FUSE at /sys)");
+	/*
+	 * One malloc arena: glibc shrinks a thread's own arena (malloc/arena.c
+	 * shrink_heap) only after reading /proc/sys/vm/overcommit_memory once
+	 * (sysdeps/unix/sysv/linux/malloc-sysdep.h check_may_shrink_heap), and
+	 * in run /proc is a directory of this very FUSE tree: the FUSE thread's
+	 * first free that shrinks its arena would wait for its own answer, for
+	 * ever (seen with make bench-apply's 1,000 mdevctl definitions). The
+	 * main arena is trimmed with sbrk, which reads nothing.
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	if (build_model(&m, &o, &err) < 0 || setup_faults(&fs, &o, &err) < 0)
 		goto out;
 	fs.model = &m;

@@ -60,11 +60,32 @@ ok "$([ ! -e /etc/mdevctl.d/leak-test ] && [ ! -e /etc/driverctl.d/leak-test ] &
 ok "$([ ! -e /sys/bus/css ] || [ ! -e /sys/bus/css/devices/0.0.0313 ]; echo $?)" "the machine's own /sys is untouched"
 is "$(stat -f -c %T /sys)" sysfs "this namespace's /sys is still the kernel's sysfs (run's mounts stay in its namespace)"
 
+# driverctl, the admin's way to a persistent binding: its set-override runs modprobe unless
+# /sys/module/DRIVER is there (driverctl's set_override), as it is on a host with vfio_ccw loaded
+if command -v driverctl >/dev/null; then
+	run "$VIRT_MDEV_SIM" run -- sh -c 'driverctl -b css set-override 0.0.0315 vfio_ccw &&
+		basename "$(readlink /sys/bus/css/devices/0.0.0315/driver)" &&
+		cat /sys/bus/css/devices/0.0.0315/driver_override /etc/driverctl.d/css-0.0.0315 &&
+		readlink /sys/bus/css/drivers/vfio_ccw/module'
+	is "$rc.$out" "0.vfio_ccw
+vfio_ccw
+vfio_ccw
+../../../../module/vfio_ccw" "driverctl -b css set-override binds the subchannel to vfio_ccw and saves its override (vfio_ccw is a loaded module)"
+else
+	skip "driverctl is not installed (apt-get install driverctl)" "driverctl -b css set-override"
+fi
+
 # libfuse 3.17 and later (Debian 13), as root, run 'mount -i -f' from fuse_mount, and that
 # statfs()es /sys/fs/selinux: run serves the tree before it is /sys, or it would hang for ever
 run timeout 60 "$VIRT_MDEV_SIM" run -- sh -c 'grep -c "^virt-mdev-sim /sys fuse.virt-mdev-sim " /proc/self/mounts; cat /sys/bus/css/devices/0.0.0313/type'
 is "$rc.$out" "0.1
 0" "run comes up with the simulated tree at /sys (once) and ends, whatever libfuse does at fuse_mount"
+# in run, /proc is a directory of the FUSE tree itself: the simulator must never look there while
+# it serves (glibc reads /proc/sys/vm/overcommit_memory before its first shrink of a thread's
+# arena, which large listings bring about); a bounded wait, so that a hang is a failure
+run timeout 120 "$VIRT_MDEV_SIM" run --generate 4000 -- sh -c 'for i in 1 2 3; do
+	ls /sys/bus/css/devices | wc -l; ls /sys/bus/mdev/devices | wc -l; done'
+is "$rc.$(echo $out)" "0.4000 2016 4000 2016 4000 2016" "run answers large listings again and again (its FUSE thread's frees never wait on its own /proc)"
 run "$VIRT_MDEV_SIM" run -- sh -c 'exit 7'
 is "$rc" 7 "run exits with the command's exit code"
 run "$VIRT_MDEV_SIM" run -- /nonexistent/command
