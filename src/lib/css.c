@@ -185,10 +185,85 @@ int css_device_parse(const char *what, char name[CCW_ID_STRLEN],
 	return 0;
 }
 
+/*
+ * Every subchannel and its dev_busid, read once per process and host: apply
+ * names hundreds of devices whose ccw devices are gone (bound to vfio_ccw),
+ * and a scan per device would read every subchannel's dev_busid each time.
+ * A busid's subchannel never changes while a process runs (the steps bind
+ * and unbind, they do not move devices); a hit is read again before it is
+ * believed all the same, and a stale one scans afresh.
+ */
+static struct {
+	const struct sysfs *s;
+	struct strv schs, busids; /* busids[i] of schs[i], "" when unreadable */
+} busid_cache;
+
+static int busid_scan(const struct sysfs *s, struct vm_error *err)
+{
+	_cleanup_strv_ struct strv schs = STRV_INIT;
+	int r;
+
+	strv_clear(&busid_cache.schs);
+	strv_clear(&busid_cache.busids);
+	busid_cache.s = NULL;
+	r = sysfs_list_dir(s, &schs, "bus/css/devices");
+	if (r < 0 && r != -ENOENT)
+		return vm_error_set(
+			err, VM_EXIT_FAILED, r,
+			"cannot read the subchannels in %s/sys/bus/css/devices: %s",
+			strcmp(sysfs_root(s), "/") ? sysfs_root(s) : "",
+			strerror(-r));
+	for (size_t i = 0; i < schs.n; i++) {
+		_cleanup_free_ char *busid = NULL;
+
+		if (sysfs_read_string(s, &busid, "bus/css/devices/%s/dev_busid",
+				      schs.v[i]) < 0)
+			busid = NULL;
+		if (strv_push(&busid_cache.schs, schs.v[i]) < 0 ||
+		    strv_push(&busid_cache.busids, busid ? busid : "") < 0)
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+	}
+	busid_cache.s = s;
+	return 0;
+}
+
+/* 0 with sch when a subchannel's dev_busid is name, 1 when none is, <0 on error */
+static int busid_lookup(const struct sysfs *s, const char *name,
+			struct css_subchannel *sch, struct vm_error *err)
+{
+	bool fresh = false;
+
+	if (busid_cache.s != s) {
+		if (busid_scan(s, err) < 0)
+			return vm_error_errno(err);
+		fresh = true;
+	}
+	for (;;) {
+		size_t i = 0;
+		_cleanup_free_ char *now = NULL;
+
+		while (i < busid_cache.busids.n &&
+		       strcmp(busid_cache.busids.v[i], name) != 0)
+			i++;
+		if (i == busid_cache.busids.n)
+			return 1;
+		if (sysfs_read_string(s, &now, "bus/css/devices/%s/dev_busid",
+				      busid_cache.schs.v[i]) == 0 &&
+		    strcmp(now, name) == 0 &&
+		    css_read_subchannel(s, busid_cache.schs.v[i], sch) == 0)
+			return 0;
+		if (fresh)
+			return 1;
+		if (busid_scan(s, err) < 0)
+			return vm_error_errno(err);
+		fresh = true;
+	}
+}
+
 int css_find(const struct sysfs *s, const char *what,
 	     struct css_subchannel *sch, struct vm_error *err)
 {
-	_cleanup_strv_ struct strv schs = STRV_INIT;
 	_cleanup_free_ char *target = NULL;
 	char name[CCW_ID_STRLEN];
 	int r;
@@ -209,24 +284,11 @@ int css_find(const struct sysfs *s, const char *what,
 		}
 	}
 	/* a device whose subchannel left io_subchannel: dev_busid still names it */
-	r = sysfs_list_dir(s, &schs, "bus/css/devices");
-	if (r < 0 && r != -ENOENT)
-		return vm_error_set(
-			err, VM_EXIT_FAILED, r,
-			"cannot read the subchannels in %s/sys/bus/css/devices: %s",
-			strcmp(sysfs_root(s), "/") ? sysfs_root(s) : "",
-			strerror(-r));
-	for (size_t i = 0; i < schs.n; i++) {
-		_cleanup_free_ char *busid = NULL;
-
-		if (sysfs_read_string(s, &busid, "bus/css/devices/%s/dev_busid",
-				      schs.v[i]) == 0 &&
-		    strcmp(busid, name) == 0 &&
-		    css_read_subchannel(s, schs.v[i], sch) == 0)
-			return 0;
-	}
+	r = busid_lookup(s, name, sch, err);
+	if (r <= 0)
+		return r;
 	/* a subchannel */
-	if (strv_contains(&schs, name) &&
+	if (sysfs_exists(s, "bus/css/devices/%s", name) &&
 	    css_read_subchannel(s, name, sch) == 0)
 		return 0;
 	return vm_error_set(
