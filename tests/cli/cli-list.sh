@@ -44,9 +44,9 @@ run vm list ap
 is "$out" "APQN     TYPE   OWNER    DRIVER     MDEV
 05.0004  CEX6C  vfio_ap  vfio_ap    $A
 05.00ab  CEX6C  vfio_ap  vfio_ap    $A
-06.0004  CEX7A  vfio_ap  vfio_ap    -
+06.0004  CEX7A  host     cex4queue  -
 06.0047  CEX7A  host     cex4queue  -
-06.00ab  CEX7A  vfio_ap  vfio_ap    -" "list ap: owner by mask, driver, and the (defined) mdev that holds each queue"
+06.00ab  CEX7A  host     cex4queue  -" "list ap: owner by mask, driver, and the (defined) mdev that holds each queue (the reserve cleared adapter 5 alone: card 06 stays the host's)"
 run vm list mdev
 is "$out" "UUID                                 PARENT    TYPE                 STATE          AUTOSTART APQNS            DOMAINS
 $C 0.0.0313  vfio_ccw-io          active         no        -                guest1
@@ -111,6 +111,7 @@ Try 'virt-mdev help show'." "and the message lists the forms"
 run vm list frob
 is "$rc" 2 "an unknown section is exit 2"
 X=55555555-2222-4333-8444-555555555555
+vm ap reserve 06.0004 >/dev/null # domain 4: 05.0004 is free already, so it takes no other queue
 w $S/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create $X >/dev/null
 w $S/devices/vfio_ap/matrix/$X/assign_adapter 6 >/dev/null
 w $S/devices/vfio_ap/matrix/$X/assign_domain 4 >/dev/null

@@ -27,7 +27,9 @@ apcheck() { sh -c '"$1/ap-check" -t vfio_ap-passthrough -e pre -a define -s none
 JSON
 }
 create() { "$V" -n create ap --adapters 5 --domains 4,0xab --uuid $U "$@" >/dev/null 2>"/tmp/err.$$"; echo "rc=$?"; cat "/tmp/err.$$"; rm -f "/tmp/err.$$"; }
-"$V" -q ap reserve 05.0004 05.00ab; echo "reserve rc=$?"
+# adapter 5 and domains 4 and 0xab free now: 05.0004 05.00ab take adapter 5 alone, then 06.0004
+# 06.00ab the two domains (05.0004 and 05.00ab are free already: no other queue leaves)
+"$V" -q ap reserve 05.0004 05.00ab && "$V" -q ap reserve 06.0004 06.00ab; echo "reserve rc=$?"
 step no-file
 create --define --autostart
 "$V" -j list ap | jq -c '[has("persistent_apmask"), (.queues[0] | has("owner_at_boot"))]'

@@ -142,14 +142,15 @@ is "$(printf '%s' "$out" | jq -c "[.mdevs[] | select(.domains == [\"$DOM\"]) | .
 # ---- unassign: detach, remove, give back ----
 vm -q remove $A2
 vm -q ap release 06.0047
-# a definition that holds 06.0004 (adapter 6 is the host's): giving domain 4 back would take it
+# a definition that holds 05.0047 (no queue, but free by adapter 5, which 'ap reserve 05.0004
+# 05.00ab' cleared alone): giving adapter 5 back would take it
 mkdir -p "$tmp/root/etc/mdevctl.d/matrix"
-printf '{"mdev_type":"vfio_ap-passthrough","start":"manual","attrs":[{"assign_adapter":"6"},{"assign_domain":"4"}]}\n' >"$tmp/root/etc/mdevctl.d/matrix/$A2"
+printf '{"mdev_type":"vfio_ap-passthrough","start":"manual","attrs":[{"assign_adapter":"5"},{"assign_domain":"0x47"}]}\n' >"$tmp/root/etc/mdevctl.d/matrix/$A2"
 run vm unassign $DOM $A1
 is "$rc" 0 "unassign the vfio-ap mdev"
 is "$out" "done: detach mdev $A1 from domain $DOM (persistent definition)
-done: remove mdev $A1 from the vfio_ap matrix" "the APQNs stay free: giving domain 4 back would take 06.0004 from the definition $A2"
-is "$err" "virt-mdev: note: the APQNs stay free of the host's drivers: cannot release APQN 06.0004 to the host: defined mdev $A2 holds it (remove and undefine the mdev, or unassign the APQN from it, first)" "and it says why"
+done: remove mdev $A1 from the vfio_ap matrix" "the APQNs stay free: giving adapter 5 back would take 05.0047 from the definition $A2"
+is "$err" "virt-mdev: note: APQNs 05.0004 05.00ab stay free of the host's drivers: releasing APQN 05.0004 to the host: that would give back APQN 05.0047 too, and defined mdev $A2 holds it" "and it says which and why"
 rm -r "$tmp/root/etc/mdevctl.d/matrix"
 run vm unassign $DOM 0.0.2b0b
 is "$out" "done: detach mdev $U2 from domain $DOM (persistent definition)

@@ -114,9 +114,9 @@ done
 # the agreement is about something: the states differ where they should
 is "$(cat "$tmp/out/agree-mdev.lszcrypt")" "05.0004 CEX6C vfio_ap mdev
 05.00ab CEX6C vfio_ap mdev
-06.0004 CEX7A vfio_ap -
+06.0004 CEX7A cex4queue -
 06.0047 CEX7A cex4queue -
-06.00ab CEX7A vfio_ap -" "with the mdev, lszcrypt sees 05.0004 and 05.00ab assigned and the freed queues on vfio_ap"
+06.00ab CEX7A cex4queue -" "with the mdev, lszcrypt sees 05.0004 and 05.00ab assigned, and card 06's queues with the host (the reserve cleared adapter 5 alone)"
 
 # strace: every failed look-up is of a file the kernel lacks too (the allow-list's EREs)
 allow=$(sed -n 's/^\([^#	][^	]*\)	.*/\1/p' "$golden/ap-strace-allow.txt")

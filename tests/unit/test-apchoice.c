@@ -646,8 +646,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--table") == 0)
 		return print_table();
 	test_named();
-	test_random_reserve(3000);
-	test_random_release(3000);
+	test_random_reserve(2000);
+	test_random_release(2000);
 	test_greedy();
 	return tap_done();
 }
