@@ -362,6 +362,28 @@ EOT
 refuse 4 "virt-mdev: $(ere "$tmp/bad-live.yaml"):5:9: live: true, but domain g2 is not running \(start it first, or leave live out\)" \
 	"live: true for a guest that is not running" apply "$tmp/bad-live.yaml"
 
+# boot-order: libvirt refuses a per-device boot order in a domain with <os><boot> (libvirt
+# writes <boot dev='hd'/> into a definition that has none): the define fails, all rolled back
+cat >"$tmp/bad-boot.yaml" <<EOT
+version: 1
+guests:
+  - name: g2
+    devices:
+      - kind: ccw
+        device: 0.0.2b0b
+        uuid: $U2
+        boot-order: 1
+EOT
+is "$(virsh dumpxml --inactive g2 | grep -c "<boot dev='hd'/>")" 1 "libvirt keeps <boot dev='hd'/> in the domain's definition"
+snapshot before
+run vm apply "$tmp/bad-boot.yaml"
+is "$rc" 1 "boot-order in a domain with <os><boot>: exit 1"
+# (g2, first in the file, is defined first: its define is the first step)
+like "$err" "virt-mdev: cannot define domain g2 again with its hostdevs changed: add vfio-ccw mdev $U2 as devno fe\.0\.2b0b \(virsh attach-device --domain g2 --file /dev/stdin --config <<'EOF': define: ${LINE}per-device boot elements cannot be used together with os/boot elements\); nothing was changed" \
+	"the message names the define libvirt refused, and libvirt's reason"
+snapshot after
+ok "$(same before after; echo $?)" "host and domains as before"
+
 # ---- a failure at every step of a multi-guest apply: everything as before ----
 fresh_host
 cat >"$tmp/sF.yaml" <<EOT
