@@ -17,6 +17,8 @@ static const struct cmd_opt assign_opts[] = {
 	{ OPT_ADAPTERS, "ap: the adapters" },
 	{ OPT_DOMAINS, "ap: the usage domains" },
 	{ OPT_CONTROL_DOMAINS, "ap: the control domains" },
+	{ OPT_EXACT,
+	  "ap: refuse (exit 4) when freeing the matrix takes any other queue from the host" },
 	{ OPT_LIVE, "the running domain (as virsh)" },
 	{ OPT_CONFIG, "the persistent definition (as virsh)" },
 	{ OPT_TEMPLATE_DIR, "copies of the templates to build from" },

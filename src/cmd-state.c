@@ -13,6 +13,8 @@
 #define PLAN_EXIT_CHANGES 10
 
 static const struct cmd_opt plan_opts[] = {
+	{ OPT_EXACT,
+	  "refuse when a queue no device or reservation names would leave the host" },
 	{ OPT_PRUNE,
 	  "also what an earlier apply made and the file no longer lists" },
 	{ OPT_EXIT_CODE,
@@ -24,6 +26,8 @@ static const struct cmd_opt plan_opts[] = {
 };
 
 static const struct cmd_opt apply_opts[] = {
+	{ OPT_EXACT,
+	  "refuse when a queue no device or reservation names would leave the host" },
 	{ OPT_PRUNE,
 	  "also remove what an earlier apply made and the file no longer lists" },
 	{ OPT_TEMPLATE_DIR, "copies of the templates to build from" },
@@ -70,7 +74,9 @@ static int run_state(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
 		return r;
 	r = cmd_finish(ctx, cmd,
-		       request_apply(&env, &st, a.prune, &o, &ctx->err), &o);
+		       request_apply(&env, &st, a.prune, a.target.exact, &o,
+				     &ctx->err),
+		       &o);
 	if (r == VM_EXIT_OK && plan_only && a.exit_code &&
 	    !plan_is_empty(&o.plan)) {
 		ctx->err_reported = true; /* not a failure: nothing to say */

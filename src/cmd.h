@@ -68,6 +68,7 @@ enum opt_id {
 	OPT_PRUNE,
 	OPT_EXIT_CODE,
 	OPT_OUTPUT,
+	OPT_EXACT,
 	OPT__LAST,
 };
 

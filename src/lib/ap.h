@@ -69,10 +69,12 @@ void ap_moved_queues(const struct ap_host *h, const struct ap_mask *apm_from,
 		     const struct ap_mask *apm_to, const struct ap_mask *aqm_to,
 		     char *buf, size_t size, struct json_object *list);
 /*
- * The steps of ap reserve (free adapters in apmask, then domains in aqmask)
- * or ap release (the reverse order), each the shortest relative write, each
- * naming the queues that change hands and run under the s390-tools lock
- * (step_needs_ap_lock); the masks after them in new_apm and new_aqm.
+ * The steps of ap reserve of the matrix adapters x domains (the bits of
+ * ap_plan_reserve_set's choice: apmask, then aqmask) or ap release (the
+ * bits only it needs, given every mdev's APQNs: aqmask, then apmask),
+ * each the shortest relative write, each naming the queues that change
+ * hands and run under the s390-tools lock (step_needs_ap_lock); the masks
+ * after them in new_apm and new_aqm.
  * Refused: ids above the host's maxima (-ERANGE), a release of an APQN an
  * active or defined mdev holds (-EBUSY), both VM_EXIT_REFUSED.
  */
@@ -81,10 +83,48 @@ int ap_plan_masks(const struct ap_host *h, const struct ap_mask *adapters,
 		  struct ap_mask *new_apm, struct ap_mask *new_aqm,
 		  struct vm_error *err);
 
+struct apqn_set;
+/*
+ * The steps of a reserve of any set of APQNs: the fewest-queues choice of
+ * apchoice.h (ap_choose_masks), apmask first, then aqmask, each step naming
+ * the existing queues that leave the host and which of them were not asked
+ * for; the masks after them in new_apm and new_aqm. exact: refused
+ * (-EBUSY, VM_EXIT_REFUSED) before any step when any other existing queue
+ * would leave, naming them and what to ask for instead. Ids above the
+ * host's maxima are refused (-ERANGE).
+ */
+int ap_plan_reserve_set(const struct ap_host *h, const struct apqn_set *want,
+			bool exact, struct plan *p, struct ap_mask *new_apm,
+			struct ap_mask *new_aqm, struct vm_error *err);
+
+/*
+ * The steps of a release of any set of APQNs: only the bits that return
+ * them while every APQN of still_needed that is free stays free
+ * (ap_choose_release), aqmask first, then apmask. kept_note NULL: refused
+ * (-EBUSY, VM_EXIT_REFUSED) when any of give_back would stay free, naming
+ * it and what holds it; else what can return returns and *kept_note
+ * (caller frees; NULL when nothing stays) says what stays free and why.
+ */
+int ap_plan_release_set(const struct ap_host *h,
+			const struct apqn_set *give_back,
+			const struct apqn_set *still_needed, struct plan *p,
+			struct ap_mask *new_apm, struct ap_mask *new_aqm,
+			char **kept_note, struct vm_error *err);
+
+/*
+ * The persistent side of a set: chzdev's 41-ap.rules with the boot masks
+ * chosen as the active ones are (the same rule against the boot masks;
+ * exact as above, "at boot"); a release keeps free what the autostart
+ * definitions other than skip_uuid hold (kept_note as above).
+ */
+int ap_plan_boot_set(struct ap_host *h, const struct apqn_set *set,
+		     bool reserve, bool exact, const char *skip_uuid,
+		     struct plan *p, char **kept_note, struct vm_error *err);
+
 /*
  * The persistent side of ap reserve/release (--persistent): chzdev's
- * 41-ap.rules rewritten with the adapters freed from (or given back to)
- * the boot apmask and the domains from the boot aqmask, every other bit
+ * 41-ap.rules rewritten with the matrix freed from (or given back to) the
+ * boot masks by ap_plan_boot_set's choice, every other bit
  * as the file (else the active masks, as chzdev starts) has it; one file
  * step under the s390-tools lock, none when the file holds both masks as
  * asked already. A release is refused (-EBUSY, VM_EXIT_REFUSED) when an

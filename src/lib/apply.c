@@ -63,6 +63,10 @@ struct actx {
 		shared[8]; /* per kind (mdev_kinds[] index), host_shared kinds */
 	struct plan p1, p2, p3, p4;
 	size_t removed;
+	bool exact; /* --exact */
+	/* per kind: what apply has freed of a shared host part ("05.0004"), for the record */
+	struct strv freed[8];
+	char note[512];
 };
 
 static void aguest_free(struct aguest *g)
@@ -351,17 +355,11 @@ static int kind_host_of(struct actx *c, struct adev *a, struct kind_host **own,
 	return 0;
 }
 
-static int plan_device(struct actx *c, struct outcome *o, struct adev *a,
-		       struct vm_error *err)
+/* pass 1: the device the file names, and the mdev that is it */
+static int resolve_device(struct actx *c, struct adev *a, struct vm_error *err)
 {
 	const struct state_device *sd = a->sd;
 	const struct mdev_kind *k = sd->kind;
-	struct kind_host *own = NULL, *h = NULL;
-	struct kind_args args = sd->target;
-	struct mdev_state st;
-	enum want persist = sd->persistent ? WANT_YES : WANT_KEEP;
-	size_t before;
-	int r = -1;
 
 	a->m.kind = k;
 	if (sd->uuid_given)
@@ -378,13 +376,91 @@ static int plan_device(struct actx *c, struct outcome *o, struct adev *a,
 				c->d[i].sd->pos.line);
 			return at(c, &sd->pos, err);
 		}
+	return 0;
+}
+
+/*
+ * pass 2: the preparation of every device of a kind whose host part is
+ * shared, in one choice (vfio-ap: the fewest host queues freed for all the
+ * APQNs the file wants), the reservations of the file with them; what it
+ * frees goes into the record. The file's first item of the kind names a
+ * failure.
+ */
+static int prepare_shared(struct actx *c, const struct mdev_kind *k,
+			  struct vm_error *err)
+{
+	const struct state *st = c->st;
+	size_t n = 0, cap = c->nd + st->nreserve;
+	_cleanup_free_ struct mdev_spec *m = calloc(cap ? cap : 1, sizeof(*m));
+	_cleanup_free_ bool *persist = calloc(cap ? cap : 1, sizeof(*persist));
+	const struct state_pos *first = NULL;
+	struct kind_host *own = NULL, *h = NULL;
+	struct adev probe = { 0 };
+	size_t before = c->p3.n;
+	int r;
+
+	if (!m || !persist)
+		return oom(err);
+	for (size_t i = 0; i < c->nd; i++) {
+		if (c->d[i].m.kind != k)
+			continue;
+		first = first ? first : &c->d[i].sd->pos;
+		persist[n] = c->d[i].sd->persistent;
+		m[n++] = c->d[i].m;
+	}
+	for (size_t i = 0; k->reservable && i < st->nreserve; i++) {
+		const struct state_reserve *rs = &st->reserve[i];
+		struct kind_args args = { .apm = rs->adapters,
+					  .aqm = rs->domains,
+					  .have_adapters = true,
+					  .have_domains = true };
+
+		m[n].kind = k;
+		if (k->target(c->env->sysfs, "apply", &args, &m[n], err) < 0)
+			return at(c, &rs->pos, err);
+		first = first ? first : &rs->pos;
+		persist[n++] = rs->persistent;
+	}
+	if (n == 0)
+		return 0;
+	probe.m = m[0];
+	if (kind_host_of(c, &probe, &own, &h, err) < 0)
+		return at(c, first, err);
+	r = k->plan_prepare_all(c->env->sysfs, h, m, persist, n, c->exact,
+				&c->p3, &c->freed[kind_index(k)], err);
+	if (own)
+		k->host_free(own);
+	if (r < 0)
+		return at(c, first, err);
+	for (size_t i = 0; i < c->nd; i++)
+		if (c->d[i].m.kind == k)
+			c->d[i].prepared = c->p3.n > before;
+	return 0;
+}
+
+/* pass 3: a device's own preparation (a kind prepared one by one), its checks and its mdev */
+static int plan_device(struct actx *c, struct outcome *o, struct adev *a,
+		       struct vm_error *err)
+{
+	const struct state_device *sd = a->sd;
+	const struct mdev_kind *k = sd->kind;
+	struct kind_host *own = NULL, *h = NULL;
+	struct kind_args args = sd->target;
+	struct mdev_state st;
+	enum want persist = sd->persistent ? WANT_YES : WANT_KEEP;
+	size_t before;
+	int r = -1;
+
 	if (kind_host_of(c, a, &own, &h, err) < 0)
 		return at(c, &sd->pos, err);
 	args.persistent = sd->persistent;
 	before = c->p3.n;
-	if (k->plan_prepare(c->env->sysfs, h, &a->m, &args, &c->p3, err) < 0)
-		goto out;
-	a->prepared = c->p3.n > before;
+	if (!k->plan_prepare_all) {
+		if (k->plan_prepare(c->env->sysfs, h, &a->m, &args, &c->p3,
+				    err) < 0)
+			goto out;
+		a->prepared = c->p3.n > before;
+	}
 	mdev_state_of(a->have, &st);
 	if (!st.active && k->check_create(h, &a->m, &c->list, err) < 0)
 		goto out;
@@ -424,6 +500,75 @@ out:
 	if (own)
 		k->host_free(own);
 	return r < 0 ? at(c, &sd->pos, err) : 0;
+}
+
+/*
+ * pass 4: what an earlier apply freed of a shared host part (the record)
+ * that nothing needs any more goes back to the host: not the file's
+ * devices and reservations, not an mdev that stays.
+ */
+static int give_back(struct actx *c, const struct mdev_kind *k,
+		     const struct strv *pruned, struct vm_error *err)
+{
+	const struct state *st = c->st;
+	size_t n = 0, cap = c->nd + st->nreserve + c->list.n;
+	_cleanup_free_ struct mdev_spec *keep =
+		calloc(cap ? cap : 1, sizeof(*keep));
+	_cleanup_strv_ struct strv before = STRV_INIT;
+	_cleanup_free_ char *note = NULL;
+	struct json_object *a = NULL, *f;
+	struct kind_host *own = NULL, *h = NULL;
+	struct adev probe = { 0 };
+	int r;
+
+	if (!keep)
+		return oom(err);
+	if (c->rec && json_object_object_get_ex(c->rec, "freed", &f) &&
+	    json_object_object_get_ex(f, k->model, &a) &&
+	    json_object_is_type(a, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(a); i++)
+			if (strv_push(&before,
+				      json_object_get_string(
+					      json_object_array_get_idx(
+						      a, i))) < 0)
+				return oom(err);
+	for (size_t i = 0; i < c->nd; i++)
+		if (c->d[i].m.kind == k)
+			keep[n++] = c->d[i].m;
+	for (size_t i = 0; k->reservable && i < st->nreserve; i++) {
+		struct kind_args args = { .apm = st->reserve[i].adapters,
+					  .aqm = st->reserve[i].domains,
+					  .have_adapters = true,
+					  .have_domains = true };
+
+		keep[n].kind = k;
+		if (k->target(c->env->sysfs, "apply", &args, &keep[n], err) < 0)
+			return at(c, &st->reserve[i].pos, err);
+		n++;
+	}
+	/* every other mdev of the kind that stays, with what it holds now */
+	for (size_t i = 0; i < c->list.n; i++) {
+		const struct mdev_info *mi = &c->list.v[i];
+
+		if (mi->kind != k || wanted(c, mi->uuid) ||
+		    strv_contains(pruned, mi->uuid))
+			continue;
+		mdev_spec_from_info(mi, &keep[n++]);
+	}
+	if (before.n == 0 && c->freed[kind_index(k)].n == 0)
+		return 0;
+	probe.m.kind = k;
+	if (k->plan_prepare_all && !c->shared[kind_index(k)] &&
+	    kind_host_of(c, &probe, &own, &h, err) < 0)
+		return vm_error_errno(err);
+	h = h ? h : c->shared[kind_index(k)];
+	r = k->plan_give_back(c->env->sysfs, h, &before, keep, n, &c->p3,
+			      &c->freed[kind_index(k)], &note, err);
+	if (own)
+		k->host_free(own);
+	if (note && !c->note[0])
+		snprintf(c->note, sizeof(c->note), "%s", note);
+	return r;
 }
 
 /* ---- phase 1: what leaves a guest ---- */
@@ -552,7 +697,7 @@ static bool still_used(const struct actx *c, const char *uuid)
 }
 
 static int prune_mdevs(struct actx *c, struct outcome *o, struct strv *kept,
-		       struct vm_error *err)
+		       struct strv *pruned, struct vm_error *err)
 {
 	struct json_object *a = rec_array(c->rec, "mdevs");
 
@@ -578,9 +723,12 @@ static int prune_mdevs(struct actx *c, struct outcome *o, struct strv *kept,
 		gone.active = false;
 		if (!o->backend.ops && request_backend(c->env, &m, o, err) < 0)
 			return vm_error_errno(err);
+		/* a shared host part goes back once, for all (give_back) */
+		if (strv_push(pruned, uuid) < 0)
+			return oom(err);
 		if (lifecycle_plan(&o->backend, &c->p2, &m, &st, WANT_NO,
 				   WANT_KEEP, WANT_KEEP, err) < 0 ||
-		    (jbool(e, "prepared") &&
+		    (jbool(e, "prepared") && !m.kind->plan_give_back &&
 		     m.kind->plan_release(c->env->sysfs, &m, &c->p2, &note,
 					  err) < 0) ||
 		    lifecycle_plan(&o->backend, &c->p2, &m, &gone, WANT_NO,
@@ -793,8 +941,18 @@ static int plan_guest_config(struct actx *c, struct aguest *g,
 	char desc[1024];
 	int r = -1;
 
-	if (!g->have_cs)
+	if (!g->have_cs) {
+		for (size_t i = 0; i < c->nd; i++)
+			if (is_guest_dev(&c->d[i], g) &&
+			    c->d[i].sd->persistent) {
+				vm_error_set(
+					err, VM_EXIT_REFUSED, EINVAL,
+					"domain %s is transient: it has no persistent definition to hold the device (define it, or write persistent: false and live: true)",
+					g->name);
+				return at(c, &c->d[i].sd->pos, err);
+			}
 		return 0;
+	}
 	e.xml = virt_domain_xml_to_define(g->dom);
 	if (!e.xml) {
 		vm_error_set(err, VM_EXIT_FAILED, EIO,
@@ -989,33 +1147,103 @@ static struct json_object *rec_new(const struct actx *c, bool prune,
 	}
 	json_object_object_add(r, "mdevs", m);
 	json_object_object_add(r, "hostdevs", h);
+	{
+		struct json_object *f = json_object_new_object();
+
+		for (size_t k = 0; mdev_kinds[k] && k < ARRAY_SIZE(c->freed);
+		     k++) {
+			struct json_object *l;
+
+			if (c->freed[k].n == 0)
+				continue;
+			l = json_object_new_array();
+			for (size_t i = 0; i < c->freed[k].n; i++)
+				json_object_array_add(
+					l, json_object_new_string(
+						   c->freed[k].v[i]));
+			json_object_object_add(f, mdev_kinds[k]->model, l);
+		}
+		json_object_object_add(r, "freed", f);
+	}
 	return r;
 }
 
 static bool rec_empty(struct json_object *r)
 {
 	struct json_object *m = rec_array(r, "mdevs"),
-			   *h = rec_array(r, "hostdevs");
+			   *h = rec_array(r, "hostdevs"), *f;
 
 	return (!m || json_object_array_length(m) == 0) &&
-	       (!h || json_object_array_length(h) == 0);
+	       (!h || json_object_array_length(h) == 0) &&
+	       (!json_object_object_get_ex(r, "freed", &f) ||
+		json_object_object_length(f) == 0);
 }
 
-/* every entry of x is in y */
-static bool rec_entries_in(struct json_object *x, struct json_object *y)
+static int cmp_str(const void *a, const void *b)
 {
-	for (size_t i = 0; i < json_object_array_length(x); i++) {
-		struct json_object *e = json_object_array_get_idx(x, i);
-		bool found = false;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-		for (size_t n = 0; !found && n < json_object_array_length(y);
-		     n++)
-			found = json_object_equal(
-				e, json_object_array_get_idx(y, n));
-		if (!found)
+/* an array's members as sorted text: the record is written by apply alone, its members always in one key order */
+static char **sorted_members(struct json_object *a, size_t *n)
+{
+	char **v;
+
+	*n = json_object_array_length(a);
+	v = calloc(*n ? *n : 1, sizeof(*v));
+	for (size_t i = 0; v && i < *n; i++)
+		if (!(v[i] = strdup(json_object_to_json_string_ext(
+			      json_object_array_get_idx(a, i),
+			      JSON_C_TO_STRING_PLAIN)))) {
+			while (i)
+				free(v[--i]);
+			free(v);
+			return NULL;
+		}
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	return v;
+}
+
+/* the same members, in any order (a record is a set: the file's order is no fact of the host) */
+static bool same_set(struct json_object *x, struct json_object *y)
+{
+	char **a, **b;
+	size_t n, m;
+	bool same;
+
+	if (!x || !y)
+		return !x && !y;
+	if (json_object_is_type(x, json_type_object) &&
+	    json_object_is_type(y, json_type_object)) {
+		if (json_object_object_length(x) !=
+		    json_object_object_length(y))
 			return false;
+		json_object_object_foreach(x, key, v)
+		{
+			struct json_object *w;
+
+			if (!json_object_object_get_ex(y, key, &w) ||
+			    !same_set(v, w))
+				return false;
+		}
+		return true;
 	}
-	return true;
+	if (!json_object_is_type(x, json_type_array) ||
+	    !json_object_is_type(y, json_type_array))
+		return json_object_equal(x, y);
+	a = sorted_members(x, &n);
+	b = sorted_members(y, &m);
+	same = a && b && n == m;
+	for (size_t i = 0; same && i < n; i++)
+		same = strcmp(a[i], b[i]) == 0;
+	for (size_t i = 0; a && i < n; i++)
+		free(a[i]);
+	for (size_t i = 0; b && i < m; i++)
+		free(b[i]);
+	free(a);
+	free(b);
+	return same;
 }
 
 /*
@@ -1025,18 +1253,16 @@ static bool rec_entries_in(struct json_object *x, struct json_object *y)
  */
 static bool rec_same(struct json_object *a, struct json_object *b)
 {
-	const char *k[] = { "mdevs", "hostdevs" };
+	const char *k[] = { "mdevs", "hostdevs", "freed" };
 
 	if (!a || !b)
 		return (!a || rec_empty(a)) && (!b || rec_empty(b));
 	for (size_t i = 0; i < ARRAY_SIZE(k); i++) {
-		struct json_object *x = rec_array(a, k[i]),
-				   *y = rec_array(b, k[i]);
+		struct json_object *x = NULL, *y = NULL;
 
-		if (!x || !y ||
-		    json_object_array_length(x) !=
-			    json_object_array_length(y) ||
-		    !rec_entries_in(x, y) || !rec_entries_in(y, x))
+		json_object_object_get_ex(a, k[i], &x);
+		json_object_object_get_ex(b, k[i], &y);
+		if (!same_set(x, y))
 			return false;
 	}
 	return true;
@@ -1123,41 +1349,8 @@ static void actx_clear(struct actx *c)
 	plan_clear(&c->p2);
 	plan_clear(&c->p3);
 	plan_clear(&c->p4);
-}
-
-/* the kind whose host part every mdev shares (the AP bus): ap-reserve's */
-static const struct mdev_kind *reserve_kind(void)
-{
-	for (size_t i = 0; mdev_kinds[i]; i++)
-		if (mdev_kinds[i]->host_shared)
-			return mdev_kinds[i];
-	return NULL;
-}
-
-/* APQNs freed beyond what the devices need: the kind's preparation of adapters x domains, without an mdev */
-static int plan_reserve(struct actx *c, const struct state_reserve *r,
-			struct vm_error *err)
-{
-	const struct mdev_kind *k = reserve_kind();
-	struct kind_args args = { .apm = r->adapters,
-				  .aqm = r->domains,
-				  .have_adapters = true,
-				  .have_domains = true,
-				  .persistent = r->persistent };
-	struct adev a = { 0 };
-	struct kind_host *own = NULL, *h = NULL;
-	int e;
-
-	if (!k)
-		return 0;
-	a.m.kind = k;
-	if (k->target(c->env->sysfs, "apply", &args, &a.m, err) < 0 ||
-	    kind_host_of(c, &a, &own, &h, err) < 0)
-		return at(c, &r->pos, err);
-	e = k->plan_prepare(c->env->sysfs, h, &a.m, &args, &c->p3, err);
-	if (own)
-		k->host_free(own);
-	return e < 0 ? at(c, &r->pos, err) : 0;
+	for (size_t i = 0; i < ARRAY_SIZE(c->freed); i++)
+		strv_clear(&c->freed[i]);
 }
 
 static int collect(struct actx *c, struct vm_error *err)
@@ -1187,10 +1380,11 @@ static int collect(struct actx *c, struct vm_error *err)
 }
 
 int request_apply(const struct request_env *env, const struct state *st,
-		  bool prune, struct outcome *o, struct vm_error *err)
+		  bool prune, bool exact, struct outcome *o,
+		  struct vm_error *err)
 {
 	struct actx *c = calloc(1, sizeof(*c));
-	_cleanup_strv_ struct strv kept = STRV_INIT;
+	_cleanup_strv_ struct strv kept = STRV_INIT, pruned = STRV_INIT;
 	char doing[600];
 	int r = -1;
 
@@ -1201,6 +1395,7 @@ int request_apply(const struct request_env *env, const struct state *st,
 	o->data_free = guests_free;
 	c->env = env;
 	c->st = st;
+	c->exact = exact;
 	plan_init(&c->p1, env->sysfs);
 	plan_init(&c->p2, env->sysfs);
 	plan_init(&c->p3, env->sysfs);
@@ -1214,18 +1409,26 @@ int request_apply(const struct request_env *env, const struct state *st,
 	    rec_read(c, err) < 0 || collect(c, err) < 0)
 		goto out;
 	for (size_t i = 0; i < c->nd; i++)
-		if (plan_device(c, o, &c->d[i], err) < 0)
-			goto out;
-	for (size_t i = 0; i < st->nreserve; i++)
-		if (plan_reserve(c, &st->reserve[i], err) < 0)
+		if (resolve_device(c, &c->d[i], err) < 0)
 			goto out;
 	for (size_t i = 0; i < c->nd; i++)
 		if (claim(c, &c->d[i], err) < 0)
 			goto out;
 	if ((prune && prune_hostdevs(c, err) < 0) ||
 	    plan_live_detaches(c, err) < 0 ||
-	    (prune && prune_mdevs(c, o, &kept, err) < 0))
+	    (prune && prune_mdevs(c, o, &kept, &pruned, err) < 0))
 		goto out;
+	for (size_t k = 0; mdev_kinds[k]; k++)
+		if (mdev_kinds[k]->plan_prepare_all &&
+		    prepare_shared(c, mdev_kinds[k], err) < 0)
+			goto out;
+	for (size_t i = 0; i < c->nd; i++)
+		if (plan_device(c, o, &c->d[i], err) < 0)
+			goto out;
+	for (size_t k = 0; mdev_kinds[k]; k++)
+		if (mdev_kinds[k]->plan_give_back &&
+		    give_back(c, mdev_kinds[k], &pruned, err) < 0)
+			goto out;
 	for (size_t i = 0; i < c->ng; i++)
 		if (plan_guest_config(c, c->g[i], err) < 0 ||
 		    plan_guest_live(c, c->g[i], err) < 0)
@@ -1246,6 +1449,8 @@ int request_apply(const struct request_env *env, const struct state *st,
 			"--prune kept %zu mdev%s an earlier apply made: a domain the state file does not list uses %s ('virt-mdev list mdev' names it)",
 			kept.n, kept.n > 1 ? "s" : "",
 			kept.n > 1 ? "them" : "it");
+	if (c->note[0])
+		snprintf(o->note, sizeof(o->note), "%s", c->note);
 	snprintf(o->nothing, sizeof(o->nothing),
 		 "the host holds %.400s already: %zu device%s", st->file, c->nd,
 		 c->nd == 1 ? "" : "s");
@@ -1261,15 +1466,14 @@ static int export_device(const struct sysfs *s, const struct mdev_info *i,
 			 const struct domain_hostdev *h, unsigned where,
 			 struct state_device *d)
 {
-	struct guest_devno gd;
+	char name[64];
 
 	memset(d, 0, sizeof(*d));
 	d->kind = i->kind;
 	d->uuid_given = true;
 	snprintf(d->uuid, sizeof(d->uuid), "%s", i->uuid);
-	/* a kind whose devices mirror a host device number names them by its parent */
-	if (i->kind->host_devno(s, i->parent, &gd)) {
-		d->device = strdup(i->parent);
+	if (i->kind->device_name(s, i->parent, name, sizeof(name))) {
+		d->device = strdup(name);
 		if (!d->device)
 			return -ENOMEM;
 		d->target.device = d->device;
@@ -1290,8 +1494,11 @@ static int export_device(const struct sysfs *s, const struct mdev_info *i,
 	if (where) {
 		d->persistent = where & VIRT_REF_CONFIG;
 		d->live = where & VIRT_REF_LIVE;
-	} else
+	} else {
+		/* an mdev without a guest is active (state.h) */
 		d->persistent = i->defined && i->autostart;
+		d->live = true;
+	}
 	return 0;
 }
 

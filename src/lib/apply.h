@@ -24,12 +24,15 @@
  * hostdev in its guest's persistent definition (one define per guest) and
  * live XML; moves of a device from a guest to another; with prune, the
  * removal of what an earlier apply made (the record) that st no longer
- * lists. Things apply did not make and st does not list are left alone.
+ * lists; exact: refused when a shared host part would give more than the
+ * file needs (vfio-ap: a queue no device or reservation names would leave
+ * the host). Things apply did not make and st does not list are left alone.
  * One libvirt connection, one backend, one plan; the record is written by
  * the plan's last step. An empty plan: st holds (o->nothing says so).
  */
 int request_apply(const struct request_env *env, const struct state *st,
-		  bool prune, struct outcome *o, struct vm_error *err);
+		  bool prune, bool exact, struct outcome *o,
+		  struct vm_error *err);
 
 /*
  * The host's passthrough state: every mdev of a known kind, with the

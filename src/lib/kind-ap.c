@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ap.h"
+#include "apchoice.h"
 #include "cleanup.h"
 #include "columns.h"
 #include "kind.h"
@@ -17,6 +18,9 @@
 /* the kind's view of the host: the AP bus */
 struct ap_kind_host {
 	struct ap_host ap;
+	/* the masks before a preparation (plan_prepare), for the result */
+	bool prepared;
+	struct ap_mask apm_before, aqm_before;
 };
 
 static bool ap_owns_parent(const char *parent)
@@ -465,6 +469,16 @@ static void ap_host_free(struct kind_host *kh)
 	free(h);
 }
 
+static bool ap_device_name(const struct sysfs *s, const char *parent, char *buf,
+			   size_t size)
+{
+	(void)s;
+	(void)parent;
+	(void)buf;
+	(void)size;
+	return false;
+}
+
 static int ap_host_read(const struct sysfs *s, const struct mdev_spec *m,
 			struct kind_host **out, struct vm_error *err)
 {
@@ -486,22 +500,182 @@ static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 			   struct plan *p, struct vm_error *err)
 {
 	struct ap_kind_host *h = (struct ap_kind_host *)kh;
+	_cleanup_free_ struct apqn_set *want = calloc(1, sizeof(*want));
 	struct ap_mask apm, aqm;
 
 	(void)s;
+	if (!want)
+		return oom(err);
 	/*
-	 * free what the host still holds: the steps of ap reserve (with
-	 * --persistent, of ap reserve --persistent: the boot masks in
-	 * chzdev's rule first)
+	 * free what the host still holds: the steps of ap reserve of the
+	 * matrix (with --persistent, of ap reserve --persistent: the boot
+	 * masks in chzdev's rule first), the fewest queues taken
 	 */
-	if ((a->persistent && ap_plan_boot_masks(&h->ap, &m->apm, &m->aqm, true,
-						 m->uuid, p, err) < 0) ||
-	    ap_plan_masks(&h->ap, &m->apm, &m->aqm, true, p, &apm, &aqm, err) <
-		    0)
+	apqn_set_add_matrix(want, &m->apm, &m->aqm);
+	if ((a->persistent && ap_plan_boot_set(&h->ap, want, true, a->exact,
+					       m->uuid, p, NULL, err) < 0) ||
+	    ap_plan_reserve_set(&h->ap, want, a->exact, p, &apm, &aqm, err) < 0)
 		return vm_error_errno(err);
 	/* the checks that follow see the masks as the steps leave them */
+	h->prepared = true;
+	h->apm_before = h->ap.apmask;
+	h->aqm_before = h->ap.aqmask;
 	h->ap.apmask = apm;
 	h->ap.aqmask = aqm;
+	return 0;
+}
+
+/* ---- many devices at once (apply) ---- */
+
+static int push_apqn(struct strv *v, unsigned a, unsigned d)
+{
+	char name[APQN_STRLEN];
+	struct apqn q = { (uint8_t)a, (uint8_t)d };
+
+	apqn_format(&q, name);
+	return strv_contains(v, name) ? 0 : strv_push(v, name);
+}
+
+/*
+ * One choice for every vfio-ap device and reservation of a state file:
+ * the union of their APQNs freed taking the fewest other host queues
+ * (apchoice.h), at boot for the persistent ones; freed gets the wanted
+ * APQNs the host held, which apply's record keeps.
+ */
+static int ap_plan_prepare_all(const struct sysfs *s, struct kind_host *kh,
+			       const struct mdev_spec *m,
+			       const bool *persistent, size_t n, bool exact,
+			       struct plan *p, struct strv *freed,
+			       struct vm_error *err)
+{
+	struct ap_kind_host *h = (struct ap_kind_host *)kh;
+	_cleanup_free_ struct apqn_set *want = calloc(1, sizeof(*want));
+	_cleanup_free_ struct apqn_set *boot = calloc(1, sizeof(*boot));
+	struct ap_mask apm, aqm;
+	int d;
+
+	(void)s;
+	if (!want || !boot)
+		return oom(err);
+	for (size_t i = 0; i < n; i++) {
+		apqn_set_add_matrix(want, &m[i].apm, &m[i].aqm);
+		if (persistent[i])
+			apqn_set_add_matrix(boot, &m[i].apm, &m[i].aqm);
+	}
+	if (!apqn_set_is_empty(boot) &&
+	    ap_plan_boot_set(&h->ap, boot, true, exact, "", p, NULL, err) < 0)
+		return vm_error_errno(err);
+	for (unsigned a = 0; a < AP_MASK_BITS; a++)
+		ap_mask_for_each(d, &want->dom[a]) {
+			struct apqn q = { (uint8_t)a, (uint8_t)d };
+
+			if (ap_reserved(&h->ap.apmask, &h->ap.aqmask, &q) &&
+			    push_apqn(freed, a, (unsigned)d) < 0)
+				return oom(err);
+		}
+	if (ap_plan_reserve_set(&h->ap, want, exact, p, &apm, &aqm, err) < 0)
+		return vm_error_errno(err);
+	h->ap.apmask = apm;
+	h->ap.aqmask = aqm;
+	return 0;
+}
+
+/*
+ * What an earlier apply freed and nothing keeps goes back: the bits only
+ * those APQNs need (ap_choose_release against every APQN still needed),
+ * at boot too where chzdev's rule frees them; what stays free is said.
+ */
+static int ap_plan_give_back(const struct sysfs *s, struct kind_host *kh,
+			     const struct strv *freed_before,
+			     const struct mdev_spec *keep, size_t n,
+			     struct plan *p, struct strv *freed, char **note,
+			     struct vm_error *err)
+{
+	struct ap_kind_host *h = (struct ap_kind_host *)kh;
+	_cleanup_free_ struct apqn_set *back = calloc(1, sizeof(*back));
+	_cleanup_free_ struct apqn_set *need = calloc(1, sizeof(*need));
+	_cleanup_free_ char *kept = NULL, *kept_boot = NULL;
+	_cleanup_strv_ struct strv all = STRV_INIT;
+	struct ap_mask apm, aqm;
+
+	(void)s;
+	*note = NULL;
+	if (!back || !need)
+		return oom(err);
+	for (size_t i = 0; i < n; i++)
+		apqn_set_add_matrix(need, &keep[i].apm, &keep[i].aqm);
+	for (size_t i = 0; i < freed->n; i++)
+		if (strv_push(&all, freed->v[i]) < 0)
+			return oom(err);
+	for (size_t i = 0; i < freed_before->n; i++) {
+		struct apqn q;
+		struct vm_error bad = { 0 };
+
+		/* a record's name that is no APQN names nothing to give back */
+		if (apqn_parse(freed_before->v[i], &q, &bad) < 0)
+			continue;
+		if (!ap_reserved(&h->ap.apmask, &h->ap.aqmask, &q) &&
+		    !apqn_set_has(need, &q))
+			apqn_set_add(back, &q);
+		else if (!ap_reserved(&h->ap.apmask, &h->ap.aqmask, &q) &&
+			 push_apqn(&all, q.apid, q.apqi) < 0)
+			return oom(err);
+	}
+	strv_clear(freed);
+	if (!apqn_set_is_empty(back)) {
+		/*
+		 * at boot, what the autostart definitions that stay hold
+		 * stays free (chzdev's rule): the host as the plan leaves
+		 * it, without the mdevs it removes
+		 */
+		struct ap_host after = h->ap;
+		_cleanup_free_ struct ap_mdev_info *stay =
+			calloc(h->ap.nmdevs ? h->ap.nmdevs : 1, sizeof(*stay));
+
+		if (!stay)
+			return oom(err);
+		after.nmdevs = 0;
+		for (size_t i = 0; i < h->ap.nmdevs; i++)
+			for (size_t k = 0; k < n; k++)
+				if (strcmp(h->ap.mdevs[i].uuid, keep[k].uuid) ==
+				    0) {
+					stay[after.nmdevs++] = h->ap.mdevs[i];
+					break;
+				}
+		after.mdevs = stay;
+		if (ap_plan_release_set(&h->ap, back, need, p, &apm, &aqm,
+					&kept, err) < 0 ||
+		    (h->ap.boot.file &&
+		     ap_plan_boot_set(&after, back, false, false, "", p,
+				      &kept_boot, err) < 0))
+			return vm_error_errno(err);
+		h->ap.boot = after.boot;
+		h->ap.apmask = apm;
+		h->ap.aqmask = aqm;
+		if (kept && !(*note = strdup(kept)))
+			return oom(err);
+	}
+	/* the record: what stays free of what apply freed */
+	for (unsigned a = 0; a < AP_MASK_BITS; a++) {
+		int d;
+
+		ap_mask_for_each(d, &back->dom[a]) {
+			struct apqn q = { (uint8_t)a, (uint8_t)d };
+
+			if (!ap_reserved(&h->ap.apmask, &h->ap.aqmask, &q) &&
+			    push_apqn(&all, a, (unsigned)d) < 0)
+				return oom(err);
+		}
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		struct apqn q;
+		struct vm_error bad = { 0 };
+
+		if (apqn_parse(all.v[i], &q, &bad) == 0 &&
+		    !ap_reserved(&h->ap.apmask, &h->ap.aqmask, &q) &&
+		    strv_push(freed, all.v[i]) < 0)
+			return oom(err);
+	}
 	return 0;
 }
 
@@ -509,46 +683,44 @@ static int ap_plan_release(const struct sysfs *s, const struct mdev_spec *m,
 			   struct plan *p, char **note, struct vm_error *err)
 {
 	_cleanup_ap_host_ struct ap_host h = { 0 };
+	_cleanup_free_ struct apqn_set *back = calloc(1, sizeof(*back));
+	_cleanup_free_ struct apqn_set *need = calloc(1, sizeof(*need));
+	_cleanup_free_ char *kept = NULL, *kept_boot = NULL;
 	struct ap_mask na, nq;
 	struct vm_error busy = { 0 };
-	struct ap_mdev_info was = { 0 };
-	const struct ap_mdev_info *self;
-	size_t k = 0;
+	const struct ap_mdev_info *self = NULL;
 
 	*note = NULL;
+	if (!back || !need)
+		return oom(err);
 	if (ap_read_host(s, &h, err) < 0)
 		return vm_error_errno(err);
-	/* this mdev is going: only the others may keep APQNs from the host */
-	for (size_t i = 0; i < h.nmdevs; i++) {
-		if (strcmp(h.mdevs[i].uuid, m->uuid) != 0)
-			h.mdevs[k++] = h.mdevs[i];
-		else
-			was = h.mdevs[i];
-	}
-	h.nmdevs = k;
-	self = was.uuid[0] ? &was : NULL;
-	if (ap_plan_masks(&h, &m->apm, &m->aqm, false, p, &na, &nq, &busy) <
-	    0) {
-		/* another mdev holds some: the APQNs stay free */
-		if (asprintf(note,
-			     "the APQNs stay free of the host's drivers: %s",
-			     busy.msg) < 0)
-			*note = NULL;
-		return 0;
-	}
+	for (size_t i = 0; i < h.nmdevs; i++)
+		if (strcmp(h.mdevs[i].uuid, m->uuid) == 0)
+			self = &h.mdevs[i];
+	/*
+	 * this mdev is going: only the others may keep APQNs from the host;
+	 * what they hold stays free, the rest of the matrix returns
+	 */
+	apqn_set_add_matrix(back, &m->apm, &m->aqm);
+	ap_mdevs_apqns(&h, m->uuid, false, need);
+	if (ap_plan_release_set(&h, back, need, p, &na, &nq, &kept, err) < 0)
+		return vm_error_errno(err);
 	/*
 	 * a persistent mdev (autostart definition, as assign --persistent
 	 * leaves it) gives its APQNs back at boot too, in chzdev's rule
 	 * when there is one
 	 */
-	if (!self || !self->defined || !self->autostart || !h.boot.file)
-		return 0;
-	vm_error_clear(&busy);
-	if (ap_plan_boot_masks(&h, &m->apm, &m->aqm, false, m->uuid, p, &busy) <
-		    0 &&
-	    asprintf(note,
+	if (self && self->defined && self->autostart && h.boot.file &&
+	    ap_plan_boot_set(&h, back, false, false, m->uuid, p, &kept_boot,
+			     &busy) < 0 &&
+	    asprintf(&kept_boot,
 		     "the APQNs stay free of the host's drivers at boot: %s",
 		     busy.msg) < 0)
+		kept_boot = NULL;
+	if ((kept || kept_boot) && asprintf(note, "%s%s%s", kept ? kept : "",
+					    kept && kept_boot ? "; " : "",
+					    kept_boot ? kept_boot : "") < 0)
 		*note = NULL;
 	return 0;
 }
@@ -1030,6 +1202,33 @@ static bool ap_host_devno(const struct sysfs *s, const char *parent,
 
 /* ---- output ---- */
 
+/* the existing queues the preparation takes from the host, and those of them not in m's matrix */
+static void ap_leaving_json(struct json_object *o, const struct ap_host *h,
+			    const struct ap_mask *apm,
+			    const struct ap_mask *aqm,
+			    const struct mdev_spec *m)
+{
+	struct json_object *all = json_object_new_array();
+	struct json_object *others = json_object_new_array();
+
+	for (size_t i = 0; i < h->nqueues; i++) {
+		const struct apqn *q = &h->queues[i].apqn;
+
+		if (!ap_reserved(apm, aqm, q) ||
+		    ap_reserved(&h->apmask, &h->aqmask, q))
+			continue;
+		json_object_array_add(
+			all, json_object_new_string(h->queues[i].name));
+		if (!ap_mask_test(&m->apm, q->apid) ||
+		    !ap_mask_test(&m->aqm, q->apqi))
+			json_object_array_add(
+				others,
+				json_object_new_string(h->queues[i].name));
+	}
+	json_object_object_add(o, "leaving_host", all);
+	json_object_object_add(o, "leaving_host_not_asked", others);
+}
+
 static void ap_result_json(struct json_object *o, const struct mdev_spec *m,
 			   const struct kind_host *kh)
 {
@@ -1039,10 +1238,15 @@ static void ap_result_json(struct json_object *o, const struct mdev_spec *m,
 			&((const struct ap_kind_host *)kh)->ap;
 		char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN];
 
+		const struct ap_kind_host *k = (const struct ap_kind_host *)kh;
+
 		ap_mask_format(&h->apmask, am);
 		ap_mask_format(&h->aqmask, qm);
 		json_object_object_add(o, "apmask", json_object_new_string(am));
 		json_object_object_add(o, "aqmask", json_object_new_string(qm));
+		if (k->prepared)
+			ap_leaving_json(o, h, &k->apm_before, &k->aqm_before,
+					m);
 		return;
 	}
 	{
@@ -1116,6 +1320,10 @@ const struct mdev_kind kind_ap = {
 	.host_shared = true,
 	.device_parse = NULL,
 	.takes_ap_ids = true,
+	.reservable = true,
+	.plan_prepare_all = ap_plan_prepare_all,
+	.plan_give_back = ap_plan_give_back,
+	.device_name = ap_device_name,
 	.owns_parent = ap_owns_parent,
 	.where = ap_where,
 	.nodedev_parent = ap_nodedev_parent,

@@ -111,6 +111,11 @@ static int ccw_target(const struct sysfs *s, const char *verb,
 			err, VM_EXIT_USAGE, EINVAL,
 			"--adapters, --domains and --control-domains are for %s ap",
 			verb);
+	if (a->exact)
+		return vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"--exact is for %s ap (which AP queues leave the host); a ccw device is one subchannel",
+			verb);
 	if (!a->device)
 		return vm_error_set(
 			err, VM_EXIT_USAGE, EINVAL,
@@ -121,6 +126,18 @@ static int ccw_target(const struct sysfs *s, const char *verb,
 	snprintf(m->parent, sizeof(m->parent), "%s", sch.name);
 	snprintf(m->type, sizeof(m->type), "%s", m->kind->mdev_type);
 	return 0;
+}
+
+static bool ccw_device_name(const struct sysfs *s, const char *parent,
+			    char *buf, size_t size)
+{
+	struct css_subchannel sch;
+
+	if (css_read_subchannel(s, parent, &sch) < 0 || !sch.has_device)
+		snprintf(buf, size, "%s", parent);
+	else
+		snprintf(buf, size, "%s", sch.busid_name);
+	return true;
 }
 
 static int ccw_device_parse(const char *device, char *buf, size_t size,
@@ -456,6 +473,7 @@ const struct mdev_kind kind_ccw = {
 	.one_per_domain = false,
 	.needs_ap_lock = false,
 	.device_parse = ccw_device_parse,
+	.device_name = ccw_device_name,
 	.takes_ap_ids = false,
 	.owns_parent = ccw_owns_parent,
 	.where = ccw_where,

@@ -31,6 +31,7 @@ struct kind_args {
 	bool have_adapters, have_domains, have_control_domains;
 	bool force; /* ccw bind --force: set an online device offline first */
 	bool persistent; /* the preparation persists (driverctl's override) */
+	bool exact; /* vfio-ap: the masks' choice may take no queue not asked for (--exact) */
 };
 
 /* The kind's view of its part of the host (a subchannel; the AP bus), opaque to the rest. */
@@ -82,6 +83,13 @@ struct mdev_kind {
 	int (*device_parse)(const char *device, char *buf, size_t size,
 			    struct vm_error *err);
 	bool takes_ap_ids;
+	/*
+	 * The DEVICE an admin names for an mdev's parent (export; vfio-ccw:
+	 * the busid its subchannel's dev_busid gives, else the subchannel);
+	 * false for a kind that takes none.
+	 */
+	bool (*device_name)(const struct sysfs *s, const char *parent,
+			    char *buf, size_t size);
 
 	/* Is a parent's sysfs name ("0.0.0313", "matrix") one of this kind's? */
 	bool (*owns_parent)(const char *parent);
@@ -213,6 +221,34 @@ struct mdev_kind {
 				const struct mdev_spec *have,
 				const struct mdev_spec *want,
 				struct vm_error *err);
+	/* ---- many devices at once (apply), for a host_shared kind; NULL for one prepared device by device ---- */
+	/* ap-reserve: the state file reserves host parts of this kind without an mdev */
+	bool reservable;
+	/*
+	 * The preparation of n devices (and reservations) in one choice
+	 * (vfio-ap: the fewest host queues freed for the union of their
+	 * APQNs; persistent[i]: m[i]'s in chzdev's boot masks too), h as the
+	 * steps leave it; the names of what it frees ("05.0004") appended to
+	 * freed. exact: refused (VM_EXIT_REFUSED) when more would leave the
+	 * host than the devices need (vfio-ap: queues not asked for).
+	 */
+	int (*plan_prepare_all)(const struct sysfs *s, struct kind_host *h,
+				const struct mdev_spec *m,
+				const bool *persistent, size_t n, bool exact,
+				struct plan *p, struct strv *freed,
+				struct vm_error *err);
+	/*
+	 * Give back what an earlier run freed (freed_before: its names) and
+	 * none of keep[0..n) needs (the file's devices and reservations,
+	 * the mdevs that stay), at boot too where it was freed there; *freed:
+	 * in, what this run froze; out, everything still freed (names) for
+	 * the record. *note: what stays free and why (caller frees).
+	 */
+	int (*plan_give_back)(const struct sysfs *s, struct kind_host *h,
+			      const struct strv *freed_before,
+			      const struct mdev_spec *keep, size_t n,
+			      struct plan *p, struct strv *freed, char **note,
+			      struct vm_error *err);
 	/* The guest devno that mirrors the host's (0.0.2b09 -> fe.0.2b09); false if none. */
 	bool (*host_devno)(const struct sysfs *s, const char *parent,
 			   struct guest_devno *out);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "apchoice.h"
 #include "cleanup.h"
 #include "css.h"
 #include "request-internal.h"
@@ -42,6 +43,7 @@ int request_ccw(const struct request_env *env, const char *device, bool bind,
 
 static struct json_object *masks_result(const struct ap_host *h, bool reserve,
 					bool persistent,
+					const struct apqn_set *asked,
 					const struct ap_mask *apm,
 					const struct ap_mask *aqm)
 {
@@ -56,6 +58,22 @@ static struct json_object *masks_result(const struct ap_host *h, bool reserve,
 	json_object_object_add(r, "aqmask", json_object_new_string(qm));
 	json_object_object_add(
 		r, reserve ? "leaving_host" : "returning_to_host", moving);
+	if (reserve) {
+		/* the fewest-queues choice may take queues not asked for: which */
+		struct json_object *others = json_object_new_array();
+
+		for (size_t i = 0; i < h->nqueues; i++) {
+			const struct apqn *q = &h->queues[i].apqn;
+
+			if (ap_reserved(&h->apmask, &h->aqmask, q) &&
+			    !ap_reserved(apm, aqm, q) &&
+			    !apqn_set_has(asked, q))
+				json_object_array_add(
+					others, json_object_new_string(
+							h->queues[i].name));
+		}
+		json_object_object_add(r, "leaving_host_not_asked", others);
+	}
 	json_object_object_add(r, "persistent",
 			       json_object_new_boolean(persistent));
 	if (persistent) {
@@ -69,6 +87,55 @@ static struct json_object *masks_result(const struct ap_host *h, bool reserve,
 	return r;
 }
 
+int request_ap_set(const struct request_env *env, bool reserve, bool persistent,
+		   bool exact, const struct apqn_set *set, const char *what,
+		   struct ap_host *before, struct outcome *o,
+		   struct vm_error *err)
+{
+	_cleanup_free_ char *list = NULL;
+	_cleanup_free_ struct apqn_set *need = NULL;
+	struct ap_mask apm, aqm;
+
+	if (ap_read_host(env->sysfs, before, err) < 0)
+		return vm_error_errno(err);
+	/*
+	 * the boot masks first, as a file step whose undo restores the file
+	 * exactly: a failed mask write after it takes it back
+	 */
+	if (persistent && ap_plan_boot_set(before, set, reserve, exact, "",
+					   &o->plan, NULL, err) < 0)
+		return vm_error_errno(err);
+	if (reserve) {
+		if (ap_plan_reserve_set(before, set, exact, &o->plan, &apm,
+					&aqm, err) < 0)
+			return vm_error_errno(err);
+	} else {
+		/* every mdev's APQNs, active or defined, stay free */
+		need = calloc(1, sizeof(*need));
+		if (!need)
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+		ap_mdevs_apqns(before, "", false, need);
+		if (ap_plan_release_set(before, set, need, &o->plan, &apm, &aqm,
+					NULL, err) < 0)
+			return vm_error_errno(err);
+	}
+	if (!what) {
+		list = apqn_set_format(set);
+		if (!list)
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+	}
+	snprintf(o->nothing, sizeof(o->nothing),
+		 "%s%.400s %s already %s the host's drivers%s",
+		 what ? "" : (strchr(list, ' ') ? "APQNs " : "APQN "),
+		 what ? what : list, what || strchr(list, ' ') ? "are" : "is",
+		 reserve ? "free of" : "reserved for",
+		 persistent ? ", now and at boot (" AP_RULES_FILE ")" : "");
+	o->result = masks_result(before, reserve, persistent, set, &apm, &aqm);
+	return 0;
+}
+
 int request_ap_masks(const struct request_env *env, bool reserve,
 		     bool persistent, const struct ap_mask *adapters,
 		     const struct ap_mask *domains, struct ap_host *before,
@@ -76,27 +143,17 @@ int request_ap_masks(const struct request_env *env, bool reserve,
 {
 	_cleanup_free_ char *al = ap_mask_format_list(adapters);
 	_cleanup_free_ char *dl = ap_mask_format_list(domains);
-	struct ap_mask apm, aqm;
+	_cleanup_free_ struct apqn_set *set = calloc(1, sizeof(*set));
+	char what[600];
 
-	/*
-	 * the boot masks first, as a file step whose undo restores the file
-	 * exactly: a failed mask write after it takes it back
-	 */
-	if (ap_read_host(env->sysfs, before, err) < 0 ||
-	    (persistent &&
-	     ap_plan_boot_masks(before, adapters, domains, reserve, "",
-				&o->plan, err) < 0) ||
-	    ap_plan_masks(before, adapters, domains, reserve, &o->plan, &apm,
-			  &aqm, err) < 0)
-		return vm_error_errno(err);
-	snprintf(
-		o->nothing, sizeof(o->nothing),
-		"adapters %s and domains %s are already %s the host's drivers%s",
-		al ? al : "", dl ? dl : "",
-		reserve ? "free of" : "reserved for",
-		persistent ? ", now and at boot (" AP_RULES_FILE ")" : "");
-	o->result = masks_result(before, reserve, persistent, &apm, &aqm);
-	return 0;
+	if (!set || !al || !dl)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	apqn_set_add_matrix(set, adapters, domains);
+	snprintf(what, sizeof(what), "adapters %.280s and domains %.280s", al,
+		 dl);
+	return request_ap_set(env, reserve, persistent, false, set, what,
+			      before, o, err);
 }
 
 static int add_line(struct strv *lines, const char *fmt, ...) _printf_(2, 3);

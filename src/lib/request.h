@@ -157,11 +157,22 @@ int request_ccw(const struct request_env *env, const char *device, bool bind,
 		bool persistent, bool force, struct outcome *o,
 		struct vm_error *err);
 
+struct apqn_set;
 /*
- * reserve: free adapters x domains from the host's drivers; else give them
- * back; persistent: also in chzdev's 41-ap.rules (the boot masks). before:
- * the AP bus as it was.
+ * reserve: free a set of APQNs (ap reserve APQN...) from the host's
+ * drivers; else give them back; persistent: also in chzdev's 41-ap.rules
+ * (the boot masks). before: the AP bus as it was. The fewest-queues
+ * choice of apchoice.h, exact: refused (VM_EXIT_REFUSED) when it takes a
+ * queue not asked for; a release keeps every mdev's APQNs free (refused
+ * when one of set cannot return). what names the set in "nothing to do"
+ * ("adapters 5 and domains 4"; NULL: the APQNs).
  */
+int request_ap_set(const struct request_env *env, bool reserve, bool persistent,
+		   bool exact, const struct apqn_set *set, const char *what,
+		   struct ap_host *before, struct outcome *o,
+		   struct vm_error *err);
+
+/* The same for the matrix adapters x domains (ap reserve --adapters --domains). */
 int request_ap_masks(const struct request_env *env, bool reserve,
 		     bool persistent, const struct ap_mask *adapters,
 		     const struct ap_mask *domains, struct ap_host *before,

@@ -18,17 +18,40 @@ same() { cmp -s "$tmp/$1" "$tmp/$2"; }
 ALL="0x$(printf 'f%.0s' $(seq 64))"
 
 # ---- dry run: the documented manual steps, and every queue that leaves the host ----
+# 05.0004 05.00ab 06.0047 is no matrix: adapter 5 frees the first two and nothing else, domain
+# 0x47 the third and nothing else (card 05 has no domain 0x47)
 snapshot before
-run vm -n ap reserve 05.0004 05.00ab
+run vm -n ap reserve 05.0004 05.00ab 06.0047
 is "$rc" 0 "dry run of ap reserve exits 0"
 is "$out" "# take the s390-tools lock $L
 # free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab
 echo -5 > $S/bus/ap/apmask
-# free domains 4,0xab in aqmask; queues leaving the host: 06.0004 06.00ab
-echo -4,-0xab > $S/bus/ap/aqmask
-# release the s390-tools lock $L" "the dry run prints -5 and -4,-0xab under the s390-tools lock, and names 06.0004 06.00ab that leave the host with the domains"
+# free domains 0x47 in aqmask; queues leaving the host: 06.0047
+echo -0x47 > $S/bus/ap/aqmask
+# release the s390-tools lock $L" "the dry run prints -5 and -0x47 under the s390-tools lock, the fewest bits that free the three APQNs and no other queue"
 snapshot after
 ok "$(same before after; echo $?)" "the dry run changes nothing"
+
+# ---- the fewest queues: 05.0004 alone takes 05.00ab (adapter 5) or 06.0004 (domain 4) ----
+run vm -n -j ap reserve 05.0004
+is "$(printf '%s' "$out" | jq -r '[.steps[].description, (.result.leaving_host | join(" ")), (.result.leaving_host_not_asked | join(" "))] | join("\n")')" \
+	"free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab (not asked for: 05.00ab)
+05.0004 05.00ab
+05.00ab" "the plan names every queue that leaves the host, and the one not asked for (05.00ab: the tie of one queue each goes to the adapter)"
+refuse 4 "virt-mdev: cannot free APQN 05\.0004 exactly: every choice of apmask and aqmask bits takes other queues from the host too, at the fewest 05\.00ab \(clearing adapters 5 in apmask\); ask for them too \('virt-mdev ap reserve 05\.0004 05\.00ab', or --adapters 5 --domains 4,0xab\), or leave out --exact" \
+	"--exact when another queue would leave" ap reserve --exact 05.0004
+ok "$([ ! -e "$L" ]; echo $?)" "the refusal came before any step: no lock taken"
+run vm ap reserve 05.0004
+is "$out" "done: free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab (not asked for: 05.00ab)
+queue 05.0004: cex4queue -> vfio_ap
+queue 05.00ab: cex4queue -> vfio_ap
+note: apmask and aqmask last until the next boot; add --persistent to keep them in chzdev's udev rule 41-ap.rules" "ap reserve 05.0004: adapter 5 alone"
+is "$(readlink $S/bus/ap/devices/06.0004/driver | sed 's|.*/||') $(cat $S/bus/ap/aqmask)" "cex4queue $ALL" \
+	"06.0004 stays with the host (cex4queue), aqmask untouched (before: domain 4 was cleared, taking it)"
+run vm -j ap reserve --exact 05.0004 05.00ab
+is "$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "false	0" "--exact when nothing else leaves: here nothing is left to do"
+run vm -q ap release 05.0004 05.00ab
+is "$(cat $S/bus/ap/apmask) $(cat $S/bus/ap/aqmask)" "$ALL $ALL" "released: both masks all-host again"
 
 # ---- refusals ----
 refuse 2 "virt-mdev: invalid APQN '05\.0100': the domain id must be 0000-00ff \(write it as <adapter>\.<domain> in hex, e\.g\. 05\.0004\)" "a bad APQN" ap reserve 05.0100
@@ -44,22 +67,21 @@ refuse 2 "virt-mdev: ccw: --lock-timeout is for ap reserve, ap release, create, 
 	"ccw work takes no s390-tools lock, so no --lock-timeout" ccw bind 0.0.2b09 --lock-timeout 5
 
 # ---- reserve: masks, queues on vfio_ap, the lock, a second run changes nothing ----
-run vm ap reserve 05.0004 05.00ab
-is "$rc" 0 "ap reserve 05.0004 05.00ab exits 0"
+run vm ap reserve 05.0004 05.00ab 06.0047
+is "$rc" 0 "ap reserve 05.0004 05.00ab 06.0047 exits 0"
 is "$out" "done: free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab
-done: free domains 4,0xab in aqmask; queues leaving the host: 06.0004 06.00ab
+done: free domains 0x47 in aqmask; queues leaving the host: 06.0047
 queue 05.0004: cex4queue -> vfio_ap
 queue 05.00ab: cex4queue -> vfio_ap
-queue 06.0004: cex4queue -> vfio_ap
-queue 06.00ab: cex4queue -> vfio_ap
+queue 06.0047: cex4queue -> vfio_ap
 note: apmask and aqmask last until the next boot; add --persistent to keep them in chzdev's udev rule 41-ap.rules" \
-	"it reports the two steps, each queue moving to vfio_ap (05.0004 to 06.00ab), and what is not persistent, and how to make it so (--persistent)"
+	"it reports the two steps, each queue moving to vfio_ap (05.0004, 05.00ab, 06.0047), and what is not persistent, and how to make it so (--persistent)"
 is "$(cat $S/bus/ap/apmask)" "0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "apmask has adapter 5 cleared"
-is "$(cat $S/bus/ap/aqmask)" "0xf7ffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffff" "aqmask has domains 4 and 0xab cleared"
-is "$(ls $S/bus/ap/drivers/vfio_ap | tr '\n' ' ')" "05.0004 05.00ab 06.0004 06.00ab bind uevent unbind " "the four queues are on vfio_ap (beside the driver's bind, uevent, unbind)"
+is "$(cat $S/bus/ap/aqmask)" "0xfffffffffffffffffeffffffffffffffffffffffffffffffffffffffffffffff" "aqmask has domain 0x47 cleared"
+is "$(ls $S/bus/ap/drivers/vfio_ap | tr '\n' ' ')" "05.0004 05.00ab 06.0047 bind uevent unbind " "the three queues are on vfio_ap (beside the driver's bind, uevent, unbind), 06.0004 and 06.00ab are not"
 ok "$([ ! -e "$L" ]; echo $?)" "no lock file is left behind (s390-tools take any file there as held)"
 run vm -j ap reserve --adapters 5 --domains 4,0xab
-is "$(printf '%s' "$out" | jq -r '[.changed, (.steps|length), .result.persistent] | @tsv')" "false	0	false" "the second reserve: changed false, no step, not persistent"
+is "$(printf '%s' "$out" | jq -r '[.changed, (.steps|length), .result.persistent] | @tsv')" "false	0	false" "the reserve of a matrix already free: changed false, no step, not persistent"
 
 # ---- release refused while an mdev, active or defined, holds an APQN ----
 U=22222222-2222-4333-8444-555555555555
@@ -68,6 +90,8 @@ w $S/devices/vfio_ap/matrix/$U/assign_adapter 5 >/dev/null
 w $S/devices/vfio_ap/matrix/$U/assign_domain 0xab >/dev/null
 refuse 4 "virt-mdev: cannot release APQN 05\.00ab to the host: active mdev $U holds it \(remove the mdev, or unassign the APQN from it, first\)" \
 	"release with an active mdev" ap release 05.0004 05.00ab
+refuse 4 "virt-mdev: cannot release APQN 05\.0004 to the host: that would give back APQN 05\.00ab too, and active mdev $U holds it \(remove the mdev, or unassign the APQN from it, first\)" \
+	"release of an APQN whose adapter an active mdev's APQN shares" ap release 05.0004
 w $S/devices/vfio_ap/matrix/$U/remove 1 >/dev/null
 D=33333333-2222-4333-8444-555555555555
 mkdir -p "$tmp/root/etc/mdevctl.d/matrix"
@@ -82,7 +106,7 @@ fault() {
 	local rule=$1
 	snapshot before
 	echo "$rule" >"$tmp/faults"
-	run vm ap release 05.0004 05.00ab
+	run vm ap release 05.0004 05.00ab 06.0047
 	: >"$tmp/faults"
 	is "$rc" 1 "release with fault '$rule': exit 1"
 	is "$err" "$2" "fault '$rule': the message says what failed and what was undone"
@@ -91,32 +115,31 @@ fault() {
 	ok "$([ ! -e "$L" ]; echo $?)" "fault '$rule': the lock was given back after the rollback"
 }
 fault "bus/ap/aqmask 1 EIO" \
-	"virt-mdev: cannot give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab (echo +4-0xab > $S/bus/ap/aqmask: Input/output error); nothing was changed"
+	"virt-mdev: cannot give back domains 0x47 in aqmask; queues returning to the host: 06.0047 (echo +0x47 > $S/bus/ap/aqmask: Input/output error); nothing was changed"
 fault "bus/ap/apmask 1 EBUSY" \
-	"virt-mdev: cannot give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab (echo +5 > $S/bus/ap/apmask: Device or resource busy); undone: give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab"
+	"virt-mdev: cannot give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab (echo +5 > $S/bus/ap/apmask: Device or resource busy); undone: give back domains 0x47 in aqmask; queues returning to the host: 06.0047"
 
 # ---- release: back to the host ----
-run vm ap release 05.0004 05.00ab
+run vm ap release 05.0004 05.00ab 06.0047
 is "$rc" 0 "ap release exits 0"
-is "$out" "done: give back domains 4,0xab in aqmask; queues returning to the host: 06.0004 06.00ab
+is "$out" "done: give back domains 0x47 in aqmask; queues returning to the host: 06.0047
 done: give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab
 queue 05.0004: vfio_ap -> cex4queue
 queue 05.00ab: vfio_ap -> cex4queue
-queue 06.0004: vfio_ap -> cex4queue
-queue 06.00ab: vfio_ap -> cex4queue
+queue 06.0047: vfio_ap -> cex4queue
 note: apmask and aqmask last until the next boot; add --persistent to keep them in chzdev's udev rule 41-ap.rules" \
-	"it reports the two steps in reverse order and each queue back on the host's driver (05.0004 to 06.00ab)"
+	"it reports the two steps in reverse order and each queue back on the host's driver"
 is "$(cat $S/bus/ap/apmask) $(cat $S/bus/ap/aqmask)" "$ALL $ALL" "both masks are all-host again"
-run vm -j ap release 05.0004 05.00ab
+run vm -j ap release 05.0004 05.00ab 06.0047
 is "$(printf '%s' "$out" | jq -r .changed)" false "the second release: changed false"
 
 # ---- fault on the reserve's second step: the first is undone ----
 snapshot before
 echo "bus/ap/aqmask 1 EIO" >"$tmp/faults"
-run vm ap reserve 05.0004 05.00ab
+run vm ap reserve 05.0004 05.00ab 06.0047
 : >"$tmp/faults"
 is "$rc" 1 "reserve with a failing aqmask write: exit 1"
-is "$err" "virt-mdev: cannot free domains 4,0xab in aqmask; queues leaving the host: 06.0004 06.00ab (echo -4,-0xab > $S/bus/ap/aqmask: Input/output error); undone: free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab" "the message names the failed aqmask write, and the apmask write is undone"
+is "$err" "virt-mdev: cannot free domains 0x47 in aqmask; queues leaving the host: 06.0047 (echo -0x47 > $S/bus/ap/aqmask: Input/output error); undone: free adapters 5 in apmask; queues leaving the host: 05.0004 05.00ab" "the message names the failed aqmask write, and the apmask write is undone"
 snapshot after
 ok "$(same before after; echo $?)" "the tree is as before"
 sim_umount
