@@ -46,6 +46,7 @@ snapshot() {
 		# its parent's directory: its files only
 		{ find /etc/mdevctl.d -type f; find /etc/driverctl.d /etc/udev/rules.d /var/lib/virt-mdev; } | sort
 		find /etc/mdevctl.d /etc/driverctl.d /etc/udev/rules.d /var/lib/virt-mdev -type f -print0 | sort -z | xargs -0r grep -H ''
+		cat /sys/bus/ap/apmask /sys/bus/ap/aqmask
 		for d in $DOMS; do virsh dumpxml --inactive "$d"; done
 		state
 	} >"$tmp/$1" 2>&1
@@ -206,9 +207,6 @@ is "$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "false
 # ---- --prune ----
 run vm -j apply --prune "$tmp/l3.yaml"
 is "$rc.$(printf '%s' "$out" | jq -r '.steps[].description')" "0.stop mdev $A1 through libvirt
-give back domains 4,0xab in aqmask; queues returning to the host: none on this host
-give back adapters 5-6 in apmask; queues returning to the host: 05.0004 05.00ab 06.0004 06.00ab
-give back adapters 5-6 and domains 4,0xab at boot in chzdev's udev rule 41-ap.rules (udev writes its apmask and aqmask at coldplug)
 undefine mdev $A1 through libvirt
 stop mdev $U3 through libvirt
 unbind subchannel 0.1.0020 from vfio_ccw
@@ -216,6 +214,8 @@ clear the driver override of subchannel 0.1.0020
 bind subchannel 0.1.0020 to io_subchannel
 remove the persistent binding of subchannel 0.1.0020 (driverctl override)
 undefine mdev $U3 through libvirt
+give back adapters 5-6 in apmask; queues returning to the host: 05.0004 05.00ab 06.0004 06.0047 06.00ab
+give back adapters 5-6 in apmask at boot in chzdev's udev rule 41-ap.rules (udev writes its apmask and aqmask at coldplug)
 define domain g1 again with its hostdevs changed: remove mdev $A1
 record what apply made (--prune removes only that)" "apply --prune: the mdevs the file no longer lists stopped and undefined through libvirt"
 want3="sysfs: $(printf '%s\n' $U1 $U2 | sort | tr '\n' ' ' | sed 's/ $//')
@@ -229,4 +229,6 @@ is "$(hostdevs g1 | grep -c '<hostdev')" 2 "g1 keeps its two DASDs"
 is "$(jq -r '.mdevs | map(.uuid) | join(" ")' "$REC")" "$U1 $U2" "the record holds what the file lists"
 run vm -j apply --prune "$tmp/l3.yaml"
 is "$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "false	0" "apply --prune again: nothing"
+is "$(cat /sys/bus/ap/apmask /sys/bus/ap/aqmask | tr '\n' ' ')" "0x$(printf 'f%.0s' $(seq 64)) 0x$(printf 'f%.0s' $(seq 64)) " \
+	"every AP queue is the host's again"
 done_testing
