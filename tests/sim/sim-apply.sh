@@ -448,10 +448,10 @@ for ((k = 1; k <= n; k++)); do
 		;;
 	c)
 		# libvirt saves a domain's definition as PATH.new, renamed to PATH (virFileRewrite in
-		# libvirt's src/util/virfile.c, called through virDomainDefSave), and the QEMU driver
-		# puts the old definition back when that fails (qemuDomainDefineXMLFlags): a directory
-		# in the way of /etc/libvirt/qemu/DOMAIN.xml.new (the private libvirtd's) makes its
-		# open(2) fail with EISDIR
+		# libvirt's src/util/virfile.c, called through virDomainDefSave); a directory in the
+		# way of /etc/libvirt/qemu/DOMAIN.xml.new (the private libvirtd's) makes its open(2)
+		# fail with EISDIR, and the define fails with the old definition kept (the check
+		# below compares the domain's inactive XML byte for byte)
 		dom=${d#define domain }
 		dom=${dom%% *}
 		how="a directory in the way of libvirtd's /etc/libvirt/qemu/$dom.xml.new"
