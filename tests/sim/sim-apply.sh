@@ -43,7 +43,7 @@ undefine_domains() {
 }
 # a fresh host: a new simulator, no files under /etc and /var, the domains defined afresh
 fresh_host() {
-	sim_umount >/dev/null
+	sim_umount
 	rm -rf "$R/etc" "$R/var" "$R/run"
 	mkdir -p "$R/etc/driverctl.d" "$R/etc/mdevctl.d" "$R/run/lock"
 	: >"$tmp/faults"
@@ -268,9 +268,6 @@ is "$(cat "$R/etc/driverctl.d/css-0.0.0314").$(cat $S/bus/css/devices/0.0.0314/d
 	"driverctl set-override keeps 0.0.0314 off every driver (none) and saves its override"
 run vm -j plan --prune "$tmp/s3.yaml"
 is "$(printf '%s' "$out" | jq -r '.steps[].description')" "remove mdev $A1 from the vfio_ap matrix
-give back domains 4 in aqmask; queues returning to the host: none on this host
-give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab
-give back adapters 5 and domains 4 at boot in chzdev's udev rule 41-ap.rules (udev writes its apmask and aqmask at coldplug)
 undefine mdev $A1 (remove its mdevctl definition)
 remove mdev $U3 from subchannel 0.1.0020
 unbind subchannel 0.1.0020 from vfio_ccw
@@ -278,6 +275,8 @@ clear the driver override of subchannel 0.1.0020
 bind subchannel 0.1.0020 to io_subchannel
 remove the persistent binding of subchannel 0.1.0020 (driverctl override)
 undefine mdev $U3 (remove its mdevctl definition)
+give back adapters 5 in apmask; queues returning to the host: 05.0004 05.00ab
+give back adapters 5 in apmask at boot in chzdev's udev rule 41-ap.rules (udev writes its apmask and aqmask at coldplug)
 define domain g1 again with its hostdevs changed: remove mdev $A1
 record what apply made (--prune removes only that)" \
 	"plan --prune: the mdevs apply made that the file no longer lists removed, their devices given back, the hostdev taken out"
@@ -362,6 +361,28 @@ EOT
 refuse 4 "virt-mdev: $(ere "$tmp/bad-live.yaml"):5:9: live: true, but domain g2 is not running \(start it first, or leave live out\)" \
 	"live: true for a guest that is not running" apply "$tmp/bad-live.yaml"
 
+# boot-order: libvirt refuses a per-device boot order in a domain with <os><boot> (libvirt
+# writes <boot dev='hd'/> into a definition that has none): the define fails, all rolled back
+cat >"$tmp/bad-boot.yaml" <<EOT
+version: 1
+guests:
+  - name: g2
+    devices:
+      - kind: ccw
+        device: 0.0.2b0b
+        uuid: $U2
+        boot-order: 1
+EOT
+is "$(virsh dumpxml --inactive g2 | grep -c "<boot dev='hd'/>")" 1 "libvirt keeps <boot dev='hd'/> in the domain's definition"
+snapshot before
+run vm apply "$tmp/bad-boot.yaml"
+is "$rc" 1 "boot-order in a domain with <os><boot>: exit 1"
+# (g2, first in the file, is defined first: its define is the first step)
+like "$err" "virt-mdev: cannot define domain g2 again with its hostdevs changed: add vfio-ccw mdev $U2 as devno fe\.0\.2b0b \(virsh attach-device --domain g2 --file /dev/stdin --config <<'EOF': define: ${LINE}per-device boot elements cannot be used together with os/boot elements\); nothing was changed" \
+	"the message names the define libvirt refused, and libvirt's reason"
+snapshot after
+ok "$(same before after; echo $?)" "host and domains as before"
+
 # ---- a failure at every step of a multi-guest apply: everything as before ----
 fresh_host
 cat >"$tmp/sF.yaml" <<EOT
@@ -402,8 +423,8 @@ snapshot clean
 mapfile -t types < <(steptypes "$tmp/sF.yaml")
 mapfile -t descs < <(descriptions "$tmp/sF.yaml")
 n=${#types[@]}
-is "$n.${#descs[@]}.$(printf '%s\n' "${types[@]}" | cut -c1 | sort | uniq -c | tr -s ' \n' ' ')" "21.21. 2 c 7 f 12 w " \
-	"the multi-guest apply has 21 steps: 12 sysfs writes, 7 files, 2 domain defines"
+is "$n.${#descs[@]}.$(printf '%s\n' "${types[@]}" | cut -c1 | sort | uniq -c | tr -s ' \n' ' ')" "20.20. 2 c 7 f 11 w " \
+	"the multi-guest apply has 20 steps: 11 sysfs writes, 7 files, 2 domain defines"
 for ((k = 1; k <= n; k++)); do
 	t=${types[k - 1]} d=${descs[k - 1]} how=""
 	case $t in
@@ -427,10 +448,10 @@ for ((k = 1; k <= n; k++)); do
 		;;
 	c)
 		# libvirt saves a domain's definition as PATH.new, renamed to PATH (virFileRewrite in
-		# libvirt's src/util/virfile.c, called through virDomainDefSave), and the QEMU driver
-		# puts the old definition back when that fails (qemuDomainDefineXMLFlags): a directory
-		# in the way of /etc/libvirt/qemu/DOMAIN.xml.new (the private libvirtd's) makes its
-		# open(2) fail with EISDIR
+		# libvirt's src/util/virfile.c, called through virDomainDefSave); a directory in the
+		# way of /etc/libvirt/qemu/DOMAIN.xml.new (the private libvirtd's) makes its open(2)
+		# fail with EISDIR, and the define fails with the old definition kept (the check
+		# below compares the domain's inactive XML byte for byte)
 		dom=${d#define domain }
 		dom=${dom%% *}
 		how="a directory in the way of libvirtd's /etc/libvirt/qemu/$dom.xml.new"
@@ -451,7 +472,7 @@ for ((k = 1; k <= n; k++)); do
 	fi
 done
 run vm -j apply "$tmp/sF.yaml"
-is "$rc.$(printf '%s' "$out" | jq -r '.steps | length')" "0.21" "then the apply runs whole"
+is "$rc.$(printf '%s' "$out" | jq -r '.steps | length')" "0.$n" "then the apply runs whole"
 snapshot F1
 
 # ---- export: the round trip ----
@@ -459,13 +480,13 @@ fresh_host
 vm -q apply "$tmp/s1.yaml"
 run vm export
 is "$rc" 0 "export after the apply"
-is "$(printf '%s\n' "$out" | sed '/^ap-reserve:/,$d')" "# virt-mdev state file (virt-mdev-state(5)), exported by virt-mdev $(vm --version | sed 's/.* //')
+is "$out" "# virt-mdev state file (virt-mdev-state(5)), exported by virt-mdev $(vm --version | sed 's/.* //')
 version: 1
 guests:
   - name: g1
     devices:
       - kind: ccw
-        device: 0.0.0313
+        device: 0.0.2b09
         uuid: $U1
         devno: fe.0.1234
       - kind: ap
@@ -475,15 +496,17 @@ guests:
   - name: g2
     devices:
       - kind: ccw
-        device: 0.0.0315
+        device: 0.0.2b0b
         uuid: $U2
         devno: fe.0.2b0b
 mdevs:
   - kind: ccw
-    device: 0.1.0020
-    uuid: $U3" "export describes the applied file's guests, devices (by subchannel), devnos and uuids; persistent and not live (the defaults)"
-# the round trip, with a vfio-ap device of whole cards (its masks free no other queue: see
-# the report of the AP mask choice for a device of part of a card)
+    device: 0.1.0580
+    uuid: $U3" "export describes the applied file's guests, devices (by busid), devnos and uuids; persistent and not live (the defaults)"
+printf '%s\n' "$out" >"$tmp/exported1.yaml"
+run vm plan "$tmp/exported1.yaml" --exit-code
+is "$rc.$out" "0.# nothing to do: the host holds $tmp/exported1.yaml already: 4 devices" "the exported file plans nothing against the host"
+# the round trip, with a vfio-ap device of whole cards too
 cat >"$tmp/sX.yaml" <<EOT
 version: 1
 guests:
@@ -511,7 +534,7 @@ fresh_host
 vm -q apply "$tmp/sX.yaml"
 vm export >"$tmp/exported.yaml"
 run vm plan "$tmp/exported.yaml" --exit-code
-is "$rc.$out" "0.# nothing to do: the host holds $tmp/exported.yaml already: 4 devices" "the exported file plans nothing against the host"
+is "$rc.$out" "0.# nothing to do: the host holds $tmp/exported.yaml already: 4 devices" "the exported file of whole cards plans nothing against the host"
 snapshot before
 run sh -c "\"$VIRT_MDEV\" --root \"$R\" --backend sysfs export | \"$VIRT_MDEV\" --root \"$R\" --backend sysfs -j apply -"
 is "$rc.$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "0.false	0" "export | apply -: changed false, no step"
@@ -651,7 +674,7 @@ kill_at() {
 fresh_host
 snapshot F0
 # (F1, the uninterrupted apply of sF, was taken after the failures above)
-for k in 3 21; do
+for k in 3 $n; do
 	kill_at $k
 	is "$rc.$(jq -r '[.steps[].status] | index("running") + 1' "$J" 2>/dev/null)" "137.$k" "SIGKILL while step $k (${descs[k - 1]}) is in flight"
 	snapshot killed

@@ -1,0 +1,234 @@
+#!/bin/bash
+# plan, apply and export of a state file with virt-mdev's libvirt backend, inside
+# 'virt-mdev-sim run --udev': a private libvirtd (QEMU driver for two s390x domains, its
+# node-device driver running the real mdevctl). A failure injected at a few steps rolls
+# back; then apply from empty, again (nothing), the export round trip, a changed file
+# (exactly its steps) and --prune; after each, libvirt's own view (virsh nodedev-list,
+# mdevctl list --defined) agrees with the file, once udev's events have come.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/sim/lib-sim.sh"
+if [ -z "${VIRT_MDEV_APPLY_SESSION:-}" ]; then
+	need_root_fuse
+	[ -x /usr/sbin/libvirtd ] || skip_all "libvirtd is not installed (apt-get install libvirt-daemon libvirt-daemon-driver-qemu)"
+	[ -x /usr/bin/qemu-system-s390x ] || skip_all "qemu-system-s390x is not installed (apt-get install qemu-system-misc)"
+	command -v mdevctl >/dev/null || skip_all "mdevctl is not installed"
+	command -v jq >/dev/null || skip_all "jq is not installed (apt-get install jq)"
+	getent passwd libvirt-qemu >/dev/null || skip_all "libvirtd needs the libvirt-qemu user (tools/install-deps makes it)"
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	: >"$tmp/faults"
+	# the rest of this file runs inside run's namespaces: /sys is the simulator, and
+	# /etc/mdevctl.d, /etc/driverctl.d, /etc/udev/rules.d, /run/lock, /run/virt-mdev and
+	# /var/lib/virt-mdev are private
+	VIRT_MDEV_APPLY_SESSION=1 tmp=$tmp timeout 300 "$VIRT_MDEV_SIM" run --faults "$tmp/faults" --udev -- bash "$0"
+	exit
+fi
+. "$top_srcdir/tests/sim/private-libvirtd.sh"
+trap libvirtd_stop EXIT
+libvirtd_start || { echo "Bail out! the private libvirtd did not start"; exit 1; }
+export LIBVIRT_DEFAULT_URI=$uri
+REC=/var/lib/virt-mdev/last-applied.json
+DOMS="g1 g2"
+vm() { "$VIRT_MDEV" --backend libvirt "$@"; }
+for d in $DOMS; do
+	sed "s|<name>virt-mdev-demo</name>|<name>$d</name>|" "$top_srcdir/xml-templates/domain-s390x-demo.xml" >"$tmp/$d.xml"
+	virsh define "$tmp/$d.xml" >/dev/null
+done
+is "$(virsh list --all --name | sed '/^$/d' | sort | tr '\n' ' ')" "g1 g2 " "two s390x domains are defined (QEMU driver)"
+hostdevs() { virsh dumpxml --inactive "$1" | xmllint --xpath '/domain/devices/hostdev' - 2>/dev/null; echo; }
+# libvirt's and mdevctl's view of the mdevs, and sysfs' (settle waits for it, bounded)
+state() { mdev_state; }
+snapshot() {
+	local d
+	{
+		dump_tree /sys/bus/css /sys/bus/ap /sys/devices/vfio_ap /sys/bus/mdev
+		# mdevctl's undefine (libvirt's nodedev-undefine) removes the definition and leaves
+		# its parent's directory: its files only
+		{ find /etc/mdevctl.d -type f; find /etc/driverctl.d /etc/udev/rules.d /var/lib/virt-mdev; } | sort
+		find /etc/mdevctl.d /etc/driverctl.d /etc/udev/rules.d /var/lib/virt-mdev -type f -print0 | sort -z | xargs -0r grep -H ''
+		cat /sys/bus/ap/apmask /sys/bus/ap/aqmask
+		for d in $DOMS; do virsh dumpxml --inactive "$d"; done
+		state
+	} >"$tmp/$1" 2>&1
+}
+same() { cmp -s "$tmp/$1" "$tmp/$2"; }
+ere() { printf '%s' "$1" | sed 's/[][().*+?^$|\\{}]/\\&/g'; }
+node() { local u=${1//-/_}; echo "mdev_${u}_$2"; }
+U1=11111111-2222-4333-8444-0000000000b1
+U2=11111111-2222-4333-8444-0000000000b2
+U3=11111111-2222-4333-8444-0000000000b3
+A1=aaaaaaaa-2222-4333-8444-0000000000b1
+N1=$(node $U1 0_0_0313) N2=$(node $U2 0_0_0315) N3=$(node $U3 0_1_0020) NA=$(node $A1 matrix)
+
+# a vfio-ap device of whole cards: its masks free no other queue (the export round trip holds)
+cat >"$tmp/l1.yaml" <<EOT
+version: 1
+guests:
+  - name: g1
+    devices:
+      - kind: ccw
+        device: 0.0.2b09
+        uuid: $U1
+        devno: fe.0.1234
+      - kind: ap
+        adapters: 5-6
+        domains: 4,0x47,0xab
+        uuid: $A1
+  - name: g2
+    devices:
+      - kind: ccw
+        device: 0.0.2b0b
+        uuid: $U2
+mdevs:
+  - kind: ccw
+    device: 0.1.0580
+    uuid: $U3
+EOT
+# changed: the DASD of g2 moved to g1, APQN 06.0047 dropped, control domain 4 added
+cat >"$tmp/l2.yaml" <<EOT
+version: 1
+guests:
+  - name: g1
+    devices:
+      - kind: ccw
+        device: 0.0.2b09
+        uuid: $U1
+        devno: fe.0.1234
+      - kind: ap
+        adapters: 5-6
+        domains: 4,0xab
+        control-domains: 4
+        uuid: $A1
+      - kind: ccw
+        device: 0.0.2b0b
+        uuid: $U2
+  - name: g2
+    devices: []
+mdevs:
+  - kind: ccw
+    device: 0.1.0580
+    uuid: $U3
+EOT
+# for --prune: the mdev without a guest and the vfio-ap device taken out
+cat >"$tmp/l3.yaml" <<EOT
+version: 1
+guests:
+  - name: g1
+    devices:
+      - kind: ccw
+        device: 0.0.2b09
+        uuid: $U1
+        devno: fe.0.1234
+      - kind: ccw
+        device: 0.0.2b0b
+        uuid: $U2
+EOT
+
+# ---- a failure at a few steps: everything as before, libvirt's view too ----
+snapshot empty
+mapfile -t descs < <(vm -j plan "$tmp/l1.yaml" | jq -r '.steps[].description')
+is "$(printf '%s\n' "${descs[@]}" | grep -c 'through libvirt$')" 12 "the plan makes the four mdevs through libvirt (define, start, autostart each)"
+fail_at() { # DESCRIPTION-ERE HOW FAULT-LINE|-: the step whose description matches fails
+	local k d
+	for ((k = 1; k <= ${#descs[@]}; k++)); do [[ ${descs[k - 1]} =~ ^($1)$ ]] && break; done
+	d=${descs[k - 1]}
+	if [ "$3" = - ]; then
+		mkdir "/etc/libvirt/qemu/g2.xml.new"
+	else
+		echo "$3" >"$tmp/faults"
+	fi
+	run vm apply "$tmp/l1.yaml"
+	: >"$tmp/faults"
+	rmdir "/etc/libvirt/qemu/g2.xml.new" 2>/dev/null
+	settle "$(sed -n '/^sysfs:/,$p' "$tmp/empty")" >/dev/null
+	snapshot after
+	ok "$([ "$rc" = 1 ] && [[ $err == "virt-mdev: cannot $d ("* ]] && same empty after; echo $?)" \
+		"a failure at step $k of ${#descs[@]} ($2): exit 1, the message names '$d', host, domains and libvirt's view as before"
+	[ "$rc" = 1 ] || echo "# rc=$rc: $err"
+	diff "$tmp/empty" "$tmp/after" | head -8 | sed 's/^/# /'
+}
+fail_at "bind subchannel 0\.0\.0315 to vfio_ccw" "the simulator fails the bind write" "bus/css/drivers/vfio_ccw/bind 2 EIO"
+fail_at "start mdev $U2 through libvirt" "the mdev's create fails under mdevctl, libvirt's nodedev-start fails" \
+	"devices/css0/0.0.0315/mdev_supported_types/vfio_ccw-io/create 1 EUSERS"
+fail_at "define domain g2 again$LINE" "a directory in the way of libvirtd's /etc/libvirt/qemu/g2.xml.new" -
+
+# ---- apply from empty; again ----
+run vm -j apply "$tmp/l1.yaml"
+is "$rc.$(printf '%s' "$out" | jq -r '[.changed, ([.steps[].description] == $ARGS.positional)] | @tsv' --args "${descs[@]}")" "0.true	true" \
+	"apply from empty through libvirt: exit 0, exactly the planned steps"
+want1="sysfs: $(printf '%s\n' $U1 $U2 $U3 $A1 | sort | tr '\n' ' ' | sed 's/ $//')
+active: $(printf '%s\n' $N1 $N2 $N3 $NA | sort | tr '\n' ' ' | sed 's/ $//')
+inactive:
+mdevctl: $(mdevctl list --defined | grep -v '^ ' | words)"
+got=$(settle "$want1")
+is "$got" "$want1" "libvirt sees every mdev active (virsh nodedev-list --cap mdev)"
+is "$(mdevctl list --defined | grep -v '^ ' | sed '/^$/d' | sort)" "$(printf '%s\n' "$U1 0.0.0313 vfio_ccw-io auto (active)" "$U2 0.0.0315 vfio_ccw-io auto (active)" "$U3 0.1.0020 vfio_ccw-io auto (active)" "$A1 matrix vfio_ap-passthrough auto (active)" | sort)" \
+	"mdevctl list --defined: each defined to start at boot, active"
+is "$(cat /sys/devices/vfio_ap/matrix/$A1/matrix | tr '\n' ' ')" "05.0004 05.0047 05.00ab 06.0004 06.0047 06.00ab " "the vfio-ap mdev's matrix: adapters 5-6 x domains 4,0x47,0xab"
+is "$(hostdevs g1 | grep -c '<hostdev').$(hostdevs g2 | grep -c '<hostdev')" "2.1" "g1 holds its DASD and the vfio-ap device, g2 its DASD"
+snapshot applied1
+run vm -j apply "$tmp/l1.yaml"
+is "$rc.$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "0.false	0" "apply again: changed false, no step"
+run vm plan "$tmp/l1.yaml" --exit-code
+is "$rc" 0 "plan --exit-code: 0"
+
+# ---- export round trip ----
+vm export >"$tmp/exported.yaml"
+run vm plan "$tmp/exported.yaml" --exit-code
+is "$rc.$out" "0.# nothing to do: the host holds $tmp/exported.yaml already: 4 devices" "the exported file plans nothing"
+run sh -c "\"$VIRT_MDEV\" --backend libvirt export | \"$VIRT_MDEV\" --backend libvirt -j apply -"
+is "$rc.$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "0.false	0" "export | apply -: changed false"
+snapshot after
+ok "$(same applied1 after; echo $?)" "nothing changed"
+
+# ---- the changed file: exactly its steps ----
+run vm -j apply "$tmp/l2.yaml"
+is "$rc.$(printf '%s' "$out" | jq -r '.steps[].description')" "0.configure mdev $A1 in one write (ap_config): adapters 5-6, domains 4,0xab, control domains 4
+undefine mdev $A1 through libvirt
+define mdev $A1 (vfio_ap-passthrough) on the vfio_ap matrix through libvirt
+start mdev $A1 at boot through libvirt
+define domain g1 again with its hostdevs changed: add vfio-ccw mdev $U2 as devno fe.0.2b0b
+define domain g2 again with its hostdevs changed: remove mdev $U2
+record what apply made (--prune removes only that)" \
+	"the changed file: exactly its steps (the active mdev reconfigured, its definition replaced through libvirt: undefined, defined, autostart; each guest defined once)"
+want2="sysfs: $(printf '%s\n' $U1 $U2 $U3 $A1 | sort | tr '\n' ' ' | sed 's/ $//')
+active: $(printf '%s\n' $N1 $N2 $N3 $NA | sort | tr '\n' ' ' | sed 's/ $//')
+inactive:
+mdevctl: $(mdevctl list --defined | grep -v '^ ' | words)"
+is "$(settle "$want2")" "$want2" "libvirt still sees the four mdevs active"
+is "$(cat /sys/devices/vfio_ap/matrix/$A1/matrix | tr '\n' ' ').$(cat /sys/devices/vfio_ap/matrix/$A1/control_domains)" "05.0004 05.00ab 06.0004 06.00ab .0004" \
+	"the vfio-ap mdev without domain 0x47, with control domain 4"
+is "$(mdevctl list --defined --dumpjson | jq -c --arg u $A1 '.. | objects | select(has($u)) | .[$u].attrs')" '[{"assign_adapter":"0x5"},{"assign_adapter":"0x6"},{"assign_domain":"0x4"},{"assign_domain":"0xab"},{"assign_control_domain":"0x4"}]' \
+	"mdevctl's definition has the new configuration"
+is "$(hostdevs g1 | grep -c '<hostdev').$(hostdevs g2 | grep -c '<hostdev')" "3.0" "g1 holds the moved DASD, g2 none"
+run vm -j apply "$tmp/l2.yaml"
+is "$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "false	0" "and again: nothing"
+
+# ---- --prune ----
+run vm -j apply --prune "$tmp/l3.yaml"
+is "$rc.$(printf '%s' "$out" | jq -r '.steps[].description')" "0.stop mdev $A1 through libvirt
+undefine mdev $A1 through libvirt
+stop mdev $U3 through libvirt
+unbind subchannel 0.1.0020 from vfio_ccw
+clear the driver override of subchannel 0.1.0020
+bind subchannel 0.1.0020 to io_subchannel
+remove the persistent binding of subchannel 0.1.0020 (driverctl override)
+undefine mdev $U3 through libvirt
+give back adapters 5-6 in apmask; queues returning to the host: 05.0004 05.00ab 06.0004 06.0047 06.00ab
+give back adapters 5-6 in apmask at boot in chzdev's udev rule 41-ap.rules (udev writes its apmask and aqmask at coldplug)
+define domain g1 again with its hostdevs changed: remove mdev $A1
+record what apply made (--prune removes only that)" "apply --prune: the mdevs the file no longer lists stopped and undefined through libvirt"
+want3="sysfs: $(printf '%s\n' $U1 $U2 | sort | tr '\n' ' ' | sed 's/ $//')
+active: $(printf '%s\n' $N1 $N2 | sort | tr '\n' ' ' | sed 's/ $//')
+inactive:
+mdevctl: $(printf '%s\n' "$U1 0.0.0313 vfio_ccw-io auto (active)" "$U2 0.0.0315 vfio_ccw-io auto (active)" | words)"
+is "$(settle "$want3")" "$want3" "libvirt and mdevctl no longer have the pruned mdevs"
+is "$(basename "$(readlink /sys/bus/css/devices/0.1.0020/driver)").$(ls /etc/driverctl.d | tr '\n' ' ')" "io_subchannel.css-0.0.0313 css-0.0.0315 " \
+	"the pruned subchannel is back on io_subchannel, its override gone"
+is "$(hostdevs g1 | grep -c '<hostdev')" 2 "g1 keeps its two DASDs"
+is "$(jq -r '.mdevs | map(.uuid) | join(" ")' "$REC")" "$U1 $U2" "the record holds what the file lists"
+run vm -j apply --prune "$tmp/l3.yaml"
+is "$(printf '%s' "$out" | jq -r '[.changed, (.steps | length)] | @tsv')" "false	0" "apply --prune again: nothing"
+is "$(cat /sys/bus/ap/apmask /sys/bus/ap/aqmask | tr '\n' ' ')" "0x$(printf 'f%.0s' $(seq 64)) 0x$(printf 'f%.0s' $(seq 64)) " \
+	"every AP queue is the host's again"
+done_testing
