@@ -214,16 +214,34 @@ static int nd_start(void *data, char **why)
 	return nd_wait_active(c, dev, why);
 }
 
+/*
+ * libvirt's node-device driver rescans mdevctl's definitions after each
+ * change it makes, and a rescan begun before a define lists the new device
+ * as transient until the next one (src/node_device/node_device_driver.c:
+ * removeMissingPersistentMdev, and nodeDeviceSetAutostart's "cannot set
+ * autostart for transient device", VIR_ERR_OPERATION_INVALID; seen with
+ * libvirt 9.0 on 8 vfio-ap devices defined in a row): that answer is
+ * retried for the same bounded time as a lookup.
+ */
 static int nd_autostart(void *data, char **why, bool on)
 {
 	struct nd_call *c = data;
-	_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
+	struct timespec step = { 0, 20 * 1000 * 1000 };
+	unsigned bound = c->b.wait_ms < ND_LOOKUP_WAIT_MS ? c->b.wait_ms :
+							    ND_LOOKUP_WAIT_MS;
 
-	if (!dev)
-		return nd_fail(why, "cannot find the node device");
-	return virt_nodedev_set_autostart(dev, on) < 0 ?
-		       nd_fail(why, "nodedev-autostart") :
-		       0;
+	for (unsigned waited = 0;; waited += 20) {
+		_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
+
+		if (!dev)
+			return nd_fail(why, "cannot find the node device");
+		if (virt_nodedev_set_autostart(dev, on) == 0)
+			return 0;
+		if (virt_last_error_code() != VIR_ERR_OPERATION_INVALID ||
+		    waited >= bound)
+			return nd_fail(why, "nodedev-autostart");
+		nanosleep(&step, NULL);
+	}
 }
 
 static int nd_autostart_run(void *data, char **why)

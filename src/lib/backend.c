@@ -1,6 +1,9 @@
 /* The choice of backend: libvirt where its node-device driver knows the parent, else sysfs on a local host. */
 #include "config.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -35,6 +38,108 @@ static void use(struct backend *b, const struct backend_ops *ops,
 	va_end(ap);
 }
 
+/*
+ * The first node-device call of a connection waits inside libvirtd until
+ * its node-device driver has enumerated the host's devices after the
+ * daemon started (src/node_device/node_device_driver.c: nodeDeviceInitWait,
+ * nodeDeviceWaitInit in older releases): on a host with thousands of
+ * subchannels, tens of seconds. libvirt's client has no timeout of its
+ * own for a call, so the lookup runs in a thread that the command waits
+ * for at most timeout_ms; libvirt's last error is per thread, so the
+ * thread keeps its message. A job the command stops waiting for is left
+ * to its thread (the command ends with the failure).
+ */
+struct lookup_job {
+	virConnectPtr conn;
+	char name[128];
+	virNodeDevicePtr dev;
+	char error[512];
+	bool done;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *lookup_thread(void *arg)
+{
+	struct lookup_job *j = arg;
+	virNodeDevicePtr dev = virt_nodedev_lookup(j->conn, j->name);
+
+	pthread_mutex_lock(&j->mu);
+	j->dev = dev;
+	if (!dev)
+		snprintf(j->error, sizeof(j->error), "%s", virt_last_error());
+	j->done = true;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	return NULL;
+}
+
+/* 0 with *dev (NULL: no such device, why says libvirt's answer); -ETIMEDOUT; *waited_ms: how long it took */
+static int lookup_bounded(virConnectPtr conn, const char *name,
+			  unsigned timeout_ms, virNodeDevicePtr *dev, char *why,
+			  size_t size, unsigned *waited_ms)
+{
+	struct lookup_job *j = calloc(1, sizeof(*j));
+	struct timespec t0, now, until;
+	pthread_t t;
+	bool done;
+
+	*dev = NULL;
+	*waited_ms = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!j)
+		return -ENOMEM;
+	j->conn = conn;
+	snprintf(j->name, sizeof(j->name), "%s", name);
+	pthread_mutex_init(&j->mu, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&j->cv, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	if (timeout_ms == 0 ||
+	    pthread_create(&t, NULL, lookup_thread, j) != 0) {
+		/* no bound asked, or no thread: the call as it is */
+		*dev = virt_nodedev_lookup(conn, name);
+		if (!*dev)
+			snprintf(why, size, "%s", virt_last_error());
+		pthread_cond_destroy(&j->cv);
+		pthread_mutex_destroy(&j->mu);
+		free(j);
+		return 0;
+	}
+	until = t0;
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&j->mu);
+	while (!j->done &&
+	       pthread_cond_timedwait(&j->cv, &j->mu, &until) != ETIMEDOUT)
+		;
+	done = j->done;
+	pthread_mutex_unlock(&j->mu);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	*waited_ms = (unsigned)((now.tv_sec - t0.tv_sec) * 1000 +
+				(now.tv_nsec - t0.tv_nsec) / 1000000);
+	if (!done) {
+		pthread_detach(t);
+		return -ETIMEDOUT;
+	}
+	pthread_join(t, NULL);
+	*dev = j->dev;
+	snprintf(why, size, "%s", j->error);
+	pthread_cond_destroy(&j->cv);
+	pthread_mutex_destroy(&j->mu);
+	free(j);
+	return 0;
+}
+
 int backend_open(struct backend *b, const struct backend_req *r,
 		 const struct mdev_spec *m, struct vm_error *err)
 {
@@ -42,7 +147,7 @@ int backend_open(struct backend *b, const struct backend_req *r,
 	struct vm_error e = { 0 };
 	virConnectPtr conn = r->conn;
 	_cleanup_nodedev_ virNodeDevicePtr parent = NULL;
-	char pname[128], where[96];
+	char pname[128], where[96], lverr[512] = "";
 
 	memset(b, 0, sizeof(*b));
 	b->sysfs = r->sysfs;
@@ -70,7 +175,14 @@ int backend_open(struct backend *b, const struct backend_req *r,
 		conn = b->own;
 	}
 	m->kind->nodedev_parent(m, pname, sizeof(pname));
-	parent = virt_nodedev_lookup(conn, pname);
+	if (lookup_bounded(conn, pname, b->wait_ms, &parent, lverr,
+			   sizeof(lverr), &b->waited_ms) == -ETIMEDOUT) {
+		backend_close(b);
+		return vm_error_set(
+			err, VM_EXIT_FAILED, ETIMEDOUT,
+			"libvirt at '%s' did not answer within %u s (--timeout): its node-device driver enumerates the host's devices after libvirtd starts, and answers node-device calls only then (wait and run again, give a longer --timeout, or use --backend sysfs)",
+			uri, r->timeout_s);
+	}
 	if (parent) {
 		b->conn = conn;
 		use(b, &backend_libvirt_ops,
@@ -83,14 +195,13 @@ int backend_open(struct backend *b, const struct backend_req *r,
 		vm_error_set(
 			err, VM_EXIT_FAILED, EOPNOTSUPP,
 			"libvirt at '%s' cannot create mdevs on %s: its node-device driver has no device %s (%s); the host needs libvirt 7.3 or later with its node-device driver and mdevctl, and %s",
-			uri, where, pname, virt_last_error(),
-			m->kind->prepared_hint);
+			uri, where, pname, lverr, m->kind->prepared_hint);
 		backend_close(b);
 		return -1;
 	}
 	use(b, &backend_sysfs_ops,
 	    "libvirt at '%s' has no node device %s (%s); using the sysfs backend",
-	    uri, pname, virt_last_error());
+	    uri, pname, lverr);
 	backend_close(b);
 	return 0;
 }

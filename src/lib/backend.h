@@ -52,6 +52,8 @@ struct backend {
 	const char *uri; /* shown as "virsh -c URI"; NULL: the default */
 	const char *template_dir; /* NULL: xml_template_dir's choice */
 	unsigned wait_ms; /* how long to wait for libvirt to see a started mdev */
+	/* how long libvirt's first node-device answer took (its enumeration after libvirtd started) */
+	unsigned waited_ms;
 	char note[512]; /* why this backend (for -v), "" if nothing to say */
 };
 

@@ -192,6 +192,12 @@ int request_backend(const struct request_env *env, const struct mdev_spec *m,
 	if (backend_open(&o->backend, &r, m, err) < 0)
 		return vm_error_errno(err);
 	snprintf(o->verbose, sizeof(o->verbose), "%s", o->backend.note);
+	if (o->backend.waited_ms >= 1000 && !o->warning[0])
+		snprintf(
+			o->warning, sizeof(o->warning),
+			"waited %u.%u s for libvirt's node-device driver, which enumerates the host's devices after libvirtd starts and answers only then (--timeout bounds the wait)",
+			o->backend.waited_ms / 1000,
+			o->backend.waited_ms % 1000 / 100);
 	return 0;
 }
 
