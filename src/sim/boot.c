@@ -87,6 +87,31 @@ static int write_attr(const char *file, const char *value)
  * RUN{builtin}+="kmod load vfio_ap" line needs nothing: the simulated
  * vfio_ap is loaded.
  */
+int sim_boot_rule_line(char *line, bool *in, char **key, char **value)
+{
+	char *end, *vend;
+
+	line[strcspn(line, "\n")] = '\0';
+	if (strcmp(line, "LABEL=\"cfg_ap\"") == 0)
+		*in = true;
+	else if (strncmp(line, "LABEL=", 6) == 0)
+		*in = false;
+	if (!*in || strncmp(line, "ATTR{", 5) != 0)
+		return 0;
+	end = strchr(line + 5, '}');
+	/* a match (==, !=), not an assignment */
+	if (!end || end[1] != '=' || end[2] != '"')
+		return 0;
+	vend = strrchr(end + 3, '"');
+	if (!vend)
+		return 0;
+	*end = '\0';
+	*vend = '\0';
+	*key = line + 5;
+	*value = end + 3;
+	return 1;
+}
+
 static unsigned boot_ap_rules(void)
 {
 	_cleanup_fclose_ FILE *f = fopen(AP_RULES, "re");
@@ -103,26 +128,11 @@ static unsigned boot_ap_rules(void)
 		return 0;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char *key, *end, *value, *vend;
+		char *key, *value;
 		int r;
 
-		line[strcspn(line, "\n")] = '\0';
-		if (strcmp(line, "LABEL=\"cfg_ap\"") == 0)
-			in = true;
-		else if (strncmp(line, "LABEL=", 6) == 0)
-			in = false;
-		if (!in || strncmp(line, "ATTR{", 5) != 0)
+		if (!sim_boot_rule_line(line, &in, &key, &value))
 			continue;
-		key = line + 5;
-		end = strchr(key, '}');
-		if (!end || end[1] != '=' || end[2] != '"')
-			continue; /* a match (==, !=), not an assignment */
-		*end = '\0';
-		value = end + 3;
-		vend = strrchr(value, '"');
-		if (!vend)
-			continue;
-		*vend = '\0';
 		r = write_attr(key, value);
 		say("%s: ATTR{%s}=\"%s\"%s%s", AP_RULES, key, value,
 		    r < 0 ? ": " : "", r < 0 ? strerror(-r) : "");
