@@ -106,4 +106,24 @@ for name in $names; do
 	done
 done
 
+# virt-mdev-state(5): its sections, every key the parser knows (the key tables of
+# src/lib/state.c) as an entry of SCHEMA, and troff that groff formats without a warning
+# (tests/unit/test-state parses its EXAMPLE)
+state5="$top_srcdir/doc/virt-mdev-state.5"
+state5_text=$(cat "$state5")
+for section in NAME SYNOPSIS DESCRIPTION SCHEMA VALUES "PERSISTENT AND LIVE" "ITEMS NOT LISTED" EXAMPLE ERRORS FILES "SEE ALSO"; do
+	has_line "$state5_text" "\\.SH \"?$section\"?" "virt-mdev-state(5) has $section"
+done
+state_c="$top_srcdir/src/lib/state.c"
+state_keys=$( (sed -n '/^static const char \*const dkey_names\[/,/^};/p' "$state_c"
+	sed -n '/^static const char \*const \(top\|guest\|reserve\)_keys\[\] = {/,/};/p' "$state_c") |
+	grep -o '"[a-z-]*"' | tr -d '"' | sort -u)
+ok "$([ "$(echo $state_keys | wc -w)" -ge 17 ]; echo $?)" "the state file's keys were read from src/lib/state.c ($(echo $state_keys))"
+schema=$(sed -n '/^\.SH SCHEMA/,/^\.SH /p' "$state5" | sed 's/\\-/-/g')
+for key in $state_keys; do
+	has_line "$schema" "\\.B $key" "virt-mdev-state(5) documents the key $key under SCHEMA"
+done
+is "$(groff -man -ww -z "$state5" 2>&1)" "" "groff formats virt-mdev-state(5) without a warning"
+has_line "$(sed -n '/^\.SH SEE ALSO/,$p' "$state5")" "\\.BR virt-mdev \\(8\\),?" "virt-mdev-state(5) refers to virt-mdev(8)"
+
 done_testing

@@ -941,8 +941,18 @@ static int plan_guest_config(struct actx *c, struct aguest *g,
 	char desc[1024];
 	int r = -1;
 
-	if (!g->have_cs)
+	if (!g->have_cs) {
+		for (size_t i = 0; i < c->nd; i++)
+			if (is_guest_dev(&c->d[i], g) &&
+			    c->d[i].sd->persistent) {
+				vm_error_set(
+					err, VM_EXIT_REFUSED, EINVAL,
+					"domain %s is transient: it has no persistent definition to hold the device (define it, or write persistent: false and live: true)",
+					g->name);
+				return at(c, &c->d[i].sd->pos, err);
+			}
 		return 0;
+	}
 	e.xml = virt_domain_xml_to_define(g->dom);
 	if (!e.xml) {
 		vm_error_set(err, VM_EXIT_FAILED, EIO,
@@ -1236,7 +1246,11 @@ static bool same_set(struct json_object *x, struct json_object *y)
 	return same;
 }
 
-/* the same entries (the file's name aside) */
+/*
+ * The same entries, in any order (the file's name aside): a file that
+ * lists the devices in another order, or fewer of them without prune,
+ * leaves the record as it is.
+ */
 static bool rec_same(struct json_object *a, struct json_object *b)
 {
 	const char *k[] = { "mdevs", "hostdevs", "freed" };
@@ -1480,8 +1494,11 @@ static int export_device(const struct sysfs *s, const struct mdev_info *i,
 	if (where) {
 		d->persistent = where & VIRT_REF_CONFIG;
 		d->live = where & VIRT_REF_LIVE;
-	} else
+	} else {
+		/* an mdev without a guest is active (state.h) */
 		d->persistent = i->defined && i->autostart;
+		d->live = true;
+	}
 	return 0;
 }
 

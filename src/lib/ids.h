@@ -69,9 +69,10 @@ void guest_devno_format_attrs(const struct guest_devno *d,
 /* ---- a guest device's alias and boot order --------------------------- */
 
 /*
- * libvirt's user aliases: "ua-" (virDomainDeviceAliasIsUserAlias in
- * libvirt's src/conf/domain_conf.c tests that prefix; other aliases are
- * libvirt's own and dropped) and characters QEMU takes in a device id.
+ * libvirt's user aliases start with "ua-" (virDomainDeviceAliasIsUserAlias,
+ * src/conf/domain_conf.h; other aliases are libvirt's own); the characters
+ * after it are the rule --alias has always had (moved here from
+ * src/cmd-args.c, unchanged).
  */
 #define GUEST_ALIAS_RULE \
 	"libvirt takes user aliases 'ua-' followed by letters, digits, '_' and '-' (e.g. ua-dasd1)"

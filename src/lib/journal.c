@@ -529,11 +529,13 @@ static int check_step(struct json_object *s, struct vm_error *err)
 		known |= strcmp(status, step_status_to_string(i)) == 0;
 	if (!known)
 		return bad(err, "a step's status is unknown");
+	/* sysfs_area_dirs[] (sysfs.c), in the order of enum sysfs_area */
 	if (name_index((const char *const[]){ "sys", "etc/mdevctl.d",
 					      "etc/driverctl.d", "run/lock",
 					      "etc/udev/rules.d",
-					      "run/virt-mdev" },
-		       6, str_member(s, "area")) < 0)
+					      "run/virt-mdev",
+					      "var/lib/virt-mdev" },
+		       SYSFS_AREA__LAST, str_member(s, "area")) < 0)
 		return bad(err, "a step's area is unknown");
 	if (kind == STEP_SYSFS_WRITE && bool_member(s, "has_undo") &&
 	    (!str_member(s, "undo_path") || !str_member(s, "undo_value")))

@@ -18,6 +18,9 @@
 /* the kind's view of the host: the AP bus */
 struct ap_kind_host {
 	struct ap_host ap;
+	/* the masks before a preparation (plan_prepare), for the result */
+	bool prepared;
+	struct ap_mask apm_before, aqm_before;
 };
 
 static bool ap_owns_parent(const char *parent)
@@ -514,6 +517,9 @@ static int ap_plan_prepare(const struct sysfs *s, struct kind_host *kh,
 	    ap_plan_reserve_set(&h->ap, want, a->exact, p, &apm, &aqm, err) < 0)
 		return vm_error_errno(err);
 	/* the checks that follow see the masks as the steps leave them */
+	h->prepared = true;
+	h->apm_before = h->ap.apmask;
+	h->aqm_before = h->ap.aqmask;
 	h->ap.apmask = apm;
 	h->ap.aqmask = aqm;
 	return 0;
@@ -1312,6 +1318,33 @@ static bool ap_host_devno(const struct sysfs *s, const char *parent,
 
 /* ---- output ---- */
 
+/* the existing queues the preparation takes from the host, and those of them not in m's matrix */
+static void ap_leaving_json(struct json_object *o, const struct ap_host *h,
+			    const struct ap_mask *apm,
+			    const struct ap_mask *aqm,
+			    const struct mdev_spec *m)
+{
+	struct json_object *all = json_object_new_array();
+	struct json_object *others = json_object_new_array();
+
+	for (size_t i = 0; i < h->nqueues; i++) {
+		const struct apqn *q = &h->queues[i].apqn;
+
+		if (!ap_reserved(apm, aqm, q) ||
+		    ap_reserved(&h->apmask, &h->aqmask, q))
+			continue;
+		json_object_array_add(
+			all, json_object_new_string(h->queues[i].name));
+		if (!ap_mask_test(&m->apm, q->apid) ||
+		    !ap_mask_test(&m->aqm, q->apqi))
+			json_object_array_add(
+				others,
+				json_object_new_string(h->queues[i].name));
+	}
+	json_object_object_add(o, "leaving_host", all);
+	json_object_object_add(o, "leaving_host_not_asked", others);
+}
+
 static void ap_result_json(struct json_object *o, const struct mdev_spec *m,
 			   const struct kind_host *kh)
 {
@@ -1321,10 +1354,15 @@ static void ap_result_json(struct json_object *o, const struct mdev_spec *m,
 			&((const struct ap_kind_host *)kh)->ap;
 		char am[AP_MASK_STRLEN], qm[AP_MASK_STRLEN];
 
+		const struct ap_kind_host *k = (const struct ap_kind_host *)kh;
+
 		ap_mask_format(&h->apmask, am);
 		ap_mask_format(&h->aqmask, qm);
 		json_object_object_add(o, "apmask", json_object_new_string(am));
 		json_object_object_add(o, "aqmask", json_object_new_string(qm));
+		if (k->prepared)
+			ap_leaving_json(o, h, &k->apm_before, &k->aqm_before,
+					m);
 		return;
 	}
 	{

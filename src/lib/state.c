@@ -616,13 +616,48 @@ struct dev_read {
 	unsigned boot_order;
 };
 
+/* An id list as written: a scalar's text, or each item of a sequence of scalars with its place */
+static int take_ids_raw(struct parser *p, struct raw *r, const char *path)
+{
+	enum ytype t;
+	bool plain;
+	int ret = node_type(p, path, &t, &plain);
+
+	if (ret < 0)
+		return ret;
+	if (t != Y_SEQ)
+		return take_id_text(
+			p, path,
+			"an id list (5, 4,0xab, 0x10-0x1f) or a sequence of them",
+			&r->text);
+	for (size_t i = 0;; i++) {
+		char ipath[PATH_MAX_LEN];
+
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		ret = next(p, ipath);
+		if (ret < 0)
+			return ret;
+		if (p->ev.type == YAML_SEQUENCE_END_EVENT)
+			return 0;
+		if (grow(p, (void **)&r->items, r->nitems, sizeof(*r->items)) <
+			    0 ||
+		    grow(p, (void **)&r->item_pos, r->nitems,
+			 sizeof(*r->item_pos)) < 0)
+			return -ENOMEM;
+		r->item_pos[r->nitems] = ev_pos(p);
+		ret = take_id_text(p, ipath,
+				   "an id or range (5, 0xab, 0x10-0x1f)",
+				   &r->items[r->nitems]);
+		if (ret < 0)
+			return ret;
+		r->nitems++;
+	}
+}
+
 static int dev_value(struct parser *p, void *obj, size_t key, const char *path)
 {
 	struct dev_read *d = obj;
 	struct raw *r = &d->raw[key];
-	enum ytype t;
-	bool plain;
-	int ret;
 
 	r->given = true;
 	r->pos = ev_pos(p);
@@ -653,36 +688,7 @@ static int dev_value(struct parser *p, void *obj, size_t key, const char *path)
 	case DK_ADAPTERS:
 	case DK_DOMAINS:
 	case DK_CONTROL_DOMAINS:
-		ret = node_type(p, path, &t, &plain);
-		if (ret < 0)
-			return ret;
-		if (t != Y_SEQ)
-			return take_id_text(
-				p, path,
-				"an id list (5, 4,0xab, 0x10-0x1f) or a sequence of them",
-				&r->text);
-		for (size_t i = 0;; i++) {
-			char ipath[PATH_MAX_LEN];
-
-			snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-			ret = next(p, ipath);
-			if (ret < 0)
-				return ret;
-			if (p->ev.type == YAML_SEQUENCE_END_EVENT)
-				return 0;
-			if (grow(p, (void **)&r->items, r->nitems,
-				 sizeof(*r->items)) < 0 ||
-			    grow(p, (void **)&r->item_pos, r->nitems,
-				 sizeof(*r->item_pos)) < 0)
-				return -ENOMEM;
-			r->item_pos[r->nitems] = ev_pos(p);
-			ret = take_id_text(
-				p, ipath, "an id or range (5, 0xab, 0x10-0x1f)",
-				&r->items[r->nitems]);
-			if (ret < 0)
-				return ret;
-			r->nitems++;
-		}
+		return take_ids_raw(p, r, path);
 	case DK__LAST:
 		break;
 	}
@@ -830,6 +836,9 @@ static int dev_check_key(struct parser *p, struct dev_read *d,
 		out->uuid_given = true;
 		return 0;
 	case DK_DEVNO:
+		/* as --devno auto: the default, the host's number in css fe */
+		if (strcmp(r->text, "auto") == 0)
+			return 0;
 		if (guest_devno_parse(r->text, &out->devno, &e) < 0)
 			return cli_error(p, r->pos, kpath, &e);
 		out->devno_given = true;
@@ -1073,24 +1082,12 @@ static int reserve_value(struct parser *p, void *obj, size_t key,
 {
 	struct dev_read *d = obj;
 	struct raw *r = &d->raw[key];
-	enum ytype t;
-	bool plain;
-	int ret;
 
 	r->given = true;
 	r->pos = ev_pos(p);
 	if (key == 2)
 		return take_bool(p, path, &d->persistent_value);
-	ret = node_type(p, path, &t, &plain);
-	if (ret < 0)
-		return ret;
-	if (t != Y_SEQ)
-		return take_id_text(
-			p, path,
-			"an id list (5, 4,0xab, 0x10-0x1f) or a sequence of them",
-			&r->text);
-	/* the device's reader of id sequences, for this key */
-	return dev_value(p, d, key == 0 ? DK_ADAPTERS : DK_DOMAINS, path);
+	return take_ids_raw(p, r, path);
 }
 
 static int reserve_item(struct parser *p, void *obj, size_t index,
@@ -1118,20 +1115,12 @@ static int reserve_item(struct parser *p, void *obj, size_t index,
 		&res->pos, seen);
 	if (r < 0)
 		goto out;
-	/* reserve_value keeps a sequence's items under the device's keys */
 	for (size_t i = 0; i < 2; i++) {
 		struct raw *raw = &d.raw[i];
-		struct raw *seq = &d.raw[i == 0 ? DK_ADAPTERS : DK_DOMAINS];
 		const char *key = reserve_keys[i];
 
-		if (seq->nitems || seq->items) {
-			raw_clear(raw);
-			*raw = *seq;
-			raw->given = true;
-			memset(seq, 0, sizeof(*seq));
-		}
 		snprintf(kpath, sizeof(kpath), "%s.%s", path, key);
-		if (!raw->given && !seen[i].line) {
+		if (!raw->given) {
 			r = fail(
 				p, res->pos, kpath,
 				"missing (an AP reservation is adapters x domains: write adapters: and domains:)");
@@ -1842,7 +1831,8 @@ static int put_device(FILE *f, const char *first, const char *indent,
 		r = put_ids(f, indent, "adapters", &d->target.apm);
 		if (r == 0)
 			r = put_ids(f, indent, "domains", &d->target.aqm);
-		if (r == 0 && d->target.have_control_domains)
+		/* the parser sets have_control_domains exactly for a list, never an empty one */
+		if (r == 0 && !ap_mask_is_empty(&d->target.adm))
 			r = put_ids(f, indent, "control-domains",
 				    &d->target.adm);
 	}

@@ -28,14 +28,19 @@ struct state_device {
 	const struct mdev_kind *kind; /* "kind: ccw" (or vfio-ccw, ...) */
 	/*
 	 * What the command line would name: target.device points at device
-	 * (vfio-ccw: the busid or subchannel as written); the AP masks
+	 * (vfio-ccw: the busid or subchannel, in the kernel's spelling: the
+	 * kind's device_parse); the AP masks
 	 * (adapters, domains, control-domains) with their have_* flags.
 	 */
 	struct kind_args target;
 	char *device;
 	bool uuid_given;
 	char uuid[IDS_UUID_STRLEN]; /* canonical, lower case */
-	/* guest devices only; devno, boot order and alias only for kinds with guest_ccw_address */
+	/*
+	 * guest devices only; devno and boot order only for kinds with
+	 * guest_ccw_address; alias for any kind (the CLI's --alias is taken
+	 * by assign and attach of every kind)
+	 */
 	bool devno_given;
 	struct guest_devno devno;
 	unsigned boot_order; /* 0: none */
@@ -45,6 +50,9 @@ struct state_device {
 	 * mdev is defined with autostart, the guest's persistent definition
 	 * holds it; live (default false): the running guest holds it, and for
 	 * an mdev without persistent, it is active (transient).
+	 * An mdev without a guest (state.mdevs) has no live key: it is always
+	 * active, so the parser sets live true; persistent true adds its
+	 * definition with autostart.
 	 */
 	bool persistent, live;
 	struct state_pos pos;
@@ -100,7 +108,13 @@ bool state_equal(const struct state *a, const struct state *b);
  * The state as a state file (YAML in the man page's layout: a comment
  * header, then version, guests, mdevs, ap-reserve; values in the kernel's
  * canonical spelling, each quoted where YAML would read it as another
- * type). header: a comment line (without "# ") or NULL. 0 or -errno.
+ * type). header: a comment line (without "# "; a newline starts another
+ * one) or NULL for the default. 0 or -errno: -EILSEQ for a string that
+ * is not valid UTF-8 (no YAML string holds it), -EINVAL for a state the
+ * format cannot hold (a guest without a name, a device without a kind, a
+ * device of a kind that is named by a device without one, an AP device
+ * without adapters or domains); nothing reaches f then. control-domains
+ * is written when the mask is not empty.
  */
 int state_write(FILE *f, const struct state *s, const char *header);
 

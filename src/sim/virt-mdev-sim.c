@@ -458,7 +458,7 @@ static int persist_libvirt(struct vm_error *err)
 	return 0;
 }
 
-/* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl, udev rules (chzdev's 41-ap.rules), lock and journal directories. */
+/* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl, udev rules (chzdev's 41-ap.rules), lock, journal and apply's record directories. */
 static int run_bind_around(const char *tmp, const char *realsys,
 			   struct vm_error *err)
 {
@@ -488,11 +488,21 @@ static int run_bind_around(const char *tmp, const char *realsys,
 		return vm_error_set(err, VM_EXIT_FAILED, errno,
 				    "cannot create '/run/virt-mdev': %s",
 				    strerror(errno));
-	return private_dir(tmp, "/run/virt-mdev", "virt-mdev", NULL, err);
+	if (private_dir(tmp, "/run/virt-mdev", "virt-mdev", NULL, err) < 0)
+		return -1;
+	/* apply's last-applied record (ROOT/var/lib/virt-mdev): the machine's stays untouched */
+	if (mkdir("/var/lib/virt-mdev", 0755) < 0 && errno != EEXIST)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot create '/var/lib/virt-mdev': %s",
+				    strerror(errno));
+	/* kept with --persist: a real host's /var/lib survives its reboots */
+	return private_dir(etc, "/var/lib/virt-mdev", "virt-mdev-state", NULL,
+			   err);
 }
 
 static void run_unbind_around(void)
 {
+	umount2("/var/lib/virt-mdev", MNT_DETACH);
 	umount2("/run/virt-mdev", MNT_DETACH);
 	umount2("/run/lock", MNT_DETACH);
 	umount2("/etc/udev/rules.d", MNT_DETACH);

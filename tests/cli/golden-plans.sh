@@ -208,6 +208,14 @@ golden ap-reserve-reserved ready ap reserve --adapters 5 --domains 4,0xab
 golden ap-release ready ap release 05.0004 05.00ab
 golden ap-release-lists ready ap release --adapters 5 --domains 4,0xab
 golden ap-release-released demo ap release 05.0004
+# the fewest queues: 05.0004 alone takes 05.00ab (adapter 5; domain 4 would take 06.0004, the
+# tie goes to the adapter); a set that is no matrix; --exact refuses, or holds
+golden ap-reserve-taken demo ap reserve 05.0004
+golden ap-reserve-set demo ap reserve 05.0004 05.00ab 06.0047
+golden ap-reserve-exact demo ap reserve --exact 05.0004 05.00ab
+refusal refuse-reserve-exact demo 4 ap reserve --exact 05.0004
+refusal refuse-reserve-exact-set demo 4 ap reserve --exact 05.0004 06.0047
+refusal refuse-reserve-exact-persistent demo 4 ap reserve --exact --persistent 05.0004
 # --persistent: chzdev's rule file written (from the active masks when there is none), the
 # bits not named kept as the file has them; the autostart definition's APQNs stay free at boot
 golden ap-reserve-persistent demo ap reserve --persistent 05.0004 05.00ab
@@ -264,6 +272,9 @@ golden assign-ccw-bound ready+nohostdevs -c "$DOMS" assign guest-off ccw 0.0.2b0
 golden assign-ap demo+nohostdevs -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --uuid $A1
 golden assign-ap-persistent demo+nohostdevs -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --control-domains 4 --uuid $A1 --persistent
 golden assign-ap-reserved ready+nohostdevs -c "$DOMS" assign guest-off ap --adapters 5 --domains 4,0xab --uuid $A1
+golden assign-ap-taken demo+nohostdevs -c "$DOMS" assign guest-off ap --adapters 5 --domains 4 --uuid $A1
+refusal refuse-assign-ap-exact demo+nohostdevs 4 -c "$DOMS" assign guest-off ap --adapters 5 --domains 4 --uuid $A1 --exact
+refusal refuse-assign-ccw-exact demo+nohostdevs 2 -c "$DOMS" assign guest-off ccw 0.0.2b09 --exact
 golden unassign-ccw mdevs -c "$DOMS" unassign guest-dev $U1
 golden unassign-ccw-device mdevs+defs+override -c "$DOMS" unassign guest-dev 0.0.2b09
 golden unassign-ap mdevs+defs -c "$DOMS" unassign guest-dev $A1

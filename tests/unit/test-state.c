@@ -160,7 +160,7 @@ static const struct good goods[] = {
 	  " uuid=" UUID1
 	  " devno=fe.0.1234 boot=65535 alias=ua-dasd1 persistent=0 live=1 target.persistent=0 force=0\n"
 	  "  @13:5 kind=ap device=- target.device=- apm=5-6 aqm=4,0x10-0x12,0xab adm=4 have=111 uuid=- devno=- boot=0 alias=- persistent=1 live=0 target.persistent=1 force=0\n" },
-	{ "a subchannel, libvirt's devno attributes, quoted and tagged strings",
+	{ "a subchannel, libvirt's devno attributes, devno auto, quoted and tagged strings",
 	  "version: 1\n"
 	  "guests:\n"
 	  "  - name: \"yes\"\n"
@@ -168,13 +168,18 @@ static const struct good goods[] = {
 	  "      - kind: !!str ccw\n"
 	  "        device: '0.1.0313'\n"
 	  "        devno: cssid='0xfe' ssid='0x1' devno='0x0313'\n"
+	  "      - kind: ccw\n"
+	  "        device: 0.0.2b0a\n"
+	  "        devno: auto\n"
 	  "  - name: !!str 1\n"
 	  "    devices: []\n",
 	  "file=f.yaml\n"
 	  "guest 'yes' @3:5\n"
 	  "  @5:9 kind=ccw device=0.1.0313 target.device=0.1.0313 " DEV_CCW_DEFAULTS
 	  " uuid=- devno=fe.1.0313 boot=0 alias=- persistent=1 live=0 target.persistent=1 force=0\n"
-	  "guest '1' @8:5\n" },
+	  "  @8:9 kind=ccw device=0.0.2b0a target.device=0.0.2b0a " DEV_CCW_DEFAULTS
+	  " uuid=- devno=- boot=0 alias=- persistent=1 live=0 target.persistent=1 force=0\n"
+	  "guest '1' @11:5\n" },
 	{ "mdevs and ap-reserve, keys in any order",
 	  "ap-reserve:\n"
 	  "  - domains: 4\n"
@@ -416,7 +421,8 @@ static const struct bad bads[] = {
 
 /* ---- the man page's EXAMPLE parses, and reads as the reference scenario ---------- */
 
-static char *man_example(void)
+/* the n-th (from 0) .EX/.EE block after .SH EXAMPLE */
+static char *man_example(int n)
 {
 	FILE *f = fopen(SRCDIR "/doc/virt-mdev-state.5", "r");
 	char line[1024], *buf = NULL;
@@ -429,11 +435,11 @@ static char *man_example(void)
 		free(buf);
 		return NULL;
 	}
-	/* the first .EX/.EE block after .SH EXAMPLE, troff's \- and \(aq read as - and ' */
+	/* troff's \- and \(aq read as - and ' */
 	while (fgets(line, sizeof(line), f)) {
 		if (strncmp(line, ".SH EXAMPLE", 11) == 0)
 			in = 1;
-		else if (in == 1 && strncmp(line, ".EX", 3) == 0)
+		else if (in == 1 && strncmp(line, ".EX", 3) == 0 && n-- == 0)
 			in = 2;
 		else if (in == 2 && strncmp(line, ".EE", 3) == 0)
 			break;
@@ -460,7 +466,7 @@ static char *man_example(void)
 
 static void test_man_example(void)
 {
-	char *text = man_example();
+	char *text = man_example(0);
 	struct state s;
 	struct vm_error err = { 0 };
 	const struct state_guest *g;
@@ -490,6 +496,23 @@ static void test_man_example(void)
 		   ap_mask_count(&g->devices[1].target.aqm) == 2,
 	   "the EXAMPLE is the reference scenario: guest demo, DASD 0.0.2b09 as fe.0.1234 boot order 1, adapter 5 domains 4,0xab");
 	round_trip(&s, "the man page's EXAMPLE");
+	state_clear(&s);
+	free(text);
+
+	text = man_example(2);
+	vm_error_clear(&err);
+	if (!ok(text && state_parse("virt-mdev-state.5", text, strlen(text), &s,
+				    &err) == 0,
+		"the man page's JSON EXAMPLE parses"))
+		printf("# %s\n", err.msg);
+	else
+		ok(s.nguests == 1 && s.guests[0].ndevices == 2 &&
+			   s.guests[0].devices[0].live &&
+			   s.guests[0].devices[0].uuid_given &&
+			   s.guests[0].devices[1].target.have_control_domains &&
+			   s.nmdevs == 1 && !s.mdevs[0].persistent &&
+			   s.nreserve == 1,
+		   "and holds every optional key, an mdev and a reservation");
 	state_clear(&s);
 	free(text);
 }
@@ -656,7 +679,195 @@ static void test_writer(void)
 		is_int(len, 0, "and nothing was written");
 		free(buf);
 	}
+	{
+		struct state_device ap = { .kind = mdev_kind_by_name("ap"),
+					   .persistent = true };
+		struct state_guest g = { .name = (char *)"demo",
+					 .devices = &ap,
+					 .ndevices = 1 };
+		struct state one = { .guests = &g, .nguests = 1 };
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		ap_mask_set(&ap.target.apm, 5);
+		is_int(state_write(f, &one, NULL), -EINVAL,
+		       "an AP device without domains cannot be written: -EINVAL");
+		fclose(f);
+		is_int(len, 0, "and nothing was written");
+		free(buf);
+	}
 	state_clear(&s);
+}
+
+/* ---- many states: generated files, each parsed and round-tripped ------------------------- */
+
+static void gen_ids(FILE *f, const char *key, unsigned base, unsigned n)
+{
+	/* a list, a range or a YAML sequence, in decimal or 0x */
+	switch (rand() % 3) {
+	case 0:
+		fprintf(f, "%s: %u", key, base);
+		for (unsigned i = 1; i < n; i++)
+			fprintf(f, ",0x%x", base + i);
+		break;
+	case 1:
+		fprintf(f, "%s: 0x%x-0x%x", key, base, base + n - 1);
+		break;
+	default:
+		fprintf(f, "%s: [", key);
+		for (unsigned i = 0; i < n; i++)
+			fprintf(f, "%s%u", i ? ", " : "", base + i);
+		fputs("]", f);
+	}
+	fputs("\n", f);
+}
+
+static void gen_device(FILE *f, const char *ind, bool guest, unsigned *ccw,
+		       unsigned *adapter, unsigned *uuid, unsigned n, bool ap)
+{
+	static const char *const persist[] = { "", "persistent: true",
+					       "persistent: false" };
+	int p = rand() % 3;
+
+	if (ap) {
+		fprintf(f, "%s- kind: %s\n", ind,
+			rand() % 2 ? "ap" : "vfio-ap");
+		fprintf(f, "%s  ", ind);
+		gen_ids(f, "adapters", (*adapter)++, 1);
+		fprintf(f, "%s  ", ind);
+		gen_ids(f, "domains", (unsigned)(rand() % 200), 1 + rand() % 4);
+		if (rand() % 2) {
+			fprintf(f, "%s  ", ind);
+			gen_ids(f, "control-domains", (unsigned)(rand() % 250),
+				1 + rand() % 3);
+		}
+	} else {
+		fprintf(f, "%s- kind: %s\n", ind,
+			rand() % 2 ? "ccw" : "vfio-ccw");
+		if (rand() % 2)
+			fprintf(f, "%s  device: %x\n", ind, (*ccw)++);
+		else
+			fprintf(f, "%s  device: 0.%u.%04X\n", ind,
+				(unsigned)(rand() % 4), (*ccw)++);
+		if (guest && rand() % 2)
+			fprintf(f, "%s  devno: fe.%u.%04x\n", ind,
+				(unsigned)(rand() % 4), 0x1000 + n);
+		if (guest && rand() % 2)
+			fprintf(f, "%s  boot-order: %u\n", ind, n + 1);
+		if (guest && rand() % 3 == 0)
+			fprintf(f, "%s  alias: ua-d%u\n", ind, n);
+	}
+	if (rand() % 2)
+		fprintf(f, "%s  uuid: %08X-0000-4000-8000-%012x\n", ind,
+			(*uuid)++, n);
+	if (persist[p][0])
+		fprintf(f, "%s  %s\n", ind, persist[p]);
+	if (guest && (p == 2 || rand() % 2))
+		fprintf(f, "%s  live: true\n", ind);
+}
+
+static void test_generated(void)
+{
+	unsigned failed = 0, total = 0;
+
+	for (unsigned seed = 1; seed <= 300; seed++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		unsigned ccw = 0x100, adapter = 0, uuid = 1;
+		unsigned ng, nm, nr;
+		struct state s;
+		struct vm_error err = { 0 };
+
+		srand(seed);
+		ng = (unsigned)(rand() % 4);
+		nm = (unsigned)(rand() % 3);
+		nr = (unsigned)(rand() % 3);
+		fputs("version: 1\n", f);
+		if (ng)
+			fputs("guests:\n", f);
+		for (unsigned g = 0; g < ng; g++) {
+			unsigned nd = (unsigned)(rand() % 5);
+			bool ap = false;
+
+			if (rand() % 2)
+				fprintf(f, "  - name: guest%u\n", g);
+			else
+				fprintf(f, "  - name: \"g \\u00e9 #%u\"\n", g);
+			fprintf(f, "    devices:%s\n", nd ? "" : " []");
+			for (unsigned d = 0; d < nd; d++) {
+				bool this_ap = !ap && rand() % 3 == 0;
+
+				ap = ap || this_ap;
+				gen_device(f, "      ", true, &ccw, &adapter,
+					   &uuid, d, this_ap);
+			}
+		}
+		if (nm)
+			fputs("mdevs:\n", f);
+		for (unsigned m = 0; m < nm; m++)
+			gen_device(f, "  ", false, &ccw, &adapter, &uuid, m,
+				   rand() % 2);
+		if (nr)
+			fputs("ap-reserve:\n", f);
+		for (unsigned r = 0; r < nr; r++) {
+			fputs("  - ", f);
+			gen_ids(f, "adapters", (unsigned)(rand() % 200), 2);
+			fputs("    ", f);
+			gen_ids(f, "domains", (unsigned)(rand() % 200), 2);
+			if (rand() % 2)
+				fputs("    persistent: false\n", f);
+		}
+		fclose(f);
+		total++;
+		if (state_parse("gen.yaml", buf, len, &s, &err) < 0) {
+			if (!failed++)
+				printf("# seed %u: %s\n%s", seed, err.msg, buf);
+		} else {
+			char *text;
+			int r;
+			struct state back;
+
+			text = write_text(&s, NULL, &r);
+			vm_error_clear(&err);
+			if (r < 0 || state_parse("w", text, strlen(text), &back,
+						 &err) < 0) {
+				if (!failed++)
+					printf("# seed %u: written: %s\n%s",
+					       seed, err.msg, text);
+			} else {
+				if (!state_equal(&s, &back) && !failed++)
+					printf("# seed %u: not equal\n%s", seed,
+					       text);
+				state_clear(&back);
+			}
+			free(text);
+			state_clear(&s);
+		}
+		free(buf);
+	}
+	ok(failed == 0,
+	   "%u generated files (every spelling, both kinds, guests, mdevs, reservations) parse and round trip",
+	   total);
+}
+
+static void test_json_same(void)
+{
+	const char *yaml = goods[1].text;
+	const char *json =
+		"{\"version\": 1, \"guests\": [{\"name\": \"demo\", \"devices\": ["
+		"{\"kind\": \"ccw\", \"device\": \"0.0.2b09\", \"devno\": \"fe.0.1234\", \"boot-order\": 1},"
+		"{\"kind\": \"ap\", \"adapters\": 5, \"domains\": \"4,0xab\"}]}]}";
+	struct state a, b;
+	struct vm_error err = { 0 };
+
+	ok(state_parse("a", yaml, strlen(yaml), &a, &err) == 0 &&
+		   state_parse("b", json, strlen(json), &b, &err) == 0 &&
+		   state_equal(&a, &b),
+	   "the reference scenario in JSON is the same state as in YAML");
+	state_clear(&a);
+	state_clear(&b);
 }
 
 /* ---- limits ------------------------------------------------------------------------------ */
@@ -684,8 +895,8 @@ static void test_limits(void)
 	n = 1000000;
 	deep = malloc(n + 32);
 	strcpy(deep, "version: 1\nguests: [");
-	memset(deep + strlen(deep), '[', n);
-	deep[21 + n] = '\0';
+	memset(deep + strlen("version: 1\nguests: ["), '[', n);
+	deep[strlen("version: 1\nguests: [") + n] = '\0';
 	vm_error_clear(&err);
 	r = state_parse("f.yaml", deep, strlen(deep), &s, &err);
 	ok(r < 0 && err.exit == VM_EXIT_USAGE, "deep nesting is refused");
@@ -804,6 +1015,8 @@ int main(void)
 		       bads[i].desc);
 	}
 	test_writer();
+	test_generated();
+	test_json_same();
 	test_limits();
 	test_read();
 	test_man_example();
