@@ -128,7 +128,8 @@ vm -j validate --boot >"\$T/assign.json"
 state >"\$T/assign.state"
 SCRIPT
 run "$VIRT_MDEV_SIM" run --persist "$tmp/p1" -- bash "$tmp/assign.sh" "$tmp"
-is "$(section assign)$rc" "rc=0
+is "$(section assign)
+$rc" "rc=0
 rc=0
 rc=0
 0" "assign --persistent of a DASD and of APQN 05.0004 to an autostart guest"
