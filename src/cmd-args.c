@@ -256,6 +256,7 @@ static int p_output(struct ctx *ctx, const struct cmd *cmd, const char *v,
 	return 0;
 }
 FLAG_PARSER(p_exact, target.exact)
+FLAG_PARSER(p_boot, boot)
 
 static int p_autostart(struct ctx *ctx, const struct cmd *cmd, const char *v,
 		       struct cmd_args *a)
@@ -296,6 +297,7 @@ static const struct opt_def opt_defs[OPT__LAST] = {
 	[OPT_EXIT_CODE] = { "exit-code", NULL, p_exit_code },
 	[OPT_OUTPUT] = { "output", "FILE", p_output },
 	[OPT_EXACT] = { "exact", NULL, p_exact },
+	[OPT_BOOT] = { "boot", NULL, p_boot },
 };
 
 const char *cmd_opt_name(enum opt_id id)

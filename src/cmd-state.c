@@ -19,6 +19,8 @@ static const struct cmd_opt plan_opts[] = {
 	  "also what an earlier apply made and the file no longer lists" },
 	{ OPT_EXIT_CODE,
 	  "exit 10 when something would change, 0 when nothing would (a drift check)" },
+	{ OPT_BOOT,
+	  "instead: whether the host's persistent configuration keeps each persistent device across a reboot (exit 4 if not)" },
 	{ OPT_TEMPLATE_DIR, "copies of the templates to build from" },
 	{ OPT_TIMEOUT,
 	  "how long the libvirt backend waits for libvirt to see a started mdev (30)" },
@@ -69,6 +71,8 @@ static int run_state(struct ctx *ctx, const struct cmd *cmd, int argc,
 	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)) ||
 	    (r = state_arg(ctx, cmd, &a, &st)))
 		return r;
+	if (plan_only && a.boot)
+		return cmd_plan_boot(ctx, &st);
 	if (plan_only)
 		ctx->dry_run = true;
 	if ((r = cmd_begin(ctx, cmd, &a, &env, &o)))
@@ -186,7 +190,9 @@ const struct cmd cmd_plan = {
 		"plan FILE [--prune] [--exit-code]\n"
 		"  The steps apply FILE would run, as a dry run prints them (-j: the plan\n"
 		"  record). --exit-code: exit 10 when something would change, 0 when nothing\n"
-		"  would, for a drift check in a pipeline.\n",
+		"  would, for a drift check in a pipeline. --boot: instead, whether the host's\n"
+		"  persistent configuration keeps each persistent device of the file across a\n"
+		"  reboot, each gap as 'validate --boot' reports it (exit 4 if any).\n",
 };
 
 const struct cmd cmd_apply = {

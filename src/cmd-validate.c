@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "lib/boot.h"
 #include "lib/cleanup.h"
 #include "lib/jsonw.h"
 #include "lib/output.h"
@@ -59,13 +60,22 @@ static void entries(struct jw *w, const struct problems *p, bool notes)
 		}
 		jw_key(w, notes ? "note" : "problem");
 		jw_string(w, p->v[i].msg);
+		/* validate --boot: the difference */
+		if (p->v[i].now) {
+			jw_key(w, "now");
+			jw_string(w, p->v[i].now);
+		}
+		if (p->v[i].after_boot) {
+			jw_key(w, "after_boot");
+			jw_string(w, p->v[i].after_boot);
+		}
 		jw_end_object(w);
 	}
 	jw_end_array(w);
 }
 
-/* the problems on stdout: 0, or -errno of a failed write (in ctx->err) */
-static int report(struct ctx *ctx, const struct problems *p)
+/* the problems on stdout: 0, or -errno of a failed write (in ctx->err); noun: what was checked */
+static int report(struct ctx *ctx, const struct problems *p, const char *noun)
 {
 	_cleanup_jw_ struct jw w = JW_INIT;
 	int r;
@@ -81,8 +91,8 @@ static int report(struct ctx *ctx, const struct problems *p)
 			putchar('\n');
 		}
 		if (p->n == p->nnotes && ctx->verbosity >= 0)
-			printf("%zu mdev%s checked, no problem found\n",
-			       p->checked, p->checked == 1 ? "" : "s");
+			printf("%zu %s%s checked, no problem found\n",
+			       p->checked, noun, p->checked == 1 ? "" : "s");
 		/* before the summary on stderr */
 		return output_check_stdout(&ctx->err);
 	}
@@ -104,6 +114,77 @@ static int report(struct ctx *ctx, const struct problems *p)
 	return r < 0 ? output_json_error(&ctx->err, r) : 0;
 }
 
+/* the problems found: the summary error, the report, the exit code */
+static int finish(struct ctx *ctx, const struct problems *p, const char *noun,
+		  const char *what)
+{
+	size_t nproblems;
+
+	if (p->oom)
+		return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
+				    "cannot validate: out of memory"),
+		       VM_EXIT_FAILED;
+	nproblems = p->n - p->nnotes;
+	if (nproblems)
+		vm_error_set(&ctx->err, VM_EXIT_REFUSED, EINVAL,
+			     "%zu problem%s %sin %zu %s%s checked", nproblems,
+			     nproblems > 1 ? "s" : "", what, p->checked, noun,
+			     p->checked == 1 ? "" : "s");
+	if (report(ctx, p, noun) < 0)
+		return VM_EXIT_FAILED;
+	if (!nproblems)
+		return VM_EXIT_OK;
+	if (ctx->json) {
+		fprintf(stderr, "%s: %s\n", PROGRAM_NAME, ctx->err.msg);
+		ctx->err_reported = true;
+	}
+	return VM_EXIT_REFUSED;
+}
+
+/* the guests' side of a boot, with a note when libvirt cannot be asked */
+static void boot_guests(struct ctx *ctx, struct boot_guests *g)
+{
+	boot_guests_scan(ctx->uri, g);
+	if (!g->users.reachable)
+		cmd_note(
+			ctx,
+			"note: %s; the domains' persistent definitions and autostart were not checked",
+			g->users.unreachable.msg);
+}
+
+/* validate --boot: the host after a reboot */
+static int validate_boot(struct ctx *ctx, const struct cmd *cmd,
+			 const struct cmd_args *a)
+{
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	_cleanup_boot_guests_ struct boot_guests g = { 0 };
+	_cleanup_problems_ struct problems p = { 0 };
+
+	if (a->argc)
+		return cmd_usage_error(
+			ctx, cmd,
+			"validate --boot takes no UUID: it checks the whole host as a boot brings it up");
+	if (mdev_list_read(ctx->sysfs, &l, &ctx->err) < 0)
+		return (int)ctx->err.exit;
+	boot_guests(ctx, &g);
+	boot_validate(ctx->sysfs, &l, &g, &p);
+	return finish(ctx, &p, "mdev", "after a boot ");
+}
+
+int cmd_plan_boot(struct ctx *ctx, const struct state *st)
+{
+	_cleanup_mdev_list_ struct mdev_list l = { 0 };
+	_cleanup_boot_guests_ struct boot_guests g = { 0 };
+	_cleanup_problems_ struct problems p = { 0 };
+
+	if (mdev_list_read(ctx->sysfs, &l, &ctx->err) < 0)
+		return (int)ctx->err.exit;
+	boot_guests(ctx, &g);
+	if (boot_check_state(ctx->sysfs, &l, &g, st, &p, &ctx->err) < 0)
+		return (int)ctx->err.exit;
+	return finish(ctx, &p, "persistent device", "after a boot ");
+}
+
 static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 			char **argv)
 {
@@ -112,11 +193,12 @@ static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	_cleanup_users_ struct users u = { 0 };
 	_cleanup_problems_ struct problems p = { 0 };
 	struct cmd_args a;
-	size_t nproblems;
 	int r;
 
 	if ((r = cmd_parse(ctx, cmd, argc, argv, &a)))
 		return r;
+	if (a.boot)
+		return validate_boot(ctx, cmd, &a);
 	if (mdev_list_read(ctx->sysfs, &l, &ctx->err) < 0)
 		return (int)ctx->err.exit;
 	if ((r = named(ctx, &a, &l, &uuids)))
@@ -131,26 +213,14 @@ static int validate_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 				u.unreachable.msg);
 	}
 	validate_mdevs(ctx->sysfs, &l, &uuids, &u, &p);
-	if (p.oom)
-		return vm_error_set(&ctx->err, VM_EXIT_FAILED, ENOMEM,
-				    "cannot validate: out of memory"),
-		       VM_EXIT_FAILED;
-	nproblems = p.n - p.nnotes;
-	if (nproblems)
-		vm_error_set(&ctx->err, VM_EXIT_REFUSED, EINVAL,
-			     "%zu problem%s in %zu mdev%s checked", nproblems,
-			     nproblems > 1 ? "s" : "", p.checked,
-			     p.checked == 1 ? "" : "s");
-	if (report(ctx, &p) < 0)
-		return VM_EXIT_FAILED;
-	if (!nproblems)
-		return VM_EXIT_OK;
-	if (ctx->json) {
-		fprintf(stderr, "%s: %s\n", PROGRAM_NAME, ctx->err.msg);
-		ctx->err_reported = true;
-	}
-	return VM_EXIT_REFUSED;
+	return finish(ctx, &p, "mdev", "");
 }
+
+static const struct cmd_opt validate_opts[] = {
+	{ OPT_BOOT,
+	  "instead: the host as a reboot brings it up from its persistent configuration, against now" },
+	{ OPT_NONE, NULL },
+};
 
 const struct cmd cmd_validate = {
 	.name = "validate",
@@ -158,6 +228,7 @@ const struct cmd cmd_validate = {
 	.help = "check existing mdevs and definitions against the rules create checks",
 	.flags = CMD_NEEDS_ROOT,
 	.run = validate_run,
+	.opts = validate_opts,
 	.usage =
 		"Checks every mdev (or the ones named), active and defined: vfio-ccw ones on an\n"
 		"existing I/O subchannel bound to vfio_ccw, one per subchannel; vfio-ap ones\n"
@@ -172,5 +243,13 @@ const struct cmd cmd_validate = {
 		"to no driver or with an override for vfio_ccw it is not bound to, a vfio-ap\n"
 		"mdev active without the matrix it is meant to have, each with the command\n"
 		"that fixes it; and, as a note that does not fail, APQNs freed from the host\n"
-		"for no mdev. Prints every problem found; exit 4 when there is one.\n",
+		"for no mdev. Prints every problem found; exit 4 when there is one.\n"
+		"--boot: instead, the host as a reboot brings it up from its persistent\n"
+		"configuration alone (driverctl's overrides, mdevctl's autostart definitions,\n"
+		"chzdev's boot masks, the domains' persistent XML and autostart): every\n"
+		"difference from now as a note with what it is now and after the boot, and as\n"
+		"a problem what will fail then (an autostart mdev whose subchannel or APQNs the\n"
+		"boot leaves to the host, a guest's persistent hostdev whose mdev is not\n"
+		"started at boot, an autostart guest that will fail to start), each with the\n"
+		"command that fixes it.\n",
 };

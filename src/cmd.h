@@ -69,6 +69,7 @@ enum opt_id {
 	OPT_EXIT_CODE,
 	OPT_OUTPUT,
 	OPT_EXACT,
+	OPT_BOOT,
 	OPT__LAST,
 };
 
@@ -106,6 +107,7 @@ struct cmd_args {
 	bool complete; /* recover --complete */
 	bool prune, exit_code; /* plan, apply --prune; plan --exit-code */
 	const char *output; /* export --output FILE */
+	bool boot; /* validate, plan --boot: the host after a reboot */
 };
 
 struct cmd {
@@ -178,6 +180,9 @@ int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
 
 /* A library request's failure: its exit code (main prints the message, and for bad usage where to look). */
 int cmd_failed(struct ctx *ctx, const struct cmd *cmd);
+/* plan --boot FILE (cmd-validate.c): the file's persistent devices against the host's persistent configuration, reported as validate --boot reports */
+struct state;
+int cmd_plan_boot(struct ctx *ctx, const struct state *st);
 
 /* After a request returned r: its failure, or its outcome run (cmd_run). */
 int cmd_finish(struct ctx *ctx, const struct cmd *cmd, int r,

@@ -919,6 +919,122 @@ static int boot_conflicts(const struct ap_host *h, const struct mdev_spec *m,
 		dl && *dl ? " aqmask=" : "", dl && *dl ? dl : "");
 }
 
+/*
+ * The masks after a boot: chzdev's udev rule writes the ones its file
+ * names (tests/sim/sim-reboot.sh, virt-mdev-sim run --boot, applies its
+ * ATTR lines as udev does); a mask it does not name stays the kernel's
+ * default, every bit set (drivers/s390/crypto/ap_bus.c ap_perms_init:
+ * memset 0xff, then the ap.apmask=/ap.aqmask= kernel parameters, which
+ * virt-mdev does not read). by: which of the two, for messages.
+ */
+static int reboot_masks(const struct ap_host *h, struct ap_mask *apm,
+			struct ap_mask *aqm, const char **by,
+			struct vm_error *err)
+{
+	if (h->boot_unreadable)
+		return vm_error_set(err, VM_EXIT_REFUSED, EINVAL, "%s",
+				    h->boot_why);
+	ap_mask_fill(apm);
+	ap_mask_fill(aqm);
+	if (h->boot.file && h->boot.from_file_apmask)
+		*apm = h->boot.apmask;
+	if (h->boot.file && h->boot.from_file_aqmask)
+		*aqm = h->boot.aqmask;
+	*by = h->boot.file ?
+		      "by the persistent masks of /etc/udev/rules.d/" AP_RULES_FILE
+		      " (chzdev's)" :
+		      "by the kernel's default masks (there is no /etc/udev/rules.d/" AP_RULES_FILE
+		      ", chzdev's persistent masks)";
+	return 0;
+}
+
+static int ap_boot_ready(const struct sysfs *s, const struct mdev_spec *m,
+			 struct vm_error *err)
+{
+	_cleanup_ap_host_ struct ap_host h = { 0 };
+	_cleanup_free_ char *al = NULL, *dl = NULL;
+	struct ap_mask apm, aqm;
+	struct reserved r;
+	const char *by;
+
+	if (ap_read_host(s, &h, err) < 0 ||
+	    reboot_masks(&h, &apm, &aqm, &by, err) < 0)
+		return vm_error_errno(err);
+	reserved_by(&apm, &aqm, m, &r);
+	if (!r.n)
+		return 0;
+	al = ap_mask_format_list(ap_mask_is_empty(&r.adapters) ? &m->apm :
+								 &r.adapters);
+	dl = ap_mask_format_list(ap_mask_is_empty(&r.domains) ? &m->aqm :
+								&r.domains);
+	return vm_error_set(
+		err, VM_EXIT_REFUSED, EADDRNOTAVAIL,
+		"APQN%s %s stay%s with the host's drivers after a boot, %s, so mdevctl cannot start the mdev on %s (free %s persistently: 'virt-mdev ap reserve --persistent --adapters %s --domains %s')",
+		r.n > 1 ? "s" : "", r.apqns, r.n > 1 ? "" : "s", by,
+		r.n > 1 ? "them" : "it", r.n > 1 ? "them" : "it", al ? al : "",
+		dl ? dl : "");
+}
+
+/* the masks now and after a boot, and the queues that change hands at boot */
+static void ap_boot_host(const struct sysfs *s, kind_boot_fn fn, void *opaque)
+{
+	_cleanup_ap_host_ struct ap_host h = { 0 };
+	_cleanup_free_ char *back = NULL, *away = NULL;
+	struct vm_error err = { 0 };
+	struct ap_mask apm, aqm;
+	char now[2 * AP_MASK_STRLEN + 16], after[2 * AP_MASK_STRLEN + 16];
+	char na[AP_MASK_STRLEN], nq[AP_MASK_STRLEN], ba[AP_MASK_STRLEN],
+		bq[AP_MASK_STRLEN];
+	size_t nback = 0, naway = 0, lback = 0, laway = 0;
+	FILE *fb, *fa;
+	_cleanup_free_ char *msg = NULL;
+	const char *by;
+
+	if (ap_read_host(s, &h, &err) < 0 ||
+	    reboot_masks(&h, &apm, &aqm, &by, &err) < 0)
+		return;
+	if (ap_mask_equal(&apm, &h.apmask) && ap_mask_equal(&aqm, &h.aqmask))
+		return;
+	fb = open_memstream(&back, &lback);
+	fa = open_memstream(&away, &laway);
+	for (size_t i = 0; fb && fa && i < h.nqueues; i++) {
+		const struct apqn *q = &h.queues[i].apqn;
+		bool was = ap_reserved(&h.apmask, &h.aqmask, q),
+		     will = ap_reserved(&apm, &aqm, q);
+
+		if (was == will)
+			continue;
+		fprintf(will ? fb : fa, "%s%s",
+			(will ? nback : naway) ? " " : "", h.queues[i].name);
+		*(will ? &nback : &naway) += 1;
+	}
+	if (fb)
+		fclose(fb);
+	if (fa)
+		fclose(fa);
+	if (!back || !away)
+		return;
+	ap_mask_format(&h.apmask, na);
+	ap_mask_format(&h.aqmask, nq);
+	ap_mask_format(&apm, ba);
+	ap_mask_format(&aqm, bq);
+	snprintf(now, sizeof(now), "apmask=%s aqmask=%s", na, nq);
+	snprintf(after, sizeof(after), "apmask=%s aqmask=%s", ba, bq);
+	if (asprintf(
+		    &msg,
+		    "the AP masks after a boot are not the ones now (now %s; after a boot %s), %s%s%s%s%s%s%s%s%s%s",
+		    now, after, by,
+		    nback ? ": queues back to the host's drivers then: " : "",
+		    back, nback ? " ('virt-mdev ap reserve --persistent " : "",
+		    back, nback ? "' keeps them free)" : "",
+		    naway ? (nback ? "; queues" : ": queues") : "",
+		    naway ? " taken from the host's drivers then: " : "", away,
+		    naway ? " ('virt-mdev ap release --persistent' of them keeps them with the host)" :
+			    "") < 0)
+		return;
+	fn(opaque, "AP masks", now, after, msg);
+}
+
 static int ap_check_boot(const struct kind_host *kh, const struct mdev_spec *m,
 			 struct vm_error *err)
 {
@@ -1343,6 +1459,8 @@ const struct mdev_kind kind_ap = {
 	.device_mdev = ap_device_mdev,
 	.check_create = ap_check_create,
 	.check_boot = ap_check_boot,
+	.boot_ready = ap_boot_ready,
+	.boot_host = ap_boot_host,
 	.validate = ap_validate,
 	.validate_host = ap_validate_host,
 	.config_part = ap_config_part,

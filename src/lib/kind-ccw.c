@@ -287,7 +287,72 @@ static int ccw_check_create(const struct kind_host *kh,
 	return 0;
 }
 
-/* a subchannel's binding at boot is driverctl's; that is validate --boot's (a later issue) */
+/*
+ * At boot a subchannel comes up on io_subchannel, but for driverctl's
+ * override: its udev rule (05-driverctl.rules) starts driverctl@css-SCH,
+ * whose 'driverctl load-override css/SCH' sets driver_override from
+ * /etc/driverctl.d/css-SCH and reprobes (driverctl 0.111 set_override).
+ */
+static int ccw_boot_ready(const struct sysfs *s, const struct mdev_spec *m,
+			  struct vm_error *err)
+{
+	struct css_subchannel sch;
+	const char *dev;
+
+	if (css_read_subchannel(s, m->parent, &sch) < 0)
+		return vm_error_set(
+			err, VM_EXIT_REFUSED, ENODEV,
+			"its subchannel %s is not on this host, so mdevctl has no parent to start it on (remove the definition: 'virt-mdev remove %s --undefine')",
+			m->parent, m->uuid);
+	if (ccw_persisted(s, &sch))
+		return 0;
+	dev = sch.has_device ? sch.busid_name : sch.name;
+	return vm_error_set(
+		err, VM_EXIT_REFUSED, ENODEV,
+		"no driverctl override binds subchannel %s%s%s to vfio_ccw at boot (/etc/driverctl.d/css-%s)%s, so it comes up on io_subchannel and mdevctl cannot start the mdev there (make the binding persistent: 'virt-mdev ccw bind %s --persistent')",
+		sch.name, sch.has_device ? " of device " : "",
+		sch.has_device ? sch.busid_name : "", sch.name,
+		strcmp(sch.driver, CSS_VFIO_CCW) == 0 ?
+			": its binding to vfio_ccw now is transient" :
+			"",
+		dev);
+}
+
+/* each I/O subchannel whose driver after a boot (driverctl's override, else io_subchannel) is not its driver now */
+static void ccw_boot_host(const struct sysfs *s, kind_boot_fn fn, void *opaque)
+{
+	_cleanup_free_ struct css_subchannel *schs = NULL;
+	size_t n = 0;
+
+	if (css_list(s, &schs, &n, NULL) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct css_subchannel *sch = &schs[i];
+		const char *dev = sch->has_device ? sch->busid_name : sch->name;
+		const char *now = sch->driver[0] ? sch->driver : "no driver";
+		bool persisted = ccw_persisted(s, sch);
+		const char *after = persisted ? CSS_VFIO_CCW :
+						CSS_IO_SUBCHANNEL;
+		char object[64], msg[512];
+
+		if (sch->type != CSS_TYPE_IO || strcmp(now, after) == 0)
+			continue;
+		snprintf(object, sizeof(object), "subchannel %s", sch->name);
+		if (persisted)
+			snprintf(
+				msg, sizeof(msg),
+				"bound to %s now, to vfio_ccw after a boot: driverctl's override /etc/driverctl.d/css-%s binds it then ('virt-mdev ccw unbind %s --persistent' gives it back to the host for good)",
+				now, sch->name, dev);
+		else
+			snprintf(
+				msg, sizeof(msg),
+				"bound to %s now, to io_subchannel after a boot: no driverctl override keeps the binding ('virt-mdev ccw bind %s --persistent' keeps it)",
+				now, dev);
+		fn(opaque, object, now, after, msg);
+	}
+}
+
+/* a subchannel's binding at boot is driverctl's: validate --boot checks it (boot_ready), create --autostart does not refuse it */
 static int ccw_check_boot(const struct kind_host *kh, const struct mdev_spec *m,
 			  struct vm_error *err)
 {
@@ -494,6 +559,8 @@ const struct mdev_kind kind_ccw = {
 	.device_mdev = ccw_device_mdev,
 	.check_create = ccw_check_create,
 	.check_boot = ccw_check_boot,
+	.boot_ready = ccw_boot_ready,
+	.boot_host = ccw_boot_host,
 	.validate = ccw_validate,
 	.validate_host = ccw_validate_host,
 	.config_part = ccw_config_part,

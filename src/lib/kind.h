@@ -47,6 +47,13 @@ typedef void (*kind_problem_fn)(void *opaque, const char *uuid,
  */
 typedef void (*kind_finding_fn)(void *opaque, const char *object, bool note,
 				const char *msg);
+/*
+ * Report one difference of validate --boot between the kind's part of the
+ * host now and after a boot (object as for kind_finding_fn; now, after:
+ * what it is in each, "vfio_ccw", "0xfb..."), a note.
+ */
+typedef void (*kind_boot_fn)(void *opaque, const char *object, const char *now,
+			     const char *after, const char *msg);
 
 struct mdev_kind {
 	/* the CLI word: "ccw" (create ccw, assign DOMAIN ccw) */
@@ -179,6 +186,23 @@ struct mdev_kind {
 	 */
 	int (*check_boot)(const struct kind_host *h, const struct mdev_spec *m,
 			  struct vm_error *err);
+	/*
+	 * validate --boot: can m (a definition mdevctl starts at boot) start
+	 * after a boot, by the host's persistent configuration alone (vfio-ccw:
+	 * driverctl's override binds its subchannel to vfio_ccw; vfio-ap:
+	 * chzdev's boot masks, or the kernel's default ones, leave its APQNs
+	 * to vfio_ap)? 0, or VM_EXIT_REFUSED: err says why and the command
+	 * that fixes it, "what is wrong (fix)", for a message about m.
+	 */
+	int (*boot_ready)(const struct sysfs *s, const struct mdev_spec *m,
+			  struct vm_error *err);
+	/*
+	 * validate --boot: each difference of the kind's part of the host
+	 * after a boot from now (vfio-ccw: a subchannel's binding, driverctl's
+	 * override or not; vfio-ap: the masks and the queues they move),
+	 * through fn.
+	 */
+	void (*boot_host)(const struct sysfs *s, kind_boot_fn fn, void *opaque);
 	/* Every problem of an existing mdev, reported through fn. */
 	/*
 	 * *shared: what the kind read of the host for an earlier mdev of this

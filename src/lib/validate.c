@@ -26,6 +26,7 @@ static void add_entry(struct problems *p, const char *uuid, const char *file,
 	e->file = file ? strdup(file) : NULL;
 	e->object = object ? strdup(object) : NULL;
 	e->note = note;
+	e->now = e->after_boot = NULL;
 	e->msg = strdup(msg);
 	if (e->msg && (e->file || !file) && (e->object || !object)) {
 		p->n++;
@@ -192,9 +193,28 @@ void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
 		dangling(l, u, out);
 }
 
+void problems_add(struct problems *p, const char *uuid, const char *object,
+		  bool note, const char *now, const char *after_boot,
+		  const char *msg)
+{
+	struct problem *e;
+	size_t n = p->n;
+
+	add_entry(p, uuid, NULL, object, note, msg);
+	if (p->n == n)
+		return;
+	e = &p->v[n];
+	e->now = now ? strdup(now) : NULL;
+	e->after_boot = after_boot ? strdup(after_boot) : NULL;
+	if ((now && !e->now) || (after_boot && !e->after_boot))
+		p->oom = true;
+}
+
 void problems_clear(struct problems *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].now);
+		free(p->v[i].after_boot);
 		free(p->v[i].file);
 		free(p->v[i].object);
 		free(p->v[i].msg);

@@ -14,6 +14,8 @@ struct problem {
 	char *object;
 	bool note; /* a finding that does not make validate fail */
 	char *msg;
+	/* validate --boot: what it is now and after a boot, or NULL */
+	char *now, *after_boot;
 };
 
 struct problems {
@@ -35,6 +37,10 @@ struct problems {
 void validate_mdevs(const struct sysfs *s, const struct mdev_list *l,
 		    const struct strv *uuids, const struct users *u,
 		    struct problems *out);
+/* Keep one finding (uuid "" when it is about object); strings are copied, now and after_boot may be NULL. */
+void problems_add(struct problems *p, const char *uuid, const char *object,
+		  bool note, const char *now, const char *after_boot,
+		  const char *msg);
 void problems_clear(struct problems *p);
 #define _cleanup_problems_ _cleanup_(problems_clear)
 

@@ -519,3 +519,29 @@ int virt_domain_names(virConnectPtr conn, struct strv *out)
 	strv_sort_from(out, 0);
 	return 0;
 }
+
+/*
+ * virConnectListAllDomains with VIR_CONNECT_LIST_DOMAINS_AUTOSTART: the
+ * domains libvirtd starts when it starts (libvirt's autostart, the
+ * /etc/libvirt/qemu/autostart links of the QEMU driver)
+ */
+int virt_domain_autostart_names(virConnectPtr conn, struct strv *out)
+{
+	virDomainPtr *doms = NULL;
+	int n = lv.handle ? lv.ConnectListAllDomains(
+				    conn, &doms,
+				    VIR_CONNECT_LIST_DOMAINS_AUTOSTART) :
+			    -1;
+	int r = 0;
+
+	if (n < 0)
+		return -EIO;
+	for (int i = 0; i < n; i++) {
+		if (strv_push(out, lv.DomainGetName(doms[i])) < 0)
+			r = -ENOMEM;
+		lv.DomainFree(doms[i]);
+	}
+	free(doms);
+	strv_sort_from(out, 0);
+	return r;
+}

@@ -96,5 +96,7 @@ int virt_domain_detach(virDomainPtr dom, const char *xml, unsigned flags);
 int virt_domain_define(virConnectPtr conn, const char *xml);
 /* Every domain's name, sorted. */
 int virt_domain_names(virConnectPtr conn, struct strv *out);
+/* The names of the domains libvirt starts at its start (autostart), sorted; -EIO (virt_last_error), -ENOMEM. */
+int virt_domain_autostart_names(virConnectPtr conn, struct strv *out);
 
 #endif

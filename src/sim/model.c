@@ -206,6 +206,13 @@ int model_init(struct model *m, const struct kprofile *kernel)
 		"kernel/iommu_groups",
 		"fs/cgroup",
 		"module",
+		/*
+		 * the vfio drivers' modules, loaded as their drivers are
+		 * registered (module_add_driver): driverctl's set_override
+		 * runs modprobe for a driver without /sys/module/DRIVER
+		 */
+		"module/vfio_ccw",
+		"module/vfio_ap",
 	};
 	static const char *const devices[] = {
 		"devices/css0",

@@ -4,11 +4,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/error.h"
+#include "boot.h"
 #include "host.h"
 #include "simfs.h"
 #include "uevent.h"
@@ -59,6 +62,8 @@ struct opts {
 	unsigned generate;
 	unsigned ap_mdevs;
 	bool udev;
+	const char *persist; /* run --persist DIR */
+	bool boot; /* run --boot */
 };
 
 enum {
@@ -68,6 +73,8 @@ enum {
 	OPT_GENERATE,
 	OPT_AP_MDEVS,
 	OPT_UDEV,
+	OPT_PERSIST,
+	OPT_BOOT,
 };
 
 static const struct option sim_options[] = {
@@ -77,6 +84,8 @@ static const struct option sim_options[] = {
 	{ "generate", required_argument, NULL, OPT_GENERATE },
 	{ "ap-mdevs", required_argument, NULL, OPT_AP_MDEVS },
 	{ "udev", no_argument, NULL, OPT_UDEV },
+	{ "persist", required_argument, NULL, OPT_PERSIST },
+	{ "boot", no_argument, NULL, OPT_BOOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -132,6 +141,18 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 				return usage_error(
 					"--udev is only for run (events must stay in its private network namespace)");
 			o->udev = true;
+			break;
+		case OPT_PERSIST:
+			if (strcmp(cmd, "run") != 0)
+				return usage_error(
+					"--persist is only for run (it keeps the persistent configuration of its namespace)");
+			o->persist = optarg;
+			break;
+		case OPT_BOOT:
+			if (strcmp(cmd, "run") != 0)
+				return usage_error(
+					"--boot is only for run (it runs the boot's programs in its namespace)");
+			o->boot = true;
 			break;
 		case 'h':
 			print_help(stdout);
@@ -268,12 +289,21 @@ static int bind(const char *from, const char *to, struct vm_error *err)
 	return 0;
 }
 
-/* A private, empty copy of dir (keeping keep/, e.g. mdevctl's scripts.d) bound over it. */
+/*
+ * A private, empty copy of dir (keeping keep/, e.g. mdevctl's scripts.d)
+ * bound over it: tmp/name, or with run --persist for the persistent
+ * configuration (persist_dir) DIR/name, made so at the first run and bound
+ * as the runs leave it.
+ */
+static const char *persist_dir;
+static bool run_boot; /* run --boot: the coldplug actions before the command */
+
 static int private_dir(const char *tmp, const char *dir, const char *name,
 		       const char *keep, struct vm_error *err)
 {
 	char priv[512], src[512];
 	struct stat st;
+	bool kept = persist_dir && tmp == persist_dir;
 
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return vm_error_set(
@@ -281,6 +311,8 @@ static int private_dir(const char *tmp, const char *dir, const char *name,
 			"'%s' does not exist: install its package (mdevctl, driverctl, udev) or create it, so that run can put a private one over it",
 			dir);
 	snprintf(priv, sizeof(priv), "%s/%s", tmp, name);
+	if (kept && stat(priv, &st) == 0 && S_ISDIR(st.st_mode))
+		return bind(priv, dir, err); /* as the last run left it */
 	if (mkdir(priv, 0755) < 0)
 		return vm_error_set(err, VM_EXIT_FAILED, errno,
 				    "cannot create '%s': %s", priv,
@@ -399,10 +431,39 @@ static int run_open_udev(const struct opts *o, struct model *m, const char *tmp,
 	return 0;
 }
 
+/*
+ * libvirt's persistent state for a private libvirtd (tests/sim/
+ * private-libvirtd.sh binds DIR/libvirt/etc over /etc/libvirt and
+ * DIR/libvirt/lib over /var/lib/libvirt when VIRT_MDEV_SIM_PERSIST is set):
+ * the domains' definitions and autostart links, kept across runs.
+ */
+static int persist_libvirt(struct vm_error *err)
+{
+	static const char *const dirs[] = { "libvirt", "libvirt/etc",
+					    "libvirt/lib" };
+	char path[600];
+
+	if (!persist_dir)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", persist_dir, dirs[i]);
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return vm_error_set(err, VM_EXIT_FAILED, errno,
+					    "cannot create '%s': %s", path,
+					    strerror(errno));
+	}
+	if (setenv("VIRT_MDEV_SIM_PERSIST", persist_dir, 1) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot set VIRT_MDEV_SIM_PERSIST: %s",
+				    strerror(errno));
+	return 0;
+}
+
 /* Over the simulated /sys, the real cgroup and devices/system; private mdevctl, driverctl, udev rules (chzdev's 41-ap.rules), lock, journal and apply's record directories. */
 static int run_bind_around(const char *tmp, const char *realsys,
 			   struct vm_error *err)
 {
+	const char *etc = persist_dir ? persist_dir : tmp;
 	char path[700];
 
 	snprintf(path, sizeof(path), "%s/fs/cgroup", realsys);
@@ -410,13 +471,14 @@ static int run_bind_around(const char *tmp, const char *realsys,
 		return -1;
 	snprintf(path, sizeof(path), "%s/devices/system", realsys);
 	if (bind(path, "/sys/devices/system", err) < 0 ||
-	    private_dir(tmp, "/etc/mdevctl.d", "mdevctl.d", "scripts.d", err) <
+	    private_dir(etc, "/etc/mdevctl.d", "mdevctl.d", "scripts.d", err) <
 		    0 ||
-	    private_dir(tmp, "/etc/driverctl.d", "driverctl.d", NULL, err) <
+	    private_dir(etc, "/etc/driverctl.d", "driverctl.d", NULL, err) <
 		    0 ||
-	    private_dir(tmp, "/etc/udev/rules.d", "udev-rules.d", NULL, err) <
+	    private_dir(etc, "/etc/udev/rules.d", "udev-rules.d", NULL, err) <
 		    0 ||
-	    private_dir(tmp, "/run/lock", "lock", NULL, err) < 0)
+	    private_dir(tmp, "/run/lock", "lock", NULL, err) < 0 ||
+	    persist_libvirt(err) < 0)
 		return -1;
 	/*
 	 * virt-mdev's journal (ROOT/run/virt-mdev/journal.json): private too,
@@ -434,7 +496,8 @@ static int run_bind_around(const char *tmp, const char *realsys,
 		return vm_error_set(err, VM_EXIT_FAILED, errno,
 				    "cannot create '/var/lib/virt-mdev': %s",
 				    strerror(errno));
-	return private_dir(tmp, "/var/lib/virt-mdev", "virt-mdev-state", NULL,
+	/* kept with --persist: a real host's /var/lib survives its reboots */
+	return private_dir(etc, "/var/lib/virt-mdev", "virt-mdev-state", NULL,
 			   err);
 }
 
@@ -543,6 +606,15 @@ static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
 	if (r == 0)
 		r = run_proc(tmp, served, err);
 	proc_bound = r == 0;
+	if (r == 0 && run_boot) {
+		unsigned failed = sim_boot();
+
+		if (failed)
+			fprintf(stderr,
+				PROG
+				": boot: %u action%s failed (as on a real boot, the others were done)\n",
+				failed, failed > 1 ? "s" : "");
+	}
 	if (r == 0)
 		r = run_child(argv, status, err);
 	if (proc_bound)
@@ -556,6 +628,29 @@ static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
 		pthread_join(thread, NULL);
 	fs->proc_through = NULL;
 	return r;
+}
+
+/* --persist DIR: made when missing, by its absolute path (run binds from it after chdir-free mounts) */
+static int run_persist(const struct opts *o, struct vm_error *err)
+{
+	static char abs[PATH_MAX];
+	struct stat st;
+
+	run_boot = o->boot;
+	if (!o->persist)
+		return 0;
+	if (mkdir(o->persist, 0755) < 0 && errno != EEXIST)
+		return vm_error_set(err, VM_EXIT_USAGE, errno,
+				    "cannot create --persist '%s': %s",
+				    o->persist, strerror(errno));
+	if (!realpath(o->persist, abs) || stat(abs, &st) < 0 ||
+	    !S_ISDIR(st.st_mode))
+		return vm_error_set(
+			err, VM_EXIT_USAGE, ENOTDIR,
+			"invalid --persist '%s': not a directory (name a directory for the persistent configuration; an absent one is made)",
+			o->persist);
+	persist_dir = abs;
+	return 0;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -589,7 +684,8 @@ static int cmd_run(int argc, char **argv)
 	 * main arena is trimmed with sbrk, which reads nothing.
 	 */
 	mallopt(M_ARENA_MAX, 1);
-	if (build_model(&m, &o, &err) < 0 || setup_faults(&fs, &o, &err) < 0)
+	if (build_model(&m, &o, &err) < 0 || setup_faults(&fs, &o, &err) < 0 ||
+	    run_persist(&o, &err) < 0)
 		goto out;
 	fs.model = &m;
 	if (!mkdtemp(tmp)) {
@@ -627,7 +723,8 @@ static const struct sim_cmd sim_cmd_table[] = {
 	  "serve the simulated sysfs at DIR (FUSE, foreground)", cmd_mount },
 	{ "render", "[HOST] DIR",
 	  "write a static snapshot of the tree into DIR", cmd_render },
-	{ "run", "[HOST] [--faults FILE] [--udev] -- CMD [ARGS]",
+	{ "run",
+	  "[HOST] [--faults FILE] [--udev] [--persist DIR [--boot]] -- CMD [ARGS]",
 	  "run CMD in private namespaces with the simulated tree at /sys",
 	  cmd_run },
 };
@@ -670,6 +767,11 @@ static void print_help(FILE *f)
 		"                     PATH (below /sys, wildcards allowed) fail with ERRNO\n"
 		"  --udev             send libudev-format events on device changes (run only:\n"
 		"                     they stay inside its private network namespace)\n"
+		"  --persist DIR      run only: keep /etc/mdevctl.d, /etc/driverctl.d,\n"
+		"                     /etc/udev/rules.d and libvirt's persistent state in DIR\n"
+		"                     across runs (each run is a new boot of the host)\n"
+		"  --boot             run only: first do what the boot's udev rules do (chzdev's\n"
+		"                     41-ap.rules, driverctl's overrides, mdevctl's autostart)\n"
 		"\n"
 		"  -h, --help         print this help;  -V, --version  print the version\n"
 		"\n"

@@ -33,12 +33,20 @@ user="root"
 group="root"
 security_driver="none"
 EOT
+	# inside 'virt-mdev-sim run --persist DIR': the persistent part (the configuration with the
+	# domains' definitions and autostart links, /var/lib/libvirt) is DIR's, kept across runs
+	local etc=$lv_priv/etc lib=$lv_priv/lib src
+	if [ -n "${VIRT_MDEV_SIM_PERSIST:-}" ]; then
+		etc=$VIRT_MDEV_SIM_PERSIST/libvirt/etc lib=$VIRT_MDEV_SIM_PERSIST/libvirt/lib
+		cp "$lv_priv/etc/libvirtd.conf" "$lv_priv/etc/qemu.conf" "$etc/" || return 1
+	fi
 	for d in etc:/etc/libvirt run:/run/libvirt lib:/var/lib/libvirt cache:/var/cache/libvirt log:/var/log/libvirt; do
 		# a missing mount point is made for the test and removed after it
 		if [ ! -d "${d#*:}" ]; then
 			mkdir -p "${d#*:}" && lv_made="$lv_made ${d#*:}"
 		fi
-		mount --bind "$lv_priv/${d%%:*}" "${d#*:}" || return 1
+		case ${d%%:*} in etc) src=$etc ;; lib) src=$lib ;; *) src=$lv_priv/${d%%:*} ;; esac
+		mount --bind "$src" "${d#*:}" || return 1
 	done
 	# its own pid file: two private daemons (make check -j2) must not meet at /run/libvirtd.pid
 	SYSTEMD_DEVICE_VERIFY_SYSFS=0 /usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf -p "$lv_priv/libvirtd.pid" {lv_lock}>&- &
