@@ -10,7 +10,7 @@ command -v mdevctl >/dev/null || skip_all "mdevctl is not installed"
 D=d0d0d0d0-2b09-4313-8000-000000001234
 C=c0c0c0c0-0005-4004-80ab-000000000005
 
-run timeout 120 bash "$top_srcdir/tools/demo" "$top_builddir" "$top_srcdir"
+run timeout 300 bash "$top_srcdir/tools/demo" "$top_builddir" "$top_srcdir"
 is "$rc" 0 "make demo exits 0"
 [ "$rc" = 0 ] || printf '# %s\n' "$err" | tail -20
 # section OUTPUT NAME: what the demo prints under '== NAME', up to the next section
@@ -53,7 +53,7 @@ has_line "$mdevs" "$C matrix +vfio_ap-passthrough +active +no +05\.0004,05\.00ab
 # the simulator, its namespaces and the private libvirtd live only while 'virt-mdev-sim run' runs
 ok "$(! grep -q ' /sys fuse' /proc/self/mounts; echo $?)" "no simulated /sys is mounted here afterwards"
 
-VIRT_MDEV_DEMO_TEST_DRIVER=1 run timeout 120 bash "$top_srcdir/tools/demo" "$top_builddir" "$top_srcdir"
+VIRT_MDEV_DEMO_TEST_DRIVER=1 run timeout 300 bash "$top_srcdir/tools/demo" "$top_builddir" "$top_srcdir"
 is "$rc" 0 "the test-driver demo exits 0"
 is "$(printf '%s\n' "$out" | sed -n 1p)" "note: libvirtd cannot start here (asked for the test driver); using libvirt's test driver with the s390x guest, and the sysfs backend" \
 	"it says that it uses the test driver"
@@ -92,7 +92,7 @@ case " \$* " in *" assign "*) echo "virt-mdev: refused for the test" >&2; exit 4
 exec "$top_builddir/src/virt-mdev" "\$@"
 EOT
 chmod +x "$fake/src/virt-mdev"
-VIRT_MDEV_DEMO_TEST_DRIVER=1 run timeout 120 bash "$top_srcdir/tools/demo" "$fake" "$top_srcdir"
+VIRT_MDEV_DEMO_TEST_DRIVER=1 run timeout 300 bash "$top_srcdir/tools/demo" "$fake" "$top_srcdir"
 rm -rf "$fake"
 ok "$([ "$rc" != 0 ] && [ "$rc" != 124 ]; echo $?)" "the demo fails when a step fails (exit $rc)"
 has_line "$err" "demo: this step failed \(exit [1-9][0-9]*\): .+" "and says which step"
