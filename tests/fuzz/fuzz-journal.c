@@ -15,11 +15,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = strndup((const char *)data, doc);
 	struct journal_doc d;
 	struct vm_error err = { 0 };
-	/* offline: a call step never opens a connection here */
+	/*
+	 * offline: a call step never opens a connection here; a file step's
+	 * prior state names its paths under a root (filestep_from_json computes
+	 * them; a put reads what its path holds now, never writing): "/",
+	 * which any machine has
+	 */
+	static struct sysfs *root;
 	struct call_env env = { .offline = true };
 	struct plan p;
 	int r;
 
+	if (!root && sysfs_new(&root, "/", &err) < 0)
+		__builtin_trap();
+	env.sysfs = root;
 	if (!text)
 		return 0;
 	r = journal_parse(text, doc, &d, &err);
@@ -35,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			journal_doc_clear(&d);
 	}
 	if (r == 0) {
-		plan_init(&p, NULL);
+		plan_init(&p, root);
 		vm_error_clear(&err);
 		r = journal_plan(&d, &env, &p, &err);
 		if ((r < 0 && !err.msg[0]) ||
