@@ -480,8 +480,10 @@ static int record_first(struct journal *j, const struct plan *p, long running,
 /*
  * A later record: a line {"i": N, "step": {...}} for each step whose
  * snapshot changed, in step order, in one write(2), then fdatasync(2)
- * (which also writes the file's new size: fdatasync(2), "metadata ... needed
- * to allow a subsequent data retrieval"). A failed append is cut off again
+ * (which also writes the file's new size: Linux man-pages fsync(2), "does
+ * not flush modified metadata unless that metadata is needed in order to
+ * allow a subsequent data retrieval ... a change to the file size ... would
+ * require a metadata flush"). A failed append is cut off again
  * (ftruncate to the last record's end), so that the next one starts on a
  * line of its own; the snapshot changes only when the record is written.
  */
