@@ -362,8 +362,8 @@ static int write_atomic(const char *dir, const char *path, const char *text)
 }
 
 static int write_doc(const char *dir, const char *path,
-		     struct json_object *head, const struct plan *p,
-		     long running, struct vm_error *err)
+		     struct json_object *head, const char *progress,
+		     const struct plan *p, long running, struct vm_error *err)
 {
 	_cleanup_json_ struct json_object *doc = json_object_new_object();
 	struct json_object *steps = json_object_new_array();
@@ -377,6 +377,8 @@ static int write_doc(const char *dir, const char *path,
 	}
 	json_object_object_foreach(head, key, val)
 		json_object_object_add(doc, key, json_object_get(val));
+	if (progress)
+		add_str(doc, "progress", progress);
 	for (size_t i = 0; i < p->n; i++)
 		json_object_array_add(steps,
 				      journal_step_to_json(p, &p->steps[i],
@@ -393,14 +395,178 @@ static int write_doc(const char *dir, const char *path,
 	return 0;
 }
 
+/* FNV-1a of an error text, never 0 (0: none) */
+static unsigned long text_hash(const char *t)
+{
+	unsigned long h = 2166136261UL;
+
+	if (!t)
+		return 0;
+	for (; *t; t++)
+		h = (h ^ (unsigned char)*t) * 16777619UL;
+	return h | 1;
+}
+
+static struct journal_snap snap_of(const struct step *s, bool running)
+{
+	return (struct journal_snap){
+		.status = (int)s->status,
+		.running = running,
+		.partial = s->partial,
+		.file = s->file,
+		.error = text_hash(s->error),
+		.undo_error = text_hash(s->undo_error),
+	};
+}
+
+static bool snap_same(const struct journal_snap *a,
+		      const struct journal_snap *b)
+{
+	return a->status == b->status && a->running == b->running &&
+	       a->partial == b->partial && a->file == b->file &&
+	       a->error == b->error && a->undo_error == b->undo_error;
+}
+
+/*
+ * The first record: the progress file is made (empty) first, then the
+ * document naming it is renamed into place and the directory fsync'd,
+ * which makes both durable: a journal never names a progress file that
+ * is not there.
+ */
+static int record_first(struct journal *j, const struct plan *p, long running,
+			struct vm_error *err)
+{
+	_cleanup_free_ char *tmpl = NULL;
+	int fd, r;
+
+	r = make_dirs(j->dir, 0755);
+	if (r < 0 || asprintf(&tmpl, "%s/" JOURNAL_PROGRESS_PREFIX "XXXXXX",
+			      j->dir) < 0) {
+		if (r == 0)
+			tmpl = NULL;
+		r = r < 0 ? r : -ENOMEM;
+		return vm_error_set(
+			err, VM_EXIT_FAILED, -r,
+			"cannot write the journal %s: %s (nothing more is changed without it)",
+			j->path, strerror(-r));
+	}
+	fd = mkostemp(tmpl, O_CLOEXEC | O_APPEND);
+	if (fd < 0)
+		return vm_error_set(
+			err, VM_EXIT_FAILED, errno,
+			"cannot write the journal %s: cannot make its progress file %s: %s (nothing more is changed without it)",
+			j->path, tmpl, strerror(errno));
+	j->snap = calloc(p->n + 1, sizeof(*j->snap));
+	r = j->snap ?
+		    write_doc(j->dir, j->path, j->head, strrchr(tmpl, '/') + 1,
+			      p, running, err) :
+		    vm_error_set(err, VM_EXIT_FAILED, ENOMEM, "out of memory");
+	if (r < 0) {
+		close(fd);
+		unlink(tmpl);
+		free(j->snap);
+		j->snap = NULL;
+		return r;
+	}
+	j->progress = steal_ptr(tmpl);
+	j->progress_fd = fd;
+	j->progress_size = 0;
+	j->snap_n = p->n;
+	for (size_t i = 0; i < p->n; i++)
+		j->snap[i] = snap_of(&p->steps[i], (long)i == running);
+	return 0;
+}
+
+/*
+ * A later record: a line {"i": N, "step": {...}} for each step whose
+ * snapshot changed, in step order, in one write(2), then fdatasync(2)
+ * (which also writes the file's new size: Linux man-pages fsync(2), "does
+ * not flush modified metadata unless that metadata is needed in order to
+ * allow a subsequent data retrieval ... a change to the file size ... would
+ * require a metadata flush"). A failed append is cut off again
+ * (ftruncate to the last record's end), so that the next one starts on a
+ * line of its own; the snapshot changes only when the record is written.
+ */
+static int record_append(struct journal *j, const struct plan *p, long running,
+			 struct vm_error *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int r = 0;
+
+	if (j->broken || p->n != j->snap_n)
+		return vm_error_set(
+			err, VM_EXIT_FAILED, EIO,
+			"cannot write the journal %s: an earlier record of %s failed (nothing more is changed without it)",
+			j->path, j->progress);
+	for (size_t i = 0; i < p->n; i++) {
+		struct journal_snap now =
+			snap_of(&p->steps[i], (long)i == running);
+		_cleanup_json_ struct json_object *line = NULL;
+		const char *text;
+		size_t n;
+
+		if (snap_same(&now, &j->snap[i]))
+			continue;
+		line = json_object_new_object();
+		if (!line)
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+		json_object_object_add(line, "i",
+				       json_object_new_int64((int64_t)i));
+		json_object_object_add(line, "step",
+				       journal_step_to_json(p, &p->steps[i],
+							    now.running));
+		/* plain: no newline inside the line (strings escape theirs) */
+		text = json_object_to_json_string_ext(
+			line, JSON_C_TO_STRING_PLAIN |
+				      JSON_C_TO_STRING_NOSLASHESCAPE);
+		n = text ? strlen(text) : 0;
+		if (!text || len + n + 2 > cap) {
+			size_t want = (len + n + 2) * 2;
+			char *nb = text ? realloc(buf, want) : NULL;
+
+			if (!nb)
+				return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+						    "out of memory");
+			buf = nb;
+			cap = want;
+		}
+		memcpy(buf + len, text, n);
+		len += n;
+		buf[len++] = '\n';
+	}
+	if (!len)
+		return 0;
+	r = write_all(j->progress_fd, buf, len);
+	if (r == 0 && fdatasync(j->progress_fd) < 0)
+		r = negative_errno();
+	if (r < 0) {
+		if (ftruncate(j->progress_fd, j->progress_size) < 0)
+			j->broken = true;
+		return vm_error_set(
+			err, VM_EXIT_FAILED, -r,
+			"cannot write the journal %s: %s (nothing more is changed without it)",
+			j->progress, strerror(-r));
+	}
+	j->progress_size += (off_t)len;
+	for (size_t i = 0; i < p->n; i++)
+		j->snap[i] = snap_of(&p->steps[i], (long)i == running);
+	return 0;
+}
+
 static int journal_record(void *opaque, const struct plan *p, long running,
 			  struct vm_error *err)
 {
 	struct journal *j = opaque;
 	struct vm_error ignored = { 0 };
-	int r = write_doc(j->dir, j->path, j->head, p, running,
-			  err ? err : &ignored);
+	int r;
 
+	if (!err)
+		err = &ignored;
+	if (j->written)
+		return record_append(j, p, running, err);
+	r = record_first(j, p, running, err);
 	if (r == 0)
 		j->written = true;
 	return r;
@@ -471,6 +637,7 @@ int journal_init(struct journal *j, const struct sysfs *s, int argc,
 			       uri ? json_object_new_string(uri) : NULL);
 	j->recorder.record = journal_record;
 	j->recorder.opaque = j;
+	j->progress_fd = -1;
 	return 0;
 }
 
@@ -479,17 +646,29 @@ void journal_clear(struct journal *j)
 	free(j->path);
 	free(j->dir);
 	json_object_put(j->head);
+	if (j->progress_fd >= 0)
+		close(j->progress_fd);
+	free(j->progress);
+	free(j->snap);
 	memset(j, 0, sizeof(*j));
+	j->progress_fd = -1;
 }
 
+static void fsync_dir(const char *dir)
+{
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd >= 0)
+		(void)fsync(dfd);
+}
+
+/* the document first: a journal that names a removed progress file would say too little was done */
 void journal_finish(struct journal *j)
 {
 	if (j->written && j->path && unlink(j->path) == 0) {
-		_cleanup_close_ int dfd =
-			open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (dfd >= 0)
-			(void)fsync(dfd);
+		fsync_dir(j->dir);
+		if (j->progress)
+			unlink(j->progress);
 	}
 	journal_clear(j);
 }
@@ -500,6 +679,7 @@ void journal_doc_clear(struct journal_doc *d)
 {
 	strv_clear(&d->argv);
 	free(d->uri);
+	free(d->progress);
 	json_object_put(d->root);
 	memset(d, 0, sizeof(*d));
 }
@@ -616,6 +796,27 @@ int journal_parse(const char *text, size_t len, struct journal_doc *out,
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
 	}
+	if (json_object_object_get_ex(out->root, "progress", &v)) {
+		const char *name = json_object_get_string(v);
+
+		/* a name in the journal's directory, as record_first makes it */
+		if (!json_object_is_type(v, json_type_string) ||
+		    strncmp(name, JOURNAL_PROGRESS_PREFIX,
+			    strlen(JOURNAL_PROGRESS_PREFIX)) != 0 ||
+		    strchr(name, '/')) {
+			journal_doc_clear(out);
+			return bad(
+				err,
+				"its progress is not a file name " JOURNAL_PROGRESS_PREFIX
+				"XXXXXX");
+		}
+		out->progress = strdup(name);
+		if (!out->progress) {
+			journal_doc_clear(out);
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+		}
+	}
 	if (!json_object_object_get_ex(out->root, "steps", &steps) ||
 	    !json_object_is_type(steps, json_type_array)) {
 		journal_doc_clear(out);
@@ -628,6 +829,89 @@ int journal_parse(const char *text, size_t len, struct journal_doc *out,
 		}
 	out->steps = steps;
 	return 0;
+}
+
+int journal_parse_progress(struct journal_doc *d, const char *text, size_t len,
+			   struct vm_error *err)
+{
+	size_t n = json_object_array_length(d->steps);
+	const char *end = text + len;
+
+	if (memchr(text, '\0', len))
+		return bad(err, "its progress holds a NUL byte");
+	for (const char *l = text, *nl; l < end; l = nl + 1) {
+		struct json_tokener *tok;
+		struct json_object *line, *iv, *step;
+		int64_t i;
+		int r;
+
+		nl = memchr(l, '\n', (size_t)(end - l));
+		/* torn: written, never fdatasync'd as a record */
+		if (!nl)
+			break;
+		if (nl - l > INT_MAX)
+			return bad(err, "a progress line is too long");
+		tok = json_tokener_new_ex(64);
+		if (!tok)
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+		line = json_tokener_parse_ex(tok, l, (int)(nl - l));
+		if (json_tokener_get_error(tok) != json_tokener_success ||
+		    json_tokener_get_parse_end(tok) != (size_t)(nl - l)) {
+			json_object_put(line);
+			line = NULL;
+		}
+		json_tokener_free(tok);
+		if (!line || !json_object_is_type(line, json_type_object) ||
+		    !json_object_object_get_ex(line, "i", &iv) ||
+		    !json_object_is_type(iv, json_type_int) ||
+		    !json_object_object_get_ex(line, "step", &step)) {
+			json_object_put(line);
+			return bad(
+				err,
+				"a progress line is not {\"i\": N, \"step\": {...}}");
+		}
+		i = json_object_get_int64(iv);
+		if (i < 0 || (uint64_t)i >= n) {
+			json_object_put(line);
+			return bad(err, "a progress line names no step");
+		}
+		r = check_step(step, err);
+		if (r == 0 &&
+		    json_object_array_put_idx(d->steps, (size_t)i,
+					      json_object_get(step)) < 0)
+			r = vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					 "out of memory");
+		json_object_put(line);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static char *progress_path(const char *path, const struct journal_doc *d);
+
+/* the progress file d names, beside the journal at path, applied onto d */
+static int read_progress(const char *path, struct journal_doc *d,
+			 struct vm_error *err)
+{
+	_cleanup_free_ char *pp = progress_path(path, d);
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	mode_t mode;
+	int r;
+
+	if (!pp)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	r = sysfs_read_regular_at(AT_FDCWD, pp, 256 * 1024 * 1024, &text, &len,
+				  &mode);
+	if (r < 0)
+		return vm_error_set(
+			err, VM_EXIT_USAGE, -r,
+			"not a virt-mdev journal: its progress %s: %s", pp,
+			strerror(-r));
+	return journal_parse_progress(d, text ? text : "", len, err);
 }
 
 int journal_read(const struct sysfs *s, struct journal_doc *out, char **path,
@@ -644,7 +928,7 @@ int journal_read(const struct sysfs *s, struct journal_doc *out, char **path,
 	if (!p)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
-	r = sysfs_read_regular_at(AT_FDCWD, p, 4 * 1024 * 1024, &text, &len,
+	r = sysfs_read_regular_at(AT_FDCWD, p, 64 * 1024 * 1024, &text, &len,
 				  &mode);
 	if (r == -ENOENT)
 		return r;
@@ -653,6 +937,11 @@ int journal_read(const struct sysfs *s, struct journal_doc *out, char **path,
 				    "cannot read the journal %s: %s", p,
 				    strerror(-r));
 	r = journal_parse(text, len, out, err);
+	if (r == 0 && out->progress) {
+		r = read_progress(p, out, err);
+		if (r < 0)
+			journal_doc_clear(out);
+	}
 	if (r < 0) {
 		char why[VM_ERROR_MSG_MAX];
 
@@ -814,12 +1103,28 @@ int journal_plan(const struct journal_doc *d, struct call_env *env,
 	return 0;
 }
 
+/* the path of d's progress file beside the journal at path; NULL: none */
+static char *progress_path(const char *path, const struct journal_doc *d)
+{
+	const char *slash = strrchr(path, '/');
+	char *out;
+
+	if (!d->progress)
+		return NULL;
+	if (asprintf(&out, "%.*s%s", slash ? (int)(slash - path + 1) : 0, path,
+		     d->progress) < 0)
+		return NULL;
+	return out;
+}
+
 int journal_rewrite(const char *path, const struct journal_doc *d,
 		    const struct plan *p, long running, struct vm_error *err)
 {
 	_cleanup_json_ struct json_object *head = json_object_new_object();
 	_cleanup_free_ char *dir = strdup(path);
+	_cleanup_free_ char *old = progress_path(path, d);
 	char *slash;
+	int r;
 
 	if (!head || !dir)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
@@ -827,8 +1132,31 @@ int journal_rewrite(const char *path, const struct journal_doc *d,
 	slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
-	json_object_object_foreach(d->root, key,
-				   val) if (strcmp(key, "steps") != 0)
-		json_object_object_add(head, key, json_object_get(val));
-	return write_doc(dir, path, head, p, running, err);
+	json_object_object_foreach(d->root, key, val)
+	{
+		if (strcmp(key, "steps") != 0 && strcmp(key, "progress") != 0)
+			json_object_object_add(head, key, json_object_get(val));
+	}
+	/* whole, with no progress file: the old one no longer counts once the new document is in place */
+	r = write_doc(dir, path, head, NULL, p, running, err);
+	if (r == 0 && old)
+		unlink(old);
+	return r;
+}
+
+int journal_remove(const char *path, const struct journal_doc *d)
+{
+	_cleanup_free_ char *old = progress_path(path, d);
+	_cleanup_free_ char *dir = strdup(path);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		return negative_errno();
+	if (slash) {
+		*slash = '\0';
+		fsync_dir(dir);
+	}
+	if (old)
+		unlink(old);
+	return 0;
 }

@@ -3,7 +3,10 @@
  * ROOT/run/lock/virt-mdev.lock, apart from the s390-tools lock and taken
  * before it) is held by a run that changes the host from before it reads
  * the host until its plan ran. The journal (ROOT/run/virt-mdev/journal.json,
- * written atomically and fsync'd before every step) holds the plan and its
+ * written whole and atomically before the first step, naming its progress
+ * file journal.progress.XXXXXX beside it, to which every later record
+ * appends one JSON line per step whose journalled state changed, with one
+ * write(2) and fdatasync(2) before the next step) holds the plan and its
  * progress, enough to undo or finish every step without the process that
  * made it: 'virt-mdev recover [--complete]'.
  */
@@ -22,6 +25,7 @@
 
 #define RUN_LOCK_FILE "virt-mdev.lock"
 #define JOURNAL_FILE "journal.json"
+#define JOURNAL_PROGRESS_PREFIX "journal.progress."
 #define JOURNAL_VERSION 1
 
 /* ---- the lock ---- */
@@ -96,12 +100,27 @@ struct json_object *journal_step_to_json(const struct plan *p,
 
 /* ---- the journal ---- */
 
+/* What a step's journal line last said (a record writes the steps whose snapshot differs). */
+struct journal_snap {
+	int status;
+	bool running, partial;
+	const void *file; /* the file step's prior state, once read */
+	unsigned long error, undo_error; /* hashes of the texts, 0: none */
+};
+
 struct journal {
 	char *path; /* ROOT/run/virt-mdev/journal.json */
 	char *dir;
 	struct json_object *head; /* version, pid, start time, argv, uri */
 	bool written;
 	struct plan_recorder recorder; /* plan.recorder: writes it */
+	/* the progress file (JOURNAL_PROGRESS_PREFIX + 6 random characters), opened for appending */
+	char *progress;
+	int progress_fd;
+	off_t progress_size; /* what the records wrote whole */
+	bool broken; /* a failed append could not be taken back: no record more */
+	struct journal_snap *snap; /* per step, as the last record left it */
+	size_t snap_n;
 };
 
 /* A journal for this process's run of argv; nothing is written until the first step. */
@@ -121,13 +140,23 @@ struct journal_doc {
 	struct json_object
 		*steps; /* checked: each has kind, description, status */
 	struct json_object *root; /* owns steps */
+	char *progress; /* the progress file's name (in the journal's directory), NULL: none */
 };
 
 int journal_parse(const char *text, size_t len, struct journal_doc *out,
 		  struct vm_error *err);
 void journal_doc_clear(struct journal_doc *d);
 
-/* The journal of s's root: 0 with *out, -ENOENT when there is none, else -errno with err. path: its path (caller frees), may be NULL. */
+/*
+ * Apply a progress file's lines onto d's steps, in order: each complete line
+ * {"i": N, "step": {...}} replaces step N (checked as a journal's step); a
+ * last line with no newline was never a record (torn) and is ignored.
+ * Outside input (tests/fuzz/fuzz-journal).
+ */
+int journal_parse_progress(struct journal_doc *d, const char *text, size_t len,
+			   struct vm_error *err);
+
+/* The journal of s's root (its progress applied): 0 with *out, -ENOENT when there is none, else -errno with err. path: its path (caller frees), may be NULL. */
 int journal_read(const struct sysfs *s, struct journal_doc *out, char **path,
 		 struct vm_error *err);
 
@@ -144,8 +173,15 @@ int journal_refuse_unfinished(const struct sysfs *s, struct vm_error *err);
 int journal_plan(const struct journal_doc *d, struct call_env *env,
 		 struct plan *p, struct vm_error *err);
 
-/* Rewrite the journal of plan p at path (the doc's head kept): recover's own progress. */
+/*
+ * Rewrite the journal of plan p at path (the doc's head kept) whole, with
+ * no progress file, and remove d's progress file after the rename:
+ * recover's own progress.
+ */
 int journal_rewrite(const char *path, const struct journal_doc *d,
 		    const struct plan *p, long running, struct vm_error *err);
+
+/* Remove the journal at path, then d's progress file: 0, or -errno of the journal's unlink (ENOENT is 0). */
+int journal_remove(const char *path, const struct journal_doc *d);
 
 #endif

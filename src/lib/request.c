@@ -156,11 +156,11 @@ int request_recover(const struct request_env *env, bool complete,
 			       plan_rollback_recorded(&o->plan, progress, err);
 		o->plan.recorder = NULL;
 	}
-	if (r == 0 && unlink(path) < 0 && errno != ENOENT)
+	if (r == 0 && (r = journal_remove(path, &d)) < 0)
 		r = vm_error_set(
-			err, VM_EXIT_FAILED, errno,
+			err, VM_EXIT_FAILED, -r,
 			"recovered, but cannot remove the journal %s: %s", path,
-			strerror(errno));
+			strerror(-r));
 	for (size_t i = 0; i < o->plan.n; i++)
 		if (o->plan.steps[i].status != was[i] &&
 		    (o->plan.steps[i].status == STEP_UNDONE ||

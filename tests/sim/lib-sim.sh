@@ -105,6 +105,25 @@ Try 'virt-mdev help $(refused_command "$@")'\."
 	ok "$(cmp -s "$tmp/before" "$tmp/after"; echo $?)" "$what: nothing changed"
 }
 
+# journal_merged [JOURNAL]: the journal (default $J) as recover reads it: the document with the
+# complete lines of the progress file it names applied in order, each {"i": N, "step": {...}}
+# replacing step N (a torn last line, with no newline, is no record: src/lib/journal.c)
+journal_merged() {
+	local j=${1:-$J} p
+	p=$(jq -r '.progress // empty' "$j") || return 1
+	if [ -z "$p" ]; then
+		cat "$j"
+		return
+	fi
+	jq -R -n --slurpfile d "$j" 'reduce (inputs | try fromjson catch empty) as $l ($d[0]; .steps[$l.i] = $l.step)' "$(dirname "$j")/$p"
+}
+
+# journal_left [JOURNAL]: the journal's files that are there (the document, progress files)
+journal_left() {
+	local j=${1:-$J}
+	ls -d "$j" "$(dirname "$j")"/journal.progress.* 2>/dev/null
+}
+
 # refused_command ARGS...: the command a virt-mdev command line names (the first word that is
 # neither a global option nor its value)
 refused_command() {

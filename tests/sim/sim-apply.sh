@@ -462,7 +462,7 @@ for ((k = 1; k <= n; k++)); do
 	esac
 	snapshot after
 	fine=1
-	[ "$rc" = 1 ] && [[ $err == "virt-mdev: cannot $d ("* ]] && same clean after && [ ! -e "$J" ] && fine=0
+	[ "$rc" = 1 ] && [[ $err == "virt-mdev: cannot $d ("* ]] && same clean after && [ -z "$(journal_left)" ] && fine=0
 	ok "$fine" "a failure at step $k of $n ($how): exit 1, the message names '$d', host and every domain exactly as before, no record, no journal"
 	if [ "$fine" != 0 ]; then
 		echo "# rc=$rc: $err"
@@ -637,7 +637,7 @@ is "$bad" 0 "two applies of overlapping files at one instant: both succeed, the 
 wait_step() {
 	local st
 	for _ in $(seq 6000); do
-		st=$(jq -r --argjson k "$1" '.steps[$k - 1].status' "$J" 2>/dev/null)
+		st=$(journal_merged 2>/dev/null | jq -r --argjson k "$1" '.steps[$k - 1].status' 2>/dev/null)
 		[ "$st" = running ] || [ "$st" = done ] && return 0
 		kill -0 "$2" 2>/dev/null || return 1
 		sleep 0.005
@@ -676,7 +676,7 @@ snapshot F0
 # (F1, the uninterrupted apply of sF, was taken after the failures above)
 for k in 3 $n; do
 	kill_at $k
-	is "$rc.$(jq -r '[.steps[].status] | index("running") + 1' "$J" 2>/dev/null)" "137.$k" "SIGKILL while step $k (${descs[k - 1]}) is in flight"
+	is "$rc.$(journal_merged 2>/dev/null | jq -r '[.steps[].status] | index("running") + 1' 2>/dev/null)" "137.$k" "SIGKILL while step $k (${descs[k - 1]}) is in flight"
 	snapshot killed
 	run vm ccw bind 0.0.2b0a
 	is "$rc" 4 "after the kill at step $k, a change is refused: exit 4"
@@ -694,7 +694,7 @@ for k in 3 $n; do
 	kill_at $k
 	run vm recover --complete
 	snapshot after
-	ok "$([ "$rc" = 0 ] && same F1 after && [ ! -e "$J" ]; echo $?)" "recover --complete after the kill at step $k: as the uninterrupted apply (the record too), no journal left"
+	ok "$([ "$rc" = 0 ] && same F1 after && [ -z "$(journal_left)" ]; echo $?)" "recover --complete after the kill at step $k: as the uninterrupted apply (the record too), no journal left"
 	[ "$rc" = 0 ] || echo "# $err"
 	diff "$tmp/F1" "$tmp/after" | head -6 | sed 's/^/# /'
 	run vm -j apply "$tmp/sF.yaml"

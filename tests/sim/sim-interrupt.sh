@@ -70,7 +70,7 @@ steps() {
 wait_step() {
 	local st
 	for _ in $(seq 6000); do
-		st=$(jq -r --argjson k "$1" '.steps[$k - 1].status' "$J" 2>/dev/null)
+		st=$(journal_merged 2>/dev/null | jq -r --argjson k "$1" '.steps[$k - 1].status' 2>/dev/null)
 		[ "$st" = running ] || [ "$st" = done ] && return 0
 		kill -0 "$2" 2>/dev/null || return 1
 		sleep 0.005
@@ -107,14 +107,22 @@ kill_at() {
 		esac
 	done
 	if [ "$stop" = 1 ] && [ -z "$w" ]; then
-		# a call with no write before it (unassign's detach): the journal's rename(2) before the
-		# step is held, and the daemon stopped while it is (its temporary file is there)
-		sel=(-e trace=rename -e inject=rename:delay_enter=500000:when=$((2 * k - 1)))
+		# a call with no write before it (unassign's detach): the journal's record before the
+		# step is held, and the daemon stopped while it is. The first record (step 1) writes
+		# journal.json whole with rename(2) (its temporary file is there while it is held);
+		# each later one appends to the progress file and fdatasync(2)s it (src/lib/journal.c:
+		# a record after each step and before the next, so the one before step K is the
+		# (2K-2)th), the step's line already there while the fdatasync is held
+		if [ "$k" = 1 ]; then
+			sel=(-e trace=rename -e inject=rename:delay_enter=500000:when=1)
+		else
+			sel=(-e trace=fdatasync -e inject=fdatasync:delay_enter=500000:when=$((2 * k - 2)))
+		fi
 	fi
 	if [ ${#sel[@]} -gt 0 ] || [ "${t%% *}" = f ]; then
 		# which renameat(2) of the run is a put's: each file put renames its new file into place
-		# with renameat (src/lib/filestep.c), the journal with rename(2), before each step and
-		# after it (strace's inject counts each syscall apart); a delete is an unlinkat in its
+		# with renameat (src/lib/filestep.c), the journal with rename(2) (its first record only;
+		# strace's inject counts each syscall apart); a delete is an unlinkat in its
 		# file's directory (strace -P matches an *at call by its directory descriptor)
 		case $t in
 		"f rm "*) sel=(-P "$(dirname "${t#f rm }")" -e trace=unlinkat -e inject=unlinkat:delay_enter=600000) ;;
@@ -130,8 +138,10 @@ kill_at() {
 		pid=$!
 	fi
 	if [ "$stop" = 1 ]; then
-		if [ -n "$w" ]; then wait_step "$w" $pid; else
+		if [ -n "$w" ]; then wait_step "$w" $pid; elif [ "$k" = 1 ]; then
 			for _ in $(seq 6000); do [ -e "$J.tmp" ] && break; sleep 0.005; done
+		else
+			wait_step "$k" $pid
 		fi
 		kill -STOP "$lv_pid"
 	fi
@@ -146,7 +156,7 @@ kill_at() {
 	fi
 	out=$(cat "$tmp/run.out")
 	err=$(cat "$tmp/run.err")
-	landed=$(jq -r '[.steps[].status] | index("running") // -1 | . + 1' "$J" 2>/dev/null || echo 0)
+	landed=$(journal_merged 2>/dev/null | jq -r '[.steps[].status] | index("running") // -1 | . + 1' 2>/dev/null || echo 0)
 	: >"$tmp/faults"
 }
 
@@ -183,7 +193,7 @@ every_step() {
 		run vm recover --complete
 		local r3=$rc o3=$out e3=$err
 		snapshot completed
-		if [ "$r3" != 0 ] || ! same "$after" completed || [ -e "$J" ]; then
+		if [ "$r3" != 0 ] || ! same "$after" completed || [ -n "$(journal_left)" ]; then
 			bad_c=$((bad_c + 1)) why_c="$why_c k=$k: recover --complete exits $r3 ($o3 $e3), $(diff "$tmp/$after" "$tmp/completed" | head -4 | tr '\n' ' ');"
 			break
 		fi
@@ -209,7 +219,7 @@ signal_at() {
 		"$name: the step in flight finished (its done: line is out, also into a file)"
 	snapshot signalled
 	ok "$(same "$before" signalled; echo $?)" "$name: the host and the domain are as before the run"
-	ok "$([ ! -e "$J" ]; echo $?)" "$name: no journal is left"
+	ok "$([ -z "$(journal_left)" ]; echo $?)" "$name: no journal is left (nor its progress file)"
 }
 
 # ---- ccw: assign --persistent and unassign ----
@@ -252,7 +262,7 @@ vm -q unassign $DOM $UA
 # ---- the journal: its form, and one the run cannot have written ----
 snapshot bind0
 kill_at 3 KILL ccw bind 0.0.2b09 --persistent
-is "$(jq -r '[.version, (.pid|type), (.starttime|type), (.argv|join(" ")), ([.steps[].status]|join(","))] | @tsv' "$J")" \
+is "$(journal_merged | jq -r '[.version, (.pid|type), (.starttime|type), (.argv|join(" ")), ([.steps[].status]|join(","))] | @tsv')" \
 	"1	number	number	$VIRT_MDEV --root $R --backend sysfs ccw bind 0.0.2b09 --persistent	done,done,running,pending" \
 	"the journal holds its version, the PID and its start time, the command line and each step's status"
 run vm -n recover

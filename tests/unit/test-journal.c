@@ -1,4 +1,4 @@
-/* virt-mdev's own lock and the journal: the lock excludes a second run, a journal is refused unless it is one, a step journalled loads back as it was, an unfinished journal refuses a change. */
+/* virt-mdev's own lock and the journal: the lock excludes a second run, a journal is refused unless it is one, a step journalled loads back as it was, an unfinished journal refuses a change; later records append the changed steps to a progress file, read back merged (a torn last line ignored, a bad one refused), rewritten whole by recover. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -115,6 +115,158 @@ static void test_roundtrip(const struct sysfs *s)
 	journal_doc_clear(&d);
 }
 
+/* the progress file's size, -1: none */
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void append(const char *path, const char *text)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+	ok(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text),
+	   "(a line appended to the progress file)");
+}
+
+/* how many of the journal's files (the document, progress files) are in its directory */
+static int journal_files(void)
+{
+	char cmd[400];
+	FILE *f;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd),
+		 "ls -d '%s'/run/virt-mdev/journal.* 2>/dev/null | wc -l",
+		 root);
+	f = popen(cmd, "r");
+	if (f && fscanf(f, "%d", &n) != 1)
+		n = -1;
+	if (f)
+		pclose(f);
+	return n;
+}
+
+static void test_progress(const struct sysfs *s)
+{
+	struct plan p, back;
+	struct journal j;
+	struct journal_doc d;
+	struct vm_error err = { 0 };
+	struct call_env env = { .sysfs = s, .offline = true };
+	static char a0[] = "virt-mdev", a1[] = "apply";
+	char *argv[] = { a0, a1 };
+	_cleanup_free_ char *path = NULL, *prog = NULL;
+	long size;
+
+	plan_init(&p, s);
+	for (int i = 0; i < 3; i++)
+		plan_add_write(&p, "write it", "bus/css/x", "1", "bus/css/x",
+			       "0");
+	is_int(journal_init(&j, s, 2, argv, NULL, &err), 0, "a journal");
+	is_int(j.recorder.record(j.recorder.opaque, &p, 0, &err), 0,
+	       "the first record: the document");
+	ok(j.progress && asprintf(&prog, "%s", j.progress) > 0 &&
+		   strstr(prog, "/run/virt-mdev/" JOURNAL_PROGRESS_PREFIX),
+	   "it names a progress file beside it");
+	is_int(file_size(prog), 0, "the progress file is there, empty");
+	p.steps[0].status = STEP_DONE;
+	is_int(j.recorder.record(j.recorder.opaque, &p, -1, &err), 0,
+	       "a status changed: recorded");
+	is_int(j.recorder.record(j.recorder.opaque, &p, 1, &err), 0,
+	       "the next step runs: recorded");
+	size = file_size(prog);
+	is_int(j.recorder.record(j.recorder.opaque, &p, 1, &err), 0,
+	       "nothing changed: recorded");
+	is_int(file_size(prog), size,
+	       "a record of nothing changed appends nothing");
+	is_int(journal_read(s, &d, &path, &err), 0, "read back");
+	is_str(json_object_get_string(json_object_object_get(
+		       json_object_array_get_idx(d.steps, 0), "status")),
+	       "done", "the first step's status is the progress file's");
+	is_str(json_object_get_string(json_object_object_get(
+		       json_object_array_get_idx(d.steps, 1), "status")),
+	       "running", "the second runs");
+	is_str(json_object_get_string(json_object_object_get(
+		       json_object_array_get_idx(d.steps, 2), "status")),
+	       "pending", "the third is as the document says");
+	journal_doc_clear(&d);
+
+	/* a torn last line: written, never fdatasync'd as a record */
+	append(prog, "{\"i\": 2, \"step\": {\"kind\": \"sysfs-wri");
+	is_int(journal_read(s, &d, NULL, &err), 0,
+	       "a torn last line is no record: read");
+	is_str(json_object_get_string(json_object_object_get(
+		       json_object_array_get_idx(d.steps, 2), "status")),
+	       "pending", "and the step is as before it");
+	journal_doc_clear(&d);
+	append(prog, "\n");
+	is_int(journal_read(s, &d, NULL, &err), -EINVAL,
+	       "a complete line that is no record: refused");
+	{
+		_cleanup_free_ char *want = NULL;
+
+		ok(asprintf(
+			   &want,
+			   "the journal %s is unreadable (not a virt-mdev journal: a progress line is not {\"i\": N, \"step\": {...}}): read it, undo what it says by hand, and remove it",
+			   path) > 0 &&
+			   strcmp(err.msg, want) == 0,
+		   "the message names the journal, what is wrong and the fix");
+	}
+	vm_error_clear(&err);
+	is_int(truncate(prog, size), 0, "(the line taken away)");
+	append(prog, "{\"i\": 3, \"step\": {}}\n");
+	is_int(journal_read(s, &d, NULL, &err), -EINVAL,
+	       "a line naming no step of the plan: refused");
+	ok(strstr(err.msg,
+		  "(not a virt-mdev journal: a progress line names no step)") !=
+		   NULL,
+	   "saying so");
+	vm_error_clear(&err);
+	is_int(truncate(prog, size), 0, "(the line taken away)");
+	append(prog,
+	       "{\"i\": 0, \"step\": {\"kind\": \"reboot\", \"description\": \"x\", \"path\": \"x\", \"status\": \"done\", \"area\": \"sys\"}}\n");
+	is_int(journal_read(s, &d, NULL, &err), -EINVAL,
+	       "a line whose step a journal could not hold: refused");
+	ok(strstr(err.msg,
+		  "(not a virt-mdev journal: a step's kind is none of") != NULL,
+	   "as check_step says of a step");
+	vm_error_clear(&err);
+	is_int(truncate(prog, size), 0, "(the line taken away)");
+
+	/* recover's own progress: the document whole, the old progress file gone */
+	is_int(journal_read(s, &d, NULL, &err), 0, "read again");
+	plan_init(&back, s);
+	is_int(journal_plan(&d, &env, &back, &err), 0, "loaded");
+	back.steps[1].status = STEP_UNDONE;
+	is_int(journal_rewrite(path, &d, &back, -1, &err), 0,
+	       "recover rewrites it");
+	is_int(file_size(prog), -1, "and removes the old progress file");
+	journal_doc_clear(&d);
+	is_int(journal_read(s, &d, NULL, &err), 0,
+	       "the rewritten journal reads");
+	ok(!d.progress, "it names no progress file");
+	is_str(json_object_get_string(json_object_object_get(
+		       json_object_array_get_idx(d.steps, 1), "status")),
+	       "undone", "and holds recover's progress");
+	is_int(journal_remove(path, &d), 0, "a recovered journal is removed");
+	is_int(journal_files(), 0, "nothing of it is left");
+	journal_doc_clear(&d);
+	plan_clear(&back);
+	journal_clear(&j);
+
+	/* a run that ends: both files removed */
+	is_int(journal_init(&j, s, 2, argv, NULL, &err), 0, "another journal");
+	j.recorder.record(j.recorder.opaque, &p, 0, &err);
+	j.recorder.record(j.recorder.opaque, &p, -1, &err);
+	is_int(journal_files(), 2, "the document and its progress file");
+	journal_finish(&j);
+	is_int(journal_files(), 0, "journal_finish removes both");
+	plan_clear(&p);
+}
+
 static void test_lock(const struct sysfs *s)
 {
 	struct run_lock a = RUN_LOCK_INIT, b = RUN_LOCK_INIT;
@@ -144,6 +296,7 @@ int main(void)
 		return 99;
 	test_parse();
 	test_roundtrip(s);
+	test_progress(s);
 	test_lock(s);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
