@@ -195,8 +195,15 @@ int css_device_parse(const char *what, char name[CCW_ID_STRLEN],
  */
 static struct {
 	const struct sysfs *s;
+	char *root; /* s's root: another host at the same address is another host */
 	struct strv schs, busids; /* busids[i] of schs[i], "" when unreadable */
 } busid_cache;
+
+static bool busid_cache_is(const struct sysfs *s)
+{
+	return busid_cache.s == s && busid_cache.root &&
+	       strcmp(busid_cache.root, sysfs_root(s)) == 0;
+}
 
 static int busid_scan(const struct sysfs *s, struct vm_error *err)
 {
@@ -206,6 +213,8 @@ static int busid_scan(const struct sysfs *s, struct vm_error *err)
 	strv_clear(&busid_cache.schs);
 	strv_clear(&busid_cache.busids);
 	busid_cache.s = NULL;
+	free(busid_cache.root);
+	busid_cache.root = NULL;
 	r = sysfs_list_dir(s, &schs, "bus/css/devices");
 	if (r < 0 && r != -ENOENT)
 		return vm_error_set(
@@ -224,6 +233,10 @@ static int busid_scan(const struct sysfs *s, struct vm_error *err)
 			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 					    "out of memory");
 	}
+	busid_cache.root = strdup(sysfs_root(s));
+	if (!busid_cache.root)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
 	busid_cache.s = s;
 	return 0;
 }
@@ -234,7 +247,7 @@ static int busid_lookup(const struct sysfs *s, const char *name,
 {
 	bool fresh = false;
 
-	if (busid_cache.s != s) {
+	if (!busid_cache_is(s)) {
 		if (busid_scan(s, err) < 0)
 			return vm_error_errno(err);
 		fresh = true;
@@ -246,9 +259,12 @@ static int busid_lookup(const struct sysfs *s, const char *name,
 		while (i < busid_cache.busids.n &&
 		       strcmp(busid_cache.busids.v[i], name) != 0)
 			i++;
-		if (i == busid_cache.busids.n)
+		/* no busid: a subchannel of that name, or a scan afresh says so */
+		if (i == busid_cache.busids.n &&
+		    (fresh || sysfs_exists(s, "bus/css/devices/%s", name)))
 			return 1;
-		if (sysfs_read_string(s, &now, "bus/css/devices/%s/dev_busid",
+		if (i < busid_cache.busids.n &&
+		    sysfs_read_string(s, &now, "bus/css/devices/%s/dev_busid",
 				      busid_cache.schs.v[i]) == 0 &&
 		    strcmp(now, name) == 0 &&
 		    css_read_subchannel(s, busid_cache.schs.v[i], sch) == 0)
