@@ -955,7 +955,7 @@ static int ap_boot_ready(const struct sysfs *s, const struct mdev_spec *m,
 	_cleanup_free_ char *al = NULL, *dl = NULL;
 	struct ap_mask apm, aqm;
 	struct reserved r;
-	const char *by;
+	const char *by = ""; /* reboot_masks sets it; gcc 14 cannot see that */
 
 	if (ap_read_host(s, &h, err) < 0 ||
 	    reboot_masks(&h, &apm, &aqm, &by, err) < 0)
@@ -988,7 +988,7 @@ static void ap_boot_host(const struct sysfs *s, kind_boot_fn fn, void *opaque)
 	size_t nback = 0, naway = 0, lback = 0, laway = 0;
 	FILE *fb, *fa;
 	_cleanup_free_ char *msg = NULL;
-	const char *by;
+	const char *by = ""; /* reboot_masks sets it; gcc 14 cannot see that */
 
 	if (ap_read_host(s, &h, &err) < 0 ||
 	    reboot_masks(&h, &apm, &aqm, &by, &err) < 0)
