@@ -97,7 +97,9 @@ done
 on() {
 	local h=$1
 	shift
-	nsenter -t "$(cat "$tmp/$h/pid")" -m -n -- "$@"
+	# -r -w: the host process's root and directory (entering a mount namespace sets them to its
+	# own root, which in a chroot such as the Debian 13 pass is not the root the host runs in)
+	nsenter -t "$(cat "$tmp/$h/pid")" -m -n -r -w -- "$@"
 }
 vm() { # HOST ARGS...: virt-mdev on HOST, with its libvirtd and the sysfs backend
 	local h=$1
@@ -136,7 +138,7 @@ cp -r "$top_srcdir/contrib/ansible/ansible_collections" "$tmp/collections/"
 {
 	echo "[fleet]"
 	for h in $HOSTS; do
-		printf '#!/bin/sh\n# enter %s: its mount and network namespaces, then python3 there\nexec nsenter -t "$(cat %s/pid)" -m -n -- /usr/bin/python3 "$@"\n' \
+		printf '#!/bin/sh\n# enter %s: its mount and network namespaces, then python3 there\nexec nsenter -t "$(cat %s/pid)" -m -n -r -w -- /usr/bin/python3 "$@"\n' \
 			"$h" "$tmp/$h" >"$tmp/$h/python"
 		chmod +x "$tmp/$h/python"
 		echo "$h ansible_connection=local ansible_python_interpreter=$tmp/$h/python vm_uri=$(cat "$tmp/$h/uri")"
