@@ -379,6 +379,23 @@ static int resolve_device(struct actx *c, struct adev *a, struct vm_error *err)
 	return 0;
 }
 
+/* an ap-reserve entry as the kind's spec of adapters x domains (no mdev), as its target reads them */
+static int reserve_spec(const struct actx *c, const struct mdev_kind *k,
+			const struct state_reserve *rs, struct mdev_spec *m,
+			struct vm_error *err)
+{
+	struct kind_args args = { .apm = rs->adapters,
+				  .aqm = rs->domains,
+				  .have_adapters = true,
+				  .have_domains = true };
+
+	memset(m, 0, sizeof(*m));
+	m->kind = k;
+	return k->target(c->env->sysfs, "apply", &args, m, err) < 0 ?
+		       at(c, &rs->pos, err) :
+		       0;
+}
+
 /*
  * pass 2: the preparation of every device of a kind whose host part is
  * shared, in one choice (vfio-ap: the fewest host queues freed for all the
@@ -410,14 +427,8 @@ static int prepare_shared(struct actx *c, const struct mdev_kind *k,
 	}
 	for (size_t i = 0; k->reservable && i < st->nreserve; i++) {
 		const struct state_reserve *rs = &st->reserve[i];
-		struct kind_args args = { .apm = rs->adapters,
-					  .aqm = rs->domains,
-					  .have_adapters = true,
-					  .have_domains = true };
-
-		m[n].kind = k;
-		if (k->target(c->env->sysfs, "apply", &args, &m[n], err) < 0)
-			return at(c, &rs->pos, err);
+		if (reserve_spec(c, k, rs, &m[n], err) < 0)
+			return vm_error_errno(err);
 		first = first ? first : &rs->pos;
 		persist[n++] = rs->persistent;
 	}
@@ -536,15 +547,8 @@ static int give_back(struct actx *c, const struct mdev_kind *k,
 		if (c->d[i].m.kind == k)
 			keep[n++] = c->d[i].m;
 	for (size_t i = 0; k->reservable && i < st->nreserve; i++) {
-		struct kind_args args = { .apm = st->reserve[i].adapters,
-					  .aqm = st->reserve[i].domains,
-					  .have_adapters = true,
-					  .have_domains = true };
-
-		keep[n].kind = k;
-		if (k->target(c->env->sysfs, "apply", &args, &keep[n], err) < 0)
-			return at(c, &st->reserve[i].pos, err);
-		n++;
+		if (reserve_spec(c, k, &st->reserve[i], &keep[n++], err) < 0)
+			return vm_error_errno(err);
 	}
 	/* every other mdev of the kind that stays, with what it holds now */
 	for (size_t i = 0; i < c->list.n; i++) {
