@@ -125,15 +125,83 @@ static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
 	return -ETIMEDOUT;
 }
 
+/*
+ * libvirt's node-device driver rescans mdevctl's definitions after each
+ * change it makes, and a rescan begun before a define drops the new device
+ * from its list until the next one (src/node_device/node_device_driver.c:
+ * removeMissingPersistentMdev): a call on the handle a lookup just returned
+ * then fails with "no node device with matching name" (VIR_ERR_NO_NODE_DEVICE,
+ * seen with libvirt 9.0 on nodedev-start of a vfio-ap mdev right after its
+ * define, under load), and nodedev-autostart with "cannot set autostart for
+ * transient device" (VIR_ERR_OPERATION_INVALID, 8 vfio-ap devices defined in
+ * a row). Such an answer is retried, with a new lookup, for the same bounded
+ * time as a lookup; any other fails at once. On success the device is
+ * returned; on failure NULL, with *why naming WHAT and libvirt's message.
+ */
+static virNodeDevicePtr nd_retry(const struct nd_call *c,
+				 int (*op)(virNodeDevicePtr, const void *),
+				 const void *arg, int also_retried,
+				 const char *what, char **why)
+{
+	struct timespec step = { 0, 20 * 1000 * 1000 };
+	unsigned bound = c->b.wait_ms < ND_LOOKUP_WAIT_MS ? c->b.wait_ms :
+							    ND_LOOKUP_WAIT_MS;
+
+	for (unsigned waited = 0;; waited += 20) {
+		virNodeDevicePtr dev = nd_lookup(c);
+		int code;
+
+		if (!dev) {
+			nd_fail(why, "cannot find the node device");
+			return NULL;
+		}
+		if (op(dev, arg) == 0)
+			return dev;
+		code = virt_last_error_code();
+		if ((code != VIR_ERR_NO_NODE_DEVICE && code != also_retried) ||
+		    waited >= bound) {
+			nd_fail(why,
+				what); /* libvirt's message before the free resets it */
+			virt_nodedev_free(dev);
+			return NULL;
+		}
+		virt_nodedev_free(dev);
+		nanosleep(&step, NULL);
+	}
+}
+
+static int op_start(virNodeDevicePtr dev, const void *arg)
+{
+	(void)arg;
+	return virt_nodedev_start(dev);
+}
+
+static int op_destroy(virNodeDevicePtr dev, const void *arg)
+{
+	(void)arg;
+	return virt_nodedev_destroy(dev);
+}
+
+static int op_undefine(virNodeDevicePtr dev, const void *arg)
+{
+	struct nd_call *c = (struct nd_call *)arg;
+
+	free(c->saved);
+	c->saved = virt_nodedev_xml(dev);
+	return virt_nodedev_undefine(dev);
+}
+
+static int op_autostart(virNodeDevicePtr dev, const void *arg)
+{
+	return virt_nodedev_set_autostart(dev, *(const bool *)arg);
+}
+
 static int nd_destroy(void *data, char **why)
 {
-	struct nd_call *c = data;
-	_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
+	_cleanup_nodedev_ virNodeDevicePtr dev = nd_retry(
+		data, op_destroy, NULL, VIR_ERR_OK, "nodedev-destroy", why);
 
-	if (!dev)
-		return nd_fail(why, "cannot find the node device");
-	return virt_nodedev_destroy(dev) < 0 ? nd_fail(why, "nodedev-destroy") :
-					       0;
+	return dev ? 0 : -EIO;
 }
 
 static int nd_create_transient(void *data, char **why)
@@ -166,16 +234,10 @@ static int nd_create_transient(void *data, char **why)
 
 static int nd_undefine(void *data, char **why)
 {
-	struct nd_call *c = data;
-	_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
+	_cleanup_nodedev_ virNodeDevicePtr dev = nd_retry(
+		data, op_undefine, data, VIR_ERR_OK, "nodedev-undefine", why);
 
-	if (!dev)
-		return nd_fail(why, "cannot find the node device");
-	free(c->saved);
-	c->saved = virt_nodedev_xml(dev);
-	return virt_nodedev_undefine(dev) < 0 ?
-		       nd_fail(why, "nodedev-undefine") :
-		       0;
+	return dev ? 0 : -EIO;
 }
 
 static int nd_define(void *data, char **why)
@@ -205,43 +267,20 @@ static int nd_redefine(void *data, char **why)
 static int nd_start(void *data, char **why)
 {
 	struct nd_call *c = data;
-	_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
+	_cleanup_nodedev_ virNodeDevicePtr dev =
+		nd_retry(c, op_start, NULL, VIR_ERR_OK, "nodedev-start", why);
 
-	if (!dev)
-		return nd_fail(why, "cannot find the node device");
-	if (virt_nodedev_start(dev) < 0)
-		return nd_fail(why, "nodedev-start");
-	return nd_wait_active(c, dev, why);
+	return dev ? nd_wait_active(c, dev, why) : -EIO;
 }
 
-/*
- * libvirt's node-device driver rescans mdevctl's definitions after each
- * change it makes, and a rescan begun before a define lists the new device
- * as transient until the next one (src/node_device/node_device_driver.c:
- * removeMissingPersistentMdev, and nodeDeviceSetAutostart's "cannot set
- * autostart for transient device", VIR_ERR_OPERATION_INVALID; seen with
- * libvirt 9.0 on 8 vfio-ap devices defined in a row): that answer is
- * retried for the same bounded time as a lookup.
- */
+/* nodedev-autostart: a rescan may list a just-defined device as transient (nd_retry) */
 static int nd_autostart(void *data, char **why, bool on)
 {
-	struct nd_call *c = data;
-	struct timespec step = { 0, 20 * 1000 * 1000 };
-	unsigned bound = c->b.wait_ms < ND_LOOKUP_WAIT_MS ? c->b.wait_ms :
-							    ND_LOOKUP_WAIT_MS;
+	_cleanup_nodedev_ virNodeDevicePtr dev =
+		nd_retry(data, op_autostart, &on, VIR_ERR_OPERATION_INVALID,
+			 "nodedev-autostart", why);
 
-	for (unsigned waited = 0;; waited += 20) {
-		_cleanup_nodedev_ virNodeDevicePtr dev = nd_lookup(c);
-
-		if (!dev)
-			return nd_fail(why, "cannot find the node device");
-		if (virt_nodedev_set_autostart(dev, on) == 0)
-			return 0;
-		if (virt_last_error_code() != VIR_ERR_OPERATION_INVALID ||
-		    waited >= bound)
-			return nd_fail(why, "nodedev-autostart");
-		nanosleep(&step, NULL);
-	}
+	return dev ? 0 : -EIO;
 }
 
 static int nd_autostart_run(void *data, char **why)

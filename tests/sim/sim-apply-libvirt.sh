@@ -144,7 +144,7 @@ fail_at() { # DESCRIPTION-ERE HOW FAULT-LINE|-: the step whose description match
 	snapshot after
 	ok "$([ "$rc" = 1 ] && [[ $err == "virt-mdev: cannot $d ("* ]] && same empty after; echo $?)" \
 		"a failure at step $k of ${#descs[@]} ($2): exit 1, the message names '$d', host, domains and libvirt's view as before"
-	[ "$rc" = 1 ] || echo "# rc=$rc: $err"
+	[ "$rc" = 1 ] && [[ $err == "virt-mdev: cannot $d ("* ]] || printf '%s\n' "rc=$rc" "$err" | sed 's/^/# /'
 	diff "$tmp/empty" "$tmp/after" | head -8 | sed 's/^/# /'
 }
 fail_at "bind subchannel 0\.0\.0315 to vfio_ccw" "the simulator fails the bind write" "bus/css/drivers/vfio_ccw/bind 2 EIO"
