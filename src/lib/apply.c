@@ -252,7 +252,7 @@ static struct aguest *guest_get(struct actx *c, const char *name,
 			name, backend_uri_name(c->env->uri));
 		return NULL;
 	}
-	g->active = virt_domain_is_active(g->dom) == 1;
+	g->active = virt_domain_was_active(g->dom); /* the lookup's answer */
 	g->persistent = virt_domain_is_persistent(g->dom) == 1;
 	if ((g->persistent && guest_scan(g, true, err) < 0) ||
 	    (g->active && guest_scan(g, false, err) < 0))
@@ -1405,6 +1405,12 @@ int request_apply(const struct request_env *env, const struct state *st,
 	plan_init(&c->p3, env->sysfs);
 	plan_init(&c->p4, env->sysfs);
 	snprintf(doing, sizeof(doing), "apply %.500s", st->file);
+	/* the plan is made from one reading of the host (the steps compare before they act) */
+	mdev_list_memo(env->sysfs, true);
+	virt_xml_memo(true);
+	for (size_t k = 0; mdev_kinds[k]; k++)
+		if (mdev_kinds[k]->read_once)
+			mdev_kinds[k]->read_once(env->sysfs, true);
 	c->conn = request_conn(env, o, err);
 	if (!c->conn ||
 	    users_scan_for(env->uri, c->conn, true, doing, &c->users, err) <
@@ -1460,6 +1466,11 @@ int request_apply(const struct request_env *env, const struct state *st,
 		 c->nd == 1 ? "" : "s");
 	r = 0;
 out:
+	mdev_list_memo(env->sysfs, false);
+	virt_xml_memo(false);
+	for (size_t k = 0; mdev_kinds[k]; k++)
+		if (mdev_kinds[k]->read_once)
+			mdev_kinds[k]->read_once(env->sysfs, false);
 	actx_clear(c);
 	return r;
 }

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "css.h"
@@ -57,8 +58,93 @@ static _printf_(6, 7) void invalid_value(const struct sysfs *s, int r,
 		 val ? val : "", rule);
 }
 
+static int read_subchannel(const struct sysfs *s, const char *name,
+			   struct css_subchannel *sch);
+
+/*
+ * apply's planning looks at each subchannel in several passes (the device
+ * the file names, the host it prepares, the checks): between css_memo_begin
+ * and css_memo_end a subchannel is read from sysfs once, and every later
+ * read is that reading. The plan is made under the lock from one reading of
+ * the host; its steps compare before they act, outside the memo.
+ */
+#define MEMO_BUCKETS 4096
+
+struct memo_entry {
+	struct css_subchannel sch;
+	int r;
+	struct memo_entry *next;
+};
+
+static struct {
+	const struct sysfs *s;
+	struct memo_entry *bucket[MEMO_BUCKETS];
+} memo;
+
+static size_t memo_hash(const char *name)
+{
+	size_t h = 5381;
+
+	while (*name)
+		h = h * 33 + (unsigned char)*name++;
+	return h % MEMO_BUCKETS;
+}
+
+static void busid_cache_clear(void);
+
+void css_memo_begin(const struct sysfs *s)
+{
+	css_memo_end();
+	busid_cache_clear(); /* the memo's reading of dev_busid is its own */
+	memo.s = s;
+}
+
+void css_memo_end(void)
+{
+	for (size_t i = 0; i < MEMO_BUCKETS; i++)
+		while (memo.bucket[i]) {
+			struct memo_entry *e = memo.bucket[i];
+
+			memo.bucket[i] = e->next;
+			free(e);
+		}
+	memo.s = NULL;
+}
+
 int css_read_subchannel(const struct sysfs *s, const char *name,
 			struct css_subchannel *sch)
+{
+	struct memo_entry *e;
+	size_t h;
+
+	if (memo.s != s)
+		return read_subchannel(s, name, sch);
+	h = memo_hash(name);
+	for (e = memo.bucket[h]; e; e = e->next)
+		if (strcmp(e->sch.name, name) == 0) {
+			*sch = e->sch;
+			return e->r;
+		}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return read_subchannel(s, name, sch);
+	e->r = read_subchannel(s, name, &e->sch);
+	/* the name as asked: a spelling the parser took ("0.0.313") is found again */
+	if (e->r == -EINVAL || strcmp(e->sch.name, name) != 0) {
+		int r = e->r;
+
+		*sch = e->sch;
+		free(e);
+		return r;
+	}
+	e->next = memo.bucket[h];
+	memo.bucket[h] = e;
+	*sch = e->sch;
+	return e->r;
+}
+
+static int read_subchannel(const struct sysfs *s, const char *name,
+			   struct css_subchannel *sch)
 {
 	_cleanup_free_ char *drv = NULL, *override = NULL, *busid = NULL;
 	_cleanup_strv_ struct strv children = STRV_INIT;
@@ -186,17 +272,21 @@ int css_device_parse(const char *what, char name[CCW_ID_STRLEN],
 }
 
 /*
- * Every subchannel and its dev_busid, read once per process and host: apply
+ * Subchannels and their dev_busid, read once per process and host: apply
  * names hundreds of devices whose ccw devices are gone (bound to vfio_ccw),
  * and a scan per device would read every subchannel's dev_busid each time.
- * A busid's subchannel never changes while a process runs (the steps bind
- * and unbind, they do not move devices); a hit is read again before it is
- * believed all the same, and a stale one scans afresh.
+ * Those devices' subchannels are the ones vfio_ccw drives, so they are read
+ * first (bus/css/drivers/vfio_ccw lists them), and every other subchannel
+ * only when the name is not among them. A busid's subchannel never changes
+ * while a process runs (the steps bind and unbind, they do not move
+ * devices); a hit is read again before it is believed all the same (but in
+ * css_memo's one reading of the host), and a stale one scans afresh.
  */
 static struct {
 	const struct sysfs *s;
 	char *root; /* s's root: another host at the same address is another host */
 	struct strv schs, busids; /* busids[i] of schs[i], "" when unreadable */
+	bool all; /* every subchannel is in, not only vfio_ccw's */
 } busid_cache;
 
 static bool busid_cache_is(const struct sysfs *s)
@@ -205,50 +295,92 @@ static bool busid_cache_is(const struct sysfs *s)
 	       strcmp(busid_cache.root, sysfs_root(s)) == 0;
 }
 
-static int busid_scan(const struct sysfs *s, struct vm_error *err)
+static void busid_cache_clear(void)
 {
-	_cleanup_strv_ struct strv schs = STRV_INIT;
-	int r;
-
 	strv_clear(&busid_cache.schs);
 	strv_clear(&busid_cache.busids);
 	busid_cache.s = NULL;
 	free(busid_cache.root);
 	busid_cache.root = NULL;
-	r = sysfs_list_dir(s, &schs, "bus/css/devices");
-	if (r < 0 && r != -ENOENT)
-		return vm_error_set(
-			err, VM_EXIT_FAILED, r,
-			"cannot read the subchannels in %s/sys/bus/css/devices: %s",
-			strcmp(sysfs_root(s), "/") ? sysfs_root(s) : "",
-			strerror(-r));
-	for (size_t i = 0; i < schs.n; i++) {
-		_cleanup_free_ char *busid = NULL;
+	busid_cache.all = false;
+}
 
-		if (sysfs_read_string(s, &busid, "bus/css/devices/%s/dev_busid",
-				      schs.v[i]) < 0)
-			busid = NULL;
-		if (strv_push(&busid_cache.schs, schs.v[i]) < 0 ||
-		    strv_push(&busid_cache.busids, busid ? busid : "") < 0)
+static bool busid_cached(const char *sch)
+{
+	for (size_t i = 0; i < busid_cache.schs.n; i++)
+		if (strcmp(busid_cache.schs.v[i], sch) == 0)
+			return true;
+	return false;
+}
+
+/* all: every subchannel not read yet, else (a new cache) vfio_ccw's */
+static int busid_scan(const struct sysfs *s, bool all, struct vm_error *err)
+{
+	_cleanup_strv_ struct strv schs = STRV_INIT;
+	const char *dir = all ? "bus/css/devices" : "bus/css/drivers/vfio_ccw";
+	bool fresh = !all || !busid_cache_is(s);
+	int r;
+
+	if (fresh) {
+		busid_cache_clear();
+		busid_cache.root = strdup(sysfs_root(s));
+		if (!busid_cache.root)
 			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 					    "out of memory");
+		busid_cache.s = s;
 	}
-	busid_cache.root = strdup(sysfs_root(s));
-	if (!busid_cache.root)
-		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
-				    "out of memory");
-	busid_cache.s = s;
+	r = sysfs_list_dir(s, &schs, "%s", dir);
+	if (r < 0 && r != -ENOENT) {
+		busid_cache_clear();
+		return vm_error_set(
+			err, VM_EXIT_FAILED, r,
+			"cannot read the subchannels in %s/sys/%s: %s",
+			strcmp(sysfs_root(s), "/") ? sysfs_root(s) : "", dir,
+			strerror(-r));
+	}
+	for (size_t i = 0; i < schs.n; i++) {
+		_cleanup_free_ char *busid = NULL;
+		struct ccw_id id;
+
+		/* a driver's directory also holds bind, unbind, module, uevent */
+		if (ccw_id_parse(schs.v[i], CCW_ID_SUBCHANNEL, &id, NULL) < 0 ||
+		    (!fresh && busid_cached(schs.v[i])))
+			continue;
+		if (memo.s == s && !all) {
+			/* vfio_ccw's subchannels are the ones apply reads whole anyway */
+			struct css_subchannel sch;
+
+			if (css_read_subchannel(s, schs.v[i], &sch) == 0 &&
+			    sch.has_device)
+				busid = strdup(sch.busid_name);
+		} else if (sysfs_read_string(s, &busid,
+					     "bus/css/devices/%s/dev_busid",
+					     schs.v[i]) < 0) {
+			busid = NULL;
+		}
+		if (strv_push(&busid_cache.schs, schs.v[i]) < 0 ||
+		    strv_push(&busid_cache.busids, busid ? busid : "") < 0) {
+			busid_cache_clear();
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+		}
+	}
+	busid_cache.all = all;
 	return 0;
 }
 
-/* 0 with sch when a subchannel's dev_busid is name, 1 when none is, <0 on error */
+/*
+ * 0 with sch when a subchannel's dev_busid is name, 1 when none is, <0 on
+ * error; vfio_only: 1 when none of vfio_ccw's subchannels is
+ */
 static int busid_lookup(const struct sysfs *s, const char *name,
-			struct css_subchannel *sch, struct vm_error *err)
+			struct css_subchannel *sch, bool vfio_only,
+			struct vm_error *err)
 {
 	bool fresh = false;
 
 	if (!busid_cache_is(s)) {
-		if (busid_scan(s, err) < 0)
+		if (busid_scan(s, false, err) < 0)
 			return vm_error_errno(err);
 		fresh = true;
 	}
@@ -259,19 +391,29 @@ static int busid_lookup(const struct sysfs *s, const char *name,
 		while (i < busid_cache.busids.n &&
 		       strcmp(busid_cache.busids.v[i], name) != 0)
 			i++;
+		if (i == busid_cache.busids.n && !busid_cache.all && vfio_only)
+			return 1;
+		if (i == busid_cache.busids.n && !busid_cache.all) {
+			/* not among vfio_ccw's: every other subchannel */
+			if (busid_scan(s, true, err) < 0)
+				return vm_error_errno(err);
+			continue;
+		}
 		/* no busid: a subchannel of that name, or a scan afresh says so */
 		if (i == busid_cache.busids.n &&
-		    (fresh || sysfs_exists(s, "bus/css/devices/%s", name)))
+		    (fresh || memo.s == s ||
+		     sysfs_exists(s, "bus/css/devices/%s", name)))
 			return 1;
 		if (i < busid_cache.busids.n &&
-		    sysfs_read_string(s, &now, "bus/css/devices/%s/dev_busid",
-				      busid_cache.schs.v[i]) == 0 &&
-		    strcmp(now, name) == 0 &&
+		    (memo.s == s ||
+		     (sysfs_read_string(s, &now, "bus/css/devices/%s/dev_busid",
+					busid_cache.schs.v[i]) == 0 &&
+		      strcmp(now, name) == 0)) &&
 		    css_read_subchannel(s, busid_cache.schs.v[i], sch) == 0)
 			return 0;
 		if (fresh)
 			return 1;
-		if (busid_scan(s, err) < 0)
+		if (busid_scan(s, false, err) < 0)
 			return vm_error_errno(err);
 		fresh = true;
 	}
@@ -287,6 +429,15 @@ int css_find(const struct sysfs *s, const char *what,
 	r = css_device_parse(what, name, err);
 	if (r < 0)
 		return r;
+	/*
+	 * in the memo's one reading, vfio_ccw's subchannels first: their ccw
+	 * devices are gone, and apply names hundreds of them
+	 */
+	if (memo.s == s) {
+		r = busid_lookup(s, name, sch, true, err);
+		if (r <= 0)
+			return r;
+	}
 	/* a ccw device: its subchannel is its parent directory */
 	if (sysfs_readlink(s, &target, "bus/ccw/devices/%s", name) == 0) {
 		char *slash = strrchr(target, '/');
@@ -300,7 +451,7 @@ int css_find(const struct sysfs *s, const char *what,
 		}
 	}
 	/* a device whose subchannel left io_subchannel: dev_busid still names it */
-	r = busid_lookup(s, name, sch, err);
+	r = busid_lookup(s, name, sch, false, err);
 	if (r <= 0)
 		return r;
 	/* a subchannel */

@@ -40,6 +40,15 @@ int css_read_subchannel(const struct sysfs *s, const char *name,
 			struct css_subchannel *sch);
 
 /*
+ * From css_memo_begin(s) to css_memo_end, css_read_subchannel reads each
+ * subchannel of s once and answers later reads from that reading, and
+ * css_find believes the dev_busid it read (one reading of the host, for a
+ * plan made under the lock). css_memo_end forgets it.
+ */
+void css_memo_begin(const struct sysfs *s);
+void css_memo_end(void);
+
+/*
  * What the admin named (a ccw bus id or a subchannel id, every spelling
  * ccw_id_parse takes) in the kernel's spelling; the usage error says
  * "device or subchannel".

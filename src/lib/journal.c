@@ -327,10 +327,45 @@ static int write_all(int fd, const char *buf, size_t len)
 }
 
 /* temp + fsync + rename + fsync of the directory: the file is the old one or the new one, on disk */
-static int write_atomic(const char *dir, const char *path, const char *text)
+/* v as JSON on one line, as json-c writes it */
+static int put_json(FILE *f, struct json_object *v)
+{
+	const char *t = json_object_to_json_string_ext(
+		v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	return t && fputs(t, f) >= 0 ? 0 : -ENOMEM;
+}
+
+/* a member of the document's object: "{" before the first, "," before the others */
+static int put_member(FILE *f, bool *first, const char *key,
+		      struct json_object *v)
+{
+	_cleanup_json_ struct json_object *k = json_object_new_string(key);
+
+	if (!k || fputs(*first ? "{\n  " : ",\n  ", f) < 0 ||
+	    put_json(f, k) < 0 || fputs(": ", f) < 0)
+		return -ENOMEM;
+	*first = false;
+	return put_json(f, v);
+}
+
+/*
+ * The document, written to PATH.tmp as it is made, one step at a time (a
+ * tree of every step first took 36 MB for an apply of 1,000 devices), then
+ * synced and renamed into place, and the directory synced: a journal is
+ * whole or is the one before. Its layout: each member on a line of its own,
+ * each step on one line.
+ */
+static int write_doc_file(const char *dir, const char *path,
+			  struct json_object *head, const char *progress,
+			  const struct plan *p, long running)
 {
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_close_ int dfd = -1;
+	_cleanup_json_ struct json_object *prog =
+		progress ? json_object_new_string(progress) : NULL;
+	FILE *f;
+	bool first = true;
 	int fd, r = 0;
 
 	if (asprintf(&tmp, "%s.tmp", path) < 0) {
@@ -344,10 +379,39 @@ static int write_atomic(const char *dir, const char *path, const char *text)
 		  0600);
 	if (fd < 0)
 		return negative_errno();
-	r = write_all(fd, text, strlen(text));
-	if (r == 0 && fsync(fd) < 0)
+	f = fdopen(fd, "w");
+	if (!f) {
 		r = negative_errno();
-	if (close(fd) < 0 && r == 0)
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	json_object_object_foreach(head, key, val)
+	{
+		if (r == 0)
+			r = put_member(f, &first, key, val);
+	}
+	if (r == 0 && progress)
+		r = prog ? put_member(f, &first, "progress", prog) : -ENOMEM;
+	if (r == 0 &&
+	    fputs(first ? "{\n  \"steps\": [" : ",\n  \"steps\": [", f) < 0)
+		r = -ENOMEM;
+	for (size_t i = 0; r == 0 && i < p->n; i++) {
+		struct json_object *o = journal_step_to_json(
+			p, &p->steps[i], (long)i == running);
+
+		r = o && fputs(i ? ",\n    " : "\n    ", f) >= 0 ?
+			    put_json(f, o) :
+			    -ENOMEM;
+		json_object_put(o);
+	}
+	if (r == 0 && fputs("\n  ]\n}\n", f) < 0)
+		r = -ENOMEM;
+	if (fflush(f) != 0 && r == 0)
+		r = negative_errno();
+	if (r == 0 && fsync(fileno(f)) < 0)
+		r = negative_errno();
+	if (fclose(f) != 0 && r == 0)
 		r = negative_errno();
 	if (r == 0 && rename(tmp, path) < 0)
 		r = negative_errno();
@@ -365,28 +429,8 @@ static int write_doc(const char *dir, const char *path,
 		     struct json_object *head, const char *progress,
 		     const struct plan *p, long running, struct vm_error *err)
 {
-	_cleanup_json_ struct json_object *doc = json_object_new_object();
-	struct json_object *steps = json_object_new_array();
-	const char *text;
-	int r;
+	int r = write_doc_file(dir, path, head, progress, p, running);
 
-	if (!doc || !steps) {
-		json_object_put(steps);
-		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
-				    "out of memory");
-	}
-	json_object_object_foreach(head, key, val)
-		json_object_object_add(doc, key, json_object_get(val));
-	if (progress)
-		add_str(doc, "progress", progress);
-	for (size_t i = 0; i < p->n; i++)
-		json_object_array_add(steps,
-				      journal_step_to_json(p, &p->steps[i],
-							   (long)i == running));
-	json_object_object_add(doc, "steps", steps);
-	text = json_object_to_json_string_ext(
-		doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	r = text ? write_atomic(dir, path, text) : -ENOMEM;
 	if (r < 0)
 		return vm_error_set(
 			err, VM_EXIT_FAILED, -r,

@@ -171,6 +171,14 @@ static int ccw_host_read(const struct sysfs *s, const struct mdev_spec *m,
 	return 0;
 }
 
+static void ccw_read_once(const struct sysfs *s, bool on)
+{
+	if (on)
+		css_memo_begin(s);
+	else
+		css_memo_end();
+}
+
 static void ccw_host_free(struct kind_host *h)
 {
 	free(h);
@@ -552,6 +560,7 @@ const struct mdev_kind kind_ccw = {
 	.config_diff = ccw_config_diff,
 	.plan_configure = ccw_plan_configure,
 	.target = ccw_target,
+	.read_once = ccw_read_once,
 	.host_read = ccw_host_read,
 	.host_free = ccw_host_free,
 	.plan_prepare = ccw_plan_prepare,

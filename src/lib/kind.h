@@ -143,6 +143,13 @@ struct mdev_kind {
 	int (*target)(const struct sysfs *s, const char *verb,
 		      const struct kind_args *a, struct mdev_spec *m,
 		      struct vm_error *err);
+	/*
+	 * Between read_once(s, true) and read_once(s, false), the kind's part
+	 * of the host is read from sysfs once and then remembered (apply's
+	 * planning: several passes look at each subchannel, all under the
+	 * lock). NULL: the kind reads it once anyway.
+	 */
+	void (*read_once)(const struct sysfs *s, bool on);
 	/* Read the kind's part of the host for m (the subchannel; the AP bus). */
 	int (*host_read)(const struct sysfs *s, const struct mdev_spec *m,
 			 struct kind_host **out, struct vm_error *err);

@@ -306,8 +306,95 @@ static int cmp_mdev(const void *a, const void *b)
 	return c ? c : strcmp(x->uuid, y->uuid);
 }
 
+static int list_read(const struct sysfs *s, struct mdev_list *out,
+		     struct vm_error *err);
+
+/* mdev_list_memo's reading of the host, while it is on */
+static struct {
+	const struct sysfs *s;
+	bool have;
+	struct mdev_list l;
+} list_memo;
+
+/* a copy of from that shares nothing with it but the definitions' parsed JSON (read only, counted) */
+static int list_copy(const struct mdev_list *from, struct mdev_list *to)
+{
+	memset(to, 0, sizeof(*to));
+	to->v = calloc(from->n ? from->n : 1, sizeof(*to->v));
+	to->faults =
+		calloc(from->nfaults ? from->nfaults : 1, sizeof(*to->faults));
+	if (!to->v || !to->faults)
+		goto oom;
+	for (size_t i = 0; i < from->n; i++) {
+		const struct mdev_info *f = &from->v[i];
+		struct mdev_info *t = &to->v[to->n++];
+
+		*t = *f;
+		t->def = NULL;
+		t->domains = (struct strv)STRV_INIT;
+		for (size_t k = 0; k < f->domains.n; k++)
+			if (strv_push(&t->domains, f->domains.v[k]) < 0)
+				goto oom;
+		if (f->def) {
+			t->def = calloc(1, sizeof(*t->def));
+			if (!t->def)
+				goto oom;
+			*t->def = *f->def;
+			t->def->attrs = NULL;
+			t->def->json = json_object_get(f->def->json);
+			if (f->def->nattrs) {
+				t->def->attrs = malloc(f->def->nattrs *
+						       sizeof(*t->def->attrs));
+				if (!t->def->attrs)
+					goto oom;
+				memcpy(t->def->attrs, f->def->attrs,
+				       f->def->nattrs * sizeof(*t->def->attrs));
+			}
+		}
+	}
+	for (size_t i = 0; i < from->nfaults; i++) {
+		const struct mdev_fault *f = &from->faults[i];
+		struct mdev_fault *t = &to->faults[to->nfaults++];
+
+		*t = *f;
+		t->file = f->file ? strdup(f->file) : NULL;
+		t->what = f->what ? strdup(f->what) : NULL;
+		if ((f->file && !t->file) || (f->what && !t->what))
+			goto oom;
+	}
+	return 0;
+oom:
+	mdev_list_clear(to);
+	return -ENOMEM;
+}
+
+void mdev_list_memo(const struct sysfs *s, bool on)
+{
+	if (list_memo.have)
+		mdev_list_clear(&list_memo.l);
+	list_memo.have = false;
+	list_memo.s = on ? s : NULL;
+}
+
 int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 		   struct vm_error *err)
+{
+	int r;
+
+	if (list_memo.s == s && list_memo.have) {
+		if (list_copy(&list_memo.l, out) < 0)
+			return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+					    "out of memory");
+		return 0;
+	}
+	r = list_read(s, out, err);
+	if (r == 0 && list_memo.s == s && list_copy(out, &list_memo.l) == 0)
+		list_memo.have = true;
+	return r;
+}
+
+static int list_read(const struct sysfs *s, struct mdev_list *out,
+		     struct vm_error *err)
 {
 	_cleanup_strv_ struct strv uuids = STRV_INIT;
 	_cleanup_close_ int dfd = -1;

@@ -114,6 +114,13 @@ struct mdev_type_info {
 int mdev_list_read(const struct sysfs *s, struct mdev_list *out,
 		   struct vm_error *err);
 void mdev_list_clear(struct mdev_list *l);
+/*
+ * mdev_list_memo(s, true): until mdev_list_memo(s, false), mdev_list_read
+ * of s reads the host once and gives each later caller a copy of that
+ * reading (apply's planning, under the lock: the AP kind's host and the
+ * engine read the same list).
+ */
+void mdev_list_memo(const struct sysfs *s, bool on);
 #define _cleanup_mdev_list_ _cleanup_(mdev_list_clear)
 /* The (first) entry of uuid (canonical, lower case) in a list, or NULL. */
 const struct mdev_info *mdev_find(const struct mdev_list *l, const char *uuid);

@@ -54,6 +54,7 @@ static struct {
 	__typeof__(virDomainGetName) *DomainGetName;
 	__typeof__(virDomainGetXMLDesc) *DomainGetXMLDesc;
 	__typeof__(virDomainIsActive) *DomainIsActive;
+	__typeof__(virDomainGetID) *DomainGetID;
 	__typeof__(virDomainFree) *DomainFree;
 	__typeof__(virNodeDeviceFree) *NodeDeviceFree;
 	__typeof__(virGetLastError) *GetLastError;
@@ -108,6 +109,7 @@ static int virt_load(struct vm_error *err)
 	LOAD(DomainGetName);
 	LOAD(DomainGetXMLDesc);
 	LOAD(DomainIsActive);
+	LOAD(DomainGetID);
 	LOAD(DomainFree);
 	LOAD(NodeDeviceFree);
 	LOAD(GetLastError);
@@ -287,6 +289,8 @@ static void scan_xml(const char *xml, const char *domain, unsigned where,
 	}
 }
 
+static void xml_memo_keep(const char *name, bool inactive, const char *xml);
+
 int virt_domain_mdev_refs(virConnectPtr conn,
 			  void (*fn)(const char *uuid, const char *domain,
 				     unsigned where, void *opaque),
@@ -302,7 +306,7 @@ int virt_domain_mdev_refs(virConnectPtr conn,
 				    virt_last_error());
 	for (int i = 0; i < n; i++) {
 		const char *name = lv.DomainGetName(doms[i]);
-		bool active = lv.DomainIsActive(doms[i]) == 1;
+		bool active = virt_domain_was_active(doms[i]);
 		char *xml;
 
 		/* flags 0: the live XML of a running domain, else its definition */
@@ -310,6 +314,8 @@ int virt_domain_mdev_refs(virConnectPtr conn,
 		if (xml) {
 			scan_xml(xml, name,
 				 active ? VIRT_REF_LIVE : VIRT_REF_CONFIG, &rs);
+			/* a domain that is not running: flags 0 give its definition */
+			xml_memo_keep(name, !active, xml);
 			free(xml);
 		}
 		/*
@@ -321,6 +327,7 @@ int virt_domain_mdev_refs(virConnectPtr conn,
 						  VIR_DOMAIN_XML_INACTIVE);
 			if (xml) {
 				scan_xml(xml, name, VIRT_REF_CONFIG, &rs);
+				xml_memo_keep(name, true, xml);
 				free(xml);
 			}
 		}
@@ -463,8 +470,70 @@ const char *virt_domain_name(virDomainPtr dom)
 	return lv.DomainGetName(dom);
 }
 
+/*
+ * virt_xml_memo: the XML virt_domain_mdev_refs read of each domain (the
+ * definition, and a running domain's live XML), kept for virt_domain_xml
+ * of the same domain while the memo is on (apply's planning reads every
+ * domain for the users scan and its guests again: 100 calls fewer).
+ */
+struct xml_memo {
+	char *name;
+	bool inactive;
+	char *xml;
+};
+
+static struct {
+	bool on;
+	struct xml_memo *v;
+	size_t n, alloc;
+} xmemo;
+
+void virt_xml_memo(bool on)
+{
+	for (size_t i = 0; i < xmemo.n; i++) {
+		free(xmemo.v[i].name);
+		free(xmemo.v[i].xml);
+	}
+	free(xmemo.v);
+	memset(&xmemo, 0, sizeof(xmemo));
+	xmemo.on = on;
+}
+
+static void xml_memo_keep(const char *name, bool inactive, const char *xml)
+{
+	struct xml_memo *e;
+
+	if (!xmemo.on || !name)
+		return;
+	if (xmemo.n == xmemo.alloc) {
+		size_t n = xmemo.alloc ? xmemo.alloc * 2 : 64;
+		struct xml_memo *v = realloc(xmemo.v, n * sizeof(*v));
+
+		if (!v)
+			return; /* not kept: read again */
+		xmemo.v = v;
+		xmemo.alloc = n;
+	}
+	e = &xmemo.v[xmemo.n];
+	e->name = strdup(name);
+	e->xml = strdup(xml);
+	e->inactive = inactive;
+	if (!e->name || !e->xml) {
+		free(e->name);
+		free(e->xml);
+		return;
+	}
+	xmemo.n++;
+}
+
 char *virt_domain_xml(virDomainPtr dom, bool inactive)
 {
+	const char *name = xmemo.on ? lv.DomainGetName(dom) : NULL;
+
+	for (size_t i = 0; name && i < xmemo.n; i++)
+		if (xmemo.v[i].inactive == inactive &&
+		    strcmp(xmemo.v[i].name, name) == 0)
+			return strdup(xmemo.v[i].xml);
 	return lv.DomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
 }
 
@@ -477,6 +546,17 @@ char *virt_domain_xml_to_define(virDomainPtr dom)
 int virt_domain_is_active(virDomainPtr dom)
 {
 	return lv.DomainIsActive(dom);
+}
+
+/*
+ * The handle's id: libvirt gives a running domain's with the handle (a
+ * lookup, a listing) and -1 for one that is not running, and
+ * virDomainGetID answers from the handle without a call to the daemon
+ * (src/libvirt-domain.c). 100 domains of a state file: 100 calls fewer.
+ */
+bool virt_domain_was_active(virDomainPtr dom)
+{
+	return lv.DomainGetID(dom) != (unsigned int)-1;
 }
 
 int virt_domain_is_persistent(virDomainPtr dom)

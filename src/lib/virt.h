@@ -90,6 +90,15 @@ char *virt_domain_xml(virDomainPtr dom, bool inactive);
 /* The persistent XML with its secrets (VIR_DOMAIN_XML_SECURE), as a define that keeps them needs it. */
 char *virt_domain_xml_to_define(virDomainPtr dom);
 int virt_domain_is_active(virDomainPtr dom);
+/*
+ * virt_xml_memo(true): until virt_xml_memo(false), the XML the scan of every
+ * domain's references read is kept, and virt_domain_xml of that domain
+ * answers from it (one reading of libvirt for a plan; the defines read
+ * their own with VIR_DOMAIN_XML_SECURE).
+ */
+void virt_xml_memo(bool on);
+/* Whether it was running when libvirt gave the handle (no call to libvirt: its id). */
+bool virt_domain_was_active(virDomainPtr dom);
 int virt_domain_is_persistent(virDomainPtr dom);
 int virt_domain_attach(virDomainPtr dom, const char *xml, unsigned flags);
 int virt_domain_detach(virDomainPtr dom, const char *xml, unsigned flags);
