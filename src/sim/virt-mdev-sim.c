@@ -280,6 +280,22 @@ static _printf_(1, 2) int run_cmd(const char *fmt, ...)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/*
+ * A fresh tmpfs over dir, as a host's /run is (Debian mounts /run and
+ * /run/lock as tmpfs): what a tool writes there (virt-mdev's journal, the
+ * locks) lives in memory as on a host, not on this machine's disk, where
+ * each of the journal's fdatasyncs would cost what no host pays.
+ */
+static int private_tmpfs(const char *dir, const char *mode,
+			 struct vm_error *err)
+{
+	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, mode) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, errno,
+				    "cannot mount a tmpfs over '%s': %s", dir,
+				    strerror(errno));
+	return 0;
+}
+
 static int bind(const char *from, const char *to, struct vm_error *err)
 {
 	if (mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -477,7 +493,7 @@ static int run_bind_around(const char *tmp, const char *realsys,
 		    0 ||
 	    private_dir(etc, "/etc/udev/rules.d", "udev-rules.d", NULL, err) <
 		    0 ||
-	    private_dir(tmp, "/run/lock", "lock", NULL, err) < 0 ||
+	    private_tmpfs("/run/lock", "mode=1777", err) < 0 ||
 	    persist_libvirt(err) < 0)
 		return -1;
 	/*
@@ -489,7 +505,7 @@ static int run_bind_around(const char *tmp, const char *realsys,
 		return vm_error_set(err, VM_EXIT_FAILED, errno,
 				    "cannot create '/run/virt-mdev': %s",
 				    strerror(errno));
-	if (private_dir(tmp, "/run/virt-mdev", "virt-mdev", NULL, err) < 0)
+	if (private_tmpfs("/run/virt-mdev", "mode=0755", err) < 0)
 		return -1;
 	/* apply's last-applied record (ROOT/var/lib/virt-mdev): the machine's stays untouched */
 	if (mkdir("/var/lib/virt-mdev", 0755) < 0 && errno != EEXIST)
