@@ -26,27 +26,8 @@ author:
 requirements:
   - virt-mdev on the target (virt-mdev(8))
   - PyYAML on the target (python3-yaml)
-options:
-  binary:
-    description:
-      - The virt-mdev program, a name looked up in the target's PATH, or a path.
-    type: path
-    default: virt-mdev
-  root:
-    description:
-      - The host's root directory (C(--root)). Unset, virt-mdev's default (C($VIRT_MDEV_ROOT),
-        else C(/)).
-    type: path
-  uri:
-    description:
-      - The libvirt connection URI (C(-c)). Unset, virt-mdev's default.
-    type: str
-  backend:
-    description:
-      - C(--backend) as virt-mdev takes it (it decides nothing for a listing, but a host's
-        inventory may set it for every module of the collection).
-    type: str
-    choices: [auto, libvirt, sysfs]
+extends_documentation_fragment:
+  - virtmdev.s390.common
 attributes:
   check_mode:
     support: full

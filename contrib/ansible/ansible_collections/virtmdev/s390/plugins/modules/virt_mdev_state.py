@@ -65,26 +65,8 @@ options:
         holds one (C(--lock-timeout)); 0 fails at once. Unset, virt-mdev's default (60).
       - A plan (check mode) takes no lock, and does not pass it.
     type: int
-  binary:
-    description:
-      - The virt-mdev program, a name looked up in the target's PATH, or a path.
-    type: path
-    default: virt-mdev
-  root:
-    description:
-      - The host's root directory (C(--root)), for a host whose sysfs and configuration are
-        elsewhere than C(/). Unset, virt-mdev's default (C($VIRT_MDEV_ROOT), else C(/)).
-    type: path
-  uri:
-    description:
-      - The libvirt connection URI (C(-c)). Unset, virt-mdev's default (C($LIBVIRT_DEFAULT_URI),
-        else libvirt's).
-    type: str
-  backend:
-    description:
-      - How virt-mdev creates mdevs (C(--backend)). Unset, virt-mdev's default (C(auto)).
-    type: str
-    choices: [auto, libvirt, sysfs]
+extends_documentation_fragment:
+  - virtmdev.s390.common
 attributes:
   check_mode:
     support: full
