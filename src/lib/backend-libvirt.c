@@ -160,8 +160,8 @@ static virNodeDevicePtr nd_retry(const struct nd_call *c,
 		code = virt_last_error_code();
 		if ((code != VIR_ERR_NO_NODE_DEVICE && code != also_retried) ||
 		    waited >= bound) {
-			nd_fail(why,
-				what); /* libvirt's message before the free resets it */
+			/* libvirt's message, before the free resets it */
+			nd_fail(why, what);
 			virt_nodedev_free(dev);
 			return NULL;
 		}
