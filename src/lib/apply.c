@@ -59,6 +59,18 @@ struct actx {
 	struct users users;
 	struct json_object *rec; /* the earlier record, or NULL */
 	char *rec_text;
+	/*
+	 * the record's entries by key, for lookups per device of the file:
+	 * "UUID" its first mdev; "config\nDOMAIN\nUUID" and
+	 * "live\nDOMAIN\nUUID" a hostdev there (rec_index)
+	 */
+	struct json_object *rec_idx;
+	/*
+	 * the file's devices by their mdev's uuid (the index in d), filled
+	 * as they are resolved; complete once every one is (d_idx_all)
+	 */
+	struct json_object *d_idx;
+	bool d_idx_all;
 	struct kind_host *
 		shared[8]; /* per kind (mdev_kinds[] index), host_shared kinds */
 	struct plan p1, p2, p3, p4;
@@ -149,33 +161,70 @@ static bool jbool(struct json_object *o, const char *key)
 	       json_object_get_boolean(v);
 }
 
-static struct json_object *rec_mdev(struct json_object *rec, const char *uuid)
+static struct json_object *rec_mdev(const struct actx *c, const char *uuid)
 {
-	struct json_object *a = rec_array(rec, "mdevs");
+	struct json_object *e;
 
-	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-		struct json_object *e = json_object_array_get_idx(a, i);
-
-		if (strcmp(jstr(e, "uuid"), uuid) == 0)
-			return e;
-	}
-	return NULL;
+	return c->rec_idx && json_object_object_get_ex(c->rec_idx, uuid, &e) ?
+		       e :
+		       NULL;
 }
 
 /* where: "config" or "live" */
-static bool rec_hostdev(struct json_object *rec, const char *domain,
+static bool rec_hostdev(const struct actx *c, const char *domain,
 			const char *uuid, const char *where)
 {
-	struct json_object *a = rec_array(rec, "hostdevs");
+	_cleanup_free_ char *key = NULL;
 
-	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-		struct json_object *e = json_object_array_get_idx(a, i);
+	if (!c->rec_idx ||
+	    asprintf(&key, "%s\n%s\n%s", where, domain, uuid) < 0)
+		return false;
+	return json_object_object_get_ex(c->rec_idx, key, NULL);
+}
 
-		if (strcmp(jstr(e, "domain"), domain) == 0 &&
-		    strcmp(jstr(e, "uuid"), uuid) == 0 && jbool(e, where))
-			return true;
+/*
+ * The record's mdevs and hostdevs by key, once: apply looks each device of
+ * the file up in it, and a scan of a thousand entries per lookup was a
+ * tenth of a plan's time. An mdev's key is its uuid (the first entry of a
+ * uuid, as a scan from the front finds it); a hostdev's is where (config,
+ * live), its domain and uuid, for each of the two it is in.
+ */
+static int rec_index(struct actx *c)
+{
+	struct json_object *m = rec_array(c->rec, "mdevs"),
+			   *h = rec_array(c->rec, "hostdevs");
+
+	c->rec_idx = json_object_new_object();
+	if (!c->rec_idx)
+		return -ENOMEM;
+	for (size_t i = 0; m && i < json_object_array_length(m); i++) {
+		struct json_object *e = json_object_array_get_idx(m, i);
+		const char *uuid = jstr(e, "uuid");
+
+		if (json_object_object_get_ex(c->rec_idx, uuid, NULL))
+			continue;
+		if (json_object_object_add(c->rec_idx, uuid,
+					   json_object_get(e)) < 0)
+			return -ENOMEM;
 	}
-	return false;
+	for (size_t i = 0; h && i < json_object_array_length(h); i++) {
+		struct json_object *e = json_object_array_get_idx(h, i);
+		static const char *const where[] = { "config", "live" };
+
+		for (size_t k = 0; k < ARRAY_SIZE(where); k++) {
+			_cleanup_free_ char *key = NULL;
+
+			if (!jbool(e, where[k]))
+				continue;
+			if (asprintf(&key, "%s\n%s\n%s", where[k],
+				     jstr(e, "domain"), jstr(e, "uuid")) < 0 ||
+			    json_object_object_add(c->rec_idx, key,
+						   json_object_new_boolean(1)) <
+				    0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 static int rec_read(struct actx *c, struct vm_error *err)
@@ -199,6 +248,9 @@ static int rec_read(struct actx *c, struct vm_error *err)
 			err, VM_EXIT_FAILED, EINVAL,
 			"apply's record %s is no JSON object (move it away to start afresh, and --prune then removes nothing)",
 			path ? path : APPLY_RECORD_FILE);
+	if (rec_index(c) < 0)
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
 	return 0;
 }
 
@@ -279,6 +331,13 @@ static const struct domain_hostdev *scan_find(const struct domain_scan *d,
 /* the device of the file that wants uuid, or NULL */
 static const struct adev *wanted(const struct actx *c, const char *uuid)
 {
+	struct json_object *v;
+
+	if (c->d_idx_all) {
+		if (!json_object_object_get_ex(c->d_idx, uuid, &v))
+			return NULL;
+		return &c->d[json_object_get_int64(v)];
+	}
 	for (size_t i = 0; i < c->nd; i++)
 		if (strcmp(c->d[i].m.uuid, uuid) == 0)
 			return &c->d[i];
@@ -304,7 +363,7 @@ static int find_have(struct actx *c, struct adev *a, struct vm_error *err)
 		if (i && !mdev_fault_of(&c->list, sd->uuid, NULL) &&
 		    i->kind == a->m.kind &&
 		    strcmp(i->parent, a->m.parent) == 0 &&
-		    rec_mdev(c->rec, sd->uuid)) {
+		    rec_mdev(c, sd->uuid)) {
 			a->have = i;
 			return 0;
 		}
@@ -321,7 +380,7 @@ static int find_have(struct actx *c, struct adev *a, struct vm_error *err)
 		for (size_t n = 0; n < d->nhostdevs; n++) {
 			const struct domain_hostdev *h = &d->hostdevs[n];
 
-			if (h->kind != a->m.kind || !rec_mdev(c->rec, h->uuid))
+			if (h->kind != a->m.kind || !rec_mdev(c, h->uuid))
 				continue;
 			i = mdev_find(&c->list, h->uuid);
 			if (!i || i->kind != a->m.kind ||
@@ -360,6 +419,7 @@ static int resolve_device(struct actx *c, struct adev *a, struct vm_error *err)
 {
 	const struct state_device *sd = a->sd;
 	const struct mdev_kind *k = sd->kind;
+	struct json_object *dup;
 
 	a->m.kind = k;
 	if (sd->uuid_given)
@@ -367,15 +427,19 @@ static int resolve_device(struct actx *c, struct adev *a, struct vm_error *err)
 	if (k->target(c->env->sysfs, "apply", &sd->target, &a->m, err) < 0 ||
 	    find_have(c, a, err) < 0)
 		return at(c, &sd->pos, err);
-	for (size_t i = 0; c->d + i < a; i++)
-		if (strcmp(c->d[i].m.uuid, a->m.uuid) == 0) {
-			vm_error_set(
-				err, VM_EXIT_USAGE, EINVAL,
-				"%s means mdev %s, as the device at line %u does (name each device once)",
-				sd->device ? sd->device : k->model, a->m.uuid,
-				c->d[i].sd->pos.line);
-			return at(c, &sd->pos, err);
-		}
+	if (!c->d_idx && !(c->d_idx = json_object_new_object()))
+		return oom(err);
+	if (json_object_object_get_ex(c->d_idx, a->m.uuid, &dup)) {
+		vm_error_set(
+			err, VM_EXIT_USAGE, EINVAL,
+			"%s means mdev %s, as the device at line %u does (name each device once)",
+			sd->device ? sd->device : k->model, a->m.uuid,
+			c->d[json_object_get_int64(dup)].sd->pos.line);
+		return at(c, &sd->pos, err);
+	}
+	if (json_object_object_add(c->d_idx, a->m.uuid,
+				   json_object_new_int64(a - c->d)) < 0)
+		return oom(err);
 	return 0;
 }
 
@@ -593,10 +657,8 @@ static int claim(struct actx *c, const struct adev *a, struct vm_error *err)
 		if (strcmp(u->uuid, a->m.uuid) != 0 ||
 		    (a->g && strcmp(u->domain, a->g->name) == 0))
 			continue;
-		if ((cfg &&
-		     !rec_hostdev(c->rec, u->domain, a->m.uuid, "config")) ||
-		    (live &&
-		     !rec_hostdev(c->rec, u->domain, a->m.uuid, "live"))) {
+		if ((cfg && !rec_hostdev(c, u->domain, a->m.uuid, "config")) ||
+		    (live && !rec_hostdev(c, u->domain, a->m.uuid, "live"))) {
 			if (!a->g)
 				continue; /* wanted without a guest: left where the admin put it */
 			vm_error_set(
@@ -1096,7 +1158,7 @@ static struct json_object *rec_new(const struct actx *c, bool prune,
 	json_object_object_add(r, "file", json_object_new_string(c->st->file));
 	for (size_t i = 0; i < c->nd; i++) {
 		const struct adev *a = &c->d[i];
-		struct json_object *old = rec_mdev(c->rec, a->m.uuid);
+		struct json_object *old = rec_mdev(c, a->m.uuid);
 		bool made = !a->have || old;
 
 		if (made)
@@ -1118,10 +1180,10 @@ static struct json_object *rec_new(const struct actx *c, bool prune,
 					scan_find(&a->g->ls, a->m.uuid) :
 					NULL;
 			bool cfg = a->sd->persistent &&
-				   (!hc || rec_hostdev(c->rec, a->g->name,
-						       a->m.uuid, "config"));
+				   (!hc || rec_hostdev(c, a->g->name, a->m.uuid,
+						       "config"));
 			bool live = a->sd->live &&
-				    (!hl || rec_hostdev(c->rec, a->g->name,
+				    (!hl || rec_hostdev(c, a->g->name,
 							a->m.uuid, "live"));
 
 			if (cfg || live)
@@ -1344,6 +1406,10 @@ static void actx_clear(struct actx *c)
 	mdev_list_clear(&c->list);
 	users_clear(&c->users);
 	json_object_put(c->rec);
+	json_object_put(c->rec_idx);
+	json_object_put(c->d_idx);
+	c->rec_idx = c->d_idx = NULL;
+	c->d_idx_all = false;
 	free(c->rec_text);
 	for (size_t i = 0; i < ARRAY_SIZE(c->shared) && mdev_kinds[i]; i++)
 		if (c->shared[i])
@@ -1421,6 +1487,7 @@ int request_apply(const struct request_env *env, const struct state *st,
 	for (size_t i = 0; i < c->nd; i++)
 		if (resolve_device(c, &c->d[i], err) < 0)
 			goto out;
+	c->d_idx_all = c->d_idx != NULL;
 	for (size_t i = 0; i < c->nd; i++)
 		if (claim(c, &c->d[i], err) < 0)
 			goto out;

@@ -79,7 +79,8 @@ struct memo_entry {
 static struct {
 	const struct sysfs *s;
 	struct memo_entry *bucket[MEMO_BUCKETS];
-} memo;
+	int devices_fd; /* bus/css/devices, opened at the first read, or -1 */
+} memo = { .devices_fd = -1 };
 
 static size_t memo_hash(const char *name)
 {
@@ -108,6 +109,9 @@ void css_memo_end(void)
 			memo.bucket[i] = e->next;
 			free(e);
 		}
+	if (memo.devices_fd >= 0)
+		close(memo.devices_fd);
+	memo.devices_fd = -1;
 	memo.s = NULL;
 }
 
@@ -143,11 +147,18 @@ int css_read_subchannel(const struct sysfs *s, const char *name,
 	return e->r;
 }
 
+/*
+ * One subchannel's attributes, read relative to its directory: a path from
+ * the root walks bus, css, devices, the link and its target's three
+ * components again for each file, which on a host of thousands of
+ * subchannels is most of a plan's time (and on FUSE, a round trip each).
+ */
 static int read_subchannel(const struct sysfs *s, const char *name,
 			   struct css_subchannel *sch)
 {
 	_cleanup_free_ char *drv = NULL, *override = NULL, *busid = NULL;
 	_cleanup_strv_ struct strv children = STRV_INIT;
+	_cleanup_close_ int dfd = -1;
 	unsigned long type;
 	int r;
 
@@ -155,9 +166,21 @@ static int read_subchannel(const struct sysfs *s, const char *name,
 	if (ccw_id_parse(name, CCW_ID_SUBCHANNEL, &sch->schid, NULL) < 0)
 		return -EINVAL;
 	ccw_id_format(&sch->schid, sch->name);
-	r = sysfs_read_unsigned(s, &type, "bus/css/devices/%s/type", sch->name);
+	/*
+	 * in the memo's reading, through bus/css/devices opened once: the
+	 * kernel then follows the subchannel's link from there, instead of
+	 * walking the three components down to it for each subchannel
+	 */
+	if (memo.s == s && memo.devices_fd < 0)
+		memo.devices_fd = sysfs_open_dir(s, "bus/css/devices");
+	dfd = memo.s == s && memo.devices_fd >= 0 ?
+		      sysfs_open_dir_at(memo.devices_fd, sch->name) :
+		      sysfs_open_dir(s, "bus/css/devices/%s", sch->name);
+	if (dfd < 0)
+		return dfd; /* -ENOENT: gone while listed */
+	r = sysfs_read_unsigned_at(dfd, "type", &type);
 	if (r == -ENOENT)
-		return r; /* gone while listed */
+		return r; /* gone while read */
 	/*
 	 * the kernel's type attribute is "%01x\n", 0 I/O, 1 CHSC, 2 MSG, 3
 	 * EADM (kernel-sysfs.md 2.2, [K-CSS]); lscss reads it base 10
@@ -171,23 +194,19 @@ static int read_subchannel(const struct sysfs *s, const char *name,
 			s, r, sch->type_error, sizeof(sch->type_error),
 			"a subchannel type (0 I/O, 1 CHSC, 2 MSG, 3 EADM)",
 			"bus/css/devices/%s/type", sch->name);
-	if (sysfs_readlink_basename(s, &drv, "bus/css/devices/%s/driver",
-				    sch->name) == 0)
+	if (sysfs_readlink_basename_at(dfd, "driver", &drv) == 0)
 		copy(sch->driver, sizeof(sch->driver), drv);
-	if (sysfs_read_string(s, &override,
-			      "bus/css/devices/%s/driver_override",
-			      sch->name) == 0 &&
+	if (sysfs_read_string_at(dfd, "driver_override", &override) == 0 &&
 	    strcmp(override, "(null)") != 0)
 		copy(sch->driver_override, sizeof(sch->driver_override),
 		     override);
-	if (sysfs_read_string(s, &busid, "bus/css/devices/%s/dev_busid",
-			      sch->name) == 0 &&
+	if (sysfs_read_string_at(dfd, "dev_busid", &busid) == 0 &&
 	    strcmp(busid, "none") != 0 &&
 	    ccw_id_parse(busid, CCW_ID_BUSID, &sch->busid, NULL) == 0) {
 		sch->has_device = true;
 		ccw_id_format(&sch->busid, sch->busid_name);
 	}
-	r = sysfs_list_dir(s, &children, "bus/css/devices/%s/", sch->name);
+	r = sysfs_list_fd(dfd, &children);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < children.n; i++) {
@@ -200,6 +219,7 @@ static int read_subchannel(const struct sysfs *s, const char *name,
 			   ccw_id_parse(c, CCW_ID_BUSID, &id, NULL) == 0 &&
 			   strlen(c) == CCW_ID_STRLEN - 1) {
 			_cleanup_free_ char *val = NULL, *ddrv = NULL;
+			_cleanup_close_ int cfd = -1;
 			unsigned long online = 0;
 
 			/* the ccw device is a child while the subchannel is on io_subchannel */
@@ -207,10 +227,11 @@ static int read_subchannel(const struct sysfs *s, const char *name,
 			sch->has_device = true;
 			sch->busid = id;
 			ccw_id_format(&id, sch->busid_name);
+			cfd = sysfs_open_dir_at(dfd, c);
 			/* a ccw device's online: 0 or 1 (kernel-sysfs.md 2.2) */
-			r = sysfs_read_unsigned(s, &online,
-						"bus/css/devices/%s/%s/online",
-						sch->name, c);
+			r = cfd < 0 ? cfd :
+				      sysfs_read_unsigned_at(cfd, "online",
+							     &online);
 			sch->online = r == 0 && online == 1;
 			if (r < 0 || online > 1)
 				invalid_value(s, r, sch->online_error,
@@ -218,19 +239,16 @@ static int read_subchannel(const struct sysfs *s, const char *name,
 					      "0 or 1",
 					      "bus/css/devices/%s/%s/online",
 					      sch->name, c);
-			if (sysfs_read_string(s, &val,
-					      "bus/css/devices/%s/%s/cutype",
-					      sch->name, c) == 0)
+			if (cfd < 0)
+				continue;
+			if (sysfs_read_string_at(cfd, "cutype", &val) == 0)
 				copy(sch->cutype, sizeof(sch->cutype), val);
 			free(val);
 			val = NULL;
-			if (sysfs_read_string(s, &val,
-					      "bus/css/devices/%s/%s/devtype",
-					      sch->name, c) == 0)
+			if (sysfs_read_string_at(cfd, "devtype", &val) == 0)
 				copy(sch->devtype, sizeof(sch->devtype), val);
-			if (sysfs_readlink_basename(
-				    s, &ddrv, "bus/css/devices/%s/%s/driver",
-				    sch->name, c) == 0)
+			if (sysfs_readlink_basename_at(cfd, "driver", &ddrv) ==
+			    0)
 				copy(sch->device_driver,
 				     sizeof(sch->device_driver), ddrv);
 		}

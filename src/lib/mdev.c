@@ -420,9 +420,10 @@ static int list_read(const struct sysfs *s, struct mdev_list *out,
 					    strerror(-dfd));
 	}
 	for (size_t i = 0; i < uuids.n; i++) {
-		char target[PATH_MAX], rel[IDS_UUID_STRLEN + 16];
+		char target[PATH_MAX], type_rel[PATH_MAX];
 		struct mdev_info *m;
 		char *slash;
+		ssize_t n;
 
 		if (!kernel_uuid_name(uuids.v[i])) {
 			r = add_sysfs_fault(
@@ -442,15 +443,30 @@ static int list_read(const struct sysfs *s, struct mdev_list *out,
 				goto oom;
 			continue;
 		}
+		/*
+		 * its type link, through the entry's target as the kernel
+		 * follows the entry (from bus/mdev/devices, where the target
+		 * is relative, as sysfs makes it): not the entry, then its
+		 * target's components again
+		 */
+		if (target[0] != '/' &&
+		    strlen(target) + sizeof("/mdev_type") <= sizeof(type_rel))
+			snprintf(type_rel, sizeof(type_rel), "%s/mdev_type",
+				 target);
+		else
+			snprintf(type_rel, sizeof(type_rel), "%s/mdev_type",
+				 uuids.v[i]);
 		*slash = '\0';
 		m = slot(&list, &count, &alloc, 0, uuids.v[i],
 			 basename_of(target));
 		if (!m)
 			goto oom;
 		m->active = true;
-		snprintf(rel, sizeof(rel), "%s/mdev_type", uuids.v[i]);
-		if (sysfs_readlinkat(dfd, rel, target, sizeof(target)) > 0)
+		n = readlinkat(dfd, type_rel, target, sizeof(target) - 1);
+		if (n > 0 && (size_t)n < sizeof(target) - 1) {
+			target[n] = '\0';
 			copy(m->type, sizeof(m->type), basename_of(target));
+		}
 		m->kind = mdev_kind_by_parent(m->parent);
 		if (m->kind)
 			m->kind->read_active(s, m);

@@ -12,8 +12,27 @@
 
 #include "sysfs.h"
 
+/*
+ * The bus directories a command reads and writes below (bus/css/devices,
+ * bus/css/drivers, bus/mdev/devices...), opened once (O_PATH) when first
+ * used: each attribute's path is then walked from there, which spares the
+ * kernel the same three components for each of thousands of files (a round
+ * trip each on FUSE, the simulator's sysfs). A directory that cannot be
+ * opened is walked to as before, and gives the error the whole path gives.
+ */
+#define SYSFS_DIR_CACHE 16
+
+struct sysfs_dir_cache {
+	struct {
+		char rel[64]; /* "bus/css/devices" */
+		int fd; /* -1: not opened; walk the whole path */
+	} e[SYSFS_DIR_CACHE];
+	size_t n;
+};
+
 struct sysfs {
 	char *root; /* canonical, without trailing '/' except for "/" itself */
+	struct sysfs_dir_cache *dirs; /* mutable behind a const struct sysfs */
 };
 
 /* Where each area sits below the root (the kernel's and the tools' own places). */
@@ -67,6 +86,12 @@ int sysfs_new(struct sysfs **out, const char *root, struct vm_error *err)
 	if (!s)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
+	s->dirs = calloc(1, sizeof(*s->dirs));
+	if (!s->dirs) {
+		free(s);
+		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
+				    "out of memory");
+	}
 	s->root = steal_ptr(canon);
 	*out = s;
 	return 0;
@@ -76,6 +101,10 @@ struct sysfs *sysfs_free(struct sysfs *s)
 {
 	if (!s)
 		return NULL;
+	for (size_t i = 0; s->dirs && i < s->dirs->n; i++)
+		if (s->dirs->e[i].fd >= 0)
+			close(s->dirs->e[i].fd);
+	free(s->dirs);
 	free(s->root);
 	free(s);
 	return NULL;
@@ -164,14 +193,69 @@ char *sysfs_path(const struct sysfs *s, const char *fmt, ...)
 	return path;
 }
 
-/* Read a whole file into a NUL-terminated buffer. */
-static int read_all(const char *path, char **out, size_t *len_out)
+/*
+ * Where path (sysfs_vpath's, inside ROOT/sys) is opened from: the cached fd
+ * of its bus/BUS/devices or bus/BUS/drivers directory and *name the rest,
+ * or AT_FDCWD and *name the path itself. Only plain components (no ".",
+ * no "//") are taken apart; anything else is walked whole, as before.
+ */
+static int sys_dir_of(const struct sysfs *s, const char *path,
+		      const char **name)
+{
+	struct sysfs_dir_cache *c = s->dirs;
+	size_t rootlen = strcmp(s->root, "/") == 0 ? 0 : strlen(s->root);
+	const char *rel, *rest;
+	size_t len;
+
+	*name = path;
+	if (!c || strncmp(path, s->root, rootlen) != 0 ||
+	    strncmp(path + rootlen, "/sys/bus/", 9) != 0)
+		return AT_FDCWD;
+	rel = path + rootlen + 5; /* "bus/..." */
+	rest = strchr(rel + 4, '/'); /* after BUS */
+	if (!rest || rest == rel + 4 ||
+	    (strncmp(rest, "/devices/", 9) != 0 &&
+	     strncmp(rest, "/drivers/", 9) != 0))
+		return AT_FDCWD;
+	rest += 9;
+	len = (size_t)(rest - 1 - rel);
+	if (!*rest || *rest == '/' || len >= sizeof(c->e[0].rel) ||
+	    memchr(rel, '.', len) ||
+	    (rest[0] == '.' && (rest[1] == '/' || !rest[1])))
+		return AT_FDCWD;
+	for (size_t i = 0; i < c->n; i++)
+		if (strlen(c->e[i].rel) == len &&
+		    memcmp(c->e[i].rel, rel, len) == 0) {
+			if (c->e[i].fd < 0)
+				return AT_FDCWD;
+			*name = rest;
+			return c->e[i].fd;
+		}
+	if (c->n == SYSFS_DIR_CACHE)
+		return AT_FDCWD;
+	memcpy(c->e[c->n].rel, rel, len);
+	c->e[c->n].rel[len] = '\0';
+	{
+		char dir[PATH_MAX];
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(rest - 1 - path),
+			 path);
+		c->e[c->n].fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (c->e[c->n++].fd < 0)
+		return AT_FDCWD;
+	*name = rest;
+	return c->e[c->n - 1].fd;
+}
+
+/* Read a whole file (path relative to dfd) into a NUL-terminated buffer. */
+static int read_all_at(int dfd, const char *path, char **out, size_t *len_out)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, alloc = 4096;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return negative_errno();
 	buf = malloc(alloc + 1);
@@ -301,7 +385,12 @@ static _printf_(3, 0) int vread_string(const struct sysfs *s, char **out,
 
 	if (!path)
 		return negative_errno();
-	r = read_all(path, &buf, &len);
+	{
+		const char *name;
+		int dfd = sys_dir_of(s, path, &name);
+
+		r = read_all_at(dfd, name, &buf, &len);
+	}
 	if (r < 0)
 		return r;
 	if (len > 0 && buf[len - 1] == '\n')
@@ -388,16 +477,18 @@ int sysfs_write(const struct sysfs *s, const char *value, const char *fmt, ...)
 {
 	_cleanup_free_ char *path = NULL;
 	size_t len = strlen(value);
+	const char *name;
 	ssize_t n;
 	va_list ap;
-	int fd;
+	int fd, dfd;
 
 	va_start(ap, fmt);
 	path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
 	va_end(ap);
 	if (!path)
 		return negative_errno();
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	dfd = sys_dir_of(s, path, &name);
+	fd = openat(dfd, name, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return negative_errno();
 	/* One write(2): the kernel's store function sees the value once, whole. */
@@ -426,7 +517,12 @@ static _printf_(3, 0) int vreadlink(const struct sysfs *s, char **out,
 
 	if (!path)
 		return negative_errno();
-	n = readlink(path, buf, sizeof(buf) - 1);
+	{
+		const char *name;
+		int dfd = sys_dir_of(s, path, &name);
+
+		n = readlinkat(dfd, name, buf, sizeof(buf) - 1);
+	}
 	if (n < 0)
 		return negative_errno();
 	buf[n] = '\0';
@@ -478,7 +574,14 @@ bool sysfs_exists(const struct sysfs *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
 	va_end(ap);
-	return path && access(path, F_OK) == 0;
+	if (!path)
+		return false;
+	{
+		const char *name;
+		int dfd = sys_dir_of(s, path, &name);
+
+		return faccessat(dfd, name, F_OK, 0) == 0;
+	}
 }
 
 static _printf_(2, 0) int vopen_dir(const struct sysfs *s, const char *fmt,
@@ -489,7 +592,12 @@ static _printf_(2, 0) int vopen_dir(const struct sysfs *s, const char *fmt,
 
 	if (!path)
 		return negative_errno();
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	{
+		const char *name;
+		int dfd = sys_dir_of(s, path, &name);
+
+		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	return fd < 0 ? negative_errno() : fd;
 }
 
@@ -562,6 +670,53 @@ int sysfs_read_at(int dirfd, const char *name, char *buf, size_t size)
 	if (n > 0 && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
 	return 0;
+}
+
+int sysfs_read_string_at(int dirfd, const char *name, char **out)
+{
+	char *buf;
+	size_t len;
+	int r;
+
+	if (bad_relative(name))
+		return -EINVAL;
+	r = read_all_at(dirfd, name, &buf, &len);
+	if (r < 0)
+		return r;
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int sysfs_read_unsigned_at(int dirfd, const char *name, unsigned long *out)
+{
+	_cleanup_free_ char *str = NULL;
+	int r;
+
+	r = sysfs_read_string_at(dirfd, name, &str);
+	if (r < 0)
+		return r;
+	return parse_ulong(str, 10, out);
+}
+
+int sysfs_readlink_basename_at(int dirfd, const char *name, char **out)
+{
+	char target[PATH_MAX];
+	const char *base;
+	int n;
+
+	n = sysfs_readlinkat(dirfd, name, target, sizeof(target));
+	if (n < 0)
+		return n;
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!*base)
+		return -EINVAL;
+	*out = strdup(base);
+	return *out ? 0 : -ENOMEM;
 }
 
 /* the layout getdents64(2) fills in */

@@ -122,6 +122,14 @@ int sysfs_open_dir(const struct sysfs *s, const char *fmt, ...) _printf_(2, 3);
 int sysfs_readlinkat(int dirfd, const char *name, char *buf, size_t size);
 /* An attribute into buf without one trailing newline: 0, -errno, or -EFBIG when it does not fit. */
 int sysfs_read_at(int dirfd, const char *name, char *buf, size_t size);
+/*
+ * sysfs_read_string, sysfs_read_unsigned and sysfs_readlink_basename
+ * relative to dirfd, with the same results (a long link target is
+ * -ENAMETOOLONG, as sysfs_readlinkat gives it).
+ */
+int sysfs_read_string_at(int dirfd, const char *name, char **out);
+int sysfs_read_unsigned_at(int dirfd, const char *name, unsigned long *out);
+int sysfs_readlink_basename_at(int dirfd, const char *name, char **out);
 /* A decimal attribute's text (as sysfs_read_at gives it) as a number: 0, -EINVAL, -ERANGE. */
 int sysfs_parse_unsigned(const char *str, unsigned long *out);
 /* A directory under dirfd, opened: its fd or -errno. */
