@@ -121,6 +121,7 @@ struct journal {
 	bool broken; /* a failed append could not be taken back: no record more */
 	struct journal_snap *snap; /* per step, as the last record left it */
 	size_t snap_n;
+	long snap_running; /* the step running at the last record, or -1 */
 };
 
 /* A journal for this process's run of argv; nothing is written until the first step. */

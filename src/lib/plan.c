@@ -490,7 +490,18 @@ int step_read_prior(const struct plan *p, struct step *s)
 	return filestep_prior(p->sysfs, s);
 }
 
-static int step_run(const struct plan *p, struct step *s, char **why)
+/* steps [lo, hi) changed: the next record looks at them (and at no other, after one record) */
+static void changed(struct plan *p, size_t lo, size_t hi)
+{
+	if (!p->changed_known)
+		return; /* every step is looked at */
+	if (lo < p->changed_lo)
+		p->changed_lo = lo;
+	if (hi > p->changed_hi)
+		p->changed_hi = hi;
+}
+
+static int step_run(struct plan *p, struct step *s, char **why)
 {
 	int r;
 
@@ -502,6 +513,7 @@ static int step_run(const struct plan *p, struct step *s, char **why)
 		r = verify(p, s, why);
 		/* the kernel took the write: whatever it changed is undone too */
 		s->partial = r < 0;
+		changed(p, (size_t)(s - p->steps), (size_t)(s - p->steps) + 1);
 		return r;
 	case STEP_FILE_PUT:
 	case STEP_FILE_DELETE:
@@ -605,11 +617,22 @@ static char *one_line(char *why)
 	return out;
 }
 
-static int record(struct plan *p, long running, struct vm_error *err)
+/* a record after step i changed (SIZE_MAX: none but what changed() said) */
+static int record(struct plan *p, long running, size_t i, struct vm_error *err)
 {
+	int r;
+
 	if (!p->recorder)
 		return 0;
-	return p->recorder->record(p->recorder->opaque, p, running, err);
+	if (i != SIZE_MAX)
+		changed(p, i, i + 1);
+	r = p->recorder->record(p->recorder->opaque, p, running, err);
+	if (r == 0) {
+		p->changed_known = true;
+		p->changed_lo = SIZE_MAX;
+		p->changed_hi = 0;
+	}
+	return r;
 }
 
 static volatile sig_atomic_t stop_signal;
@@ -656,6 +679,7 @@ static int undo_one(struct plan *p, struct step *s, enum undo_check check,
 	int r;
 
 	*nothing = false;
+	changed(p, (size_t)(s - p->steps), (size_t)(s - p->steps) + 1);
 	free(s->undo_error);
 	s->undo_error = NULL;
 	if (!s->has_undo) {
@@ -733,7 +757,7 @@ static int rollback(struct plan *p, size_t failed, int r, const char *head,
 		/* a partial step stays the one that failed */
 		if (was == STEP_FAILED && s->status == STEP_UNDONE)
 			s->status = STEP_FAILED;
-		record(p, -1, NULL);
+		record(p, -1, i, NULL);
 	}
 	rolling_back--;
 	lock_for(p, false, NULL);
@@ -766,6 +790,7 @@ static void not_run_from(struct plan *p, size_t i)
 {
 	for (size_t k = i; k < p->n; k++)
 		p->steps[k].status = STEP_NOT_RUN;
+	changed(p, i, p->n);
 }
 
 /* a progress line, out at once: a pipe must not keep it in a buffer when the run is killed */
@@ -813,7 +838,7 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 		/* a file's prior state is in the journal before the file changes */
 		r = p->recorder ? step_read_prior(p, s) : 0;
 		if (r == 0)
-			r = record(p, (long)i, err);
+			r = record(p, (long)i, i, err);
 		if (r < 0) {
 			char head[VM_ERROR_MSG_MAX];
 
@@ -828,11 +853,11 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 		if (r < 0) {
 			s->status = STEP_FAILED;
 			not_run_from(p, i + 1);
-			record(p, -1, NULL);
+			record(p, -1, i, NULL);
 			return step_failed(p, i, r, err);
 		}
 		s->status = STEP_DONE;
-		record(p, -1, NULL);
+		record(p, -1, i, NULL);
 		if (s->kind == STEP_CALL && s->call.note &&
 		    s->call.note(s->call.data))
 			s->note = strdup(s->call.note(s->call.data));
@@ -868,7 +893,7 @@ int plan_rollback_recorded(struct plan *p, FILE *progress, struct vm_error *err)
 			say_step(undone, s, NULL);
 			progress_line(progress, "undone", s->description);
 		}
-		record(p, -1, NULL);
+		record(p, -1, i, NULL);
 	}
 	rolling_back--;
 	lock_for(p, false, NULL);
@@ -896,7 +921,7 @@ int plan_complete_recorded(struct plan *p, FILE *progress, struct vm_error *err)
 			why = NULL;
 			if (r == 0) {
 				s->status = STEP_DONE;
-				record(p, -1, NULL);
+				record(p, -1, i, NULL);
 				continue;
 			}
 			if (s->kind == STEP_FILE_PUT)
@@ -909,14 +934,14 @@ int plan_complete_recorded(struct plan *p, FILE *progress, struct vm_error *err)
 					    "cannot %s: %s", s->description,
 					    lock_err.msg);
 		}
-		r = record(p, (long)i, err);
+		r = record(p, (long)i, i, err);
 		if (r == 0)
 			r = step_run(p, s, &why);
 		free(s->error);
 		s->error = one_line(why);
 		if (r < 0) {
 			s->status = STEP_FAILED;
-			record(p, -1, NULL);
+			record(p, -1, i, NULL);
 			lock_for(p, false, NULL);
 			return vm_error_set(
 				err, VM_EXIT_FAILED, -r,
@@ -925,7 +950,7 @@ int plan_complete_recorded(struct plan *p, FILE *progress, struct vm_error *err)
 				s->error ? s->error : strerror(-r));
 		}
 		s->status = STEP_DONE;
-		record(p, -1, NULL);
+		record(p, -1, i, NULL);
 		progress_line(progress, "done", s->description);
 	}
 	lock_for(p, false, NULL);

@@ -140,6 +140,14 @@ struct plan {
 	const struct plan_recorder *recorder;
 	/* a signal stopped it between two steps: its number, else 0 */
 	int interrupted;
+	/*
+	 * the steps changed since the recorder's last record, for it to look
+	 * at those only: [changed_lo, changed_hi) when changed_known, else
+	 * any of them (plan.c keeps it, for every change of a step's status,
+	 * error, undo error, partial or file state)
+	 */
+	bool changed_known;
+	size_t changed_lo, changed_hi;
 };
 
 /*

@@ -18,7 +18,9 @@
  * used: each attribute's path is then walked from there, which spares the
  * kernel the same three components for each of thousands of files (a round
  * trip each on FUSE, the simulator's sysfs). A directory that cannot be
- * opened is walked to as before, and gives the error the whole path gives.
+ * opened is walked to as before, and gives the error the whole path gives;
+ * a name the opened directory does not have (ENOENT: the directory may have
+ * been removed and made again since) is looked for by its whole path too.
  */
 #define SYSFS_DIR_CACHE 16
 
@@ -390,6 +392,8 @@ static _printf_(3, 0) int vread_string(const struct sysfs *s, char **out,
 		int dfd = sys_dir_of(s, path, &name);
 
 		r = read_all_at(dfd, name, &buf, &len);
+		if (r == -ENOENT && dfd != AT_FDCWD)
+			r = read_all_at(AT_FDCWD, path, &buf, &len);
 	}
 	if (r < 0)
 		return r;
@@ -489,6 +493,8 @@ int sysfs_write(const struct sysfs *s, const char *value, const char *fmt, ...)
 		return negative_errno();
 	dfd = sys_dir_of(s, path, &name);
 	fd = openat(dfd, name, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT && dfd != AT_FDCWD)
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return negative_errno();
 	/* One write(2): the kernel's store function sees the value once, whole. */
@@ -522,6 +528,8 @@ static _printf_(3, 0) int vreadlink(const struct sysfs *s, char **out,
 		int dfd = sys_dir_of(s, path, &name);
 
 		n = readlinkat(dfd, name, buf, sizeof(buf) - 1);
+		if (n < 0 && errno == ENOENT && dfd != AT_FDCWD)
+			n = readlink(path, buf, sizeof(buf) - 1);
 	}
 	if (n < 0)
 		return negative_errno();
@@ -580,7 +588,9 @@ bool sysfs_exists(const struct sysfs *s, const char *fmt, ...)
 		const char *name;
 		int dfd = sys_dir_of(s, path, &name);
 
-		return faccessat(dfd, name, F_OK, 0) == 0;
+		return faccessat(dfd, name, F_OK, 0) == 0 ||
+		       (errno == ENOENT && dfd != AT_FDCWD &&
+			access(path, F_OK) == 0);
 	}
 }
 
@@ -597,6 +607,8 @@ static _printf_(2, 0) int vopen_dir(const struct sysfs *s, const char *fmt,
 		int dfd = sys_dir_of(s, path, &name);
 
 		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && dfd != AT_FDCWD)
+			fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
 	return fd < 0 ? negative_errno() : fd;
 }

@@ -1176,6 +1176,168 @@ static void test_shell_text(struct sysfs *s)
 	       "a value with a backslash (an escape to dash's echo): printf");
 }
 
+/*
+ * The steps a record must look at: plan.changed_lo/hi names every step
+ * whose status, error, undo error, partial or file state changed since the
+ * last record (the journal writes only those, and the running ones). A
+ * recorder that keeps its own copy of every step checks it at each record.
+ */
+struct seen_step {
+	int status;
+	bool partial, running;
+	const void *file;
+	char *error, *undo_error;
+};
+
+static struct {
+	struct seen_step *v;
+	size_t n;
+	long running;
+	unsigned records, unnamed; /* records; changes outside the range */
+} recs;
+
+static bool str_same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void seen_take(const struct plan *p, size_t i, long running)
+{
+	const struct step *st = &p->steps[i];
+	struct seen_step *v = &recs.v[i];
+
+	free(v->error);
+	free(v->undo_error);
+	*v = (struct seen_step){ (int)st->status,
+				 st->partial,
+				 (long)i == running,
+				 st->file,
+				 st->error ? strdup(st->error) : NULL,
+				 st->undo_error ? strdup(st->undo_error) :
+						  NULL };
+}
+
+static int seen_record(void *opaque, const struct plan *p, long running,
+		       struct vm_error *err)
+{
+	(void)opaque;
+	(void)err;
+	if (!recs.v) {
+		recs.v = calloc(p->n, sizeof(*recs.v));
+		recs.n = p->n;
+	} else if (p->changed_known) {
+		for (size_t i = 0; i < p->n; i++) {
+			const struct step *st = &p->steps[i];
+			const struct seen_step *v = &recs.v[i];
+			bool same = v->status == (int)st->status &&
+				    v->partial == st->partial &&
+				    v->file == st->file &&
+				    v->running == ((long)i == running) &&
+				    str_same(v->error, st->error) &&
+				    str_same(v->undo_error, st->undo_error);
+			bool named =
+				(i >= p->changed_lo && i < p->changed_hi) ||
+				(long)i == running || (long)i == recs.running;
+
+			if (!same && !named) {
+				char d[128];
+
+				snprintf(
+					d, sizeof(d),
+					"record %u: step %zu changed outside [%zu, %zu)",
+					recs.records, i, p->changed_lo,
+					p->changed_hi);
+				tap_diag(d);
+				recs.unnamed++;
+			}
+		}
+	}
+	for (size_t i = 0; i < p->n; i++)
+		seen_take(p, i, running);
+	recs.running = running;
+	recs.records++;
+	return 0;
+}
+
+static void seen_clear(void)
+{
+	for (size_t i = 0; i < recs.n; i++) {
+		free(recs.v[i].error);
+		free(recs.v[i].undo_error);
+	}
+	free(recs.v);
+	memset(&recs, 0, sizeof(recs));
+}
+
+static void test_changed_range(struct sysfs *s)
+{
+	static const struct plan_recorder rec = { seen_record, NULL };
+	struct vm_error err;
+	struct plan p;
+
+	/* every step done */
+	start(&p, s, &err);
+	p.recorder = &rec;
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "b", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "c", WITH_UNDO, 0, NULL, 0);
+	is_int(plan_execute(&p, NULL, &err), 0, "a recorded plan runs");
+	ok(recs.records == 6 && recs.unnamed == 0,
+	   "each record names every step that changed since the last (two records a step)");
+	/* and rolled back as recover does */
+	is_int(plan_rollback_recorded(&p, NULL, &err), 0,
+	       "rolled back from its record");
+	ok(recs.records == 9 && recs.unnamed == 0,
+	   "the rollback's records name the steps it changed (one a step)");
+	plan_clear(&p);
+	seen_clear();
+
+	/* step 4 of 6 fails, the undo of step 2 fails, later steps never run */
+	start(&p, s, &err);
+	p.recorder = &rec;
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "b", WITH_UNDO, 0, NULL, EPERM);
+	add_call(&p, "c", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "d", WITH_UNDO, EBUSY, "busy", 0);
+	add_call(&p, "e", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "f", WITH_UNDO, 0, NULL, 0);
+	is_int(plan_execute(&p, NULL, &err), -EBUSY,
+	       "a failure whose rollback is incomplete");
+	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "its exit says so");
+	ok(recs.records >= 10 && recs.unnamed == 0,
+	   "the failure's records name the failed step, the steps that will not run and each undone one");
+	plan_clear(&p);
+	seen_clear();
+
+	/* a sysfs write whose read-back fails: a partial step, undone too */
+	start(&p, s, &err);
+	p.recorder = &rec;
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	put("sys/dev/a", "0");
+	ok(plan_add_write(&p, "write x", "dev/a", "1", "dev/a", "0") != NULL,
+	   "a write step");
+	step_verify_value(&p.steps[1], "dev/a", "something else");
+	add_call(&p, "c", WITH_UNDO, 0, NULL, 0);
+	ok(plan_execute(&p, NULL, &err) < 0, "the read-back fails");
+	ok(p.steps[1].partial, "the write step is partial");
+	ok(recs.unnamed == 0, "the partial step's records name it");
+	plan_clear(&p);
+	seen_clear();
+
+	/* a plan completed from its record (recover --complete) */
+	start(&p, s, &err);
+	p.recorder = &rec;
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "b", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "c", WITH_UNDO, 0, NULL, 0);
+	p.steps[0].status = STEP_DONE;
+	is_int(plan_complete_recorded(&p, NULL, &err), 0,
+	       "completed from its record");
+	ok(recs.unnamed == 0, "its records name the steps it ran");
+	plan_clear(&p);
+	seen_clear();
+}
+
 int main(void)
 {
 	_cleanup_sysfs_ struct sysfs *s = NULL;
@@ -1198,6 +1360,7 @@ int main(void)
 	test_shell_text(s);
 	test_ap_lock(s);
 	test_one_line_reason(s);
+	test_changed_range(s);
 	remove_tree();
 	return tap_done();
 }

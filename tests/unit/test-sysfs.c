@@ -282,6 +282,93 @@ static void test_at(struct sysfs *s)
 	       "a file is not a directory");
 }
 
+/*
+ * paths below bus/BUS/devices and bus/BUS/drivers are walked from the
+ * directory, opened once: the same answers as the whole path gives, also
+ * for a bus that appears later and for a directory removed and made again
+ */
+static void test_bus_dirs(struct sysfs *s)
+{
+	_cleanup_free_ char *v = NULL, *drv = NULL, *t = NULL;
+	_cleanup_close_ int dfd = -1;
+	char cmd[600];
+	unsigned long n;
+
+	is_int(sysfs_read_string(s, &v, "bus/css/devices/0.0.0313/type"), 0,
+	       "an attribute below bus/css/devices");
+	is_str(v, "0", "its value");
+	free(v);
+	v = NULL;
+	is_int(sysfs_read_string(s, &v, "bus/css/devices/0.0.0313/nothing"),
+	       -ENOENT, "a missing one is -ENOENT");
+	is_int(sysfs_read_string(s, &v, "bus/css/devices/./0.0.0313/type"), 0,
+	       "a path with a '.' component is walked whole");
+	free(v);
+	v = NULL;
+	is_int(sysfs_read_string(s, &v, "bus/zz/devices/x/type"), -ENOENT,
+	       "a bus the host lacks is -ENOENT");
+	mkdirs("sys/bus/zz/devices/x");
+	put("sys/bus/zz/devices/x/type", "7\n");
+	is_int(sysfs_read_string(s, &v, "bus/zz/devices/x/type"), 0,
+	       "and found once it is there");
+	is_str(v, "7", "with its value");
+	free(v);
+	v = NULL;
+	mkdirs("sys/bus/yy/devices/x");
+	put("sys/bus/yy/devices/x/type", "7\n");
+	is_int(sysfs_read_string(s, &v, "bus/yy/devices/x/type"), 0,
+	       "another bus, read through its directory");
+	free(v);
+	v = NULL;
+	snprintf(
+		cmd, sizeof(cmd),
+		"rm -r '%s/sys/bus/yy' && mkdir -p '%s/sys/bus/yy/devices/y' && echo 8 > '%s/sys/bus/yy/devices/y/type'",
+		root, root, root);
+	if (system(cmd) != 0)
+		abort();
+	is_int(sysfs_read_string(s, &v, "bus/yy/devices/y/type"), 0,
+	       "a bus directory removed and made again: found by its path");
+	is_str(v, "8", "the new directory's file");
+	ok(sysfs_exists(s, "bus/yy/devices/y") &&
+		   !sysfs_exists(s, "bus/yy/devices/x"),
+	   "exists: the new directory's entries, not the old one's");
+	is_int(sysfs_readlink(s, &t, "bus/yy/devices/y"), -EINVAL,
+	       "readlink of a directory: -EINVAL, as the path gives it");
+	is_int(sysfs_write(s, "9", "bus/yy/devices/y/type"), 0,
+	       "write through it");
+	is_int(sysfs_read_unsigned(s, &n, "bus/yy/devices/y/type"), 0,
+	       "read back");
+	is_int((int)n, 9, "the value written");
+	{
+		_cleanup_strv_ struct strv names = STRV_INIT;
+
+		is_int(sysfs_list_dir(s, &names, "bus/yy/devices/y"), 0,
+		       "list a directory of it");
+		is_int(names.n, 1, "its one entry");
+	}
+	is_int(sysfs_readlink_basename(s, &drv,
+				       "bus/css/devices/0.0.0313/driver"),
+	       0, "a link below bus/css/devices");
+	is_str(drv, "vfio_ccw", "its last component");
+	dfd = sysfs_open_dir(s, "bus/css/devices/0.0.0313");
+	ok(dfd >= 0, "a directory below bus/css/devices");
+	is_int(sysfs_read_string_at(dfd, "driver_override", &t), 0,
+	       "read_string_at");
+	is_str(t, "(null)", "as read_string gives it");
+	is_int(sysfs_read_unsigned_at(dfd, "type", &n), 0, "read_unsigned_at");
+	is_int(sysfs_read_unsigned_at(dfd, "neg", &n), -EINVAL,
+	       "a negative number is -EINVAL, as read_unsigned gives it");
+	is_int(sysfs_read_unsigned_at(dfd, "huge", &n), -ERANGE,
+	       "too large is -ERANGE");
+	is_int(sysfs_read_string_at(dfd, "../0.0.0313/type", &t), -EINVAL,
+	       "a name that climbs is refused");
+	free(drv);
+	drv = NULL;
+	is_int(sysfs_readlink_basename_at(dfd, "driver", &drv), 0,
+	       "readlink_basename_at");
+	is_str(drv, "vfio_ccw", "as readlink_basename gives it");
+}
+
 static void test_writers(struct sysfs *s)
 {
 	_cleanup_free_ char *back = NULL;
@@ -321,6 +408,7 @@ int main(void)
 	test_readers(s);
 	test_dirs(s);
 	test_at(s);
+	test_bus_dirs(s);
 	test_writers(s);
 	remove_tree();
 	return tap_done();
