@@ -515,6 +515,12 @@ static int record_first(struct journal *j, const struct plan *p, long running,
 	j->progress = steal_ptr(tmpl);
 	j->progress_fd = fd;
 	j->progress_size = 0;
+	/* the document in place names the new progress file: the old one no longer counts */
+	if (j->stale_progress) {
+		unlink(j->stale_progress);
+		free(j->stale_progress);
+		j->stale_progress = NULL;
+	}
 	j->snap_n = p->n;
 	j->snap_running = running;
 	for (size_t i = 0; i < p->n; i++)
@@ -747,6 +753,7 @@ void journal_clear(struct journal *j)
 		close(j->progress_fd);
 	free(j->progress);
 	free(j->snap);
+	free(j->stale_progress);
 	memset(j, 0, sizeof(*j));
 	j->progress_fd = -1;
 }
@@ -1214,31 +1221,46 @@ static char *progress_path(const char *path, const struct journal_doc *d)
 	return out;
 }
 
-int journal_rewrite(const char *path, const struct journal_doc *d,
-		    const struct plan *p, long running, struct vm_error *err)
+int journal_resume(struct journal *j, const char *path,
+		   const struct journal_doc *d, struct vm_error *err)
 {
-	_cleanup_json_ struct json_object *head = json_object_new_object();
-	_cleanup_free_ char *dir = strdup(path);
-	_cleanup_free_ char *old = progress_path(path, d);
 	char *slash;
-	int r;
 
-	if (!head || !dir)
+	memset(j, 0, sizeof(*j));
+	j->progress_fd = -1;
+	j->path = strdup(path);
+	j->dir = strdup(path);
+	j->head = json_object_new_object();
+	if (!j->path || !j->dir || !j->head) {
+		journal_clear(j);
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
-	slash = strrchr(dir, '/');
+	}
+	slash = strrchr(j->dir, '/');
 	if (slash)
 		*slash = '\0';
 	json_object_object_foreach(d->root, key, val)
 	{
 		if (strcmp(key, "steps") != 0 && strcmp(key, "progress") != 0)
-			json_object_object_add(head, key, json_object_get(val));
+			json_object_object_add(j->head, key,
+					       json_object_get(val));
 	}
-	/* whole, with no progress file: the old one no longer counts once the new document is in place */
-	r = write_doc(dir, path, head, NULL, p, running, err);
-	if (r == 0 && old)
-		unlink(old);
-	return r;
+	j->stale_progress = progress_path(path, d);
+	j->recorder.record = journal_record;
+	j->recorder.opaque = j;
+	return 0;
+}
+
+int journal_end(struct journal *j)
+{
+	if (!j->written)
+		return 0;
+	if (unlink(j->path) < 0 && errno != ENOENT)
+		return negative_errno();
+	fsync_dir(j->dir);
+	if (j->progress)
+		unlink(j->progress);
+	return 0;
 }
 
 int journal_remove(const char *path, const struct journal_doc *d)

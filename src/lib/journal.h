@@ -122,6 +122,8 @@ struct journal {
 	struct journal_snap *snap; /* per step, as the last record left it */
 	size_t snap_n;
 	long snap_running; /* the step running at the last record, or -1 */
+	/* journal_resume: the progress file of the document this one replaces, removed once this one's is in place */
+	char *stale_progress;
 };
 
 /* A journal for this process's run of argv; nothing is written until the first step. */
@@ -175,12 +177,19 @@ int journal_plan(const struct journal_doc *d, struct call_env *env,
 		 struct plan *p, struct vm_error *err);
 
 /*
- * Rewrite the journal of plan p at path (the doc's head kept) whole, with
- * no progress file, and remove d's progress file after the rename:
- * recover's own progress.
+ * A journal that carries on the one at path, read into d, for recover's
+ * own progress: the same head, and records as a run makes them (the first
+ * writes the document whole with a new progress file, then d's progress
+ * file is removed; each later record appends the steps that changed).
+ * journal_clear frees it; journal_end removes what it wrote.
  */
-int journal_rewrite(const char *path, const struct journal_doc *d,
-		    const struct plan *p, long running, struct vm_error *err);
+int journal_resume(struct journal *j, const char *path,
+		   const struct journal_doc *d, struct vm_error *err);
+/*
+ * Remove a journal's document, then its progress file (once it wrote one):
+ * 0, or -errno of the document's unlink (ENOENT is 0).
+ */
+int journal_end(struct journal *j);
 
 /* Remove the journal at path, then d's progress file: 0, or -errno of the journal's unlink (ENOENT is 0). */
 int journal_remove(const char *path, const struct journal_doc *d);

@@ -73,21 +73,6 @@ int request_lock_host(const struct request_env *env, struct outcome *o,
 }
 
 /* recover's own progress, in the journal it recovers */
-struct recover_rec {
-	const char *path;
-	const struct journal_doc *doc;
-};
-
-static int recover_record(void *opaque, const struct plan *p, long running,
-			  struct vm_error *err)
-{
-	struct recover_rec *r = opaque;
-	struct vm_error ignored = { 0 };
-
-	return journal_rewrite(r->path, r->doc, p, running,
-			       err ? err : &ignored);
-}
-
 static void journal_line(const struct journal_doc *d, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -107,8 +92,7 @@ int request_recover(const struct request_env *env, bool complete,
 	_cleanup_free_ char *path = NULL;
 	struct journal_doc d = { 0 };
 	struct call_env cenv = { .sysfs = env->sysfs };
-	struct recover_rec rec;
-	struct plan_recorder recorder = { recover_record, &rec };
+	struct journal j = { .progress_fd = -1 };
 	enum step_status *was = NULL;
 	int r;
 
@@ -142,21 +126,23 @@ int request_recover(const struct request_env *env, bool complete,
 	}
 	/* the calls reconnect: -c, else the URI the run had */
 	cenv.uri = env->uri ? env->uri : d.uri;
-	rec.path = path;
-	rec.doc = &d;
-	r = journal_plan(&d, &cenv, &o->plan, err);
+	r = journal_resume(&j, path, &d, err);
+	if (r == 0)
+		r = journal_plan(&d, &cenv, &o->plan, err);
 	was = calloc(o->plan.n + 1, sizeof(*was));
 	if (r == 0 && !was)
 		r = vm_error_set(err, VM_EXIT_FAILED, ENOMEM, "out of memory");
 	for (size_t i = 0; was && i < o->plan.n; i++)
 		was[i] = o->plan.steps[i].status;
 	if (r == 0) {
-		o->plan.recorder = &recorder;
+		o->plan.recorder = &j.recorder;
 		r = complete ? plan_complete_recorded(&o->plan, progress, err) :
 			       plan_rollback_recorded(&o->plan, progress, err);
 		o->plan.recorder = NULL;
 	}
-	if (r == 0 && (r = journal_remove(path, &d)) < 0)
+	/* its own journal once it wrote one (the old one's progress file is gone then), else the old one */
+	if (r == 0 &&
+	    (r = j.written ? journal_end(&j) : journal_remove(path, &d)) < 0)
 		r = vm_error_set(
 			err, VM_EXIT_FAILED, -r,
 			"recovered, but cannot remove the journal %s: %s", path,
@@ -171,6 +157,7 @@ int request_recover(const struct request_env *env, bool complete,
 	if (!o->conn)
 		o->conn = steal_ptr(cenv.conn);
 	call_env_clear(&cenv);
+	journal_clear(&j);
 	journal_doc_clear(&d);
 	return r < 0 ? vm_error_errno(err) : 0;
 }

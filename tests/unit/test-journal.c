@@ -236,22 +236,37 @@ static void test_progress(const struct sysfs *s)
 	vm_error_clear(&err);
 	is_int(truncate(prog, size), 0, "(the line taken away)");
 
-	/* recover's own progress: the document whole, the old progress file gone */
+	/* recover's own progress: a journal that carries on this one, the old progress file gone */
 	is_int(journal_read(s, &d, NULL, &err), 0, "read again");
 	plan_init(&back, s);
 	is_int(journal_plan(&d, &env, &back, &err), 0, "loaded");
+	journal_clear(&j);
+	is_int(journal_resume(&j, path, &d, &err), 0,
+	       "recover carries the journal on");
+	is_int(file_size(prog), (long)size,
+	       "the old progress file stays until the new document is in place");
 	back.steps[1].status = STEP_UNDONE;
-	is_int(journal_rewrite(path, &d, &back, -1, &err), 0,
-	       "recover rewrites it");
-	is_int(file_size(prog), -1, "and removes the old progress file");
+	is_int(j.recorder.record(j.recorder.opaque, &back, -1, &err), 0,
+	       "recover's first record");
+	is_int(file_size(prog), -1, "removes the old progress file");
+	back.steps[0].status = STEP_UNDONE;
+	is_int(j.recorder.record(j.recorder.opaque, &back, -1, &err), 0,
+	       "a later record");
+	ok(file_size(j.progress) > 0,
+	   "appended to recover's progress file, the document left as it is");
 	journal_doc_clear(&d);
 	is_int(journal_read(s, &d, NULL, &err), 0,
-	       "the rewritten journal reads");
-	ok(!d.progress, "it names no progress file");
+	       "the carried-on journal reads");
+	ok(d.progress && strcmp(d.progress, strrchr(j.progress, '/') + 1) == 0,
+	   "it names recover's progress file");
 	is_str(json_object_get_string(json_object_object_get(
 		       json_object_array_get_idx(d.steps, 1), "status")),
-	       "undone", "and holds recover's progress");
-	is_int(journal_remove(path, &d), 0, "a recovered journal is removed");
+	       "undone", "and holds recover's first record");
+	is_str(json_object_get_string(json_object_object_get(
+		       json_object_array_get_idx(d.steps, 0), "status")),
+	       "undone", "and its later one, appended");
+	is_int((int)d.pid, (int)getpid(), "the head is the run's (its pid)");
+	is_int(journal_end(&j), 0, "a recovered journal is removed");
 	is_int(journal_files(), 0, "nothing of it is left");
 	journal_doc_clear(&d);
 	plan_clear(&back);
