@@ -72,7 +72,7 @@ int request_lock_host(const struct request_env *env, struct outcome *o,
 	return journal_refuse_unfinished(env->sysfs, err);
 }
 
-/* recover's own progress, in the journal it recovers */
+/* the journal's command line, as the admin typed it (argv[0] as virt-mdev) */
 static void journal_line(const struct journal_doc *d, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -92,6 +92,7 @@ int request_recover(const struct request_env *env, bool complete,
 	_cleanup_free_ char *path = NULL;
 	struct journal_doc d = { 0 };
 	struct call_env cenv = { .sysfs = env->sysfs };
+	/* recover's own progress, in the journal it recovers (journal_resume) */
 	struct journal j = { .progress_fd = -1 };
 	enum step_status *was = NULL;
 	int r;
