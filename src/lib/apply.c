@@ -67,10 +67,9 @@ struct actx {
 	struct json_object *rec_idx;
 	/*
 	 * the file's devices by their mdev's uuid (the index in d), filled
-	 * as they are resolved; complete once every one is (d_idx_all)
+	 * as they are resolved; complete once it holds all nd of them
 	 */
 	struct json_object *d_idx;
-	bool d_idx_all;
 	struct kind_host *
 		shared[8]; /* per kind (mdev_kinds[] index), host_shared kinds */
 	struct plan p1, p2, p3, p4;
@@ -170,14 +169,23 @@ static struct json_object *rec_mdev(const struct actx *c, const char *uuid)
 		       NULL;
 }
 
+/* a hostdev's key in rec_idx: where ("config", "live"), its domain, its uuid */
+static char *hostdev_key(const char *where, const char *domain,
+			 const char *uuid)
+{
+	char *key;
+
+	return asprintf(&key, "%s\n%s\n%s", where, domain, uuid) < 0 ? NULL :
+								       key;
+}
+
 /* where: "config" or "live" */
 static bool rec_hostdev(const struct actx *c, const char *domain,
 			const char *uuid, const char *where)
 {
 	_cleanup_free_ char *key = NULL;
 
-	if (!c->rec_idx ||
-	    asprintf(&key, "%s\n%s\n%s", where, domain, uuid) < 0)
+	if (!c->rec_idx || !(key = hostdev_key(where, domain, uuid)))
 		return false;
 	return json_object_object_get_ex(c->rec_idx, key, NULL);
 }
@@ -216,11 +224,11 @@ static int rec_index(struct actx *c)
 
 			if (!jbool(e, where[k]))
 				continue;
-			if (asprintf(&key, "%s\n%s\n%s", where[k],
-				     jstr(e, "domain"), jstr(e, "uuid")) < 0 ||
-			    json_object_object_add(c->rec_idx, key,
-						   json_object_new_boolean(1)) <
-				    0)
+			key = hostdev_key(where[k], jstr(e, "domain"),
+					  jstr(e, "uuid"));
+			if (!key || json_object_object_add(
+					    c->rec_idx, key,
+					    json_object_new_boolean(1)) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -333,7 +341,7 @@ static const struct adev *wanted(const struct actx *c, const char *uuid)
 {
 	struct json_object *v;
 
-	if (c->d_idx_all) {
+	if (c->d_idx && (size_t)json_object_object_length(c->d_idx) == c->nd) {
 		if (!json_object_object_get_ex(c->d_idx, uuid, &v))
 			return NULL;
 		return &c->d[json_object_get_int64(v)];
@@ -1409,7 +1417,6 @@ static void actx_clear(struct actx *c)
 	json_object_put(c->rec_idx);
 	json_object_put(c->d_idx);
 	c->rec_idx = c->d_idx = NULL;
-	c->d_idx_all = false;
 	free(c->rec_text);
 	for (size_t i = 0; i < ARRAY_SIZE(c->shared) && mdev_kinds[i]; i++)
 		if (c->shared[i])
@@ -1487,7 +1494,6 @@ int request_apply(const struct request_env *env, const struct state *st,
 	for (size_t i = 0; i < c->nd; i++)
 		if (resolve_device(c, &c->d[i], err) < 0)
 			goto out;
-	c->d_idx_all = c->d_idx != NULL;
 	for (size_t i = 0; i < c->nd; i++)
 		if (claim(c, &c->d[i], err) < 0)
 			goto out;

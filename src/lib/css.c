@@ -79,8 +79,7 @@ struct memo_entry {
 static struct {
 	const struct sysfs *s;
 	struct memo_entry *bucket[MEMO_BUCKETS];
-	int devices_fd; /* bus/css/devices, opened at the first read, or -1 */
-} memo = { .devices_fd = -1 };
+} memo;
 
 static size_t memo_hash(const char *name)
 {
@@ -109,9 +108,6 @@ void css_memo_end(void)
 			memo.bucket[i] = e->next;
 			free(e);
 		}
-	if (memo.devices_fd >= 0)
-		close(memo.devices_fd);
-	memo.devices_fd = -1;
 	memo.s = NULL;
 }
 
@@ -148,10 +144,10 @@ int css_read_subchannel(const struct sysfs *s, const char *name,
 }
 
 /*
- * One subchannel's attributes, read relative to its directory: a path from
- * the root walks bus, css, devices, the link and its target's three
- * components again for each file, which on a host of thousands of
- * subchannels is most of a plan's time (and on FUSE, a round trip each).
+ * One subchannel's attributes, read relative to its directory: a path for
+ * each file walks the subchannel's link and its target's components again,
+ * which on a host of thousands of subchannels is most of a plan's time (and
+ * on FUSE, a round trip each).
  */
 static int read_subchannel(const struct sysfs *s, const char *name,
 			   struct css_subchannel *sch)
@@ -166,16 +162,8 @@ static int read_subchannel(const struct sysfs *s, const char *name,
 	if (ccw_id_parse(name, CCW_ID_SUBCHANNEL, &sch->schid, NULL) < 0)
 		return -EINVAL;
 	ccw_id_format(&sch->schid, sch->name);
-	/*
-	 * in the memo's reading, through bus/css/devices opened once: the
-	 * kernel then follows the subchannel's link from there, instead of
-	 * walking the three components down to it for each subchannel
-	 */
-	if (memo.s == s && memo.devices_fd < 0)
-		memo.devices_fd = sysfs_open_dir(s, "bus/css/devices");
-	dfd = memo.s == s && memo.devices_fd >= 0 ?
-		      sysfs_open_dir_at(memo.devices_fd, sch->name) :
-		      sysfs_open_dir(s, "bus/css/devices/%s", sch->name);
+	/* from bus/css/devices, which sysfs keeps open (sysfs.c sys_dir_of) */
+	dfd = sysfs_open_dir(s, "bus/css/devices/%s", sch->name);
 	if (dfd < 0)
 		return dfd; /* -ENOENT: gone while listed */
 	r = sysfs_read_unsigned_at(dfd, "type", &type);

@@ -769,11 +769,7 @@ static void fsync_dir(const char *dir)
 /* the document first: a journal that names a removed progress file would say too little was done */
 void journal_finish(struct journal *j)
 {
-	if (j->written && j->path && unlink(j->path) == 0) {
-		fsync_dir(j->dir);
-		if (j->progress)
-			unlink(j->progress);
-	}
+	(void)journal_end(j);
 	journal_clear(j);
 }
 

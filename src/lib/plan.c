@@ -617,15 +617,14 @@ static char *one_line(char *why)
 	return out;
 }
 
-/* a record after step i changed (SIZE_MAX: none but what changed() said) */
+/* a record after step i changed (and whatever changed() was told since the last) */
 static int record(struct plan *p, long running, size_t i, struct vm_error *err)
 {
 	int r;
 
 	if (!p->recorder)
 		return 0;
-	if (i != SIZE_MAX)
-		changed(p, i, i + 1);
+	changed(p, i, i + 1);
 	r = p->recorder->record(p->recorder->opaque, p, running, err);
 	if (r == 0) {
 		p->changed_known = true;

@@ -250,16 +250,27 @@ static int sys_dir_of(const struct sysfs *s, const char *path,
 	return c->e[c->n - 1].fd;
 }
 
-/* Read a whole file (path relative to dfd) into a NUL-terminated buffer. */
-static int read_all_at(int dfd, const char *path, char **out, size_t *len_out)
+/*
+ * Open path (sysfs_vpath's) from its cached bus directory (sys_dir_of), and
+ * by the whole path when that directory does not have it: an fd or -errno.
+ */
+static int sys_open(const struct sysfs *s, const char *path, int flags)
 {
-	_cleanup_close_ int fd = -1;
+	const char *name;
+	int dfd = sys_dir_of(s, path, &name);
+	int fd = openat(dfd, name, flags);
+
+	if (fd < 0 && errno == ENOENT && dfd != AT_FDCWD)
+		fd = open(path, flags);
+	return fd < 0 ? negative_errno() : fd;
+}
+
+/* Read a whole open file into a NUL-terminated buffer. */
+static int read_fd(int fd, char **out, size_t *len_out)
+{
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, alloc = 4096;
 
-	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return negative_errno();
 	buf = malloc(alloc + 1);
 	if (!buf)
 		return -ENOMEM;
@@ -296,6 +307,25 @@ static int read_all_at(int dfd, const char *path, char **out, size_t *len_out)
 	*out = steal_ptr(buf);
 	if (len_out)
 		*len_out = len;
+	return 0;
+}
+
+/* An open attribute's whole text without one trailing newline; fd: its fd, closed here, or -errno. */
+static int read_text_fd(int fd, char **out)
+{
+	_cleanup_close_ int owned = fd;
+	char *buf;
+	size_t len;
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = read_fd(owned, &buf, &len);
+	if (r < 0)
+		return r;
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	*out = buf;
 	return 0;
 }
 
@@ -381,26 +411,11 @@ static _printf_(3, 0) int vread_string(const struct sysfs *s, char **out,
 				       const char *fmt, va_list ap)
 {
 	_cleanup_free_ char *path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
-	char *buf;
-	size_t len;
-	int r;
 
 	if (!path)
 		return negative_errno();
-	{
-		const char *name;
-		int dfd = sys_dir_of(s, path, &name);
-
-		r = read_all_at(dfd, name, &buf, &len);
-		if (r == -ENOENT && dfd != AT_FDCWD)
-			r = read_all_at(AT_FDCWD, path, &buf, &len);
-	}
-	if (r < 0)
-		return r;
-	if (len > 0 && buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-	*out = buf;
-	return 0;
+	return read_text_fd(sys_open(s, path, O_RDONLY | O_CLOEXEC | O_NOCTTY),
+			    out);
 }
 
 int sysfs_read_string(const struct sysfs *s, char **out, const char *fmt, ...)
@@ -481,22 +496,18 @@ int sysfs_write(const struct sysfs *s, const char *value, const char *fmt, ...)
 {
 	_cleanup_free_ char *path = NULL;
 	size_t len = strlen(value);
-	const char *name;
 	ssize_t n;
 	va_list ap;
-	int fd, dfd;
+	int fd;
 
 	va_start(ap, fmt);
 	path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
 	va_end(ap);
 	if (!path)
 		return negative_errno();
-	dfd = sys_dir_of(s, path, &name);
-	fd = openat(dfd, name, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 && errno == ENOENT && dfd != AT_FDCWD)
-		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	fd = sys_open(s, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return negative_errno();
+		return fd;
 	/* One write(2): the kernel's store function sees the value once, whole. */
 	do {
 		n = write(fd, value, len);
@@ -549,21 +560,12 @@ int sysfs_readlink(const struct sysfs *s, char **out, const char *fmt, ...)
 	return r;
 }
 
-int sysfs_readlink_basename(const struct sysfs *s, char **out, const char *fmt,
-			    ...)
+/* a link target's last component, trailing '/'s dropped, as a copy in *out */
+static int link_basename(char *target, char **out)
 {
-	_cleanup_free_ char *target = NULL;
+	size_t len = strlen(target);
 	const char *base;
-	size_t len;
-	va_list ap;
-	int r;
 
-	va_start(ap, fmt);
-	r = vreadlink(s, &target, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return r;
-	len = strlen(target);
 	while (len > 1 && target[len - 1] == '/')
 		target[--len] = '\0';
 	base = strrchr(target, '/');
@@ -572,6 +574,21 @@ int sysfs_readlink_basename(const struct sysfs *s, char **out, const char *fmt,
 		return -EINVAL;
 	*out = strdup(base);
 	return *out ? 0 : -ENOMEM;
+}
+
+int sysfs_readlink_basename(const struct sysfs *s, char **out, const char *fmt,
+			    ...)
+{
+	_cleanup_free_ char *target = NULL;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vreadlink(s, &target, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	return link_basename(target, out);
 }
 
 bool sysfs_exists(const struct sysfs *s, const char *fmt, ...)
@@ -598,19 +615,10 @@ static _printf_(2, 0) int vopen_dir(const struct sysfs *s, const char *fmt,
 				    va_list ap)
 {
 	_cleanup_free_ char *path = sysfs_vpath(s, SYSFS_AREA_SYS, fmt, ap);
-	int fd;
 
 	if (!path)
 		return negative_errno();
-	{
-		const char *name;
-		int dfd = sys_dir_of(s, path, &name);
-
-		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT && dfd != AT_FDCWD)
-			fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
-	return fd < 0 ? negative_errno() : fd;
+	return sys_open(s, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 int sysfs_list_dir(const struct sysfs *s, struct strv *out, const char *fmt,
@@ -686,19 +694,12 @@ int sysfs_read_at(int dirfd, const char *name, char *buf, size_t size)
 
 int sysfs_read_string_at(int dirfd, const char *name, char **out)
 {
-	char *buf;
-	size_t len;
-	int r;
+	int fd;
 
 	if (bad_relative(name))
 		return -EINVAL;
-	r = read_all_at(dirfd, name, &buf, &len);
-	if (r < 0)
-		return r;
-	if (len > 0 && buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-	*out = buf;
-	return 0;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return read_text_fd(fd < 0 ? negative_errno() : fd, out);
 }
 
 int sysfs_read_unsigned_at(int dirfd, const char *name, unsigned long *out)
@@ -715,20 +716,9 @@ int sysfs_read_unsigned_at(int dirfd, const char *name, unsigned long *out)
 int sysfs_readlink_basename_at(int dirfd, const char *name, char **out)
 {
 	char target[PATH_MAX];
-	const char *base;
-	int n;
+	int n = sysfs_readlinkat(dirfd, name, target, sizeof(target));
 
-	n = sysfs_readlinkat(dirfd, name, target, sizeof(target));
-	if (n < 0)
-		return n;
-	while (n > 1 && target[n - 1] == '/')
-		target[--n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (!*base)
-		return -EINVAL;
-	*out = strdup(base);
-	return *out ? 0 : -ENOMEM;
+	return n < 0 ? n : link_basename(target, out);
 }
 
 /* the layout getdents64(2) fills in */
