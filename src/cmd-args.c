@@ -66,6 +66,16 @@ static int p_timeout(struct ctx *ctx, const struct cmd *cmd, const char *v,
 	return p_number(ctx, cmd, v, "timeout", 3600, rule, &a->timeout);
 }
 
+static int p_jobs(struct ctx *ctx, const struct cmd *cmd, const char *v,
+		  struct cmd_args *a)
+{
+	char rule[80];
+
+	snprintf(rule, sizeof(rule), "a number from 1 to %d (default %d)",
+		 REQUEST_MAX_JOBS, REQUEST_DEFAULT_JOBS);
+	return p_number(ctx, cmd, v, "jobs", REQUEST_MAX_JOBS, rule, &a->jobs);
+}
+
 /* 0 is allowed: fail at once when another process holds the lock */
 static int p_lock_timeout(struct ctx *ctx, const struct cmd *cmd, const char *v,
 			  struct cmd_args *a)
@@ -298,6 +308,7 @@ static const struct opt_def opt_defs[OPT__LAST] = {
 	[OPT_OUTPUT] = { "output", "FILE", p_output },
 	[OPT_EXACT] = { "exact", NULL, p_exact },
 	[OPT_BOOT] = { "boot", NULL, p_boot },
+	[OPT_JOBS] = { "jobs", "N", p_jobs },
 };
 
 const char *cmd_opt_name(enum opt_id id)

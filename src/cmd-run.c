@@ -58,6 +58,7 @@ int cmd_begin(struct ctx *ctx, const struct cmd *cmd, const struct cmd_args *a,
 	if (a) {
 		env->template_dir = a->template_dir;
 		env->timeout_s = a->timeout;
+		env->jobs = a->jobs ? a->jobs : REQUEST_DEFAULT_JOBS;
 		if (a->lock_timeout_given)
 			env->lock_timeout_s = a->lock_timeout;
 	}

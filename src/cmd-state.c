@@ -24,6 +24,8 @@ static const struct cmd_opt plan_opts[] = {
 	{ OPT_TEMPLATE_DIR, "copies of the templates to build from" },
 	{ OPT_TIMEOUT,
 	  "how long the libvirt backend waits for libvirt to see a started mdev (30)" },
+	{ OPT_JOBS,
+	  "how many mdevs' node-device calls the libvirt backend runs at once (4; 1: one after another)" },
 	{ OPT_NONE, NULL },
 };
 
@@ -37,6 +39,8 @@ static const struct cmd_opt apply_opts[] = {
 	  "how long the libvirt backend waits for libvirt to see a started mdev (30)" },
 	{ OPT_LOCK_TIMEOUT,
 	  "how long to wait for virt-mdev's lock and the s390-tools lock while another process holds one (60; 0: not at all)" },
+	{ OPT_JOBS,
+	  "how many mdevs' node-device calls the libvirt backend runs at once (4; 1: one after another)" },
 	{ OPT_NONE, NULL },
 };
 

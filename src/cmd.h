@@ -70,6 +70,7 @@ enum opt_id {
 	OPT_OUTPUT,
 	OPT_EXACT,
 	OPT_BOOT,
+	OPT_JOBS,
 	OPT__LAST,
 };
 
@@ -101,6 +102,7 @@ struct cmd_args {
 	bool keep_mdev, define, autostart, undefine, uuid_given;
 	char uuid[IDS_UUID_STRLEN];
 	unsigned timeout;
+	unsigned jobs; /* --jobs; 0: REQUEST_DEFAULT_JOBS */
 	bool lock_timeout_given; /* --lock-timeout; else AP_LOCK_DEFAULT_TIMEOUT_S */
 	unsigned lock_timeout;
 	const char *parent; /* --parent: which of a uuid's parents; NULL: any */

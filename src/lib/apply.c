@@ -72,7 +72,11 @@ struct actx {
 	struct json_object *d_idx;
 	struct kind_host *
 		shared[8]; /* per kind (mdev_kinds[] index), host_shared kinds */
-	struct plan p1, p2, p3, p4;
+	/*
+	 * p3m: with a backend whose calls may run side by side, the mdevs'
+	 * steps of phase 3, after every preparation, each mdev's a lane
+	 */
+	struct plan p1, p2, p3, p3m, p4;
 	size_t removed;
 	bool exact; /* --exact */
 	/* per kind: what apply has freed of a shared host part ("05.0004"), for the record */
@@ -531,7 +535,8 @@ static int plan_device(struct actx *c, struct outcome *o, struct adev *a,
 	struct kind_args args = sd->target;
 	struct mdev_state st;
 	enum want persist = sd->persistent ? WANT_YES : WANT_KEEP;
-	size_t before;
+	struct plan *mp;
+	size_t before, mfrom;
 	int r = -1;
 
 	if (kind_host_of(c, a, &own, &h, err) < 0)
@@ -552,6 +557,8 @@ static int plan_device(struct actx *c, struct outcome *o, struct adev *a,
 		goto out;
 	if (!o->backend.ops && request_backend(c->env, &a->m, o, err) < 0)
 		goto out;
+	mp = o->backend.ops->concurrent_calls ? &c->p3m : &c->p3;
+	mfrom = mp->n;
 	if (a->have) {
 		struct mdev_spec hs;
 
@@ -560,13 +567,13 @@ static int plan_device(struct actx *c, struct outcome *o, struct adev *a,
 			/* an earlier apply's mdev, reconfigured in place */
 			a->m.def = NULL;
 			if (st.active &&
-			    k->plan_reconfigure(c->env->sysfs, &c->p3, &hs,
-						&a->m, err) < 0)
+			    k->plan_reconfigure(c->env->sysfs, mp, &hs, &a->m,
+						err) < 0)
 				goto out;
 			/* a definition that cannot be replaced goes first (libvirt: mdevctl define refuses a defined uuid) */
 			if (st.defined && !o->backend.ops->define_replaces) {
-				if (o->backend.ops->undefine(
-					    &o->backend, &c->p3, &hs, err) < 0)
+				if (o->backend.ops->undefine(&o->backend, mp,
+							     &hs, err) < 0)
 					goto out;
 			}
 			if (st.defined) {
@@ -577,8 +584,11 @@ static int plan_device(struct actx *c, struct outcome *o, struct adev *a,
 		} else
 			a->m.def = a->have->def;
 	}
-	r = lifecycle_plan(&o->backend, &c->p3, &a->m, &st, WANT_YES, persist,
+	r = lifecycle_plan(&o->backend, mp, &a->m, &st, WANT_YES, persist,
 			   persist, err);
+	/* an AP mdev's calls run one at a time: ap-check checks each against the others under the s390-tools lock */
+	if (r == 0 && mp == &c->p3m && !k->needs_ap_lock)
+		plan_set_lane(mp, mfrom, (unsigned)(a - c->d) + 1);
 out:
 	if (own)
 		k->host_free(own);
@@ -1425,6 +1435,7 @@ static void actx_clear(struct actx *c)
 	plan_clear(&c->p1);
 	plan_clear(&c->p2);
 	plan_clear(&c->p3);
+	plan_clear(&c->p3m);
 	plan_clear(&c->p4);
 	for (size_t i = 0; i < ARRAY_SIZE(c->freed); i++)
 		strv_clear(&c->freed[i]);
@@ -1476,6 +1487,7 @@ int request_apply(const struct request_env *env, const struct state *st,
 	plan_init(&c->p1, env->sysfs);
 	plan_init(&c->p2, env->sysfs);
 	plan_init(&c->p3, env->sysfs);
+	plan_init(&c->p3m, env->sysfs);
 	plan_init(&c->p4, env->sysfs);
 	snprintf(doing, sizeof(doing), "apply %.500s", st->file);
 	/* the plan is made from one reading of the host (the steps compare before they act) */
@@ -1508,6 +1520,11 @@ int request_apply(const struct request_env *env, const struct state *st,
 	for (size_t i = 0; i < c->nd; i++)
 		if (plan_device(c, o, &c->d[i], err) < 0)
 			goto out;
+	/* the mdevs after the preparations, before what goes back to the host (a queue leaves an mdev first) */
+	if (plan_take(&c->p3, &c->p3m) < 0) {
+		oom(err);
+		goto out;
+	}
 	for (size_t k = 0; mdev_kinds[k]; k++)
 		if (mdev_kinds[k]->plan_give_back &&
 		    give_back(c, mdev_kinds[k], &pruned, err) < 0)

@@ -589,6 +589,7 @@ static int lv_undefine(const struct backend *b, struct plan *p,
 const struct backend_ops backend_libvirt_ops = {
 	.name = "libvirt",
 	.autostart_in_definition = false,
+	.concurrent_calls = true,
 	.define = lv_define,
 	.set_autostart = lv_set_autostart,
 	.start = lv_start,

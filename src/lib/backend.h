@@ -22,6 +22,12 @@ struct backend_ops {
 	bool autostart_in_definition;
 	/* a define of a defined mdev replaces its definition (else it is undefined first) */
 	bool define_replaces;
+	/*
+	 * its steps are calls that may run beside those of another mdev, on
+	 * another thread (plan lanes: libvirt's connection and daemon take
+	 * calls at once; libvirtd runs mdevctl for each in a worker thread)
+	 */
+	bool concurrent_calls;
 	int (*define)(const struct backend *b, struct plan *p,
 		      const struct mdev_spec *m, bool autostart,
 		      struct vm_error *err);

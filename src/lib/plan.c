@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cleanup.h"
 #include "filestep.h"
@@ -207,6 +209,37 @@ struct step *plan_add_call(struct plan *p, const char *description,
 		}
 	}
 	return s;
+}
+
+bool plan_set_lane(struct plan *p, size_t from, unsigned lane)
+{
+	if (lane == 0 || from >= p->n ||
+	    (from > 0 && p->steps[from - 1].lane == lane))
+		return false;
+	for (size_t i = from; i < p->n; i++)
+		if (p->steps[i].kind != STEP_CALL || p->steps[i].ap_lock)
+			return false;
+	for (size_t i = from; i < p->n; i++)
+		p->steps[i].lane = lane;
+	return true;
+}
+
+/* a step that may run beside another lane's */
+static bool in_lane(const struct step *s)
+{
+	return s->lane && s->kind == STEP_CALL && !s->ap_lock;
+}
+
+/* The end of the run of lane steps from i, and how many lanes it holds. */
+static size_t lanes_end(const struct plan *p, size_t i, size_t *lanes)
+{
+	size_t j = i, n = 0;
+
+	for (; j < p->n && in_lane(&p->steps[j]); j++)
+		if (j == i || p->steps[j].lane != p->steps[j - 1].lane)
+			n++;
+	*lanes = n;
+	return j;
 }
 
 /* what sh takes as it is in a word: no quoting, globbing, expansion, tilde, comment or assignment */
@@ -437,10 +470,18 @@ void plan_print(const struct plan *p, FILE *f)
 {
 	const char *lock = p->lock && p->lock->name ? p->lock->name : NULL;
 	bool in = false;
+	size_t lanes_to = 0, lanes;
 
 	for (size_t i = 0; i < p->n; i++) {
 		_cleanup_free_ char *cmd = step_command(p, &p->steps[i]);
 
+		if (p->jobs > 1 && i >= lanes_to && in_lane(&p->steps[i])) {
+			lanes_to = lanes_end(p, i, &lanes);
+			if (lanes > 1)
+				fprintf(f,
+					"# the next %zu steps run up to %u at a time (--jobs): one mdev's in their order, different mdevs' side by side\n",
+					lanes_to - i, p->jobs);
+		}
 		if (lock && p->steps[i].ap_lock != in) {
 			in = p->steps[i].ap_lock;
 			print_comment(f, in ? "take " : "release ", lock);
@@ -727,26 +768,27 @@ static int undo_one(struct plan *p, struct step *s, enum undo_check check,
 }
 
 /*
- * Undo the steps before failed (and failed itself when it is partial), in
- * reverse; head says what failed. The message says that, what was undone
- * and what was not, and why not. A second signal while this runs is
- * ignored: the rollback is not interrupted.
+ * Undo the done steps (and a failed one that is partial), in reverse; head
+ * says what failed. The message says that, what was undone and what was
+ * not, and why not. A second signal while this runs is ignored: the
+ * rollback is not interrupted.
  */
-static int rollback(struct plan *p, size_t failed, int r, const char *head,
+static int rollback(struct plan *p, int r, const char *head,
 		    struct vm_error *err)
 {
 	char undone[VM_ERROR_MSG_MAX] = "", left[VM_ERROR_MSG_MAX] = "";
 	bool incomplete = false;
-	size_t from = failed < p->n && p->steps[failed].partial ? failed + 1 :
-								  failed;
 
 	rolling_back++;
-	for (size_t i = from; i-- > 0;) {
+	for (size_t i = p->n; i-- > 0;) {
 		struct step *s = &p->steps[i];
 		enum step_status was = s->status;
-		bool nothing;
+		bool partial = was == STEP_FAILED && s->partial, nothing;
 
-		if (undo_one(p, s, i == failed ? UNDO_ALWAYS : UNDO_COMPARE,
+		/* not begun, or failed with nothing changed (lanes: done steps after a failed one) */
+		if (was != STEP_DONE && !partial)
+			continue;
+		if (undo_one(p, s, partial ? UNDO_ALWAYS : UNDO_COMPARE,
 			     &nothing) < 0) {
 			incomplete = true;
 			say_step(left, s, s->undo_error);
@@ -770,25 +812,37 @@ static int rollback(struct plan *p, size_t failed, int r, const char *head,
 			    undone);
 }
 
-/* step i failed with r: "cannot DESCRIPTION (COMMAND: WHY)", then the rollback */
-static int step_failed(struct plan *p, size_t i, int r, struct vm_error *err)
+/* "cannot DESCRIPTION (COMMAND: WHY)" of step i, failed with r, appended to head */
+static void failed_head(const struct plan *p, size_t i, int r, char *head,
+			size_t size)
 {
 	const struct step *f = &p->steps[i];
 	_cleanup_free_ char *cmd = step_command(p, f);
-	char head[VM_ERROR_MSG_MAX];
+	size_t len = strlen(head);
 
 	/* a here-document's body does not belong in a one-line message */
 	if (cmd)
 		cmd[strcspn(cmd, "\n")] = '\0';
-	snprintf(head, sizeof(head), "cannot %s (%s: %s)", f->description,
+	snprintf(head + len, size - len, "%scannot %s (%s: %s)",
+		 len ? "; at the same time, " : "", f->description,
 		 cmd ? cmd : f->path, f->error ? f->error : strerror(-r));
-	return rollback(p, i, r, head, err);
 }
 
+/* step i failed with r: "cannot DESCRIPTION (COMMAND: WHY)", then the rollback */
+static int step_failed(struct plan *p, size_t i, int r, struct vm_error *err)
+{
+	char head[VM_ERROR_MSG_MAX] = "";
+
+	failed_head(p, i, r, head, sizeof(head));
+	return rollback(p, r, head, err);
+}
+
+/* the steps from i on that have not begun will not */
 static void not_run_from(struct plan *p, size_t i)
 {
 	for (size_t k = i; k < p->n; k++)
-		p->steps[k].status = STEP_NOT_RUN;
+		if (p->steps[k].status == STEP_PENDING)
+			p->steps[k].status = STEP_NOT_RUN;
 	changed(p, i, p->n);
 }
 
@@ -804,6 +858,303 @@ static void progress_line(FILE *progress, const char *what, const char *text)
 	fflush(progress);
 }
 
+/* step i ran: done, recorded, its note taken, said */
+static void step_done(struct plan *p, size_t i, FILE *progress)
+{
+	struct step *s = &p->steps[i];
+
+	s->status = STEP_DONE;
+	record(p, -1, i, NULL);
+	if (s->kind == STEP_CALL && s->call.note && s->call.note(s->call.data))
+		s->note = strdup(s->call.note(s->call.data));
+	progress_line(progress, "done", s->description);
+	if (s->note)
+		progress_line(progress, "note", s->note);
+}
+
+/* a signal stopped the run before step i: the rest will not run, the done steps are undone */
+static int interrupted(struct plan *p, size_t i, struct vm_error *err)
+{
+	char head[VM_ERROR_MSG_MAX];
+
+	p->interrupted = stop_signal;
+	not_run_from(p, i);
+	/* sigabbrev_np: "INT" */
+	snprintf(head, sizeof(head),
+		 "interrupted by SIG%s before step %zu of %zu (%s)",
+		 sigabbrev_np(stop_signal) ? sigabbrev_np(stop_signal) : "NAL",
+		 i + 1, p->n, p->steps[i].description);
+	return rollback(p, -EINTR, head, err);
+}
+
+/* a record before step i could not be made: it does not run, the done steps are undone */
+static int unrecorded(struct plan *p, size_t i, int r, struct vm_error *err)
+{
+	char head[VM_ERROR_MSG_MAX];
+
+	snprintf(head, sizeof(head), "%s",
+		 err->msg[0] ? err->msg : "cannot read a file's state");
+	not_run_from(p, i);
+	return rollback(p, r, head, err);
+}
+
+/* ---- lanes: steps of different lanes side by side, on threads ---- */
+
+/* how often the calling thread looks for a signal while lane steps run */
+#define LANE_POLL_MS 50
+
+struct lane_pool;
+
+struct lane_worker {
+	pthread_t thread;
+	struct lane_pool *pool;
+	/* given by the calling thread: the step (while busy) and the end of its lane */
+	size_t step, lane_to;
+	bool busy;
+	/* set by the worker: the step ended, with r and why */
+	bool ended;
+	int r;
+	char *why;
+};
+
+struct lane_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work; /* a worker has a step, or quit */
+	pthread_cond_t ended; /* a worker's step ended */
+	bool quit;
+	const struct step *steps;
+	struct lane_worker *w;
+	unsigned n;
+};
+
+static void *lane_thread(void *arg)
+{
+	struct lane_worker *w = arg;
+	struct lane_pool *pool = w->pool;
+
+	pthread_mutex_lock(&pool->mu);
+	for (;;) {
+		struct step_call call;
+		char *why = NULL;
+		int r;
+
+		while (!pool->quit && !(w->busy && !w->ended))
+			pthread_cond_wait(&pool->work, &pool->mu);
+		if (pool->quit)
+			break;
+		call = pool->steps[w->step].call;
+		pthread_mutex_unlock(&pool->mu);
+		r = call.run(call.data, &why);
+		pthread_mutex_lock(&pool->mu);
+		w->r = r;
+		w->why = why;
+		w->ended = true;
+		pthread_cond_signal(&pool->ended);
+	}
+	pthread_mutex_unlock(&pool->mu);
+	return NULL;
+}
+
+/* The threads, signals blocked in them (the calling thread takes every signal); how many started. */
+static unsigned lanes_start(struct lane_pool *pool, const struct plan *p,
+			    unsigned n)
+{
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	unsigned k;
+
+	memset(pool, 0, sizeof(*pool));
+	pool->steps = p->steps;
+	pool->w = calloc(n, sizeof(*pool->w));
+	if (!pool->w)
+		return 0;
+	pthread_mutex_init(&pool->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pool->ended, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&pool->work, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (k = 0; k < n; k++) {
+		pool->w[k].pool = pool;
+		if (pthread_create(&pool->w[k].thread, NULL, lane_thread,
+				   &pool->w[k]) != 0)
+			break;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pool->n = k;
+	return k;
+}
+
+static void lanes_stop(struct lane_pool *pool)
+{
+	pthread_mutex_lock(&pool->mu);
+	pool->quit = true;
+	pthread_cond_broadcast(&pool->work);
+	pthread_mutex_unlock(&pool->mu);
+	for (unsigned k = 0; k < pool->n; k++)
+		pthread_join(pool->w[k].thread, NULL);
+	if (pool->w) {
+		pthread_cond_destroy(&pool->work);
+		pthread_cond_destroy(&pool->ended);
+		pthread_mutex_destroy(&pool->mu);
+	}
+	free(pool->w);
+}
+
+/* worker w begins step k: recorded as running first; 0, or the record's -errno (k does not begin) */
+static int lane_begin(struct plan *p, struct lane_pool *pool,
+		      struct lane_worker *w, size_t k, struct vm_error *err)
+{
+	struct step *s = &p->steps[k];
+	int r;
+
+	s->status = STEP_RUNNING;
+	r = record(p, -1, k, err);
+	if (r < 0) {
+		s->status = STEP_PENDING;
+		return r;
+	}
+	pthread_mutex_lock(&pool->mu);
+	w->step = k;
+	w->ended = false;
+	w->busy = true;
+	pthread_cond_broadcast(&pool->work);
+	pthread_mutex_unlock(&pool->mu);
+	return 0;
+}
+
+/* the first step of the next lane not begun, or none (*next == to) */
+static bool lane_next(const struct plan *p, size_t *next, size_t to,
+		      struct lane_worker *w)
+{
+	size_t j = *next;
+
+	if (j >= to)
+		return false;
+	while (j + 1 < to && p->steps[j + 1].lane == p->steps[*next].lane)
+		j++;
+	w->step = *next;
+	w->lane_to = j + 1;
+	*next = j + 1;
+	return true;
+}
+
+/*
+ * Steps [i, to), a run of lane steps, on up to p->jobs threads: 0 when all
+ * are done, 1 when no thread could start (the caller runs them one by one),
+ * else what plan_execute returns after the rollback.
+ */
+static int run_lanes(struct plan *p, size_t i, size_t to, size_t lanes,
+		     FILE *progress, struct vm_error *err)
+{
+	struct lane_pool pool;
+	unsigned n = p->jobs < lanes ? p->jobs : (unsigned)lanes, busy = 0;
+	size_t next = i, failed = SIZE_MAX, unbegun = SIZE_MAX;
+	int fr = 0, rr = 0;
+	char head[VM_ERROR_MSG_MAX] = "";
+
+	n = lanes_start(&pool, p, n);
+	if (n == 0) {
+		lanes_stop(&pool);
+		return 1;
+	}
+	for (unsigned k = 0; k < n && rr == 0; k++) {
+		struct lane_worker *w = &pool.w[k];
+
+		if (!lane_next(p, &next, to, w))
+			break;
+		rr = lane_begin(p, &pool, w, w->step, err);
+		if (rr < 0)
+			unbegun = w->step;
+		else
+			busy++;
+	}
+	while (busy > 0) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += LANE_POLL_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&pool.mu);
+		for (;;) {
+			unsigned k;
+
+			for (k = 0;
+			     k < n && !(pool.w[k].busy && pool.w[k].ended); k++)
+				;
+			if (k < n ||
+			    pthread_cond_timedwait(&pool.ended, &pool.mu,
+						   &until) == ETIMEDOUT)
+				break;
+		}
+		pthread_mutex_unlock(&pool.mu);
+		for (unsigned k = 0; k < n; k++) {
+			struct lane_worker *w = &pool.w[k];
+			struct step *s;
+			bool go;
+
+			pthread_mutex_lock(&pool.mu);
+			go = w->busy && w->ended;
+			if (go)
+				w->busy = false;
+			pthread_mutex_unlock(&pool.mu);
+			if (!go)
+				continue;
+			busy--;
+			s = &p->steps[w->step];
+			s->error = one_line(w->why);
+			w->why = NULL;
+			if (w->r < 0) {
+				s->status = STEP_FAILED;
+				record(p, -1, w->step, NULL);
+				if (failed == SIZE_MAX) {
+					failed = w->step;
+					fr = w->r;
+				}
+				failed_head(p, w->step, w->r, head,
+					    sizeof(head));
+				continue;
+			}
+			step_done(p, w->step, progress);
+			/* after a failure, a signal or a record that failed, nothing more begins */
+			if (failed != SIZE_MAX || rr < 0 ||
+			    (stop_signal && !rolling_back))
+				continue;
+			if (w->step + 1 < w->lane_to) {
+				w->step++;
+			} else if (!lane_next(p, &next, to, w)) {
+				continue;
+			}
+			rr = lane_begin(p, &pool, w, w->step, err);
+			if (rr < 0)
+				unbegun = w->step;
+			else
+				busy++;
+		}
+	}
+	lanes_stop(&pool);
+	if (failed != SIZE_MAX) {
+		not_run_from(p, i);
+		return rollback(p, fr, head, err);
+	}
+	if (rr < 0) {
+		not_run_from(p, i);
+		return unrecorded(p, unbegun, rr, err);
+	}
+	if (stop_signal && !rolling_back) {
+		/* the first step that did not begin; when all did and are done, the caller goes on */
+		for (size_t k = i; k < to; k++)
+			if (p->steps[k].status == STEP_PENDING)
+				return interrupted(p, k, err);
+	}
+	return 0;
+}
+
 int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 {
 	p->executed = true;
@@ -811,42 +1162,33 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 		struct step *s = &p->steps[i];
 		struct vm_error lock_err = { 0 };
 		char *why = NULL;
+		size_t lanes, to;
 		int r;
 
-		if (stop_signal && !rolling_back) {
-			char head[VM_ERROR_MSG_MAX];
-
-			p->interrupted = stop_signal;
-			not_run_from(p, i);
-			/* sigabbrev_np: "INT" */
-			snprintf(
-				head, sizeof(head),
-				"interrupted by SIG%s before step %zu of %zu (%s)",
-				sigabbrev_np(stop_signal) ?
-					sigabbrev_np(stop_signal) :
-					"NAL",
-				i + 1, p->n, s->description);
-			return rollback(p, i, -EINTR, head, err);
-		}
+		if (stop_signal && !rolling_back)
+			return interrupted(p, i, err);
 		r = lock_for(p, s->ap_lock, &lock_err);
 		if (r < 0) {
 			/* the lock is the reason: the step did not run */
 			not_run_from(p, i);
-			return rollback(p, i, r, lock_err.msg, err);
+			return rollback(p, r, lock_err.msg, err);
+		}
+		if (p->jobs > 1 && in_lane(s) &&
+		    (to = lanes_end(p, i, &lanes), lanes > 1)) {
+			r = run_lanes(p, i, to, lanes, progress, err);
+			if (r <= 0) {
+				if (r < 0)
+					return r;
+				i = to - 1;
+				continue;
+			}
 		}
 		/* a file's prior state is in the journal before the file changes */
 		r = p->recorder ? step_read_prior(p, s) : 0;
 		if (r == 0)
 			r = record(p, (long)i, i, err);
-		if (r < 0) {
-			char head[VM_ERROR_MSG_MAX];
-
-			snprintf(head, sizeof(head), "%s",
-				 err->msg[0] ? err->msg :
-					       "cannot read a file's state");
-			not_run_from(p, i);
-			return rollback(p, i, r, head, err);
-		}
+		if (r < 0)
+			return unrecorded(p, i, r, err);
 		r = step_run(p, s, &why);
 		s->error = one_line(why);
 		if (r < 0) {
@@ -855,14 +1197,7 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 			record(p, -1, i, NULL);
 			return step_failed(p, i, r, err);
 		}
-		s->status = STEP_DONE;
-		record(p, -1, i, NULL);
-		if (s->kind == STEP_CALL && s->call.note &&
-		    s->call.note(s->call.data))
-			s->note = strdup(s->call.note(s->call.data));
-		progress_line(progress, "done", s->description);
-		if (s->note)
-			progress_line(progress, "note", s->note);
+		step_done(p, i, progress);
 	}
 	lock_for(p, false, NULL);
 	return 0;

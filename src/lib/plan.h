@@ -95,6 +95,13 @@ struct step {
 	bool partial;
 	/* why its undo failed, or why it was left as found (compare before undo) */
 	char *undo_error;
+	/*
+	 * Nonzero: a call of a lane (plan_set_lane). Consecutive steps of
+	 * one lane run one after another in their order; the steps of the
+	 * different lanes of a run of consecutive lane steps may run at the
+	 * same time, plan.jobs of them at most.
+	 */
+	unsigned lane;
 };
 
 /*
@@ -148,6 +155,8 @@ struct plan {
 	 */
 	bool changed_known;
 	size_t changed_lo, changed_hi;
+	/* how many steps of different lanes run at once: 0 and 1, one at a time */
+	unsigned jobs;
 };
 
 /*
@@ -189,6 +198,15 @@ struct step *plan_add_call(struct plan *p, const char *description,
 			   const char *command, const char *undo_command,
 			   const struct step_call *call);
 
+/*
+ * The steps from 'from' on as one lane, lane (nonzero; another than the
+ * lane of the step before from): only when each of them is a call that
+ * runs outside the plan's lock (a thread of plan_execute runs it while
+ * other threads run other lanes' calls, so the call must be safe beside
+ * them); else nothing changes. Returns whether they are.
+ */
+bool plan_set_lane(struct plan *p, size_t from, unsigned lane);
+
 /* Move src's steps to the end of dst (src is empty after); 0 or -ENOMEM (nothing moved). */
 int plan_take(struct plan *dst, struct plan *src);
 
@@ -225,7 +243,8 @@ char *step_undo_command(const struct plan *p, const struct step *s);
 /*
  * --dry-run: one "# description" line and the command, per step; where the
  * plan's lock is taken and given back, a "# take NAME" and a
- * "# release NAME" line.
+ * "# release NAME" line; before a run of steps of several lanes that will
+ * run side by side (jobs > 1), a line that says so.
  */
 void plan_print(const struct plan *p, FILE *f);
 
@@ -237,6 +256,14 @@ void plan_print(const struct plan *p, FILE *f);
  * each ap_lock step runs (and is undone) under it, every other step
  * without it; a lock that cannot be taken fails the step that needs it
  * before it runs. The lock is given back before this returns.
+ *
+ * A run of consecutive lane steps runs on up to p->jobs threads, each lane's
+ * steps in their order: each step is recorded as running before it starts
+ * and as done or failed when it ends, all on the calling thread, which
+ * alone reads and changes the plan and prints progress (in the order the
+ * steps end). The first failure (or signal) starts no further step; the
+ * steps in flight end first, then every done step is undone in reverse
+ * order, as after any failure.
  */
 int plan_execute(struct plan *p, FILE *progress, struct vm_error *err);
 

@@ -23,6 +23,7 @@ void outcome_init(struct outcome *o, const struct request_env *env)
 
 	memset(o, 0, sizeof(*o));
 	plan_init(&o->plan, env->sysfs);
+	o->plan.jobs = env->jobs;
 	ap_lock_init(&o->lock, env->sysfs, env->lock_timeout_s, env->lock_say,
 		     env->lock_say_opaque);
 	if (!env->sysfs)

@@ -23,6 +23,9 @@
 #include "virt.h"
 
 #define REQUEST_DEFAULT_TIMEOUT_S 30
+/* --jobs: how many mdevs' node-device calls run at once (the libvirt backend) */
+#define REQUEST_DEFAULT_JOBS 4
+#define REQUEST_MAX_JOBS 64
 
 /* Where a request runs: the host, libvirt, how mdevs are made. */
 struct request_env {
@@ -32,6 +35,8 @@ struct request_env {
 	enum backend_choice backend;
 	const char *template_dir;
 	unsigned timeout_s; /* the wait for libvirt to see a started mdev */
+	/* how many steps of different mdevs' lanes run at once (plan.jobs; 0, 1: one at a time) */
+	unsigned jobs;
 	bool dry_run; /* nothing runs: no lock is taken */
 	/* the s390-tools AP lock: how long a take waits (--lock-timeout), and who is told about the wait */
 	unsigned lock_timeout_s;

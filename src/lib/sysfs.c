@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -30,6 +31,8 @@ struct sysfs_dir_cache {
 		int fd; /* -1: not opened; walk the whole path */
 	} e[SYSFS_DIR_CACHE];
 	size_t n;
+	/* the plan's lane threads look up and add entries at once (plan.h, lane) */
+	pthread_mutex_t mu;
 };
 
 struct sysfs {
@@ -94,6 +97,7 @@ int sysfs_new(struct sysfs **out, const char *root, struct vm_error *err)
 		return vm_error_set(err, VM_EXIT_FAILED, ENOMEM,
 				    "out of memory");
 	}
+	pthread_mutex_init(&s->dirs->mu, NULL);
 	s->root = steal_ptr(canon);
 	*out = s;
 	return 0;
@@ -106,6 +110,8 @@ struct sysfs *sysfs_free(struct sysfs *s)
 	for (size_t i = 0; s->dirs && i < s->dirs->n; i++)
 		if (s->dirs->e[i].fd >= 0)
 			close(s->dirs->e[i].fd);
+	if (s->dirs)
+		pthread_mutex_destroy(&s->dirs->mu);
 	free(s->dirs);
 	free(s->root);
 	free(s);
@@ -201,8 +207,8 @@ char *sysfs_path(const struct sysfs *s, const char *fmt, ...)
  * or AT_FDCWD and *name the path itself. Only plain components (no ".",
  * no "//") are taken apart; anything else is walked whole, as before.
  */
-static int sys_dir_of(const struct sysfs *s, const char *path,
-		      const char **name)
+static int dir_of_locked(const struct sysfs *s, const char *path,
+			 const char **name)
 {
 	struct sysfs_dir_cache *c = s->dirs;
 	size_t rootlen = strcmp(s->root, "/") == 0 ? 0 : strlen(s->root);
@@ -248,6 +254,21 @@ static int sys_dir_of(const struct sysfs *s, const char *path,
 		return AT_FDCWD;
 	*name = rest;
 	return c->e[c->n - 1].fd;
+}
+
+static int sys_dir_of(const struct sysfs *s, const char *path,
+		      const char **name)
+{
+	int fd;
+
+	if (!s->dirs) {
+		*name = path;
+		return AT_FDCWD;
+	}
+	pthread_mutex_lock(&s->dirs->mu);
+	fd = dir_of_locked(s, path, name);
+	pthread_mutex_unlock(&s->dirs->mu);
+	return fd;
 }
 
 /*

@@ -3,9 +3,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -1338,6 +1340,336 @@ static void test_changed_range(struct sysfs *s)
 	seen_clear();
 }
 
+/* ---- lanes: steps of different lanes on threads, side by side ---- */
+
+static pthread_mutex_t lane_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t lane_cv = PTHREAD_COND_INITIALIZER;
+
+static struct {
+	unsigned in_flight, most; /* calls running now, and the most at once */
+	char runs[512]; /* "a1 b1 a2 ...": each run as it began */
+	char undos[512]; /* each undo, in order */
+	unsigned ran; /* runs that succeeded */
+	unsigned most_running; /* the most steps a record saw running */
+	unsigned records, unnamed;
+} lanes_seen;
+
+struct lane_call {
+	char name[8];
+	int run_errno; /* it fails so; 0: it succeeds */
+	unsigned wait_for; /* it waits (5 s at most) until that many calls run at once */
+	unsigned sleep_ms; /* then it takes that long */
+	int stop_signal; /* it asks the plan to stop (a signal's handler would) */
+};
+
+static void lanes_append(char *buf, size_t size, const char *name)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s%s", len ? " " : "", name);
+}
+
+static int lane_run(void *data, char **why)
+{
+	struct lane_call *c = data;
+	struct timespec until;
+
+	pthread_mutex_lock(&lane_mu);
+	lanes_append(lanes_seen.runs, sizeof(lanes_seen.runs), c->name);
+	lanes_seen.in_flight++;
+	if (lanes_seen.in_flight > lanes_seen.most)
+		lanes_seen.most = lanes_seen.in_flight;
+	pthread_cond_broadcast(&lane_cv);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 5;
+	while (lanes_seen.in_flight < c->wait_for &&
+	       pthread_cond_timedwait(&lane_cv, &lane_mu, &until) == 0)
+		;
+	pthread_mutex_unlock(&lane_mu);
+	if (c->sleep_ms) {
+		struct timespec t = { 0, (long)c->sleep_ms * 1000000L };
+
+		nanosleep(&t, NULL);
+	}
+	if (c->stop_signal)
+		plan_request_stop(c->stop_signal);
+	pthread_mutex_lock(&lane_mu);
+	lanes_seen.in_flight--;
+	if (!c->run_errno)
+		lanes_seen.ran++;
+	pthread_mutex_unlock(&lane_mu);
+	if (!c->run_errno)
+		return 0;
+	*why = strdup("it broke");
+	return -c->run_errno;
+}
+
+/* undos run on the calling thread only, after every lane step ended */
+static int lane_undo(void *data, char **why)
+{
+	struct lane_call *c = data;
+
+	(void)why;
+	ok(lanes_seen.in_flight == 0, "undo %s: no lane step is running",
+	   c->name);
+	lanes_append(lanes_seen.undos, sizeof(lanes_seen.undos), c->name);
+	return 0;
+}
+
+static struct lane_call *add_lane_call(struct plan *p, const char *name,
+				       unsigned lane)
+{
+	struct lane_call *c = calloc(1, sizeof(*c));
+	struct step_call sc = { .run = lane_run,
+				.undo = lane_undo,
+				.free_data = free };
+	char desc[32], cmd[32], undo_cmd[32];
+
+	if (!c)
+		abort();
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	sc.data = c;
+	snprintf(desc, sizeof(desc), "call %s", name);
+	snprintf(cmd, sizeof(cmd), "virsh %s", name);
+	snprintf(undo_cmd, sizeof(undo_cmd), "virsh undo-%s", name);
+	if (!plan_add_call(p, desc, cmd, undo_cmd, &sc))
+		abort();
+	if (lane && !plan_set_lane(p, p->n - 1, lane) &&
+	    !(p->n > 1 && p->steps[p->n - 2].lane == lane &&
+	      (p->steps[p->n - 1].lane = lane)))
+		abort();
+	return c;
+}
+
+/* the lanes' record: the calling thread's, while lane steps run */
+static int lanes_record(void *opaque, const struct plan *p, long running,
+			struct vm_error *err)
+{
+	unsigned n = 0;
+
+	(void)opaque;
+	(void)running;
+	(void)err;
+	for (size_t i = 0; i < p->n; i++)
+		n += p->steps[i].status == STEP_RUNNING;
+	if (n > lanes_seen.most_running)
+		lanes_seen.most_running = n;
+	lanes_seen.records++;
+	return 0;
+}
+
+/*
+ * x, then three lanes a1 a2 / b1 b2 / c1 c2, then y: what is given back is
+ * each lane call, by name (a1 is [0]).
+ */
+static void lanes_plan(struct plan *p, struct sysfs *s, struct vm_error *err,
+		       struct lane_call **c)
+{
+	static const struct plan_recorder rec = { lanes_record, NULL };
+	static const char *const names[] = {
+		"a1", "a2", "b1", "b2", "c1", "c2"
+	};
+
+	start(p, s, err);
+	memset(&lanes_seen, 0, sizeof(lanes_seen));
+	p->recorder = &rec;
+	add_call(p, "x", WITH_UNDO, 0, NULL, 0);
+	for (unsigned i = 0; i < 6; i++)
+		c[i] = add_lane_call(p, names[i], i / 2 + 1);
+	add_call(p, "y", WITH_UNDO, 0, NULL, 0);
+}
+
+/* the statuses as one string, "done,not-run,..." */
+static char *statuses_of(const struct plan *p)
+{
+	return json_field(p, false, "status");
+}
+
+/* "a1 b1 a2 c1 ..." holds each lane's steps in their order */
+static bool lane_order_kept(const char *runs)
+{
+	for (char l = 'a'; l <= 'c'; l++) {
+		char one[3] = { l, '1', 0 }, two[3] = { l, '2', 0 };
+		const char *p1 = strstr(runs, one), *p2 = strstr(runs, two);
+
+		if (p2 && (!p1 || p1 > p2))
+			return false;
+	}
+	return true;
+}
+
+static void test_lanes(struct sysfs *s)
+{
+	struct lane_call *c[6];
+	struct vm_error err;
+	struct plan p;
+	char *progress = NULL, *printed = NULL;
+	size_t plen = 0;
+	FILE *f;
+	_cleanup_free_ char *st1 = NULL, *st2 = NULL, *st3 = NULL;
+
+	/* three lanes, three jobs: the first step of each waits until all three run */
+	lanes_plan(&p, s, &err, c);
+	p.jobs = 3;
+	for (int i = 0; i < 6; i += 2)
+		c[i]->wait_for = 3;
+	f = open_memstream(&printed, &plen);
+	plan_print(&p, f);
+	fclose(f);
+	ok(strstr(printed,
+		  "# call x\nvirsh x\n# the next 6 steps run up to 3 at a time (--jobs): one mdev's in their order, different mdevs' side by side\n# call a1\n") !=
+		   NULL,
+	   "the dry run says which steps run side by side, and how many at once");
+	free(printed);
+	f = open_memstream(&progress, &plen);
+	is_int(plan_execute(&p, f, &err), 0, "a plan with three lanes runs");
+	fclose(f);
+	is_int((int)lanes_seen.most, 3,
+	       "the first steps of the three lanes ran at the same time");
+	ok(lane_order_kept(lanes_seen.runs),
+	   "each lane's steps ran in their order (%s)", lanes_seen.runs);
+	is_str(calls, "run x, run y",
+	       "the step before the lanes ran first, the one after them last");
+	st1 = statuses_of(&p);
+	is_str(st1, "done,done,done,done,done,done,done,done",
+	       "every step is done");
+	ok(lanes_seen.most_running >= 2,
+	   "the journal's records saw several steps running at once (%u)",
+	   lanes_seen.most_running);
+	ok(progress && strncmp(progress, "done: call x\n", 13) == 0 &&
+		   strstr(progress, "done: call y\n") ==
+			   progress + strlen(progress) - 13,
+	   "progress: x first, y last");
+	{
+		unsigned lines = 0;
+
+		for (const char *q = progress; q && *q; q++)
+			lines += *q == '\n';
+		is_int((int)lines, 8, "one 'done:' line per step");
+	}
+	free(progress);
+	progress = NULL;
+	plan_clear(&p);
+
+	/* one job: the lanes run one step after another, in the plan's order */
+	lanes_plan(&p, s, &err, c);
+	p.jobs = 1;
+	f = open_memstream(&printed, &plen);
+	plan_print(&p, f);
+	fclose(f);
+	ok(!strstr(printed, "at a time"),
+	   "with one job, the dry run says nothing of lanes");
+	free(printed);
+	is_int(plan_execute(&p, NULL, &err), 0, "with one job, it runs");
+	is_str(lanes_seen.runs, "a1 a2 b1 b2 c1 c2",
+	       "with one job, in the plan's order");
+	is_int((int)lanes_seen.most, 1, "one step at a time");
+	plan_clear(&p);
+
+	/* b2 fails while the other lanes run: nothing more begins, the done steps are undone in reverse */
+	lanes_plan(&p, s, &err, c);
+	p.jobs = 3;
+	c[0]->sleep_ms = c[1]->sleep_ms = c[4]->sleep_ms = c[5]->sleep_ms = 30;
+	c[3]->run_errno = EIO;
+	is_int(plan_execute(&p, NULL, &err), -EIO, "a lane step fails");
+	is_int(err.exit, VM_EXIT_FAILED, "exit 1");
+	ok(strncmp(err.msg,
+		   "cannot call b2 (virsh b2: it broke); undone: ", 45) == 0,
+	   "the message names the failed step first (%s)", err.msg);
+	st2 = statuses_of(&p);
+	ok(strncmp(st2, "undone,", 7) == 0 && strstr(st2, ",failed,") &&
+		   strcmp(st2 + strlen(st2) - 8, ",not-run") == 0,
+	   "x undone, b2 failed, y never ran (%s)", st2);
+	{
+		/* each done lane step was undone, in reverse plan order; no step began after the failure */
+		unsigned undone = 0, notrun = 0;
+		size_t last = SIZE_MAX;
+		bool reverse = true;
+		const char *u = lanes_seen.undos;
+
+		for (size_t i = 1; i < 7; i++) {
+			undone += p.steps[i].status == STEP_UNDONE;
+			notrun += p.steps[i].status == STEP_NOT_RUN;
+		}
+		for (size_t i = 7; i-- > 1;)
+			if (p.steps[i].status == STEP_UNDONE) {
+				const char *at = strstr(
+					u, ((struct lane_call *)p.steps[i]
+						    .call.data)
+						   ->name);
+
+				if (!at || (last != SIZE_MAX &&
+					    (size_t)(at - u) < last))
+					reverse = false;
+				last = at ? (size_t)(at - u) : last;
+			}
+		is_int((int)undone, (int)lanes_seen.ran,
+		       "every lane step that ran is undone");
+		ok(reverse, "in reverse plan order (%s)", lanes_seen.undos);
+		is_int((int)(undone + notrun + 1), 6, "the others did not run");
+		ok(strstr(lanes_seen.undos, "b1") != NULL,
+		   "the failed lane's done step is undone");
+	}
+	plan_clear(&p);
+
+	/* two lanes fail at the same time: the message names both */
+	lanes_plan(&p, s, &err, c);
+	p.jobs = 3;
+	c[0]->wait_for = c[2]->wait_for = c[4]->wait_for = 3;
+	c[0]->run_errno = EIO;
+	c[4]->run_errno = EBUSY;
+	c[2]->sleep_ms = c[4]->sleep_ms = 20;
+	ok(plan_execute(&p, NULL, &err) < 0, "two lanes fail");
+	ok(strstr(err.msg,
+		  "cannot call a1 (virsh a1: it broke); at the same time, cannot call c1 (virsh c1: it broke)") !=
+		   NULL,
+	   "the message names the first failure, then the other (%s)", err.msg);
+	st3 = statuses_of(&p);
+	is_str(st3,
+	       "undone,failed,not-run,undone,not-run,failed,not-run,not-run",
+	       "x and b1 undone, a1 and c1 failed, the rest never ran");
+	plan_clear(&p);
+
+	/* set_lane takes calls outside the lock only */
+	start(&p, s, &err);
+	put("sys/dev/l", "0");
+	ok(plan_add_write(&p, "write l", "dev/l", "1", "dev/l", "0") != NULL,
+	   "a write step");
+	ok(!plan_set_lane(&p, 0, 1), "a sysfs write is no lane step");
+	add_call(&p, "z", WITH_UNDO, 0, NULL, 0);
+	step_needs_ap_lock(&p.steps[1]);
+	ok(!plan_set_lane(&p, 1, 1), "nor a call under the lock");
+	ok(!plan_set_lane(&p, 1, 0), "lane 0 is none");
+	ok(p.steps[0].lane == 0 && p.steps[1].lane == 0, "nothing changed");
+	plan_clear(&p);
+}
+
+/* the last test: a stop asked for stays asked for (a signal ends the process) */
+static void test_lanes_signal(struct sysfs *s)
+{
+	struct lane_call *c[6];
+	struct vm_error err;
+	struct plan p;
+	_cleanup_free_ char *st = NULL;
+
+	lanes_plan(&p, s, &err, c);
+	p.jobs = 2;
+	c[0]->sleep_ms = 30;
+	c[2]->stop_signal = SIGTERM;
+	is_int(plan_execute(&p, NULL, &err), -EINTR,
+	       "a signal while lanes run stops the plan");
+	ok(strncmp(err.msg,
+		   "interrupted by SIGTERM before step 3 of 8 (call a2); undone: ",
+		   61) == 0,
+	   "the message names the first step that did not begin (%s)", err.msg);
+	st = statuses_of(&p);
+	is_str(st,
+	       "undone,undone,not-run,undone,not-run,not-run,not-run,not-run",
+	       "the step in flight (a1) ended, and is undone with b1 and x; nothing began after the signal");
+	is_str(lanes_seen.undos, "b1 a1", "in reverse plan order");
+	plan_clear(&p);
+}
+
 int main(void)
 {
 	_cleanup_sysfs_ struct sysfs *s = NULL;
@@ -1361,6 +1693,8 @@ int main(void)
 	test_ap_lock(s);
 	test_one_line_reason(s);
 	test_changed_range(s);
+	test_lanes(s);
+	test_lanes_signal(s); /* last: the stop stays asked for */
 	remove_tree();
 	return tap_done();
 }
