@@ -73,10 +73,11 @@ struct actx {
 	struct kind_host *
 		shared[8]; /* per kind (mdev_kinds[] index), host_shared kinds */
 	/*
-	 * p3m: with a backend whose calls may run side by side, the mdevs'
-	 * steps of phase 3, after every preparation, each mdev's a lane
+	 * with a backend whose calls may run side by side, the mdevs' steps
+	 * of phase 3 come after every preparation: p3m those of the mdevs
+	 * that are lanes, side by side, then p3s the others, one by one
 	 */
-	struct plan p1, p2, p3, p3m, p4;
+	struct plan p1, p2, p3, p3m, p3s, p4;
 	size_t removed;
 	bool exact; /* --exact */
 	/* per kind: what apply has freed of a shared host part ("05.0004"), for the record */
@@ -586,9 +587,16 @@ static int plan_device(struct actx *c, struct outcome *o, struct adev *a,
 	}
 	r = lifecycle_plan(&o->backend, mp, &a->m, &st, WANT_YES, persist,
 			   persist, err);
-	/* an AP mdev's calls run one at a time: ap-check checks each against the others under the s390-tools lock */
-	if (r == 0 && mp == &c->p3m && !k->needs_ap_lock)
-		plan_set_lane(mp, mfrom, (unsigned)(a - c->d) + 1);
+	/*
+	 * an AP mdev's calls run one at a time: ap-check checks each against
+	 * the others under the s390-tools lock; they and any other mdev
+	 * whose steps are no lane come after the lanes, where they do not
+	 * cut the run of lanes
+	 */
+	if (r == 0 && mp == &c->p3m &&
+	    (k->needs_ap_lock ||
+	     !plan_set_lane(mp, mfrom, (unsigned)(a - c->d) + 1)))
+		r = plan_take_from(&c->p3s, mp, mfrom);
 out:
 	if (own)
 		k->host_free(own);
@@ -1436,6 +1444,7 @@ static void actx_clear(struct actx *c)
 	plan_clear(&c->p2);
 	plan_clear(&c->p3);
 	plan_clear(&c->p3m);
+	plan_clear(&c->p3s);
 	plan_clear(&c->p4);
 	for (size_t i = 0; i < ARRAY_SIZE(c->freed); i++)
 		strv_clear(&c->freed[i]);
@@ -1488,6 +1497,7 @@ int request_apply(const struct request_env *env, const struct state *st,
 	plan_init(&c->p2, env->sysfs);
 	plan_init(&c->p3, env->sysfs);
 	plan_init(&c->p3m, env->sysfs);
+	plan_init(&c->p3s, env->sysfs);
 	plan_init(&c->p4, env->sysfs);
 	snprintf(doing, sizeof(doing), "apply %.500s", st->file);
 	/* the plan is made from one reading of the host (the steps compare before they act) */
@@ -1521,7 +1531,7 @@ int request_apply(const struct request_env *env, const struct state *st,
 		if (plan_device(c, o, &c->d[i], err) < 0)
 			goto out;
 	/* the mdevs after the preparations, before what goes back to the host (a queue leaves an mdev first) */
-	if (plan_take(&c->p3, &c->p3m) < 0) {
+	if (plan_take(&c->p3, &c->p3m) < 0 || plan_take(&c->p3, &c->p3s) < 0) {
 		oom(err);
 		goto out;
 	}

@@ -58,12 +58,15 @@ void plan_clear(struct plan *p)
 	p->n = p->alloc = 0;
 }
 
-int plan_take(struct plan *dst, struct plan *src)
+int plan_take_from(struct plan *dst, struct plan *src, size_t from)
 {
-	if (src->n == 0)
+	size_t n = from < src->n ? src->n - from : 0;
+
+	if (n == 0)
 		return 0;
-	if (dst->n + src->n > dst->alloc) {
-		size_t alloc = dst->n + src->n;
+	if (dst->n + n > dst->alloc) {
+		size_t alloc = dst->alloc * 2 > dst->n + n ? dst->alloc * 2 :
+							     dst->n + n;
 		struct step *st = realloc(dst->steps, alloc * sizeof(*st));
 
 		if (!st)
@@ -71,10 +74,15 @@ int plan_take(struct plan *dst, struct plan *src)
 		dst->steps = st;
 		dst->alloc = alloc;
 	}
-	memcpy(dst->steps + dst->n, src->steps, src->n * sizeof(*src->steps));
-	dst->n += src->n;
-	src->n = 0;
+	memcpy(dst->steps + dst->n, src->steps + from, n * sizeof(*src->steps));
+	dst->n += n;
+	src->n = from;
 	return 0;
+}
+
+int plan_take(struct plan *dst, struct plan *src)
+{
+	return plan_take_from(dst, src, 0);
 }
 
 static struct step *step_new(struct plan *p, enum step_kind kind,

@@ -209,6 +209,8 @@ bool plan_set_lane(struct plan *p, size_t from, unsigned lane);
 
 /* Move src's steps to the end of dst (src is empty after); 0 or -ENOMEM (nothing moved). */
 int plan_take(struct plan *dst, struct plan *src);
+/* Move src's steps from 'from' on to the end of dst; 0 or -ENOMEM (nothing moved). */
+int plan_take_from(struct plan *dst, struct plan *src, size_t from);
 
 static inline bool plan_is_empty(const struct plan *p)
 {

@@ -128,6 +128,25 @@ EOT
 snapshot empty
 mapfile -t descs < <(vm -j plan "$tmp/l1.yaml" | jq -r '.steps[].description')
 is "$(printf '%s\n' "${descs[@]}" | grep -c 'through libvirt$')" 12 "the plan makes the four mdevs through libvirt (define, start, autostart each)"
+# the three vfio-ccw mdevs' node-device calls run side by side (--jobs), the vfio-ap one's after them
+run vm plan "$tmp/l1.yaml"
+lanes=$(printf '%s\n' "$out" | grep -n 'at a time' || true)
+is "$lanes" "$(printf '%s\n' "$out" | grep -n -m1 "^# define mdev .* through libvirt$" | cut -d: -f1 | awk '{ print $1 - 1 }'):# the next 9 steps run up to 4 at a time (--jobs): one mdev's in their order, different mdevs' side by side" \
+	"the dry run says the vfio-ccw mdevs' 9 calls run up to 4 at a time, right before the first of them"
+is "$(printf '%s\n' "$out" | sed -n '/at a time/,/define domain/p' | sed -n 's/^# \(.*\) through libvirt$/\1/p' | sed 's/ mdev 11111111-2222-4333-8444-0000000000\(b[0-9]\)/ \1/; s/ mdev aaaaaaaa-2222-4333-8444-0000000000\(b[0-9]\)/ ap-\1/; s/ (vfio.*//' | tr '\n' ,)" \
+	"define b1,start b1,start b1 at boot,define b2,start b2,start b2 at boot,define b3,start b3,start b3 at boot,define ap-b1,start ap-b1,start ap-b1 at boot," \
+	"after every preparation: each vfio-ccw mdev's define, start and autostart in their order, then the vfio-ap mdev's (one by one)"
+run vm plan "$tmp/l1.yaml" --jobs 1
+is "$rc.$(printf '%s\n' "$out" | grep -c 'at a time')" "0.0" "with --jobs 1 the dry run says nothing of steps side by side"
+for j in 0 65 x; do
+	snapshot before-jobs
+	run vm apply "$tmp/l1.yaml" --jobs "$j"
+	snapshot after-jobs
+	ok "$([ "$rc" = 2 ] && [ "$err" = "virt-mdev: apply: invalid --jobs '$j': a number from 1 to 64 (default 4)
+Try 'virt-mdev help apply'." ] && same before-jobs after-jobs; echo $?)" \
+		"apply --jobs $j: exit 2, the value and the rule named, nothing changed"
+	[ "$rc" = 2 ] || printf '%s\n' "rc=$rc" "$err" | sed 's/^/# /'
+done
 fail_at() { # DESCRIPTION-ERE HOW FAULT-LINE|-: the step whose description matches fails
 	local k d
 	for ((k = 1; k <= ${#descs[@]}; k++)); do [[ ${descs[k - 1]} =~ ^($1)$ ]] && break; done
