@@ -74,10 +74,12 @@ struct actx {
 		shared[8]; /* per kind (mdev_kinds[] index), host_shared kinds */
 	/*
 	 * with a backend whose calls may run side by side, the mdevs' steps
-	 * of phase 3 come after every preparation: p3m those of the mdevs
-	 * that are lanes, side by side, then p3s the others, one by one
+	 * of phase 3 come after every preparation: p3a those of the kinds
+	 * whose mdevs are made one at a time (vfio-ap) as one lane, then p3m
+	 * the other mdevs', a lane each, all side by side; then p3s what
+	 * cannot be a lane, one step at a time
 	 */
-	struct plan p1, p2, p3, p3m, p3s, p4;
+	struct plan p1, p2, p3, p3a, p3m, p3s, p4;
 	size_t removed;
 	bool exact; /* --exact */
 	/* per kind: what apply has freed of a shared host part ("05.0004"), for the record */
@@ -588,14 +590,15 @@ static int plan_device(struct actx *c, struct outcome *o, struct adev *a,
 	r = lifecycle_plan(&o->backend, mp, &a->m, &st, WANT_YES, persist,
 			   persist, err);
 	/*
-	 * an AP mdev's calls run one at a time: ap-check checks each against
-	 * the others under the s390-tools lock; they and any other mdev
-	 * whose steps are no lane come after the lanes, where they do not
-	 * cut the run of lanes
+	 * an AP mdev's calls run one at a time (ap-check checks each against
+	 * the others under the s390-tools lock): they go into the one lane
+	 * of such mdevs; an mdev whose steps can be no lane comes after the
+	 * lanes, where it does not cut their run
 	 */
-	if (r == 0 && mp == &c->p3m &&
-	    (k->needs_ap_lock ||
-	     !plan_set_lane(mp, mfrom, (unsigned)(a - c->d) + 1)))
+	if (r == 0 && mp == &c->p3m && k->needs_ap_lock)
+		r = plan_take_from(&c->p3a, mp, mfrom);
+	else if (r == 0 && mp == &c->p3m &&
+		 !plan_set_lane(mp, mfrom, (unsigned)(a - c->d) + 1))
 		r = plan_take_from(&c->p3s, mp, mfrom);
 out:
 	if (own)
@@ -1443,6 +1446,7 @@ static void actx_clear(struct actx *c)
 	plan_clear(&c->p1);
 	plan_clear(&c->p2);
 	plan_clear(&c->p3);
+	plan_clear(&c->p3a);
 	plan_clear(&c->p3m);
 	plan_clear(&c->p3s);
 	plan_clear(&c->p4);
@@ -1496,6 +1500,7 @@ int request_apply(const struct request_env *env, const struct state *st,
 	plan_init(&c->p1, env->sysfs);
 	plan_init(&c->p2, env->sysfs);
 	plan_init(&c->p3, env->sysfs);
+	plan_init(&c->p3a, env->sysfs);
 	plan_init(&c->p3m, env->sysfs);
 	plan_init(&c->p3s, env->sysfs);
 	plan_init(&c->p4, env->sysfs);
@@ -1531,7 +1536,18 @@ int request_apply(const struct request_env *env, const struct state *st,
 		if (plan_device(c, o, &c->d[i], err) < 0)
 			goto out;
 	/* the mdevs after the preparations, before what goes back to the host (a queue leaves an mdev first) */
-	if (plan_take(&c->p3, &c->p3m) < 0 || plan_take(&c->p3, &c->p3s) < 0) {
+	/*
+	 * the one-at-a-time lane first: it runs beside the others from the
+	 * start (last, it would run alone at the end); when it can be no
+	 * lane, after them
+	 */
+	if (c->p3a.n && !plan_set_lane(&c->p3a, 0, (unsigned)c->nd + 1) &&
+	    plan_take(&c->p3s, &c->p3a) < 0) {
+		oom(err);
+		goto out;
+	}
+	if (plan_take(&c->p3, &c->p3a) < 0 || plan_take(&c->p3, &c->p3m) < 0 ||
+	    plan_take(&c->p3, &c->p3s) < 0) {
 		oom(err);
 		goto out;
 	}

@@ -487,8 +487,8 @@ void plan_print(const struct plan *p, FILE *f)
 			lanes_to = lanes_end(p, i, &lanes);
 			if (lanes > 1)
 				fprintf(f,
-					"# the next %zu steps run up to %u at a time (--jobs): one mdev's in their order, different mdevs' side by side\n",
-					lanes_to - i, p->jobs);
+					"# the next %zu steps run up to %u at a time (--jobs), in %zu lanes: each lane's steps one after another, in their order\n",
+					lanes_to - i, p->jobs, lanes);
 		}
 		if (lock && p->steps[i].ap_lock != in) {
 			in = p->steps[i].ap_lock;

@@ -128,14 +128,15 @@ EOT
 snapshot empty
 mapfile -t descs < <(vm -j plan "$tmp/l1.yaml" | jq -r '.steps[].description')
 is "$(printf '%s\n' "${descs[@]}" | grep -c 'through libvirt$')" 12 "the plan makes the four mdevs through libvirt (define, start, autostart each)"
-# the three vfio-ccw mdevs' node-device calls run side by side (--jobs), the vfio-ap one's after them
+# the node-device calls run side by side (--jobs): the vfio-ap mdev's in a lane of their own,
+# first, each vfio-ccw mdev's in a lane
 run vm plan "$tmp/l1.yaml"
 lanes=$(printf '%s\n' "$out" | grep -n 'at a time' || true)
-is "$lanes" "$(printf '%s\n' "$out" | grep -n -m1 "^# define mdev .* through libvirt$" | cut -d: -f1 | awk '{ print $1 - 1 }'):# the next 9 steps run up to 4 at a time (--jobs): one mdev's in their order, different mdevs' side by side" \
-	"the dry run says the vfio-ccw mdevs' 9 calls run up to 4 at a time, right before the first of them"
+is "$lanes" "$(printf '%s\n' "$out" | grep -n -m1 "^# define mdev .* through libvirt$" | cut -d: -f1 | awk '{ print $1 - 1 }'):# the next 12 steps run up to 4 at a time (--jobs), in 4 lanes: each lane's steps one after another, in their order" \
+	"the dry run says the mdevs' 12 calls run up to 4 at a time in 4 lanes, right before the first of them"
 is "$(printf '%s\n' "$out" | sed -n '/at a time/,/define domain/p' | sed -n 's/^# \(.*\) through libvirt$/\1/p' | sed 's/ mdev 11111111-2222-4333-8444-0000000000\(b[0-9]\)/ \1/; s/ mdev aaaaaaaa-2222-4333-8444-0000000000\(b[0-9]\)/ ap-\1/; s/ (vfio.*//' | tr '\n' ,)" \
-	"define b1,start b1,start b1 at boot,define b2,start b2,start b2 at boot,define b3,start b3,start b3 at boot,define ap-b1,start ap-b1,start ap-b1 at boot," \
-	"after every preparation: each vfio-ccw mdev's define, start and autostart in their order, then the vfio-ap mdev's (one by one)"
+	"define ap-b1,start ap-b1,start ap-b1 at boot,define b1,start b1,start b1 at boot,define b2,start b2,start b2 at boot,define b3,start b3,start b3 at boot," \
+	"after every preparation: the vfio-ap mdev's define, start and autostart, then each vfio-ccw mdev's, each in their order"
 run vm plan "$tmp/l1.yaml" --jobs 1
 is "$rc.$(printf '%s\n' "$out" | grep -c 'at a time')" "0.0" "with --jobs 1 the dry run says nothing of steps side by side"
 for j in 0 65 x; do
@@ -170,6 +171,39 @@ fail_at "bind subchannel 0\.0\.0315 to vfio_ccw" "the simulator fails the bind w
 fail_at "start mdev $U2 through libvirt" "the mdev's create fails under mdevctl, libvirt's nodedev-start fails" \
 	"devices/css0/0.0.0315/mdev_supported_types/vfio_ccw-io/create 1 EUSERS"
 fail_at "define domain g2 again$LINE" "a directory in the way of libvirtd's /etc/libvirt/qemu/g2.xml.new" -
+
+# ---- SIGKILL while several mdevs' node-device calls are in flight; recover ----
+# the creates of two mdevs held by the simulator: libvirtd's mdevctl waits in them, and
+# virt-mdev's nodedev-starts of both are in flight at once
+JL=/run/virt-mdev/journal.json
+printf '%s\n' "delay devices/css0/0.0.0313/mdev_supported_types/vfio_ccw-io/create 1 1500" \
+	"delay devices/css0/0.0.0315/mdev_supported_types/vfio_ccw-io/create 1 1500" >"$tmp/faults"
+"$VIRT_MDEV" --backend libvirt apply "$tmp/l1.yaml" >"$tmp/kill.out" 2>&1 &
+pid=$!
+running=0
+for _ in $(seq 1000); do
+	running=$(journal_merged "$JL" 2>/dev/null | jq '[.steps[].status | select(. == "running")] | length' 2>/dev/null) || running=0
+	[ "${running:-0}" -ge 2 ] && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.01
+done
+kill -KILL "$pid"
+wait "$pid"
+rc=$?
+running_then=$(journal_merged "$JL" 2>/dev/null | jq -r '[.steps[] | select(.status == "running") | .description] | join("; ")')
+ok "$([ "$rc" = 137 ] && [ "${running:-0}" -ge 2 ]; echo $?)" \
+	"SIGKILL while ${running:-0} node-device calls are in flight: the journal names each as running ($running_then)"
+: >"$tmp/faults"
+# the mdevctl runs libvirtd began go on without virt-mdev: their end is waited for (an admin's
+# recover comes later too)
+sleep 3.5
+run vm recover
+settle "$(sed -n '/^sysfs:/,$p' "$tmp/empty")" >/dev/null
+snapshot after
+ok "$([ "$rc" = 0 ] && same empty after && [ ! -e "$JL" ]; echo $?)" \
+	"recover: host, domains, mdevctl's definitions and libvirt's view as before the apply, no journal left"
+[ "$rc" = 0 ] || printf '%s\n' "rc=$rc" "$err" | sed 's/^/# /'
+diff "$tmp/empty" "$tmp/after" | head -8 | sed 's/^/# /'
 
 # ---- apply from empty; again ----
 run vm -j apply "$tmp/l1.yaml"

@@ -1517,7 +1517,7 @@ static void test_lanes(struct sysfs *s)
 	plan_print(&p, f);
 	fclose(f);
 	ok(strstr(printed,
-		  "# call x\nvirsh x\n# the next 6 steps run up to 3 at a time (--jobs): one mdev's in their order, different mdevs' side by side\n# call a1\n") !=
+		  "# call x\nvirsh x\n# the next 6 steps run up to 3 at a time (--jobs), in 3 lanes: each lane's steps one after another, in their order\n# call a1\n") !=
 		   NULL,
 	   "the dry run says which steps run side by side, and how many at once");
 	free(printed);
