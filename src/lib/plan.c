@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cleanup.h"
 #include "filestep.h"
@@ -908,9 +907,6 @@ static int unrecorded(struct plan *p, size_t i, int r, struct vm_error *err)
 
 /* ---- lanes: steps of different lanes side by side, on threads ---- */
 
-/* how often the calling thread looks for a signal while lane steps run */
-#define LANE_POLL_MS 50
-
 struct lane_pool;
 
 struct lane_worker {
@@ -967,21 +963,17 @@ static void *lane_thread(void *arg)
 static unsigned lanes_start(struct lane_pool *pool, const struct plan *p,
 			    unsigned n)
 {
-	pthread_condattr_t ca;
 	sigset_t all, old;
 	unsigned k;
 
 	memset(pool, 0, sizeof(*pool));
 	pool->steps = p->steps;
+	pthread_mutex_init(&pool->mu, NULL);
+	pthread_cond_init(&pool->ended, NULL);
+	pthread_cond_init(&pool->work, NULL);
 	pool->w = calloc(n, sizeof(*pool->w));
 	if (!pool->w)
 		return 0;
-	pthread_mutex_init(&pool->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&pool->ended, &ca);
-	pthread_condattr_destroy(&ca);
-	pthread_cond_init(&pool->work, NULL);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (k = 0; k < n; k++) {
@@ -1003,11 +995,9 @@ static void lanes_stop(struct lane_pool *pool)
 	pthread_mutex_unlock(&pool->mu);
 	for (unsigned k = 0; k < pool->n; k++)
 		pthread_join(pool->w[k].thread, NULL);
-	if (pool->w) {
-		pthread_cond_destroy(&pool->work);
-		pthread_cond_destroy(&pool->ended);
-		pthread_mutex_destroy(&pool->mu);
-	}
+	pthread_cond_destroy(&pool->work);
+	pthread_cond_destroy(&pool->ended);
+	pthread_mutex_destroy(&pool->mu);
 	free(pool->w);
 }
 
@@ -1066,9 +1056,13 @@ static int run_lanes(struct plan *p, size_t i, size_t to, size_t lanes,
 	n = lanes_start(&pool, p, n);
 	if (n == 0) {
 		lanes_stop(&pool);
+		p->jobs =
+			1; /* no thread: the rest of the run one step at a time */
 		return 1;
 	}
-	for (unsigned k = 0; k < n && rr == 0; k++) {
+	/* a signal now lets no step begin, as it would stop the next step of a plan run in order */
+	for (unsigned k = 0;
+	     k < n && rr == 0 && !(stop_signal && !rolling_back); k++) {
 		struct lane_worker *w = &pool.w[k];
 
 		if (!lane_next(p, &next, to, w))
@@ -1079,15 +1073,11 @@ static int run_lanes(struct plan *p, size_t i, size_t to, size_t lanes,
 		else
 			busy++;
 	}
+	/*
+	 * a signal is acted on when a step ends: what it stops is the next
+	 * step's beginning, and steps begin only then
+	 */
 	while (busy > 0) {
-		struct timespec until;
-
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += LANE_POLL_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
 		pthread_mutex_lock(&pool.mu);
 		for (;;) {
 			unsigned k;
@@ -1095,10 +1085,9 @@ static int run_lanes(struct plan *p, size_t i, size_t to, size_t lanes,
 			for (k = 0;
 			     k < n && !(pool.w[k].busy && pool.w[k].ended); k++)
 				;
-			if (k < n ||
-			    pthread_cond_timedwait(&pool.ended, &pool.mu,
-						   &until) == ETIMEDOUT)
+			if (k < n)
 				break;
+			pthread_cond_wait(&pool.ended, &pool.mu);
 		}
 		pthread_mutex_unlock(&pool.mu);
 		for (unsigned k = 0; k < n; k++) {

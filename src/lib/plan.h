@@ -125,7 +125,12 @@ struct plan_lock {
  * How a run records its progress (the journal, src/lib/journal.h): record
  * is called before each step runs (running: its index) and after each
  * change of a status (running: -1); a failure to record stops the plan
- * before the step, as a failed step would.
+ * before the step, as a failed step would. Steps of lanes are recorded
+ * with status STEP_RUNNING before they begin (running: -1); while such a
+ * step runs on its thread, its call data may change (an undefine saves the
+ * definition it removes), so a record must not read it then: the
+ * journal writes a step only when its status, error or file state
+ * changed, which a running step's do not until it ended.
  */
 struct plan;
 

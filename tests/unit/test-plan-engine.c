@@ -1350,6 +1350,8 @@ static struct {
 	char runs[512]; /* "a1 b1 a2 ...": each run as it began */
 	char undos[512]; /* each undo, in order */
 	unsigned ran; /* runs that succeeded */
+	unsigned failures; /* runs that failed, once they returned */
+	bool stop_asked;
 	unsigned most_running; /* the most steps a record saw running */
 	unsigned records, unnamed;
 } lanes_seen;
@@ -1358,6 +1360,8 @@ struct lane_call {
 	char name[8];
 	int run_errno; /* it fails so; 0: it succeeds */
 	unsigned wait_for; /* it waits (5 s at most) until that many calls run at once */
+	bool wait_failure; /* then (5 s at most) until a failing call returned */
+	bool wait_stop; /* then (5 s at most) until a call asked the plan to stop */
 	unsigned sleep_ms; /* then it takes that long */
 	int stop_signal; /* it asks the plan to stop (a signal's handler would) */
 };
@@ -1385,18 +1389,29 @@ static int lane_run(void *data, char **why)
 	while (lanes_seen.in_flight < c->wait_for &&
 	       pthread_cond_timedwait(&lane_cv, &lane_mu, &until) == 0)
 		;
+	while (c->wait_failure && !lanes_seen.failures &&
+	       pthread_cond_timedwait(&lane_cv, &lane_mu, &until) == 0)
+		;
+	while (c->wait_stop && !lanes_seen.stop_asked &&
+	       pthread_cond_timedwait(&lane_cv, &lane_mu, &until) == 0)
+		;
 	pthread_mutex_unlock(&lane_mu);
 	if (c->sleep_ms) {
 		struct timespec t = { 0, (long)c->sleep_ms * 1000000L };
 
 		nanosleep(&t, NULL);
 	}
-	if (c->stop_signal)
-		plan_request_stop(c->stop_signal);
 	pthread_mutex_lock(&lane_mu);
+	if (c->stop_signal) {
+		plan_request_stop(c->stop_signal);
+		lanes_seen.stop_asked = true;
+	}
 	lanes_seen.in_flight--;
 	if (!c->run_errno)
 		lanes_seen.ran++;
+	else
+		lanes_seen.failures++;
+	pthread_cond_broadcast(&lane_cv);
 	pthread_mutex_unlock(&lane_mu);
 	if (!c->run_errno)
 		return 0;
@@ -1569,7 +1584,9 @@ static void test_lanes(struct sysfs *s)
 	/* b2 fails while the other lanes run: nothing more begins, the done steps are undone in reverse */
 	lanes_plan(&p, s, &err, c);
 	p.jobs = 3;
-	c[0]->sleep_ms = c[1]->sleep_ms = c[4]->sleep_ms = c[5]->sleep_ms = 30;
+	/* a1 and c1 end 100 ms after b2 failed: a2 and c2 must not begin */
+	c[0]->wait_failure = c[4]->wait_failure = true;
+	c[0]->sleep_ms = c[4]->sleep_ms = 100;
 	c[3]->run_errno = EIO;
 	is_int(plan_execute(&p, NULL, &err), -EIO, "a lane step fails");
 	is_int(err.exit, VM_EXIT_FAILED, "exit 1");
@@ -1609,6 +1626,10 @@ static void test_lanes(struct sysfs *s)
 		is_int((int)(undone + notrun + 1), 6, "the others did not run");
 		ok(strstr(lanes_seen.undos, "b1") != NULL,
 		   "the failed lane's done step is undone");
+		ok(!strstr(lanes_seen.runs, "a2") &&
+			   !strstr(lanes_seen.runs, "c2"),
+		   "no step began after the failure: the lanes in flight stopped after their step (%s)",
+		   lanes_seen.runs);
 	}
 	plan_clear(&p);
 
@@ -1618,7 +1639,9 @@ static void test_lanes(struct sysfs *s)
 	c[0]->wait_for = c[2]->wait_for = c[4]->wait_for = 3;
 	c[0]->run_errno = EIO;
 	c[4]->run_errno = EBUSY;
-	c[2]->sleep_ms = c[4]->sleep_ms = 20;
+	/* b1 and c1 end 100 ms after a1 failed */
+	c[2]->wait_failure = c[4]->wait_failure = true;
+	c[2]->sleep_ms = c[4]->sleep_ms = 100;
 	ok(plan_execute(&p, NULL, &err) < 0, "two lanes fail");
 	ok(strstr(err.msg,
 		  "cannot call a1 (virsh a1: it broke); at the same time, cannot call c1 (virsh c1: it broke)") !=
@@ -1644,6 +1667,45 @@ static void test_lanes(struct sysfs *s)
 	plan_clear(&p);
 }
 
+/* a journal that cannot record b1 running: b1 does not begin */
+static int lanes_record_fails(void *opaque, const struct plan *p, long running,
+			      struct vm_error *err)
+{
+	(void)opaque;
+	(void)running;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->steps[i].status == STEP_RUNNING &&
+		    strcmp(p->steps[i].description, "call b1") == 0)
+			return vm_error_set(
+				err, VM_EXIT_FAILED, ENOSPC,
+				"cannot write the journal: No space left on device");
+	return 0;
+}
+
+static void test_lanes_unrecorded(struct sysfs *s)
+{
+	static const struct plan_recorder rec = { lanes_record_fails, NULL };
+	struct lane_call *c[6];
+	struct vm_error err;
+	struct plan p;
+	_cleanup_free_ char *st = NULL;
+
+	lanes_plan(&p, s, &err, c);
+	p.recorder = &rec;
+	p.jobs = 3;
+	is_int(plan_execute(&p, NULL, &err), -ENOSPC,
+	       "a record before a lane step begins fails");
+	is_str(err.msg,
+	       "cannot write the journal: No space left on device; undone: call a1; call x",
+	       "the message is the journal's, then what was undone");
+	st = statuses_of(&p);
+	is_str(st,
+	       "undone,undone,not-run,not-run,not-run,not-run,not-run,not-run",
+	       "b1 and every step after it never began; a1, begun before, ended and is undone");
+	is_str(lanes_seen.runs, "a1", "only a1 ran");
+	plan_clear(&p);
+}
+
 /* the last test: a stop asked for stays asked for (a signal ends the process) */
 static void test_lanes_signal(struct sysfs *s)
 {
@@ -1654,7 +1716,8 @@ static void test_lanes_signal(struct sysfs *s)
 
 	lanes_plan(&p, s, &err, c);
 	p.jobs = 2;
-	c[0]->sleep_ms = 30;
+	/* a1 ends once b1 asked the plan to stop */
+	c[0]->wait_stop = true;
 	c[2]->stop_signal = SIGTERM;
 	is_int(plan_execute(&p, NULL, &err), -EINTR,
 	       "a signal while lanes run stops the plan");
@@ -1694,6 +1757,7 @@ int main(void)
 	test_one_line_reason(s);
 	test_changed_range(s);
 	test_lanes(s);
+	test_lanes_unrecorded(s);
 	test_lanes_signal(s); /* last: the stop stays asked for */
 	remove_tree();
 	return tap_done();
