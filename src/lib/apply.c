@@ -596,10 +596,10 @@ static int plan_device(struct actx *c, struct outcome *o, struct adev *a,
 	 * lanes, where it does not cut their run
 	 */
 	if (r == 0 && mp == &c->p3m && k->needs_ap_lock)
-		r = plan_take_from(&c->p3a, mp, mfrom);
+		r = plan_take_from(&c->p3a, mp, mfrom) < 0 ? oom(err) : 0;
 	else if (r == 0 && mp == &c->p3m &&
 		 !plan_set_lane(mp, mfrom, (unsigned)(a - c->d) + 1))
-		r = plan_take_from(&c->p3s, mp, mfrom);
+		r = plan_take_from(&c->p3s, mp, mfrom) < 0 ? oom(err) : 0;
 out:
 	if (own)
 		k->host_free(own);
