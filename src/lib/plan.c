@@ -218,23 +218,29 @@ struct step *plan_add_call(struct plan *p, const char *description,
 	return s;
 }
 
+/* a step that may run on a thread beside others: a call outside the lock */
+static bool lane_able(const struct step *s)
+{
+	return s->kind == STEP_CALL && !s->ap_lock;
+}
+
 bool plan_set_lane(struct plan *p, size_t from, unsigned lane)
 {
 	if (lane == 0 || from >= p->n ||
 	    (from > 0 && p->steps[from - 1].lane == lane))
 		return false;
 	for (size_t i = from; i < p->n; i++)
-		if (p->steps[i].kind != STEP_CALL || p->steps[i].ap_lock)
+		if (!lane_able(&p->steps[i]))
 			return false;
 	for (size_t i = from; i < p->n; i++)
 		p->steps[i].lane = lane;
 	return true;
 }
 
-/* a step that may run beside another lane's */
+/* a step of a lane, still one that may be (a later step_needs_ap_lock takes it out) */
 static bool in_lane(const struct step *s)
 {
-	return s->lane && s->kind == STEP_CALL && !s->ap_lock;
+	return s->lane && lane_able(s);
 }
 
 /* The end of the run of lane steps from i, and how many lanes it holds. */
@@ -697,6 +703,12 @@ int plan_stop_requested(void)
 	return stop_signal;
 }
 
+/* a signal asked the run to stop, and no rollback runs (a rollback is not stopped) */
+static bool stop_asked(void)
+{
+	return stop_signal && !rolling_back;
+}
+
 /* Append "; DESC" or "; DESC (WHY)" to buf. */
 static void say_step(char *buf, const struct step *s, const char *why)
 {
@@ -912,7 +924,7 @@ struct lane_pool;
 struct lane_worker {
 	pthread_t thread;
 	struct lane_pool *pool;
-	/* given by the calling thread: the step (while busy) and the end of its lane */
+	/* given by the calling thread: the step it runs (busy) or ran last, and the end of its lane */
 	size_t step, lane_to;
 	bool busy;
 	/* set by the worker: the step ended, with r and why */
@@ -1060,24 +1072,33 @@ static int run_lanes(struct plan *p, size_t i, size_t to, size_t lanes,
 			1; /* no thread: the rest of the run one step at a time */
 		return 1;
 	}
-	/* a signal now lets no step begin, as it would stop the next step of a plan run in order */
-	for (unsigned k = 0;
-	     k < n && rr == 0 && !(stop_signal && !rolling_back); k++) {
-		struct lane_worker *w = &pool.w[k];
-
-		if (!lane_next(p, &next, to, w))
-			break;
-		rr = lane_begin(p, &pool, w, w->step, err);
-		if (rr < 0)
-			unbegun = w->step;
-		else
-			busy++;
-	}
 	/*
-	 * a signal is acted on when a step ends: what it stops is the next
-	 * step's beginning, and steps begin only then
+	 * Each idle worker takes the next step of its lane, else the first of
+	 * the next lane not begun, until a failure, a signal or a record that
+	 * failed: then nothing more begins. A signal is acted on here, when
+	 * a step ended, as a plan run in order acts on it before its next
+	 * step.
 	 */
-	while (busy > 0) {
+	for (;;) {
+		for (unsigned k = 0;
+		     k < n && failed == SIZE_MAX && rr == 0 && !stop_asked();
+		     k++) {
+			struct lane_worker *w = &pool.w[k];
+
+			if (w->busy)
+				continue;
+			if (w->step + 1 < w->lane_to)
+				w->step++;
+			else if (!lane_next(p, &next, to, w))
+				continue;
+			rr = lane_begin(p, &pool, w, w->step, err);
+			if (rr < 0)
+				unbegun = w->step;
+			else
+				busy++;
+		}
+		if (busy == 0)
+			break;
 		pthread_mutex_lock(&pool.mu);
 		for (;;) {
 			unsigned k;
@@ -1106,32 +1127,17 @@ static int run_lanes(struct plan *p, size_t i, size_t to, size_t lanes,
 			s = &p->steps[w->step];
 			s->error = one_line(w->why);
 			w->why = NULL;
-			if (w->r < 0) {
-				s->status = STEP_FAILED;
-				record(p, -1, w->step, NULL);
-				if (failed == SIZE_MAX) {
-					failed = w->step;
-					fr = w->r;
-				}
-				failed_head(p, w->step, w->r, head,
-					    sizeof(head));
+			if (w->r >= 0) {
+				step_done(p, w->step, progress);
 				continue;
 			}
-			step_done(p, w->step, progress);
-			/* after a failure, a signal or a record that failed, nothing more begins */
-			if (failed != SIZE_MAX || rr < 0 ||
-			    (stop_signal && !rolling_back))
-				continue;
-			if (w->step + 1 < w->lane_to) {
-				w->step++;
-			} else if (!lane_next(p, &next, to, w)) {
-				continue;
+			s->status = STEP_FAILED;
+			record(p, -1, w->step, NULL);
+			if (failed == SIZE_MAX) {
+				failed = w->step;
+				fr = w->r;
 			}
-			rr = lane_begin(p, &pool, w, w->step, err);
-			if (rr < 0)
-				unbegun = w->step;
-			else
-				busy++;
+			failed_head(p, w->step, w->r, head, sizeof(head));
 		}
 	}
 	lanes_stop(&pool);
@@ -1143,7 +1149,7 @@ static int run_lanes(struct plan *p, size_t i, size_t to, size_t lanes,
 		not_run_from(p, i);
 		return unrecorded(p, unbegun, rr, err);
 	}
-	if (stop_signal && !rolling_back) {
+	if (stop_asked()) {
 		/* the first step that did not begin; when all did and are done, the caller goes on */
 		for (size_t k = i; k < to; k++)
 			if (p->steps[k].status == STEP_PENDING)
@@ -1162,7 +1168,7 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 		size_t lanes, to;
 		int r;
 
-		if (stop_signal && !rolling_back)
+		if (stop_asked())
 			return interrupted(p, i, err);
 		r = lock_for(p, s->ap_lock, &lock_err);
 		if (r < 0) {
