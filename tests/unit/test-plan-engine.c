@@ -1359,7 +1359,7 @@ static struct {
 struct lane_call {
 	char name[8];
 	int run_errno; /* it fails so; 0: it succeeds */
-	unsigned wait_for; /* it waits (5 s at most) until that many calls run at once */
+	unsigned wait_for; /* it waits (5 s at most) until that many calls have run at once */
 	bool wait_failure; /* then (5 s at most) until a failing call returned */
 	bool wait_stop; /* then (5 s at most) until a call asked the plan to stop */
 	unsigned sleep_ms; /* then it takes that long */
@@ -1386,7 +1386,7 @@ static int lane_run(void *data, char **why)
 	pthread_cond_broadcast(&lane_cv);
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 5;
-	while (lanes_seen.in_flight < c->wait_for &&
+	while (lanes_seen.most < c->wait_for &&
 	       pthread_cond_timedwait(&lane_cv, &lane_mu, &until) == 0)
 		;
 	while (c->wait_failure && !lanes_seen.failures &&
