@@ -77,7 +77,19 @@ static void call_free(void *data)
 
 enum { NO_UNDO, WITH_UNDO };
 
-/* A call step "call NAME", shown as "virsh NAME" (undo: "virsh undo-NAME"). */
+/* sc as the step "call NAME", shown as "virsh NAME" (undo, when sc has one: "virsh undo-NAME") */
+static struct step *add_named_call(struct plan *p, const char *name,
+				   const struct step_call *sc)
+{
+	char desc[64], cmd[64], undo_cmd[64];
+
+	snprintf(desc, sizeof(desc), "call %s", name);
+	snprintf(cmd, sizeof(cmd), "virsh %s", name);
+	snprintf(undo_cmd, sizeof(undo_cmd), "virsh undo-%s", name);
+	return plan_add_call(p, desc, cmd, sc->undo ? undo_cmd : NULL, sc);
+}
+
+/* A call step "call NAME" that records what it did and fails on demand. */
 static struct step *add_call(struct plan *p, const char *name, int undo,
 			     int run_errno, const char *run_why, int undo_errno)
 {
@@ -86,7 +98,6 @@ static struct step *add_call(struct plan *p, const char *name, int undo,
 				.undo = undo == WITH_UNDO ? call_undo : NULL,
 				.free_data = call_free,
 				.note = call_note };
-	char desc[64], cmd[64], undo_cmd[64];
 
 	if (!c)
 		abort();
@@ -95,11 +106,7 @@ static struct step *add_call(struct plan *p, const char *name, int undo,
 	c->run_why = run_why;
 	c->undo_errno = undo_errno;
 	sc.data = c;
-	snprintf(desc, sizeof(desc), "call %s", name);
-	snprintf(cmd, sizeof(cmd), "virsh %s", name);
-	snprintf(undo_cmd, sizeof(undo_cmd), "virsh undo-%s", name);
-	return plan_add_call(p, desc, cmd, undo == WITH_UNDO ? undo_cmd : NULL,
-			     &sc);
+	return add_named_call(p, name, &sc);
 }
 
 static void start(struct plan *p, struct sysfs *s, struct vm_error *err)
@@ -1431,27 +1438,18 @@ static int lane_undo(void *data, char **why)
 	return 0;
 }
 
-static struct lane_call *add_lane_call(struct plan *p, const char *name,
-				       unsigned lane)
+static struct lane_call *add_lane_call(struct plan *p, const char *name)
 {
 	struct lane_call *c = calloc(1, sizeof(*c));
 	struct step_call sc = { .run = lane_run,
 				.undo = lane_undo,
 				.free_data = free };
-	char desc[32], cmd[32], undo_cmd[32];
 
 	if (!c)
 		abort();
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	sc.data = c;
-	snprintf(desc, sizeof(desc), "call %s", name);
-	snprintf(cmd, sizeof(cmd), "virsh %s", name);
-	snprintf(undo_cmd, sizeof(undo_cmd), "virsh undo-%s", name);
-	if (!plan_add_call(p, desc, cmd, undo_cmd, &sc))
-		abort();
-	if (lane && !plan_set_lane(p, p->n - 1, lane) &&
-	    !(p->n > 1 && p->steps[p->n - 2].lane == lane &&
-	      (p->steps[p->n - 1].lane = lane)))
+	if (!add_named_call(p, name, &sc))
 		abort();
 	return c;
 }
@@ -1489,8 +1487,13 @@ static void lanes_plan(struct plan *p, struct sysfs *s, struct vm_error *err,
 	memset(&lanes_seen, 0, sizeof(lanes_seen));
 	p->recorder = &rec;
 	add_call(p, "x", WITH_UNDO, 0, NULL, 0);
-	for (unsigned i = 0; i < 6; i++)
-		c[i] = add_lane_call(p, names[i], i / 2 + 1);
+	for (unsigned i = 0; i < 6; i += 2) {
+		c[i] = add_lane_call(p, names[i]);
+		c[i + 1] = add_lane_call(p, names[i + 1]);
+		/* the two steps just added: lane 1, 2, 3 */
+		if (!plan_set_lane(p, p->n - 2, i / 2 + 1))
+			abort();
+	}
 	add_call(p, "y", WITH_UNDO, 0, NULL, 0);
 }
 
