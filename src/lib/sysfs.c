@@ -2,8 +2,8 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -216,7 +216,7 @@ static int dir_of_locked(const struct sysfs *s, const char *path,
 	size_t len;
 
 	*name = path;
-	if (!c || strncmp(path, s->root, rootlen) != 0 ||
+	if (strncmp(path, s->root, rootlen) != 0 ||
 	    strncmp(path + rootlen, "/sys/bus/", 9) != 0)
 		return AT_FDCWD;
 	rel = path + rootlen + 5; /* "bus/..." */
@@ -256,15 +256,12 @@ static int dir_of_locked(const struct sysfs *s, const char *path,
 	return c->e[c->n - 1].fd;
 }
 
+/* dir_of_locked under the cache's lock (sysfs_new always makes the cache) */
 static int sys_dir_of(const struct sysfs *s, const char *path,
 		      const char **name)
 {
 	int fd;
 
-	if (!s->dirs) {
-		*name = path;
-		return AT_FDCWD;
-	}
 	pthread_mutex_lock(&s->dirs->mu);
 	fd = dir_of_locked(s, path, name);
 	pthread_mutex_unlock(&s->dirs->mu);
