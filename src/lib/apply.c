@@ -1535,18 +1535,15 @@ int request_apply(const struct request_env *env, const struct state *st,
 	for (size_t i = 0; i < c->nd; i++)
 		if (plan_device(c, o, &c->d[i], err) < 0)
 			goto out;
-	/* the mdevs after the preparations, before what goes back to the host (a queue leaves an mdev first) */
 	/*
-	 * the one-at-a-time lane first: it runs beside the others from the
-	 * start (last, it would run alone at the end); when it can be no
-	 * lane, after them
+	 * the mdevs after the preparations, before what goes back to the
+	 * host (a queue leaves an mdev first): the one-at-a-time lane first,
+	 * so that it runs beside the others from the start (last, it would
+	 * run alone at the end), or after them when it can be no lane
 	 */
-	if (c->p3a.n && !plan_set_lane(&c->p3a, 0, (unsigned)c->nd + 1) &&
-	    plan_take(&c->p3s, &c->p3a) < 0) {
-		oom(err);
-		goto out;
-	}
-	if (plan_take(&c->p3, &c->p3a) < 0 || plan_take(&c->p3, &c->p3m) < 0 ||
+	if ((c->p3a.n && !plan_set_lane(&c->p3a, 0, (unsigned)c->nd + 1) &&
+	     plan_take(&c->p3s, &c->p3a) < 0) ||
+	    plan_take(&c->p3, &c->p3a) < 0 || plan_take(&c->p3, &c->p3m) < 0 ||
 	    plan_take(&c->p3, &c->p3s) < 0) {
 		oom(err);
 		goto out;
