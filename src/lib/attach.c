@@ -108,7 +108,8 @@ static int fail(char **why, const char *what)
  */
 static int redefine(struct dom_call *c, bool add, char **why)
 {
-	_cleanup_free_ char *xml = virt_domain_xml(c->dom, true),
+	/* with its secrets (a VNC password): the define would drop what the XML leaves out */
+	_cleanup_free_ char *xml = virt_domain_xml_to_define(c->dom),
 			    *edited = NULL, *now = NULL;
 	struct vm_error err = { 0 };
 	struct domain_scan have;

@@ -5,7 +5,9 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "lib/attach.h"
 #include "lib/cleanup.h"
+#include "lib/plan.h"
 #include "lib/users.h"
 #include "lib/virt.h"
 #include "tap.h"
@@ -146,6 +148,69 @@ int main(void)
 		vm_error_clear(&e);
 		is_int(users_refuse_used(&o, u1, "attach it", NULL, NULL, &e),
 		       0, "and nothing is refused");
+	}
+	/*
+	 * The define fallback of attach and detach (drivers that cannot change a
+	 * definition alone: libvirt's test driver) defines the domain again from
+	 * its XML: that XML must carry the secrets a definition holds (a VNC
+	 * password), else the define drops them (virDomainGetXMLDesc without
+	 * VIR_DOMAIN_XML_SECURE leaves passwd out)
+	 */
+	{
+		_cleanup_conn_ virConnectPtr conn = NULL;
+		_cleanup_domain_ virDomainPtr dom = NULL;
+		const char *uuid = "11111111-2222-4333-8444-0000000000aa";
+		const char *hostdev =
+			"<hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ccw'>"
+			"<source><address uuid='11111111-2222-4333-8444-0000000000aa'/></source>"
+			"<address type='ccw' cssid='0xfe' ssid='0x0' devno='0x1234'/>"
+			"</hostdev>";
+		struct vm_error e = { 0 };
+
+		is_int(virt_open("test:///default", &conn, &e), 0,
+		       "a connection for the define fallback");
+		is_int(virt_domain_define(
+			       conn,
+			       "<domain type='test'><name>guest-secret</name>"
+			       "<memory>65536</memory><os><type>hvm</type></os>"
+			       "<devices><graphics type='vnc' port='-1' passwd='s3cret'/></devices>"
+			       "</domain>"),
+		       0, "a domain with a VNC password is defined");
+		dom = virt_domain_lookup(conn, "guest-secret");
+		ok(dom != NULL, "and found");
+		{
+			_cleanup_free_ char *xml =
+				dom ? virt_domain_xml_to_define(dom) : NULL;
+
+			ok(xml && strstr(xml, "passwd='s3cret'"),
+			   "its definition holds the password");
+		}
+		for (int attach = 1; dom && attach >= 0; attach--) {
+			struct attach_target t = { .conn = conn,
+						   .dom = dom,
+						   .name = "guest-secret",
+						   .config = true };
+			_cleanup_plan_ struct plan p;
+			_cleanup_free_ char *xml = NULL;
+
+			plan_init(&p, NULL);
+			vm_error_clear(&e);
+			is_int(attach_step_plan(&t, &p, "the hostdev", uuid,
+						hostdev, false, true, attach,
+						&e),
+			       0, "%s --config is planned",
+			       attach ? "attach" : "detach");
+			is_int(plan_execute(&p, NULL, &e), 0,
+			       "%s --config runs (%s)",
+			       attach ? "attach" : "detach", e.msg);
+			xml = virt_domain_xml_to_define(dom);
+			ok(xml && (strstr(xml, uuid) != NULL) == attach,
+			   "the definition %s the hostdev",
+			   attach ? "holds" : "no longer holds");
+			ok(xml && strstr(xml, "passwd='s3cret'"),
+			   "and still holds the VNC password after the %s",
+			   attach ? "attach" : "detach");
+		}
 	}
 	return tap_done();
 }
