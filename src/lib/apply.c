@@ -836,43 +836,39 @@ static int prune_mdevs(struct actx *c, struct outcome *o, struct strv *kept,
 
 /* ---- phase 4: each guest's definition once, then the live attaches ---- */
 
-static bool devno_taken(const struct domain_scan *d,
-			const struct guest_devno *n)
-{
-	return d && domain_scan_devno_used(d, n);
-}
-
+/* the guest devno: as the file gives it (css fe, free), else the host's mirrored when free, else the first free */
 static int pick_devno(const struct actx *c, const struct adev *a,
 		      const struct domain_scan *x, const struct domain_scan *y,
 		      struct guest_devno *out, struct vm_error *err)
 {
 	const struct state_device *sd = a->sd;
+	struct guest_devno host;
 	char dn[GUEST_DEVNO_STRLEN];
+	int usable;
 
-	(void)c;
 	if (sd->devno_given) {
 		*out = sd->devno;
 		guest_devno_format(out, dn);
-		if (out->cssid != 0xfe)
+		usable = attach_devno_usable(x, y, out);
+		if (usable == -EINVAL)
 			return vm_error_set(
 				err, VM_EXIT_REFUSED, EINVAL,
 				"devno %s: guests see only channel subsystem 0xfe (write fe.%x.%04x)",
 				dn, out->ssid, out->devno);
-		if (devno_taken(x, out) || devno_taken(y, out))
+		if (usable < 0)
 			return vm_error_set(
 				err, VM_EXIT_REFUSED, EADDRINUSE,
 				"devno %s: a device of domain %s has that ccw address already (pick another devno, or leave it out)",
 				dn, a->g->name);
 		return 0;
 	}
-	if (a->m.kind->host_devno(c->env->sysfs, a->m.parent, out) &&
-	    !devno_taken(x, out) && !devno_taken(y, out))
+	if (attach_devno_auto(x, y,
+			      a->m.kind->host_devno(c->env->sysfs, a->m.parent,
+						    &host) ?
+				      &host :
+				      NULL,
+			      out) == 0)
 		return 0;
-	for (unsigned v = 0; v <= 0xffff; v++) {
-		*out = (struct guest_devno){ 0xfe, 0, (uint16_t)v };
-		if (!devno_taken(x, out) && !devno_taken(y, out))
-			return 0;
-	}
 	return vm_error_set(err, VM_EXIT_REFUSED, ENOSPC,
 			    "domain '%s' has no free ccw devno in fe.0",
 			    a->g->name);

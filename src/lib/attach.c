@@ -483,6 +483,31 @@ static bool devno_free(const struct domain_scan *live,
 	       !(config && domain_scan_devno_used(config, d));
 }
 
+int attach_devno_usable(const struct domain_scan *live,
+			const struct domain_scan *config,
+			const struct guest_devno *d)
+{
+	if (d->cssid != 0xfe)
+		return -EINVAL;
+	return devno_free(live, config, d) ? 0 : -EADDRINUSE;
+}
+
+int attach_devno_auto(const struct domain_scan *live,
+		      const struct domain_scan *config,
+		      const struct guest_devno *mirror, struct guest_devno *out)
+{
+	if (mirror && devno_free(live, config, mirror)) {
+		*out = *mirror;
+		return 0;
+	}
+	for (unsigned v = 0; v <= 0xffff; v++) {
+		*out = (struct guest_devno){ 0xfe, 0, (uint16_t)v };
+		if (devno_free(live, config, out))
+			return 0;
+	}
+	return -ENOSPC;
+}
+
 /*
  * Attached already: the same devno, or none asked; 1 when nothing is to do
  * for the definitions asked, 0 when something is, -1 refused.
@@ -579,33 +604,28 @@ static int pick_devno(const struct attach_target *t, const struct attach_req *r,
 		      struct vm_error *err)
 {
 	char dn[GUEST_DEVNO_STRLEN];
+	int usable;
 
 	if (r->devno_given) {
 		*d = r->devno;
 		guest_devno_format(d, dn);
-		if (d->cssid != 0xfe)
+		usable = attach_devno_usable(lsp, csp, d);
+		if (usable == -EINVAL)
 			return vm_error_set(
 				err, VM_EXIT_REFUSED, EINVAL,
 				"cannot attach mdev %s as devno %s: guests see only channel subsystem 0xfe (write fe.%x.%04x)",
 				r->uuid, dn, d->ssid, d->devno);
-		if (!devno_free(lsp, csp, d))
+		if (usable < 0)
 			return vm_error_set(
 				err, VM_EXIT_REFUSED, EADDRINUSE,
 				"cannot attach mdev %s to domain '%s' as devno %s: a device of the domain has that ccw address already (pick another --devno, or --devno auto)",
 				r->uuid, t->name, dn);
 		return 0;
 	}
-	/* the host's devno mirrored (0.0.2b09 -> fe.0.2b09), else the first free */
-	if (r->host_devno_known) {
-		*d = r->host_devno;
-		if (devno_free(lsp, csp, d))
-			return 0;
-	}
-	for (unsigned v = 0; v <= 0xffff; v++) {
-		*d = (struct guest_devno){ 0xfe, 0, (uint16_t)v };
-		if (devno_free(lsp, csp, d))
-			return 0;
-	}
+	if (attach_devno_auto(lsp, csp,
+			      r->host_devno_known ? &r->host_devno : NULL,
+			      d) == 0)
+		return 0;
 	return vm_error_set(err, VM_EXIT_REFUSED, ENOSPC,
 			    "domain '%s' has no free ccw devno in fe.0",
 			    t->name);

@@ -62,6 +62,21 @@ int attach_plan(const struct attach_target *t, const struct attach_req *r,
 		struct plan *p, struct attach_result *res,
 		struct vm_error *err);
 
+/*
+ * Guest devnos (live, config: a domain's scans, NULL for none): whether d
+ * can be asked for (0; -EINVAL: not channel subsystem fe; -EADDRINUSE: a
+ * device of the domain has it), and the one given when none is asked: the
+ * host's mirrored (0.0.2b09 -> fe.0.2b09) when mirror is given and free,
+ * else the first free in fe.0 (-ENOSPC: none).
+ */
+int attach_devno_usable(const struct domain_scan *live,
+			const struct domain_scan *config,
+			const struct guest_devno *d);
+int attach_devno_auto(const struct domain_scan *live,
+		      const struct domain_scan *config,
+		      const struct guest_devno *mirror,
+		      struct guest_devno *out);
+
 /* The step that detaches the mdev of uuid (nothing when it is not attached). */
 int detach_plan(const struct attach_target *t, const char *uuid, struct plan *p,
 		struct vm_error *err);
