@@ -710,13 +710,120 @@ static bool stop_asked(void)
 }
 
 /* Append "; DESC" or "; DESC (WHY)" to buf. */
-static void say_step(char *buf, const struct step *s, const char *why)
-{
-	size_t len = strlen(buf);
+/*
+ * A list of steps for a message ("undone: A; B"): more than a message holds
+ * (a rollback of a thousand devices undoes thousands of steps), so the
+ * message takes what fits of it, cut after a whole step, and counts the rest.
+ */
+struct step_list {
+	char text[4 * VM_ERROR_MSG_MAX];
+	size_t ends[256]; /* the text's length after each step it holds */
+	size_t n; /* the steps in text */
+	size_t more; /* the steps that did not fit in text */
+};
 
-	snprintf(buf + len, VM_ERROR_MSG_MAX - len, "%s%s%s%.300s%s",
-		 len ? "; " : "", s->description, why && *why ? " (" : "",
-		 why ? why : "", why && *why ? ")" : "");
+static void say_step(struct step_list *l, const struct step *s, const char *why)
+{
+	size_t len = l->n ? l->ends[l->n - 1] : 0;
+	int w;
+
+	if (l->more || l->n == ARRAY_SIZE(l->ends)) {
+		l->more++;
+		return;
+	}
+	w = snprintf(l->text + len, sizeof(l->text) - len, "%s%s%s%.300s%s",
+		     len ? "; " : "", s->description, why && *why ? " (" : "",
+		     why ? why : "", why && *why ? ")" : "");
+	if (w < 0 || (size_t)w >= sizeof(l->text) - len) {
+		l->text[len] = '\0';
+		l->more++;
+		return;
+	}
+	l->ends[l->n++] = len + (size_t)w;
+}
+
+/* "; and N more" after k of the list's steps (nothing when none is left out) */
+static int more_text(const struct step_list *l, size_t k, char *out,
+		     size_t size)
+{
+	size_t rest = l->n + l->more - k;
+
+	out[0] = '\0';
+	return rest ? snprintf(out, size, "%sand %zu more", k ? "; " : "",
+			       rest) :
+		      0;
+}
+
+/* how long the whole list is */
+static size_t list_len(const struct step_list *l)
+{
+	char tail[48];
+
+	return (l->n ? l->ends[l->n - 1] : 0) +
+	       (size_t)more_text(l, l->n, tail, sizeof(tail));
+}
+
+/* the list in at most room characters (out: VM_ERROR_MSG_MAX), cut after a whole step */
+static void list_cut(const struct step_list *l, size_t room, char *out)
+{
+	char tail[48];
+
+	for (size_t k = l->n;; k--) {
+		size_t shown = k ? l->ends[k - 1] : 0;
+		size_t t = (size_t)more_text(l, k, tail, sizeof(tail));
+
+		if ((shown + t <= room && shown + t < VM_ERROR_MSG_MAX) ||
+		    k == 0) {
+			if (shown >= VM_ERROR_MSG_MAX)
+				shown = 0; /* k == 0 */
+			memcpy(out, l->text, shown);
+			snprintf(out + shown, VM_ERROR_MSG_MAX - shown, "%s",
+				 tail);
+			return;
+		}
+	}
+}
+
+/*
+ * The rollback's message: "HEAD; undone: U; NOT undone, fix by hand: L",
+ * or "HEAD; undone: U" / "HEAD; nothing was changed" when every undo
+ * worked (HEAD NULL: the lists alone). What was NOT undone is the admin's
+ * to fix: its list takes the room it needs first, leaving the undone list
+ * at least a third of it.
+ */
+static int rollback_message(struct vm_error *err, enum vm_exit exit, int errnum,
+			    const char *head, const struct step_list *undone,
+			    const struct step_list *left)
+{
+	char u[VM_ERROR_MSG_MAX], l[VM_ERROR_MSG_MAX];
+	bool incomplete = left->n + left->more > 0;
+	size_t fixed = (head ? strlen(head) + 2 : 0) +
+		       (incomplete ?
+				strlen("undone: ; NOT undone, fix by hand: ") :
+				strlen("undone: "));
+	size_t room = fixed < VM_ERROR_MSG_MAX - 1 ?
+			      VM_ERROR_MSG_MAX - 1 - fixed :
+			      0,
+	       ulen = list_len(undone), lroom;
+
+	if (!incomplete) {
+		if (!undone->n && !undone->more)
+			return vm_error_set(err, exit, errnum,
+					    "%s%snothing was changed",
+					    head ? head : "", head ? "; " : "");
+		list_cut(undone, room, u);
+		return vm_error_set(err, exit, errnum, "%s%sundone: %s",
+				    head ? head : "", head ? "; " : "", u);
+	}
+	lroom = room - (ulen < room / 3 ? ulen : room / 3);
+	list_cut(left, lroom, l);
+	if (!undone->n && !undone->more)
+		snprintf(u, sizeof(u), "nothing");
+	else
+		list_cut(undone, room > strlen(l) ? room - strlen(l) : 0, u);
+	return vm_error_set(err, exit, errnum,
+			    "%s%sundone: %s; NOT undone, fix by hand: %s",
+			    head ? head : "", head ? "; " : "", u, l);
 }
 
 /*
@@ -795,8 +902,7 @@ static int undo_one(struct plan *p, struct step *s, enum undo_check check,
 static int rollback(struct plan *p, int r, const char *head,
 		    struct vm_error *err)
 {
-	char undone[VM_ERROR_MSG_MAX] = "", left[VM_ERROR_MSG_MAX] = "";
-	bool incomplete = false;
+	struct step_list undone = { 0 }, left = { 0 };
 
 	rolling_back++;
 	for (size_t i = p->n; i-- > 0;) {
@@ -808,12 +914,10 @@ static int rollback(struct plan *p, int r, const char *head,
 		if (was != STEP_DONE && !partial)
 			continue;
 		if (undo_one(p, s, partial ? UNDO_ALWAYS : UNDO_COMPARE,
-			     &nothing) < 0) {
-			incomplete = true;
-			say_step(left, s, s->undo_error);
-		} else {
-			say_step(undone, s, NULL);
-		}
+			     &nothing) < 0)
+			say_step(&left, s, s->undo_error);
+		else
+			say_step(&undone, s, NULL);
 		/* a partial step stays the one that failed */
 		if (was == STEP_FAILED && s->status == STEP_UNDONE)
 			s->status = STEP_FAILED;
@@ -821,14 +925,11 @@ static int rollback(struct plan *p, int r, const char *head,
 	}
 	rolling_back--;
 	lock_for(p, false, NULL);
-	if (incomplete)
-		return vm_error_set(
-			err, VM_EXIT_ROLLBACK_INCOMPLETE, -r,
-			"%s; undone: %s; NOT undone, fix by hand: %s", head,
-			undone[0] ? undone : "nothing", left);
-	return vm_error_set(err, VM_EXIT_FAILED, -r, "%s; %s%s", head,
-			    undone[0] ? "undone: " : "nothing was changed",
-			    undone);
+	return rollback_message(err,
+				left.n || left.more ?
+					VM_EXIT_ROLLBACK_INCOMPLETE :
+					VM_EXIT_FAILED,
+				-r, head, &undone, &left);
 }
 
 /* "cannot DESCRIPTION (COMMAND: WHY)" of step i, failed with r, appended to head */
@@ -1208,8 +1309,7 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 
 int plan_rollback_recorded(struct plan *p, FILE *progress, struct vm_error *err)
 {
-	char undone[VM_ERROR_MSG_MAX] = "", left[VM_ERROR_MSG_MAX] = "";
-	bool incomplete = false;
+	struct step_list undone = { 0 }, left = { 0 };
 
 	p->executed = true;
 	rolling_back++;
@@ -1224,20 +1324,18 @@ int plan_rollback_recorded(struct plan *p, FILE *progress, struct vm_error *err)
 			continue;
 		if (undo_one(p, s, running ? UNDO_IF_PRESENT : UNDO_COMPARE,
 			     &nothing) < 0) {
-			incomplete = true;
-			say_step(left, s, s->undo_error);
+			say_step(&left, s, s->undo_error);
 		} else if (!nothing) {
-			say_step(undone, s, NULL);
+			say_step(&undone, s, NULL);
 			progress_line(progress, "undone", s->description);
 		}
 		record(p, -1, i, NULL);
 	}
 	rolling_back--;
 	lock_for(p, false, NULL);
-	if (incomplete)
-		return vm_error_set(err, VM_EXIT_ROLLBACK_INCOMPLETE, EIO,
-				    "undone: %s; NOT undone, fix by hand: %s",
-				    undone[0] ? undone : "nothing", left);
+	if (left.n || left.more)
+		return rollback_message(err, VM_EXIT_ROLLBACK_INCOMPLETE, EIO,
+					NULL, &undone, &left);
 	return 0;
 }
 

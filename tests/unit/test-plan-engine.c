@@ -396,6 +396,87 @@ static void test_undo_failure(struct sysfs *s)
 	plan_clear(&p);
 }
 
+/*
+ * A rollback of many steps: the message keeps to its size, and what was NOT
+ * undone (what the admin must fix by hand) is never the part cut off; each
+ * list is cut after a whole step and says how many more it left out.
+ */
+static void test_long_rollback(struct sysfs *s)
+{
+	struct plan p;
+	struct vm_error err;
+	char name[16], expect[128];
+	const char *left;
+	unsigned shown = 0, more = 0;
+
+	start(&p, s, &err);
+	for (unsigned i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "s%03u", i);
+		add_call(&p, name, WITH_UNDO, i == 299 ? EPERM : 0,
+			 i == 299 ? "not allowed" : NULL,
+			 i == 0 || i == 1 ? EIO : 0);
+	}
+	is_int(plan_execute(&p, NULL, &err), -EPERM,
+	       "the last of 300 steps fails, and the undos of the first two");
+	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "exit 5");
+	ok(strncmp(err.msg,
+		   "cannot call s299 (virsh s299: not allowed); undone: call s298; call s297; ",
+		   74) == 0,
+	   "the message begins with the failure, then the latest undone steps: %s",
+	   err.msg);
+	left = strstr(err.msg, "; NOT undone, fix by hand: ");
+	ok(left && strcmp(left,
+			  "; NOT undone, fix by hand: call s001 (the undo broke); call s000 (the undo broke)") ==
+			   0,
+	   "and it ends with every step NOT undone, whole");
+	for (const char *q = strstr(err.msg, "undone: call s");
+	     q && left && q < left; q = strstr(q + 1, "; call s"))
+		shown++;
+	{
+		const char *and = strstr(err.msg, "; and ");
+
+		if (and&&left && and < left &&
+		    sscanf(and, "; and %u more", &more) != 1)
+			more = 0;
+	}
+	is_int((int)(shown + more), 297,
+	       "the undone list shows %u steps and counts the other %u: the 297 undone",
+	       shown, more);
+	ok(more > 0 && shown > 0, "some shown, the rest counted");
+	snprintf(expect, sizeof(expect), "; and %u more; NOT undone", more);
+	ok(strstr(err.msg, expect) != NULL,
+	   "the count ends the undone list, after a whole step");
+	ok(strlen(err.msg) < VM_ERROR_MSG_MAX - 1,
+	   "nothing was cut by the message's size (%zu characters)",
+	   strlen(err.msg));
+	plan_clear(&p);
+
+	/* every undo works: the one list has the whole room */
+	start(&p, s, &err);
+	for (unsigned i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "s%03u", i);
+		add_call(&p, name, WITH_UNDO, i == 299 ? EPERM : 0,
+			 i == 299 ? "not allowed" : NULL, 0);
+	}
+	is_int(plan_execute(&p, NULL, &err), -EPERM,
+	       "a failure, every undo works");
+	is_int(err.exit, VM_EXIT_FAILED, "exit 1");
+	more = 0;
+	ok(strstr(err.msg, "; and ") &&
+		   sscanf(strstr(err.msg, "; and "), "; and %u more", &more) ==
+			   1 &&
+		   more > 0 && strlen(err.msg) > VM_ERROR_MSG_MAX / 2 &&
+		   strlen(err.msg) < VM_ERROR_MSG_MAX - 1,
+	   "the undone list fills the message and ends with its count: %s",
+	   err.msg);
+	snprintf(expect, sizeof(expect), "; and %u more", more);
+	ok(strlen(err.msg) >= strlen(expect) &&
+		   strcmp(err.msg + strlen(err.msg) - strlen(expect), expect) ==
+			   0,
+	   "the message ends with the count");
+	plan_clear(&p);
+}
+
 static void test_steps_without_undo(struct sysfs *s)
 {
 	struct plan p;
@@ -1749,6 +1830,7 @@ int main(void)
 	test_all_done(s);
 	test_failure_undoes_in_reverse(s);
 	test_undo_failure(s);
+	test_long_rollback(s);
 	test_steps_without_undo(s);
 	test_sysfs_writes(s);
 	test_file_steps(s);
