@@ -709,7 +709,6 @@ static bool stop_asked(void)
 	return stop_signal && !rolling_back;
 }
 
-/* Append "; DESC" or "; DESC (WHY)" to buf. */
 /*
  * A list of steps for a message ("undone: A; B"): more than a message holds
  * (a rollback of a thousand devices undoes thousands of steps), so the
@@ -717,7 +716,8 @@ static bool stop_asked(void)
  */
 struct step_list {
 	char text[4 * VM_ERROR_MSG_MAX];
-	size_t ends[256]; /* the text's length after each step it holds */
+	/* the text's length after each step it holds: a list a message holds whole has fewer (each step after the first takes "; " and a character) */
+	size_t ends[VM_ERROR_MSG_MAX / 2 + 1];
 	size_t n; /* the steps in text */
 	size_t more; /* the steps that did not fit in text */
 };
@@ -784,46 +784,68 @@ static void list_cut(const struct step_list *l, size_t room, char *out)
 	}
 }
 
+/* the list's shortest form, "and N more" (empty: 0) */
+static size_t list_min(const struct step_list *l)
+{
+	char tail[48];
+
+	return (size_t)more_text(l, 0, tail, sizeof(tail));
+}
+
 /*
  * The rollback's message: "HEAD; undone: U; NOT undone, fix by hand: L",
  * or "HEAD; undone: U" / "HEAD; nothing was changed" when every undo
  * worked (HEAD NULL: the lists alone). What was NOT undone is the admin's
  * to fix: its list takes the room it needs first, leaving the undone list
- * at least a third of it.
+ * at least a third of it; a HEAD so long that the lists could not even say
+ * how many steps they hold is cut. A message that fits is whole.
  */
 static int rollback_message(struct vm_error *err, enum vm_exit exit, int errnum,
 			    const char *head, const struct step_list *undone,
 			    const struct step_list *left)
 {
+	const size_t max = VM_ERROR_MSG_MAX - 1;
 	char u[VM_ERROR_MSG_MAX], l[VM_ERROR_MSG_MAX];
-	bool incomplete = left->n + left->more > 0;
-	size_t fixed = (head ? strlen(head) + 2 : 0) +
-		       (incomplete ?
-				strlen("undone: ; NOT undone, fix by hand: ") :
-				strlen("undone: "));
-	size_t room = fixed < VM_ERROR_MSG_MAX - 1 ?
-			      VM_ERROR_MSG_MAX - 1 - fixed :
-			      0,
-	       ulen = list_len(undone), lroom;
+	bool incomplete = left->n || left->more,
+	     none = !undone->n && !undone->more;
+	const char *text = incomplete ? "undone: ; NOT undone, fix by hand: " :
+			   none	      ? "nothing was changed" :
+					"undone: ";
+	const char *sep = head ? "; " : "";
+	size_t umin = none ? (incomplete ? strlen("nothing") : 0) :
+			     list_min(undone),
+	       lmin = list_min(left);
+	size_t need = strlen(text) + strlen(sep) + umin + lmin;
+	size_t hlen = head ? strlen(head) : 0, room, ulen, uroom;
 
+	if (hlen > (need < max ? max - need : 0))
+		hlen = need < max ? max - need : 0;
+	room = max - (strlen(text) + strlen(sep) + hlen < max ?
+			      strlen(text) + strlen(sep) + hlen :
+			      max);
 	if (!incomplete) {
-		if (!undone->n && !undone->more)
+		if (none)
 			return vm_error_set(err, exit, errnum,
-					    "%s%snothing was changed",
-					    head ? head : "", head ? "; " : "");
+					    "%.*s%snothing was changed",
+					    (int)hlen, head ? head : "", sep);
 		list_cut(undone, room, u);
-		return vm_error_set(err, exit, errnum, "%s%sundone: %s",
-				    head ? head : "", head ? "; " : "", u);
+		return vm_error_set(err, exit, errnum, "%.*s%sundone: %s",
+				    (int)hlen, head ? head : "", sep, u);
 	}
-	lroom = room - (ulen < room / 3 ? ulen : room / 3);
-	list_cut(left, lroom, l);
-	if (!undone->n && !undone->more)
+	ulen = none ? umin : list_len(undone);
+	uroom = ulen < room / 3 ? ulen : room / 3;
+	if (uroom < umin)
+		uroom = umin;
+	if (uroom > room - (lmin < room ? lmin : room))
+		uroom = room - (lmin < room ? lmin : room);
+	list_cut(left, room - uroom, l);
+	if (none)
 		snprintf(u, sizeof(u), "nothing");
 	else
 		list_cut(undone, room > strlen(l) ? room - strlen(l) : 0, u);
 	return vm_error_set(err, exit, errnum,
-			    "%s%sundone: %s; NOT undone, fix by hand: %s",
-			    head ? head : "", head ? "; " : "", u, l);
+			    "%.*s%sundone: %s; NOT undone, fix by hand: %s",
+			    (int)hlen, head ? head : "", sep, u, l);
 }
 
 /*

@@ -421,7 +421,8 @@ static void test_long_rollback(struct sysfs *s)
 	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "exit 5");
 	ok(strncmp(err.msg,
 		   "cannot call s299 (virsh s299: not allowed); undone: call s298; call s297; ",
-		   74) == 0,
+		   strlen("cannot call s299 (virsh s299: not allowed); undone: call s298; call s297; ")) ==
+		   0,
 	   "the message begins with the failure, then the latest undone steps: %s",
 	   err.msg);
 	left = strstr(err.msg, "; NOT undone, fix by hand: ");
@@ -446,9 +447,8 @@ static void test_long_rollback(struct sysfs *s)
 	snprintf(expect, sizeof(expect), "; and %u more; NOT undone", more);
 	ok(strstr(err.msg, expect) != NULL,
 	   "the count ends the undone list, after a whole step");
-	ok(strlen(err.msg) < VM_ERROR_MSG_MAX - 1,
-	   "nothing was cut by the message's size (%zu characters)",
-	   strlen(err.msg));
+	ok(strlen(err.msg) <= VM_ERROR_MSG_MAX - 1,
+	   "within the message's size (%zu characters)", strlen(err.msg));
 	plan_clear(&p);
 
 	/* every undo works: the one list has the whole room */
@@ -466,7 +466,7 @@ static void test_long_rollback(struct sysfs *s)
 		   sscanf(strstr(err.msg, "; and "), "; and %u more", &more) ==
 			   1 &&
 		   more > 0 && strlen(err.msg) > VM_ERROR_MSG_MAX / 2 &&
-		   strlen(err.msg) < VM_ERROR_MSG_MAX - 1,
+		   strlen(err.msg) <= VM_ERROR_MSG_MAX - 1,
 	   "the undone list fills the message and ends with its count: %s",
 	   err.msg);
 	snprintf(expect, sizeof(expect), "; and %u more", more);
@@ -474,6 +474,122 @@ static void test_long_rollback(struct sysfs *s)
 		   strcmp(err.msg + strlen(err.msg) - strlen(expect), expect) ==
 			   0,
 	   "the message ends with the count");
+	plan_clear(&p);
+}
+
+/* the steps a list from..to names ("call sNNN"), and its "; and N more" */
+static void count_list(const char *from, const char *to, unsigned *shown,
+		       unsigned *more)
+{
+	const char *and = strstr(from, "and ");
+
+	*shown = 0;
+	*more = 0;
+	for (const char *q = strstr(from, "call s"); q && q < to;
+	     q = strstr(q + 1, "call s"))
+		(*shown)++;
+	if (and&&and < to && sscanf(and, "and %u more", more) != 1)
+		*more = 0;
+}
+
+/* rollbacks whose NOT undone list is the long one, with a long failure, and recover's */
+static void test_long_rollback_left(struct sysfs *s)
+{
+	static char long_why[1001];
+	struct plan p;
+	struct vm_error err;
+	char name[16], expect[64];
+	const char *left;
+	unsigned shown, more, ushown, umore;
+
+	/* every undo fails: "undone: nothing", and the NOT undone list cut after a step */
+	start(&p, s, &err);
+	for (unsigned i = 0; i < 60; i++) {
+		snprintf(name, sizeof(name), "s%03u", i);
+		add_call(&p, name, WITH_UNDO, i == 59 ? EPERM : 0,
+			 i == 59 ? "not allowed" : NULL, i == 59 ? 0 : EIO);
+	}
+	is_int(plan_execute(&p, NULL, &err), -EPERM,
+	       "the last of 60 steps fails, and every undo");
+	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "exit 5");
+	left = strstr(err.msg, "; NOT undone, fix by hand: ");
+	ok(strncmp(err.msg,
+		   "cannot call s059 (virsh s059: not allowed); undone: nothing; NOT undone, fix by hand: call s058 (the undo broke); ",
+		   strlen("cannot call s059 (virsh s059: not allowed); undone: nothing; NOT undone, fix by hand: call s058 (the undo broke); ")) ==
+		   0,
+	   "undone: nothing, then the NOT undone list from the latest step: %s",
+	   err.msg);
+	count_list(left ? left : err.msg, err.msg + strlen(err.msg), &shown,
+		   &more);
+	is_int((int)(shown + more), 59,
+	       "the NOT undone list shows %u steps and counts the other %u: the 59",
+	       shown, more);
+	snprintf(expect, sizeof(expect), " (the undo broke); and %u more",
+		 more);
+	ok(more > 0 && strlen(err.msg) >= strlen(expect) &&
+		   strcmp(err.msg + strlen(err.msg) - strlen(expect), expect) ==
+			   0,
+	   "it ends with its count, after a whole step");
+	ok(strlen(err.msg) <= VM_ERROR_MSG_MAX - 1,
+	   "within the message's size (%zu characters)", strlen(err.msg));
+	plan_clear(&p);
+
+	/* a failure of 1,000 characters: it is cut, the lists still say their counts */
+	memset(long_why, 'w', sizeof(long_why) - 1);
+	start(&p, s, &err);
+	for (unsigned i = 0; i < 60; i++) {
+		snprintf(name, sizeof(name), "s%03u", i);
+		add_call(&p, name, WITH_UNDO, i == 59 ? EPERM : 0,
+			 i == 59 ? long_why : NULL, i < 30 ? EIO : 0);
+	}
+	is_int(plan_execute(&p, NULL, &err), -EPERM,
+	       "a failure that says 1,000 characters");
+	left = strstr(err.msg, "; NOT undone, fix by hand: ");
+	ok(left != NULL && strstr(err.msg, "; undone: ") != NULL,
+	   "both lists are in the message");
+	count_list(left ? left : err.msg, err.msg + strlen(err.msg), &shown,
+		   &more);
+	is_int((int)(shown + more), 30,
+	       "the NOT undone list counts its 30 steps (%u shown)", shown);
+	count_list(strstr(err.msg, "; undone: ") ?
+			   strstr(err.msg, "; undone: ") :
+			   err.msg,
+		   left ? left : err.msg, &ushown, &umore);
+	is_int((int)(ushown + umore), 29,
+	       "the undone list counts its 29 (%u shown)", ushown);
+	snprintf(expect, sizeof(expect), "and %u more", more);
+	ok(more > 0 && strlen(err.msg) >= strlen(expect) &&
+		   strcmp(err.msg + strlen(err.msg) - strlen(expect), expect) ==
+			   0,
+	   "and the message ends with the NOT undone list's count: %s",
+	   err.msg);
+	plan_clear(&p);
+
+	/* recover: undone and NOT undone lists, no failure before them */
+	start(&p, s, &err);
+	for (unsigned i = 0; i < 120; i++) {
+		snprintf(name, sizeof(name), "s%03u", i);
+		add_call(&p, name, WITH_UNDO, 0, NULL, i < 60 ? EIO : 0);
+	}
+	is_int(plan_execute(&p, NULL, &err), 0, "120 steps run");
+	is_int(plan_rollback_recorded(&p, NULL, &err), -EIO,
+	       "recover undoes them; 60 undos fail");
+	is_int(err.exit, VM_EXIT_ROLLBACK_INCOMPLETE, "exit 5");
+	left = strstr(err.msg, "; NOT undone, fix by hand: ");
+	ok(strncmp(err.msg, "undone: call s119; call s118; ",
+		   strlen("undone: call s119; call s118; ")) == 0,
+	   "the message begins with the latest undone steps: %s", err.msg);
+	count_list(err.msg, left ? left : err.msg, &ushown, &umore);
+	count_list(left ? left : err.msg, err.msg + strlen(err.msg), &shown,
+		   &more);
+	ok(ushown + umore == 60 && shown + more == 60,
+	   "each list counts its 60 steps (undone %u shown, NOT undone %u shown)",
+	   ushown, shown);
+	ok(left && (size_t)(left - err.msg) >= (VM_ERROR_MSG_MAX - 1) / 3 - 40,
+	   "the undone list has about a third of the message at least (%zu characters)",
+	   left ? (size_t)(left - err.msg) : 0);
+	ok(strlen(err.msg) <= VM_ERROR_MSG_MAX - 1 && more > 0 && umore > 0,
+	   "both lists are cut within the message's size");
 	plan_clear(&p);
 }
 
@@ -1831,6 +1947,7 @@ int main(void)
 	test_failure_undoes_in_reverse(s);
 	test_undo_failure(s);
 	test_long_rollback(s);
+	test_long_rollback_left(s);
 	test_steps_without_undo(s);
 	test_sysfs_writes(s);
 	test_file_steps(s);
