@@ -184,6 +184,24 @@ static int run_journalled(struct ctx *ctx, struct outcome *o, FILE *progress)
 	o->plan.recorder = &j.recorder;
 	r = plan_execute(&o->plan, progress, &ctx->err);
 	o->plan.recorder = NULL;
+	/*
+	 * What the rollback could not undo because the connection to libvirt
+	 * closed (libvirtd died or restarted), and what could not be undone
+	 * before it (a binding under an mdev libvirt could not remove), recover
+	 * can undo once libvirt answers: the journal stays for it, and the run
+	 * says so.
+	 */
+	if (r < 0 && ctx->err.exit == VM_EXIT_ROLLBACK_INCOMPLETE &&
+	    plan_rollback_awaits(&o->plan, ENOTCONN)) {
+		fprintf(stderr,
+			"%s: note: the connection to libvirt closed: what the rollback could not undo stays in the journal ",
+			PROGRAM_NAME);
+		output_escaped(stderr, j.path);
+		fprintf(stderr,
+			"; once libvirt answers again, 'virt-mdev recover' undoes it (until then, commands that change the host refuse)\n");
+		journal_clear(&j);
+		return r;
+	}
 	/* the run ends as its message says: nothing is left to recover */
 	journal_finish(&j);
 	return r;

@@ -60,23 +60,35 @@ static virNodeDevicePtr nd_lookup(const struct nd_call *c)
 
 		if (!dev)
 			dev = virt_nodedev_lookup(c->b.conn, b);
-		if (dev || waited >= bound)
+		/* only a miss is retried: a closed connection (libvirtd gone) never answers */
+		if (dev || waited >= bound ||
+		    virt_last_error_code() != VIR_ERR_NO_NODE_DEVICE)
 			return dev;
 		nanosleep(&step, NULL);
 	}
 }
 
-static int nd_fail(char **why, const char *what)
+/* what failed, with libvirt's message: -EIO, or -ENOTCONN when the connection is closed */
+static int nd_fail(const struct nd_call *c, char **why, const char *what)
 {
-	const char *msg = virt_last_error();
+	/* libvirt's message, before the next call (virConnectIsAlive) resets it */
+	_cleanup_free_ char *msg = strdup(virt_last_error());
+	bool lost = virt_conn_lost(c->b.conn);
 
 	if (asprintf(
-		    why, "%s: %s%s", what, msg,
-		    strstr(msg, "cause is unknown") ?
-			    " (libvirt's node-device driver did not see the device appear: it learns of new mdevs from udev events; is systemd-udevd running?)" :
-			    "") < 0)
+		    why, "%s: %s%s", what, msg ? msg : "out of memory",
+		    lost ? " (the connection to libvirt is closed)" :
+		    msg && strstr(msg, "cause is unknown") ?
+			   " (libvirt's node-device driver did not see the device appear: it learns of new mdevs from udev events; is systemd-udevd running?)" :
+			   "") < 0)
 		*why = NULL;
-	return -EIO;
+	return lost ? -ENOTCONN : -EIO;
+}
+
+/* a call that found no device, or failed: what nd_fail said it was */
+static int nd_err(const struct nd_call *c)
+{
+	return virt_conn_lost(c->b.conn) ? -ENOTCONN : -EIO;
 }
 
 static bool in_sysfs(const struct nd_call *c)
@@ -94,15 +106,36 @@ static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
 			  char **why)
 {
 	unsigned ms = 1;
+	bool lost = false;
 
 	for (unsigned waited = 0;; waited += ms, ms = ms < 16 ? ms * 2 : 16) {
 		struct timespec step = { 0, (long)ms * 1000 * 1000 };
+		int active = virt_nodedev_is_active(dev);
 
-		if (virt_nodedev_is_active(dev) == 1)
+		if (active == 1)
 			return 0;
-		if (waited >= c->b.wait_ms)
+		/* a closed connection will not say it became active */
+		lost = active < 0 && virt_conn_lost(c->b.conn);
+		if (lost || waited >= c->b.wait_ms)
 			break;
 		nanosleep(&step, NULL);
+	}
+	if (lost) {
+		/* what mdevctl made must not stay: libvirt cannot remove it now, sysfs can */
+		bool removed = in_sysfs(c) && !virt_uri_is_remote(c->b.uri) &&
+			       sysfs_write(c->b.sysfs, "1",
+					   "bus/mdev/devices/%s/remove",
+					   c->spec.uuid) == 0;
+
+		if (asprintf(
+			    why,
+			    "the connection to libvirt closed while it started mdev %s%s",
+			    c->spec.uuid,
+			    removed ?
+				    " (the device it left in sysfs has been removed)" :
+				    "") < 0)
+			*why = NULL;
+		return -ENOTCONN;
 	}
 	{
 		/* what the timed-out start made must not stay: libvirt first, then this host's sysfs */
@@ -159,7 +192,7 @@ static virNodeDevicePtr nd_retry(const struct nd_call *c,
 		int code;
 
 		if (!dev) {
-			nd_fail(why, "cannot find the node device");
+			nd_fail(c, why, "cannot find the node device");
 			return NULL;
 		}
 		if (op(dev, arg) == 0)
@@ -168,7 +201,7 @@ static virNodeDevicePtr nd_retry(const struct nd_call *c,
 		if ((code != VIR_ERR_NO_NODE_DEVICE && code != also_retried) ||
 		    waited >= bound) {
 			/* libvirt's message, before the free resets it */
-			nd_fail(why, what);
+			nd_fail(c, why, what);
 			virt_nodedev_free(dev);
 			return NULL;
 		}
@@ -208,7 +241,7 @@ static int nd_destroy(void *data, char **why)
 	_cleanup_nodedev_ virNodeDevicePtr dev = nd_retry(
 		data, op_destroy, NULL, VIR_ERR_OK, "nodedev-destroy", why);
 
-	return dev ? 0 : -EIO;
+	return dev ? 0 : nd_err(data);
 }
 
 static int nd_create_transient(void *data, char **why)
@@ -217,7 +250,7 @@ static int nd_create_transient(void *data, char **why)
 	_cleanup_nodedev_ virNodeDevicePtr dev = NULL;
 
 	if (virt_nodedev_create_xml(c->b.conn, c->xml, &dev) < 0) {
-		int r = nd_fail(why, "nodedev-create");
+		int r = nd_fail(c, why, "nodedev-create");
 
 		/* libvirt gave up waiting; what mdevctl made must not stay */
 		if (in_sysfs(c) && !virt_uri_is_remote(c->b.uri) &&
@@ -244,7 +277,7 @@ static int nd_undefine(void *data, char **why)
 	_cleanup_nodedev_ virNodeDevicePtr dev = nd_retry(
 		data, op_undefine, data, VIR_ERR_OK, "nodedev-undefine", why);
 
-	return dev ? 0 : -EIO;
+	return dev ? 0 : nd_err(data);
 }
 
 static int nd_define(void *data, char **why)
@@ -254,7 +287,7 @@ static int nd_define(void *data, char **why)
 	const char *xml = c->saved ? c->saved : c->xml;
 
 	return virt_nodedev_define_xml(c->b.conn, xml, &dev) < 0 ?
-		       nd_fail(why, "nodedev-define") :
+		       nd_fail(c, why, "nodedev-define") :
 		       0;
 }
 
@@ -277,7 +310,7 @@ static int nd_start(void *data, char **why)
 	_cleanup_nodedev_ virNodeDevicePtr dev =
 		nd_retry(c, op_start, NULL, VIR_ERR_OK, "nodedev-start", why);
 
-	return dev ? nd_wait_active(c, dev, why) : -EIO;
+	return dev ? nd_wait_active(c, dev, why) : nd_err(c);
 }
 
 /* nodedev-autostart: a rescan may list a just-defined device as transient (nd_retry) */
@@ -287,7 +320,7 @@ static int nd_autostart(void *data, char **why, bool on)
 		nd_retry(data, op_autostart, &on, VIR_ERR_OPERATION_INVALID,
 			 "nodedev-autostart", why);
 
-	return dev ? 0 : -EIO;
+	return dev ? 0 : nd_err(data);
 }
 
 static int nd_autostart_run(void *data, char **why)
@@ -329,6 +362,9 @@ static int nd_still_defined(void *data, char **why)
 
 	if (dev)
 		return 0;
+	/* a closed connection knows nothing: not "changed since" */
+	if (virt_conn_lost(c->b.conn))
+		return -ENOTCONN;
 	if (asprintf(why, "libvirt has no node device of mdev %s",
 		     c->spec.uuid) < 0)
 		*why = NULL;

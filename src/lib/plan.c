@@ -797,8 +797,9 @@ static size_t list_min(const struct step_list *l)
  * or "HEAD; undone: U" / "HEAD; nothing was changed" when every undo
  * worked (HEAD NULL: the lists alone). What was NOT undone is the admin's
  * to fix: its list takes the room it needs first, leaving the undone list
- * at least a third of it; a HEAD so long that the lists could not even say
- * how many steps they hold is cut. A message that fits is whole.
+ * at least a third of it. When the whole does not fit, HEAD keeps at most
+ * half of the message (less when the lists could not even say how many
+ * steps they hold). A message that fits is whole.
  */
 static int rollback_message(struct vm_error *err, enum vm_exit exit, int errnum,
 			    const char *head, const struct step_list *undone,
@@ -817,7 +818,13 @@ static int rollback_message(struct vm_error *err, enum vm_exit exit, int errnum,
 	       lmin = list_min(left);
 	size_t need = strlen(text) + strlen(sep) + umin + lmin;
 	size_t hlen = head ? strlen(head) : 0, room, ulen, uroom;
+	size_t lists = (none ? umin : list_len(undone)) +
+		       (incomplete ? list_len(left) : 0),
+	       around = strlen(text) + strlen(sep) + lists;
 
+	/* what does not fit: the failure (several at once, in lanes) keeps half at most */
+	if (hlen + around > max && hlen > max / 2)
+		hlen = around < max / 2 ? max - around : max / 2;
 	if (hlen > (need < max ? max - need : 0))
 		hlen = need < max ? max - need : 0;
 	room = max - (strlen(text) + strlen(sep) + hlen < max ?
@@ -870,7 +877,9 @@ static int undo_one(struct plan *p, struct step *s, enum undo_check check,
 	changed(p, (size_t)(s - p->steps), (size_t)(s - p->steps) + 1);
 	free(s->undo_error);
 	s->undo_error = NULL;
+	s->undo_errno = 0;
 	if (!s->has_undo) {
+		s->undo_errno = ENOTSUP;
 		s->undo_error = strdup("it has no undo");
 		return -ENOTSUP;
 	}
@@ -891,6 +900,7 @@ static int undo_one(struct plan *p, struct step *s, enum undo_check check,
 			    why ? why : "") < 0)
 			s->undo_error = NULL;
 		free(why);
+		s->undo_errno = ESTALE;
 		s->status = STEP_UNDO_FAILED;
 		return -ESTALE;
 	}
@@ -898,12 +908,14 @@ static int undo_one(struct plan *p, struct step *s, enum undo_check check,
 	why = NULL;
 	r = lock_for(p, s->ap_lock, &lock_err);
 	if (r < 0) {
+		s->undo_errno = -r;
 		s->undo_error = strdup(lock_err.msg);
 		s->status = STEP_UNDO_FAILED;
 		return r;
 	}
 	r = step_undo(p, s, &why);
 	if (r < 0) {
+		s->undo_errno = -r;
 		s->undo_error = one_line(why);
 		if (!s->undo_error)
 			s->undo_error = strdup(strerror(-r));
@@ -1327,6 +1339,21 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 	}
 	lock_for(p, false, NULL);
 	return 0;
+}
+
+bool plan_rollback_awaits(const struct plan *p, int errnum)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < p->n; i++) {
+		int e = p->steps[i].undo_errno;
+
+		/* a step without an undo stays done: only its undo_errno says it was not undone */
+		if (e == ESTALE || e == ENOTSUP)
+			return false;
+		any |= p->steps[i].status == STEP_UNDO_FAILED && e == errnum;
+	}
+	return any;
 }
 
 int plan_rollback_recorded(struct plan *p, FILE *progress, struct vm_error *err)

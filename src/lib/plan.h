@@ -95,6 +95,7 @@ struct step {
 	bool partial;
 	/* why its undo failed, or why it was left as found (compare before undo) */
 	char *undo_error;
+	int undo_errno; /* the errno of its failed undo (ENOTCONN: libvirt's connection closed) */
 	/*
 	 * Nonzero: a call of a lane (plan_set_lane). Consecutive steps of
 	 * one lane run one after another in their order; the steps of the
@@ -216,6 +217,14 @@ bool plan_set_lane(struct plan *p, size_t from, unsigned lane);
 int plan_take(struct plan *dst, struct plan *src);
 /* Move src's steps from 'from' on to the end of dst; 0 or -ENOMEM (nothing moved). */
 int plan_take_from(struct plan *dst, struct plan *src, size_t from);
+
+/*
+ * The rollback left steps NOT undone, some because their undo failed with
+ * errnum (ENOTCONN: the connection to libvirt closed), and none that a
+ * recover would leave too (one left as found, ESTALE, or without an undo,
+ * ENOTSUP): a recover can finish it once the cause is gone.
+ */
+bool plan_rollback_awaits(const struct plan *p, int errnum);
 
 static inline bool plan_is_empty(const struct plan *p)
 {

@@ -50,6 +50,7 @@ static struct {
 	__typeof__(virConnectOpen) *ConnectOpen;
 	__typeof__(virConnectOpenReadOnly) *ConnectOpenReadOnly;
 	__typeof__(virConnectClose) *ConnectClose;
+	__typeof__(virConnectIsAlive) *ConnectIsAlive;
 	__typeof__(virConnectListAllDomains) *ConnectListAllDomains;
 	__typeof__(virDomainGetName) *DomainGetName;
 	__typeof__(virDomainGetXMLDesc) *DomainGetXMLDesc;
@@ -105,6 +106,7 @@ static int virt_load(struct vm_error *err)
 	LOAD(ConnectOpen);
 	LOAD(ConnectOpenReadOnly);
 	LOAD(ConnectClose);
+	LOAD(ConnectIsAlive);
 	LOAD(ConnectListAllDomains);
 	LOAD(DomainGetName);
 	LOAD(DomainGetXMLDesc);
@@ -400,6 +402,11 @@ bool virt_uri_is_remote(const char *uri)
 		return false;
 	return strncmp(p, "localhost", 9) != 0 ||
 	       (p[9] != '/' && p[9] != ':' && p[9] != '\0');
+}
+
+bool virt_conn_lost(virConnectPtr conn)
+{
+	return lv.handle && conn && lv.ConnectIsAlive(conn) == 0;
 }
 
 virNodeDevicePtr virt_nodedev_lookup(virConnectPtr conn, const char *name)

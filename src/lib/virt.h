@@ -71,6 +71,11 @@ bool virt_uri_is_remote(const char *uri);
  * Node devices. The calls return 0 or -EIO with libvirt's message in
  * virt_last_error(); the predicates 1, 0 or -1.
  */
+/*
+ * The connection is closed (libvirtd died or restarted, the socket went):
+ * no call on it can succeed, so none is retried (virConnectIsAlive).
+ */
+bool virt_conn_lost(virConnectPtr conn);
 virNodeDevicePtr virt_nodedev_lookup(virConnectPtr conn, const char *name);
 char *virt_nodedev_xml(virNodeDevicePtr dev);
 int virt_nodedev_is_active(virNodeDevicePtr dev);

@@ -205,6 +205,56 @@ ok "$([ "$rc" = 0 ] && same empty after && [ ! -e "$JL" ]; echo $?)" \
 [ "$rc" = 0 ] || printf '%s\n' "rc=$rc" "$err" | sed 's/^/# /'
 diff "$tmp/empty" "$tmp/after" | head -8 | sed 's/^/# /'
 
+# ---- libvirtd dies while node-device calls are in flight: apply ends at once; recover once it is back ----
+# The same held creates; libvirtd is killed while virt-mdev's nodedev-starts wait for it. Its
+# calls then fail on the closed connection: they must not be retried, nor a dead daemon
+# asked again until --timeout, for each step of the rollback.
+printf '%s\n' "delay devices/css0/0.0.0313/mdev_supported_types/vfio_ccw-io/create 1 1500" \
+	"delay devices/css0/0.0.0315/mdev_supported_types/vfio_ccw-io/create 1 1500" >"$tmp/faults"
+"$VIRT_MDEV" --backend libvirt apply --timeout 60 "$tmp/l1.yaml" >"$tmp/lost.out" 2>"$tmp/lost.err" &
+pid=$!
+running=0
+for _ in $(seq 1000); do
+	running=$(journal_merged "$JL" 2>/dev/null | jq '[.steps[].status | select(. == "running")] | length' 2>/dev/null) || running=0
+	[ "${running:-0}" -ge 2 ] && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.01
+done
+t0=$(date +%s%N)
+kill -KILL "$lv_pid"
+wait "$lv_pid" 2>/dev/null
+wait "$pid"
+rc=$?
+took=$((($(date +%s%N) - t0) / 1000000))
+: >"$tmp/faults"
+lost=$(cat "$tmp/lost.err")
+ok "$([ "$rc" = 5 ] && [ "${running:-0}" -ge 2 ] && [ "$took" -le 10000 ]; echo $?)" \
+	"libvirtd killed while ${running:-0} node-device calls are in flight: apply ends within 10 s (in $took ms), exit 5 (rc=$rc)"
+like "$(printf '%s\n' "$lost" | grep -v '^virt-mdev: note: ')" "virt-mdev: cannot start mdev [0-9a-f-]{36} through libvirt \\(.*; NOT undone, fix by hand: (.*; )?define mdev [0-9a-f-]{36} \\(vfio_ccw-io\\) on subchannel 0\\.[01]\\.[0-9a-f]{4} through libvirt \\(cannot find the node device: [^()]* \\(the connection to libvirt is closed\\)\\).*" \
+	"the message names the start that failed and, as NOT undone, each define libvirt can no longer undo, and why"
+is "$(printf '%s\n' "$lost" | grep '^virt-mdev: note: ')" "virt-mdev: note: the connection to libvirt closed: what the rollback could not undo stays in the journal $JL; once libvirt answers again, 'virt-mdev recover' undoes it (until then, commands that change the host refuse)" \
+	"and a note says the journal stays for recover"
+[ "$rc" = 5 ] || printf '%s\n' "$lost" | sed 's/^/# /'
+run vm apply "$tmp/l1.yaml"
+ok "$([ "$rc" = 4 ] && [ -e "$JL" ] && [[ $err == *"virt-mdev recover"* ]]; echo $?)" \
+	"until then another apply refuses (exit 4, naming recover; rc=$rc)"
+# the mdevctl runs the killed libvirtd began go on (the held creates); then libvirtd again
+sleep 2
+SYSTEMD_DEVICE_VERIFY_SYSFS=0 /usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf -p "$lv_priv/libvirtd.pid" {lv_lock}>&- &
+lv_pid=$!
+for _ in $(seq 100); do
+	[ -S "$lv_priv/sock/libvirt-sock" ] && virsh uri >/dev/null 2>&1 && break
+	sleep 0.1
+done
+libvirtd_nodedev_answers || echo "Bail out! libvirtd did not come back"
+run vm recover
+settle "$(sed -n '/^sysfs:/,$p' "$tmp/empty")" >/dev/null
+snapshot after
+ok "$([ "$rc" = 0 ] && same empty after && [ ! -e "$JL" ]; echo $?)" \
+	"recover, libvirtd back: host, domains, mdevctl's definitions and libvirt's view as before the apply, no journal left"
+[ "$rc" = 0 ] || printf '%s\n' "rc=$rc" "$err" | sed 's/^/# /'
+diff "$tmp/empty" "$tmp/after" | head -8 | sed 's/^/# /'
+
 # ---- apply from empty; again ----
 run vm -j apply "$tmp/l1.yaml"
 is "$rc.$(printf '%s' "$out" | jq -r '[.changed, ([.steps[].description] == $ARGS.positional)] | @tsv' --args "${descs[@]}")" "0.true	true" \

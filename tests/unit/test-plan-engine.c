@@ -593,6 +593,41 @@ static void test_long_rollback_left(struct sysfs *s)
 	plan_clear(&p);
 }
 
+/* whether a recover can finish what a rollback left (plan_rollback_awaits) */
+static void test_rollback_awaits(struct sysfs *s)
+{
+	struct plan p;
+	struct vm_error err;
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, EBUSY);
+	add_call(&p, "b", WITH_UNDO, 0, NULL, ENOTCONN);
+	add_call(&p, "c", WITH_UNDO, EIO, "broke", 0);
+	is_int(plan_execute(&p, NULL, &err), -EIO,
+	       "a failure; an undo fails with ENOTCONN, one before it with EBUSY");
+	ok(plan_rollback_awaits(&p, ENOTCONN),
+	   "a recover can finish it once the connection is back");
+	ok(!plan_rollback_awaits(&p, ENOSPC), "not for another cause");
+	plan_clear(&p);
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, ENOTCONN);
+	add_call(&p, "b", NO_UNDO, 0, NULL, 0);
+	add_call(&p, "c", WITH_UNDO, EIO, "broke", 0);
+	plan_execute(&p, NULL, &err);
+	ok(!plan_rollback_awaits(&p, ENOTCONN),
+	   "a step without an undo: a recover would leave it too");
+	plan_clear(&p);
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "b", WITH_UNDO, EIO, "broke", 0);
+	plan_execute(&p, NULL, &err);
+	ok(!plan_rollback_awaits(&p, ENOTCONN),
+	   "a rollback that undid everything awaits nothing");
+	plan_clear(&p);
+}
+
 static void test_steps_without_undo(struct sysfs *s)
 {
 	struct plan p;
@@ -1948,6 +1983,7 @@ int main(void)
 	test_undo_failure(s);
 	test_long_rollback(s);
 	test_long_rollback_left(s);
+	test_rollback_awaits(s);
 	test_steps_without_undo(s);
 	test_sysfs_writes(s);
 	test_file_steps(s);
