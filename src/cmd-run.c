@@ -186,15 +186,14 @@ static int run_journalled(struct ctx *ctx, struct outcome *o, FILE *progress)
 	o->plan.recorder = NULL;
 	/*
 	 * What the rollback could not undo because the connection to libvirt
-	 * closed (libvirtd died or restarted), and what could not be undone
-	 * before it (a binding under an mdev libvirt could not remove), recover
-	 * can undo once libvirt answers: the journal stays for it, and the run
-	 * says so.
+	 * closed (libvirtd died or restarted), what could not be undone before
+	 * it (a binding under an mdev libvirt could not remove), and a call cut
+	 * off (whose mdevctl may still run), recover can undo once libvirt
+	 * answers: the journal stays for it, and the run says so.
 	 */
-	if (r < 0 && ctx->err.exit == VM_EXIT_ROLLBACK_INCOMPLETE &&
-	    plan_rollback_awaits(&o->plan, ENOTCONN)) {
+	if (r < 0 && plan_rollback_awaits(&o->plan, ENOTCONN)) {
 		fprintf(stderr,
-			"%s: note: the connection to libvirt closed: what the rollback could not undo stays in the journal ",
+			"%s: note: the connection to libvirt closed: what the rollback could not undo, and what libvirt may still have done, stays in the journal ",
 			PROGRAM_NAME);
 		output_escaped(stderr, j.path);
 		fprintf(stderr,

@@ -85,12 +85,6 @@ static int nd_fail(const struct nd_call *c, char **why, const char *what)
 	return lost ? -ENOTCONN : -EIO;
 }
 
-/* a call that found no device, or failed: what nd_fail said it was */
-static int nd_err(const struct nd_call *c)
-{
-	return virt_conn_lost(c->b.conn) ? -ENOTCONN : -EIO;
-}
-
 static bool in_sysfs(const struct nd_call *c)
 {
 	return sysfs_exists(c->b.sysfs, "bus/mdev/devices/%s", c->spec.uuid);
@@ -176,12 +170,13 @@ static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
  * transient device" (VIR_ERR_OPERATION_INVALID, 8 vfio-ap devices defined in
  * a row). Such an answer is retried, with a new lookup, for the same bounded
  * time as a lookup; any other fails at once. On success the device is
- * returned; on failure NULL, with *why naming WHAT and libvirt's message.
+ * returned; on failure NULL, with *why naming WHAT and libvirt's message
+ * and *r -EIO, or -ENOTCONN when the connection is closed.
  */
 static virNodeDevicePtr nd_retry(const struct nd_call *c,
 				 int (*op)(virNodeDevicePtr, const void *),
 				 const void *arg, int also_retried,
-				 const char *what, char **why)
+				 const char *what, char **why, int *r)
 {
 	struct timespec step = { 0, 20 * 1000 * 1000 };
 	unsigned bound = c->b.wait_ms < ND_LOOKUP_WAIT_MS ? c->b.wait_ms :
@@ -192,7 +187,7 @@ static virNodeDevicePtr nd_retry(const struct nd_call *c,
 		int code;
 
 		if (!dev) {
-			nd_fail(c, why, "cannot find the node device");
+			*r = nd_fail(c, why, "cannot find the node device");
 			return NULL;
 		}
 		if (op(dev, arg) == 0)
@@ -201,7 +196,7 @@ static virNodeDevicePtr nd_retry(const struct nd_call *c,
 		if ((code != VIR_ERR_NO_NODE_DEVICE && code != also_retried) ||
 		    waited >= bound) {
 			/* libvirt's message, before the free resets it */
-			nd_fail(c, why, what);
+			*r = nd_fail(c, why, what);
 			virt_nodedev_free(dev);
 			return NULL;
 		}
@@ -238,10 +233,11 @@ static int op_autostart(virNodeDevicePtr dev, const void *arg)
 
 static int nd_destroy(void *data, char **why)
 {
+	int r = -EIO;
 	_cleanup_nodedev_ virNodeDevicePtr dev = nd_retry(
-		data, op_destroy, NULL, VIR_ERR_OK, "nodedev-destroy", why);
+		data, op_destroy, NULL, VIR_ERR_OK, "nodedev-destroy", why, &r);
 
-	return dev ? 0 : nd_err(data);
+	return dev ? 0 : r;
 }
 
 static int nd_create_transient(void *data, char **why)
@@ -274,10 +270,12 @@ static int nd_create_transient(void *data, char **why)
 
 static int nd_undefine(void *data, char **why)
 {
-	_cleanup_nodedev_ virNodeDevicePtr dev = nd_retry(
-		data, op_undefine, data, VIR_ERR_OK, "nodedev-undefine", why);
+	int r = -EIO;
+	_cleanup_nodedev_ virNodeDevicePtr dev =
+		nd_retry(data, op_undefine, data, VIR_ERR_OK,
+			 "nodedev-undefine", why, &r);
 
-	return dev ? 0 : nd_err(data);
+	return dev ? 0 : r;
 }
 
 static int nd_define(void *data, char **why)
@@ -307,20 +305,22 @@ static int nd_redefine(void *data, char **why)
 static int nd_start(void *data, char **why)
 {
 	struct nd_call *c = data;
-	_cleanup_nodedev_ virNodeDevicePtr dev =
-		nd_retry(c, op_start, NULL, VIR_ERR_OK, "nodedev-start", why);
+	int r = -EIO;
+	_cleanup_nodedev_ virNodeDevicePtr dev = nd_retry(
+		c, op_start, NULL, VIR_ERR_OK, "nodedev-start", why, &r);
 
-	return dev ? nd_wait_active(c, dev, why) : nd_err(c);
+	return dev ? nd_wait_active(c, dev, why) : r;
 }
 
 /* nodedev-autostart: a rescan may list a just-defined device as transient (nd_retry) */
 static int nd_autostart(void *data, char **why, bool on)
 {
+	int r = -EIO;
 	_cleanup_nodedev_ virNodeDevicePtr dev =
 		nd_retry(data, op_autostart, &on, VIR_ERR_OPERATION_INVALID,
-			 "nodedev-autostart", why);
+			 "nodedev-autostart", why, &r);
 
-	return dev ? 0 : nd_err(data);
+	return dev ? 0 : r;
 }
 
 static int nd_autostart_run(void *data, char **why)

@@ -1267,6 +1267,7 @@ static int run_lanes(struct plan *p, size_t i, size_t to, size_t lanes,
 				continue;
 			}
 			s->status = STEP_FAILED;
+			s->run_errno = -w->r;
 			record(p, -1, w->step, NULL);
 			if (failed == SIZE_MAX) {
 				failed = w->step;
@@ -1331,6 +1332,7 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 		s->error = one_line(why);
 		if (r < 0) {
 			s->status = STEP_FAILED;
+			s->run_errno = -r;
 			not_run_from(p, i + 1);
 			record(p, -1, i, NULL);
 			return step_failed(p, i, r, err);
@@ -1343,17 +1345,27 @@ int plan_execute(struct plan *p, FILE *progress, struct vm_error *err)
 
 bool plan_rollback_awaits(const struct plan *p, int errnum)
 {
-	bool any = false;
+	size_t last = SIZE_MAX; /* the last step that awaits */
 
 	for (size_t i = 0; i < p->n; i++) {
-		int e = p->steps[i].undo_errno;
+		const struct step *s = &p->steps[i];
 
 		/* a step without an undo stays done: only its undo_errno says it was not undone */
-		if (e == ESTALE || e == ENOTSUP)
+		if (s->undo_errno == ESTALE || s->undo_errno == ENOTSUP)
 			return false;
-		any |= p->steps[i].status == STEP_UNDO_FAILED && e == errnum;
+		/* its undo failed so, or its run did: what that call did is not known */
+		if ((s->status == STEP_UNDO_FAILED &&
+		     s->undo_errno == errnum) ||
+		    (s->status == STEP_FAILED && s->run_errno == errnum))
+			last = i;
 	}
-	return any;
+	if (last == SIZE_MAX)
+		return false;
+	/* another undo that failed is retried only when it came before one that awaits (undone after it) */
+	for (size_t i = last + 1; i < p->n; i++)
+		if (p->steps[i].status == STEP_UNDO_FAILED)
+			return false;
+	return true;
 }
 
 int plan_rollback_recorded(struct plan *p, FILE *progress, struct vm_error *err)
@@ -1364,12 +1376,17 @@ int plan_rollback_recorded(struct plan *p, FILE *progress, struct vm_error *err)
 	rolling_back++;
 	for (size_t i = p->n; i-- > 0;) {
 		struct step *s = &p->steps[i];
+		/*
+		 * In flight, or an undo that failed before (the rollback went on
+		 * without it: undoing a binding later removes the mdev whose
+		 * destroy failed): undone only when its change is there.
+		 */
 		bool running = s->status == STEP_RUNNING ||
-			       s->status == STEP_FAILED;
+			       s->status == STEP_FAILED ||
+			       s->status == STEP_UNDO_FAILED;
 		bool nothing;
 
-		if (s->status != STEP_DONE && !running &&
-		    s->status != STEP_UNDO_FAILED)
+		if (s->status != STEP_DONE && !running)
 			continue;
 		if (undo_one(p, s, running ? UNDO_IF_PRESENT : UNDO_COMPARE,
 			     &nothing) < 0) {

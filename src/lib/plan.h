@@ -96,6 +96,7 @@ struct step {
 	/* why its undo failed, or why it was left as found (compare before undo) */
 	char *undo_error;
 	int undo_errno; /* the errno of its failed undo (ENOTCONN: libvirt's connection closed) */
+	int run_errno; /* the errno of its failed run */
 	/*
 	 * Nonzero: a call of a lane (plan_set_lane). Consecutive steps of
 	 * one lane run one after another in their order; the steps of the
@@ -219,10 +220,12 @@ int plan_take(struct plan *dst, struct plan *src);
 int plan_take_from(struct plan *dst, struct plan *src, size_t from);
 
 /*
- * The rollback left steps NOT undone, some because their undo failed with
- * errnum (ENOTCONN: the connection to libvirt closed), and none that a
- * recover would leave too (one left as found, ESTALE, or without an undo,
- * ENOTSUP): a recover can finish it once the cause is gone.
+ * After a failed run's rollback: some step's undo, or the failed run of a
+ * call (whose outcome is then unknown), failed with errnum (ENOTCONN: the
+ * connection to libvirt closed); no step is one a recover would leave too
+ * (left as found, ESTALE, or without an undo, ENOTSUP); and any other undo
+ * that failed came before the last such step (a binding under an mdev
+ * libvirt could not remove). A recover can finish it once the cause is gone.
  */
 bool plan_rollback_awaits(const struct plan *p, int errnum);
 

@@ -626,6 +626,25 @@ static void test_rollback_awaits(struct sysfs *s)
 	ok(!plan_rollback_awaits(&p, ENOTCONN),
 	   "a rollback that undid everything awaits nothing");
 	plan_clear(&p);
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, 0);
+	add_call(&p, "b", WITH_UNDO, ENOTCONN, "cut off", 0);
+	is_int(plan_execute(&p, NULL, &err), -ENOTCONN,
+	       "a call cut off by ENOTCONN, everything else undone");
+	is_int(err.exit, VM_EXIT_FAILED, "exit 1");
+	ok(plan_rollback_awaits(&p, ENOTCONN),
+	   "awaits: what the cut-off call did is not known");
+	plan_clear(&p);
+
+	start(&p, s, &err);
+	add_call(&p, "a", WITH_UNDO, 0, NULL, ENOTCONN);
+	add_call(&p, "b", WITH_UNDO, 0, NULL, EIO);
+	add_call(&p, "c", WITH_UNDO, EIO, "broke", 0);
+	plan_execute(&p, NULL, &err);
+	ok(!plan_rollback_awaits(&p, ENOTCONN),
+	   "an undo that failed otherwise after the last ENOTCONN one: not for recover (it may never work)");
+	plan_clear(&p);
 }
 
 static void test_steps_without_undo(struct sysfs *s)
