@@ -818,6 +818,7 @@ static int rollback_message(struct vm_error *err, enum vm_exit exit, int errnum,
 	       lmin = list_min(left);
 	size_t need = strlen(text) + strlen(sep) + umin + lmin;
 	size_t hlen = head ? strlen(head) : 0, room, ulen, uroom;
+	const char *cut;
 	size_t lists = (none ? umin : list_len(undone)) +
 		       (incomplete ? list_len(left) : 0),
 	       around = strlen(text) + strlen(sep) + lists;
@@ -827,17 +828,21 @@ static int rollback_message(struct vm_error *err, enum vm_exit exit, int errnum,
 		hlen = around < max / 2 ? max - around : max / 2;
 	if (hlen > (need < max ? max - need : 0))
 		hlen = need < max ? max - need : 0;
-	room = max - (strlen(text) + strlen(sep) + hlen < max ?
-			      strlen(text) + strlen(sep) + hlen :
+	/* a cut failure ends in "..." */
+	cut = head && hlen < strlen(head) ? "..." : "";
+	hlen -= hlen >= strlen(cut) ? strlen(cut) : hlen;
+	room = max - (strlen(text) + strlen(sep) + hlen + strlen(cut) < max ?
+			      strlen(text) + strlen(sep) + hlen + strlen(cut) :
 			      max);
 	if (!incomplete) {
 		if (none)
 			return vm_error_set(err, exit, errnum,
-					    "%.*s%snothing was changed",
-					    (int)hlen, head ? head : "", sep);
+					    "%.*s%s%snothing was changed",
+					    (int)hlen, head ? head : "", cut,
+					    sep);
 		list_cut(undone, room, u);
-		return vm_error_set(err, exit, errnum, "%.*s%sundone: %s",
-				    (int)hlen, head ? head : "", sep, u);
+		return vm_error_set(err, exit, errnum, "%.*s%s%sundone: %s",
+				    (int)hlen, head ? head : "", cut, sep, u);
 	}
 	ulen = none ? umin : list_len(undone);
 	uroom = ulen < room / 3 ? ulen : room / 3;
@@ -851,8 +856,8 @@ static int rollback_message(struct vm_error *err, enum vm_exit exit, int errnum,
 	else
 		list_cut(undone, room > strlen(l) ? room - strlen(l) : 0, u);
 	return vm_error_set(err, exit, errnum,
-			    "%.*s%sundone: %s; NOT undone, fix by hand: %s",
-			    (int)hlen, head ? head : "", sep, u, l);
+			    "%.*s%s%sundone: %s; NOT undone, fix by hand: %s",
+			    (int)hlen, head ? head : "", cut, sep, u, l);
 }
 
 /*

@@ -547,6 +547,8 @@ static void test_long_rollback_left(struct sysfs *s)
 	left = strstr(err.msg, "; NOT undone, fix by hand: ");
 	ok(left != NULL && strstr(err.msg, "; undone: ") != NULL,
 	   "both lists are in the message");
+	ok(strstr(err.msg, "www...; undone: ") != NULL,
+	   "after the failure's text, cut, and '...'");
 	count_list(left ? left : err.msg, err.msg + strlen(err.msg), &shown,
 		   &more);
 	is_int((int)(shown + more), 30,
