@@ -93,11 +93,17 @@ static void dom_call_free(void *data)
 	free(c);
 }
 
-static int fail(char **why, const char *what)
+/* what failed, with libvirt's message: -EIO, or -ENOTCONN when the connection is closed (libvirtd died) */
+static int fail(virConnectPtr conn, char **why, const char *what)
 {
-	if (asprintf(why, "%s: %s", what, virt_last_error()) < 0)
+	/* libvirt's message, before virConnectIsAlive resets it */
+	_cleanup_free_ char *msg = strdup(virt_last_error());
+	bool lost = virt_conn_lost(conn);
+
+	if (asprintf(why, "%s: %s%s", what, msg ? msg : "out of memory",
+		     lost ? " (the connection to libvirt is closed)" : "") < 0)
 		*why = NULL;
-	return -EIO;
+	return lost ? -ENOTCONN : -EIO;
 }
 
 /*
@@ -116,7 +122,7 @@ static int redefine(struct dom_call *c, bool add, char **why)
 	bool there;
 
 	if (!xml)
-		return fail(why, "dumpxml --inactive");
+		return fail(c->conn, why, "dumpxml --inactive");
 	if ((add ? xml_domain_add_device(xml, c->xml, &edited, &err) :
 		   xml_domain_remove_hostdev(xml, c->uuid, &edited, &err)) <
 	    0) {
@@ -127,7 +133,7 @@ static int redefine(struct dom_call *c, bool add, char **why)
 		return -EIO;
 	}
 	if (virt_domain_define(c->conn, edited) < 0)
-		return fail(why, "define");
+		return fail(c->conn, why, "define");
 	/* read back: the definition holds the device, or no longer does */
 	now = virt_domain_xml(c->dom, true);
 	if (!now || xml_domain_scan(now, &have, &err) < 0)
@@ -192,7 +198,7 @@ static int do_attach(void *data, char **why)
 	if (virt_domain_attach(c->dom, c->xml, c->flags) == 0)
 		return 0;
 	if (!unsupported_for_config(c))
-		return fail(why, "attach-device");
+		return fail(c->conn, why, "attach-device");
 	c->fallback = true;
 	snprintf(c->driver_error, sizeof(c->driver_error), "%s",
 		 virt_last_error());
@@ -212,7 +218,7 @@ static int do_detach(void *data, char **why)
 	if (virt_domain_detach(c->dom, c->xml, c->flags) == 0)
 		return 0;
 	if (!unsupported_for_config(c))
-		return fail(why, "detach-device");
+		return fail(c->conn, why, "detach-device");
 	c->fallback = true;
 	snprintf(c->driver_error, sizeof(c->driver_error), "%s",
 		 virt_last_error());
@@ -234,7 +240,7 @@ static int undo_attach(void *data, char **why)
 		return redefine(c, false, why);
 	return virt_domain_detach(c->dom, c->xml, c->flags) == 0 ?
 		       0 :
-		       fail(why, "detach-device");
+		       fail(c->conn, why, "detach-device");
 }
 
 static int undo_detach(void *data, char **why)
@@ -245,7 +251,7 @@ static int undo_detach(void *data, char **why)
 		return redefine(c, true, why);
 	return virt_domain_attach(c->dom, c->xml, c->flags) == 0 ?
 		       0 :
-		       fail(why, "attach-device");
+		       fail(c->conn, why, "attach-device");
 }
 
 static const char *dom_note(void *data)
@@ -777,7 +783,7 @@ static void define_call_free(void *data)
 static int define_as(struct define_call *c, const char *xml, char **why)
 {
 	if (virt_domain_define(c->conn, xml) < 0)
-		return fail(why, "define");
+		return fail(c->conn, why, "define");
 	free(c->after);
 	c->after = virt_domain_xml(c->dom, true);
 	return 0;

@@ -434,10 +434,10 @@ static void test_long_rollback(struct sysfs *s)
 	     q && left && q < left; q = strstr(q + 1, "; call s"))
 		shown++;
 	{
-		const char *and = strstr(err.msg, "; and ");
+		const char *more_at = strstr(err.msg, "; and ");
 
-		if (and&&left && and < left &&
-		    sscanf(and, "; and %u more", &more) != 1)
+		if (more_at && left && more_at < left &&
+		    sscanf(more_at, "; and %u more", &more) != 1)
 			more = 0;
 	}
 	is_int((int)(shown + more), 297,
@@ -481,14 +481,15 @@ static void test_long_rollback(struct sysfs *s)
 static void count_list(const char *from, const char *to, unsigned *shown,
 		       unsigned *more)
 {
-	const char *and = strstr(from, "and ");
+	const char *more_at = strstr(from, "and ");
 
 	*shown = 0;
 	*more = 0;
 	for (const char *q = strstr(from, "call s"); q && q < to;
 	     q = strstr(q + 1, "call s"))
 		(*shown)++;
-	if (and&&and < to && sscanf(and, "and %u more", more) != 1)
+	if (more_at && more_at < to &&
+	    sscanf(more_at, "and %u more", more) != 1)
 		*more = 0;
 }
 
