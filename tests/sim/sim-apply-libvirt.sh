@@ -172,6 +172,18 @@ fail_at "start mdev $U2 through libvirt" "the mdev's create fails under mdevctl,
 	"devices/css0/0.0.0315/mdev_supported_types/vfio_ccw-io/create 1 EUSERS"
 fail_at "define domain g2 again$LINE" "a directory in the way of libvirtd's /etc/libvirt/qemu/g2.xml.new" -
 
+# wait_running N PREFIX: until the journal of the apply $pid names N steps running whose
+# description begins with PREFIX (at most 10 s, or until it ends); their number in $running
+wait_running() {
+	running=0
+	for _ in $(seq 1000); do
+		running=$(journal_merged "$JL" 2>/dev/null | jq --arg p "$2" '[.steps[] | select(.status == "running" and (.description | startswith($p)))] | length' 2>/dev/null) || running=0
+		[ "${running:-0}" -ge "$1" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.01
+	done
+}
+
 # ---- SIGKILL while several mdevs' node-device calls are in flight; recover ----
 # the creates of two mdevs held by the simulator: libvirtd's mdevctl waits in them, and
 # virt-mdev's nodedev-starts of both are in flight at once
@@ -180,13 +192,7 @@ printf '%s\n' "delay devices/css0/0.0.0313/mdev_supported_types/vfio_ccw-io/crea
 	"delay devices/css0/0.0.0315/mdev_supported_types/vfio_ccw-io/create 1 1500" >"$tmp/faults"
 "$VIRT_MDEV" --backend libvirt apply "$tmp/l1.yaml" >"$tmp/kill.out" 2>&1 &
 pid=$!
-running=0
-for _ in $(seq 1000); do
-	running=$(journal_merged "$JL" 2>/dev/null | jq '[.steps[].status | select(. == "running")] | length' 2>/dev/null) || running=0
-	[ "${running:-0}" -ge 2 ] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.01
-done
+wait_running 2 ""
 kill -KILL "$pid"
 wait "$pid"
 rc=$?
@@ -213,14 +219,8 @@ printf '%s\n' "delay devices/css0/0.0.0313/mdev_supported_types/vfio_ccw-io/crea
 	"delay devices/css0/0.0.0315/mdev_supported_types/vfio_ccw-io/create 1 1500" >"$tmp/faults"
 "$VIRT_MDEV" --backend libvirt apply --timeout 60 "$tmp/l1.yaml" >"$tmp/lost.out" 2>"$tmp/lost.err" &
 pid=$!
-running=0
 # the two held starts (not the four defines that begin the lanes at once)
-for _ in $(seq 1000); do
-	running=$(journal_merged "$JL" 2>/dev/null | jq '[.steps[] | select(.status == "running" and (.description | startswith("start mdev 11111111-")))] | length' 2>/dev/null) || running=0
-	[ "${running:-0}" -ge 2 ] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.01
-done
+wait_running 2 "start mdev 11111111-"
 t0=$(date +%s%N)
 kill -KILL "$lv_pid"
 wait "$lv_pid" 2>/dev/null
@@ -266,13 +266,7 @@ diff "$tmp/empty" "$tmp/after" | head -8 | sed 's/^/# /'
 mkfifo /etc/libvirt/qemu/g2.xml.new
 "$VIRT_MDEV" --backend libvirt apply "$tmp/l1.yaml" >"$tmp/lost.out" 2>"$tmp/lost.err" &
 pid=$!
-running=0
-for _ in $(seq 1000); do
-	running=$(journal_merged "$JL" 2>/dev/null | jq '[.steps[] | select(.status == "running" and (.description | startswith("define domain g2")))] | length' 2>/dev/null) || running=0
-	[ "${running:-0}" -ge 1 ] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.01
-done
+wait_running 1 "define domain g2"
 # the call has reached libvirtd: its define waits in the FIFO's open
 for _ in $(seq 50); do [ -n "$(find /etc/libvirt/qemu -maxdepth 1 -name 'g1.xml' -newer "$tmp/l1.yaml")" ] && break; sleep 0.1; done
 sleep 0.5
