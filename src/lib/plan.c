@@ -812,39 +812,36 @@ static int rollback_message(struct vm_error *err, enum vm_exit exit, int errnum,
 	const char *text = incomplete ? "undone: ; NOT undone, fix by hand: " :
 			   none	      ? "nothing was changed" :
 					"undone: ";
-	const char *sep = head ? "; " : "";
+	const char *h = head ? head : "", *sep = head ? "; " : "", *cut;
+	/* the lists' shortest forms ("and N more", "nothing") and whole lengths */
 	size_t umin = none ? (incomplete ? strlen("nothing") : 0) :
 			     list_min(undone),
 	       lmin = list_min(left);
-	size_t need = strlen(text) + strlen(sep) + umin + lmin;
-	size_t hlen = head ? strlen(head) : 0, room, ulen, uroom;
-	const char *cut;
-	size_t lists = (none ? umin : list_len(undone)) +
-		       (incomplete ? list_len(left) : 0),
-	       around = strlen(text) + strlen(sep) + lists;
+	size_t ulen = none ? umin : list_len(undone),
+	       lists = ulen + (incomplete ? list_len(left) : 0);
+	size_t fixed = strlen(text) + strlen(sep), need = fixed + umin + lmin;
+	size_t hlen = strlen(h), room, uroom;
 
 	/* what does not fit: the failure (several at once, in lanes) keeps half at most */
-	if (hlen + around > max && hlen > max / 2)
-		hlen = around < max / 2 ? max - around : max / 2;
+	if (hlen + fixed + lists > max && hlen > max / 2)
+		hlen = fixed + lists < max / 2 ? max - fixed - lists : max / 2;
 	if (hlen > (need < max ? max - need : 0))
 		hlen = need < max ? max - need : 0;
 	/* a cut failure ends in "..." */
-	cut = head && hlen < strlen(head) ? "..." : "";
+	cut = hlen < strlen(h) ? "..." : "";
 	hlen -= hlen >= strlen(cut) ? strlen(cut) : hlen;
-	room = max - (strlen(text) + strlen(sep) + hlen + strlen(cut) < max ?
-			      strlen(text) + strlen(sep) + hlen + strlen(cut) :
-			      max);
+	room = fixed + hlen + strlen(cut) < max ?
+		       max - fixed - hlen - strlen(cut) :
+		       0;
 	if (!incomplete) {
 		if (none)
 			return vm_error_set(err, exit, errnum,
 					    "%.*s%s%snothing was changed",
-					    (int)hlen, head ? head : "", cut,
-					    sep);
+					    (int)hlen, h, cut, sep);
 		list_cut(undone, room, u);
 		return vm_error_set(err, exit, errnum, "%.*s%s%sundone: %s",
-				    (int)hlen, head ? head : "", cut, sep, u);
+				    (int)hlen, h, cut, sep, u);
 	}
-	ulen = none ? umin : list_len(undone);
 	uroom = ulen < room / 3 ? ulen : room / 3;
 	if (uroom < umin)
 		uroom = umin;
@@ -857,7 +854,7 @@ static int rollback_message(struct vm_error *err, enum vm_exit exit, int errnum,
 		list_cut(undone, room > strlen(l) ? room - strlen(l) : 0, u);
 	return vm_error_set(err, exit, errnum,
 			    "%.*s%s%sundone: %s; NOT undone, fix by hand: %s",
-			    (int)hlen, head ? head : "", cut, sep, u, l);
+			    (int)hlen, h, cut, sep, u, l);
 }
 
 /*
