@@ -93,19 +93,6 @@ static void dom_call_free(void *data)
 	free(c);
 }
 
-/* what failed, with libvirt's message: -EIO, or -ENOTCONN when the connection is closed (libvirtd died) */
-static int fail(virConnectPtr conn, char **why, const char *what)
-{
-	/* libvirt's message, before virConnectIsAlive resets it */
-	_cleanup_free_ char *msg = strdup(virt_last_error());
-	bool lost = virt_conn_lost(conn);
-
-	if (asprintf(why, "%s: %s%s", what, msg ? msg : "out of memory",
-		     lost ? " (the connection to libvirt is closed)" : "") < 0)
-		*why = NULL;
-	return lost ? -ENOTCONN : -EIO;
-}
-
 /*
  * The define fallback, for drivers that cannot attach a device to, or detach
  * it from, a persistent definition (libvirt's test driver): edit the
@@ -122,7 +109,7 @@ static int redefine(struct dom_call *c, bool add, char **why)
 	bool there;
 
 	if (!xml)
-		return fail(c->conn, why, "dumpxml --inactive");
+		return virt_failed(c->conn, "dumpxml --inactive", why);
 	if ((add ? xml_domain_add_device(xml, c->xml, &edited, &err) :
 		   xml_domain_remove_hostdev(xml, c->uuid, &edited, &err)) <
 	    0) {
@@ -133,7 +120,7 @@ static int redefine(struct dom_call *c, bool add, char **why)
 		return -EIO;
 	}
 	if (virt_domain_define(c->conn, edited) < 0)
-		return fail(c->conn, why, "define");
+		return virt_failed(c->conn, "define", why);
 	/* read back: the definition holds the device, or no longer does */
 	now = virt_domain_xml(c->dom, true);
 	if (!now || xml_domain_scan(now, &have, &err) < 0)
@@ -198,7 +185,7 @@ static int do_attach(void *data, char **why)
 	if (virt_domain_attach(c->dom, c->xml, c->flags) == 0)
 		return 0;
 	if (!unsupported_for_config(c))
-		return fail(c->conn, why, "attach-device");
+		return virt_failed(c->conn, "attach-device", why);
 	c->fallback = true;
 	snprintf(c->driver_error, sizeof(c->driver_error), "%s",
 		 virt_last_error());
@@ -218,7 +205,7 @@ static int do_detach(void *data, char **why)
 	if (virt_domain_detach(c->dom, c->xml, c->flags) == 0)
 		return 0;
 	if (!unsupported_for_config(c))
-		return fail(c->conn, why, "detach-device");
+		return virt_failed(c->conn, "detach-device", why);
 	c->fallback = true;
 	snprintf(c->driver_error, sizeof(c->driver_error), "%s",
 		 virt_last_error());
@@ -240,7 +227,7 @@ static int undo_attach(void *data, char **why)
 		return redefine(c, false, why);
 	return virt_domain_detach(c->dom, c->xml, c->flags) == 0 ?
 		       0 :
-		       fail(c->conn, why, "detach-device");
+		       virt_failed(c->conn, "detach-device", why);
 }
 
 static int undo_detach(void *data, char **why)
@@ -251,7 +238,7 @@ static int undo_detach(void *data, char **why)
 		return redefine(c, true, why);
 	return virt_domain_attach(c->dom, c->xml, c->flags) == 0 ?
 		       0 :
-		       fail(c->conn, why, "attach-device");
+		       virt_failed(c->conn, "attach-device", why);
 }
 
 static const char *dom_note(void *data)
@@ -783,7 +770,7 @@ static void define_call_free(void *data)
 static int define_as(struct define_call *c, const char *xml, char **why)
 {
 	if (virt_domain_define(c->conn, xml) < 0)
-		return fail(c->conn, why, "define");
+		return virt_failed(c->conn, "define", why);
 	free(c->after);
 	c->after = virt_domain_xml(c->dom, true);
 	return 0;

@@ -71,18 +71,18 @@ static virNodeDevicePtr nd_lookup(const struct nd_call *c)
 /* what failed, with libvirt's message: -EIO, or -ENOTCONN when the connection is closed */
 static int nd_fail(const struct nd_call *c, char **why, const char *what)
 {
-	/* libvirt's message, before the next call (virConnectIsAlive) resets it */
-	_cleanup_free_ char *msg = strdup(virt_last_error());
-	bool lost = virt_conn_lost(c->b.conn);
+	int r = virt_failed(c->b.conn, what, why);
+	char *more;
 
-	if (asprintf(
-		    why, "%s: %s%s", what, msg ? msg : "out of memory",
-		    lost ? " (the connection to libvirt is closed)" :
-		    msg && strstr(msg, "cause is unknown") ?
-			   " (libvirt's node-device driver did not see the device appear: it learns of new mdevs from udev events; is systemd-udevd running?)" :
-			   "") < 0)
-		*why = NULL;
-	return lost ? -ENOTCONN : -EIO;
+	if (r == -EIO && *why && strstr(*why, "cause is unknown") &&
+	    asprintf(
+		    &more,
+		    "%s (libvirt's node-device driver did not see the device appear: it learns of new mdevs from udev events; is systemd-udevd running?)",
+		    *why) >= 0) {
+		free(*why);
+		*why = more;
+	}
+	return r;
 }
 
 static bool in_sysfs(const struct nd_call *c)

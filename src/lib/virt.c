@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <libvirt/virterror.h>
@@ -407,6 +408,18 @@ bool virt_uri_is_remote(const char *uri)
 bool virt_conn_lost(virConnectPtr conn)
 {
 	return lv.handle && conn && lv.ConnectIsAlive(conn) == 0;
+}
+
+int virt_failed(virConnectPtr conn, const char *what, char **why)
+{
+	/* libvirt's message, before virConnectIsAlive resets it */
+	_cleanup_free_ char *msg = strdup(virt_last_error());
+	bool lost = virt_conn_lost(conn);
+
+	if (asprintf(why, "%s: %s%s", what, msg ? msg : "out of memory",
+		     lost ? " (the connection to libvirt is closed)" : "") < 0)
+		*why = NULL;
+	return lost ? -ENOTCONN : -EIO;
 }
 
 virNodeDevicePtr virt_nodedev_lookup(virConnectPtr conn, const char *name)

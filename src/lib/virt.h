@@ -76,6 +76,13 @@ bool virt_uri_is_remote(const char *uri);
  * no call on it can succeed, so none is retried (virConnectIsAlive).
  */
 bool virt_conn_lost(virConnectPtr conn);
+/*
+ * A call on conn failed: *why = "WHAT: libvirt's message", and " (the
+ * connection to libvirt is closed)" when it is. Returns -ENOTCONN then,
+ * else -EIO. Call it right after the failed call: any libvirt call resets
+ * libvirt's message.
+ */
+int virt_failed(virConnectPtr conn, const char *what, char **why);
 virNodeDevicePtr virt_nodedev_lookup(virConnectPtr conn, const char *name);
 char *virt_nodedev_xml(virNodeDevicePtr dev);
 int virt_nodedev_is_active(virNodeDevicePtr dev);
