@@ -48,10 +48,16 @@ EOT
 		case ${d%%:*} in etc) src=$etc ;; lib) src=$lib ;; *) src=$lv_priv/${d%%:*} ;; esac
 		mount --bind "$src" "${d#*:}" || return 1
 	done
+	uri="qemu:///system?socket=$lv_priv/sock/libvirt-sock"
+	libvirtd_launch
+}
+
+# The daemon on what libvirtd_start bound, until it answers: also again after it was stopped
+# or killed (the same configuration, domains and socket).
+libvirtd_launch() {
 	# its own pid file: two private daemons (make check -j2) must not meet at /run/libvirtd.pid
 	SYSTEMD_DEVICE_VERIFY_SYSFS=0 /usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf -p "$lv_priv/libvirtd.pid" {lv_lock}>&- &
 	lv_pid=$!
-	uri="qemu:///system?socket=$lv_priv/sock/libvirt-sock"
 	for _ in $(seq 100); do
 		if [ -S "$lv_priv/sock/libvirt-sock" ] && virsh -c "$uri" uri >/dev/null 2>&1; then
 			libvirtd_nodedev_answers

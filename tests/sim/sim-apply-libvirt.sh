@@ -184,6 +184,17 @@ wait_running() {
 	done
 }
 
+# recovered DESCRIPTION: recover exits 0, and the host, the domains and libvirt's view are as
+# before the apply ("$tmp/empty"), with no journal left
+recovered() {
+	run vm recover
+	settle "$(sed -n '/^sysfs:/,$p' "$tmp/empty")" >/dev/null
+	snapshot after
+	ok "$([ "$rc" = 0 ] && same empty after && [ ! -e "$JL" ]; echo $?)" "$1"
+	[ "$rc" = 0 ] || printf '%s\n' "rc=$rc" "$err" | sed 's/^/# /'
+	diff "$tmp/empty" "$tmp/after" | head -8 | sed 's/^/# /'
+}
+
 # ---- SIGKILL while several mdevs' node-device calls are in flight; recover ----
 # the creates of two mdevs held by the simulator: libvirtd's mdevctl waits in them, and
 # virt-mdev's nodedev-starts of both are in flight at once
@@ -203,13 +214,7 @@ ok "$([ "$rc" = 137 ] && [ "${running:-0}" -ge 2 ]; echo $?)" \
 # the mdevctl runs libvirtd began go on without virt-mdev: their end is waited for (an admin's
 # recover comes later too)
 sleep 3.5
-run vm recover
-settle "$(sed -n '/^sysfs:/,$p' "$tmp/empty")" >/dev/null
-snapshot after
-ok "$([ "$rc" = 0 ] && same empty after && [ ! -e "$JL" ]; echo $?)" \
-	"recover: host, domains, mdevctl's definitions and libvirt's view as before the apply, no journal left"
-[ "$rc" = 0 ] || printf '%s\n' "rc=$rc" "$err" | sed 's/^/# /'
-diff "$tmp/empty" "$tmp/after" | head -8 | sed 's/^/# /'
+recovered "recover: host, domains, mdevctl's definitions and libvirt's view as before the apply, no journal left"
 
 # ---- libvirtd dies while node-device calls are in flight: apply ends at once; recover once it is back ----
 # The same held creates; libvirtd is killed while virt-mdev's nodedev-starts wait for it. Its
@@ -239,26 +244,10 @@ is "$(printf '%s\n' "$lost" | grep '^virt-mdev: note: ')" "virt-mdev: note: the 
 run vm apply "$tmp/l1.yaml"
 ok "$([ "$rc" = 4 ] && [ -e "$JL" ] && [[ $err == *"virt-mdev recover"* ]]; echo $?)" \
 	"until then another apply refuses (exit 4, naming recover; rc=$rc)"
-# the same libvirtd again, with what it keeps (its configuration, the domains)
-libvirtd_again() {
-	SYSTEMD_DEVICE_VERIFY_SYSFS=0 /usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf -p "$lv_priv/libvirtd.pid" {lv_lock}>&- &
-	lv_pid=$!
-	for _ in $(seq 100); do
-		[ -S "$lv_priv/sock/libvirt-sock" ] && virsh uri >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	libvirtd_nodedev_answers || echo "Bail out! libvirtd did not come back"
-}
 # the mdevctl runs the killed libvirtd began go on (the held creates); then libvirtd again
 sleep 2
-libvirtd_again
-run vm recover
-settle "$(sed -n '/^sysfs:/,$p' "$tmp/empty")" >/dev/null
-snapshot after
-ok "$([ "$rc" = 0 ] && same empty after && [ ! -e "$JL" ]; echo $?)" \
-	"recover, libvirtd back: host, domains, mdevctl's definitions and libvirt's view as before the apply, no journal left"
-[ "$rc" = 0 ] || printf '%s\n' "rc=$rc" "$err" | sed 's/^/# /'
-diff "$tmp/empty" "$tmp/after" | head -8 | sed 's/^/# /'
+libvirtd_launch || echo "Bail out! libvirtd did not come back"
+recovered "recover, libvirtd back: host, domains, mdevctl's definitions and libvirt's view as before the apply, no journal left"
 
 # ---- libvirtd dies during the last phase, a domain's define: the same ----
 # a FIFO in the way of libvirtd's /etc/libvirt/qemu/g2.xml.new holds its define of g2 (the open
@@ -281,14 +270,8 @@ ok "$([ "$rc" = 5 ] && [ "${running:-0}" = 1 ] && [ -e "$JL" ]; echo $?)" \
 like "$(printf '%s\n' "$lost" | grep -v '^virt-mdev: note: ')" "virt-mdev: cannot define domain g2 again.*\\(the connection to libvirt is closed\\)\\).*; NOT undone, fix by hand: .*" \
 	"the message names the define the closed connection cut off"
 [ "$rc" = 5 ] || printf '%s\n' "$lost" | sed 's/^/# /'
-libvirtd_again
-run vm recover
-settle "$(sed -n '/^sysfs:/,$p' "$tmp/empty")" >/dev/null
-snapshot after
-ok "$([ "$rc" = 0 ] && same empty after && [ ! -e "$JL" ]; echo $?)" \
-	"recover, libvirtd back: g1's definition, the mdevs, mdevctl's definitions and the host as before the apply"
-[ "$rc" = 0 ] || printf '%s\n' "rc=$rc" "$err" | sed 's/^/# /'
-diff "$tmp/empty" "$tmp/after" | head -8 | sed 's/^/# /'
+libvirtd_launch || echo "Bail out! libvirtd did not come back"
+recovered "recover, libvirtd back: g1's definition, the mdevs, mdevctl's definitions and the host as before the apply"
 
 # ---- apply from empty; again ----
 run vm -j apply "$tmp/l1.yaml"
