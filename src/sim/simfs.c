@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -148,10 +149,15 @@ void fault_rules_refresh(struct fault_rules *fr)
 	free(text);
 }
 
-int fault_rules_check(struct fault_rules *fr, const char *path)
+int fault_rules_check(struct fault_rules *fr, const char *path,
+		      unsigned long *delay_ms)
 {
 	const char *rel = below_sys(path);
 
+	int errnum = 0;
+
+	*delay_ms = 0;
+	/* every rule counts every write to its paths */
 	for (size_t i = 0; i < fr->n; i++) {
 		struct fault_rule *r = &fr->rules[i];
 
@@ -159,19 +165,12 @@ int fault_rules_check(struct fault_rules *fr, const char *path)
 			continue;
 		if (++r->seen != r->nth)
 			continue;
-		if (!r->delay_ms)
-			return r->errnum;
-		/* the writer waits: FUSE keeps a request that is in userspace until it is answered, also for a killed writer */
-		{
-			struct timespec t = { r->delay_ms / 1000,
-					      (long)(r->delay_ms % 1000) *
-						      1000000L };
-
-			while (nanosleep(&t, &t) < 0 && errno == EINTR)
-				;
-		}
+		if (r->delay_ms)
+			*delay_ms += r->delay_ms;
+		else if (!errnum)
+			errnum = r->errnum;
 	}
-	return 0;
+	return errnum;
 }
 
 void fault_rules_clear(struct fault_rules *fr)
@@ -402,12 +401,30 @@ static int fs_read(const char *path, char *buf, size_t size, off_t off,
 	return (int)size;
 }
 
+/*
+ * The FUSE loop is multi-threaded so that a delayed write (a fault rule)
+ * holds its own writer only, as a slow kernel write does, and the rest of
+ * sysfs answers meanwhile. The model is not thread-safe: every operation
+ * holds sim_lock, and a delay sleeps without it.
+ */
+static pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void sleep_ms(unsigned long ms)
+{
+	struct timespec t = { (time_t)(ms / 1000),
+			      (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&t, &t) < 0 && errno == EINTR)
+		;
+}
+
 static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
 	struct simfs *fs = ctx_fs();
 	struct vfs_node *n = vfs_resolve(&fs->model->vfs, rel_path(path));
 	_cleanup_free_ char *canon = NULL;
+	unsigned long delay_ms;
 	int r;
 
 	(void)off;
@@ -418,9 +435,16 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 	if (!canon)
 		return -ENOMEM;
 	fault_rules_refresh(&fs->faults);
-	r = fault_rules_check(&fs->faults, canon);
+	r = fault_rules_check(&fs->faults, canon, &delay_ms);
+	/* the writer waits: FUSE keeps a request that is in userspace until it is answered, also for a killed writer */
+	if (delay_ms) {
+		pthread_mutex_unlock(&sim_lock);
+		sleep_ms(delay_ms);
+		pthread_mutex_lock(&sim_lock);
+	}
 	if (r)
 		return -r;
+	/* by its path: what n was may be gone after a delay */
 	r = model_write(fs->model, canon, buf, size);
 	return r < 0 ? r : (int)size;
 }
@@ -459,6 +483,58 @@ static int fs_no_unlink(const char *path)
 	return -EACCES;
 }
 
+/* each operation under sim_lock (fs_write lets go of it for a delay) */
+#define LOCKED(call)                             \
+	do {                                     \
+		int r_;                          \
+                                                 \
+		pthread_mutex_lock(&sim_lock);   \
+		r_ = (call);                     \
+		pthread_mutex_unlock(&sim_lock); \
+		return r_;                       \
+	} while (0)
+
+static int locked_getattr(const char *path, struct stat *st,
+			  struct fuse_file_info *fi)
+{
+	LOCKED(fs_getattr(path, st, fi));
+}
+
+static int locked_readlink(const char *path, char *buf, size_t size)
+{
+	LOCKED(fs_readlink(path, buf, size));
+}
+
+static int locked_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
+			  off_t off, struct fuse_file_info *fi,
+			  enum fuse_readdir_flags flags)
+{
+	LOCKED(fs_readdir(path, buf, filler, off, fi, flags));
+}
+
+static int locked_open(const char *path, struct fuse_file_info *fi)
+{
+	LOCKED(fs_open(path, fi));
+}
+
+static int locked_read(const char *path, char *buf, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	LOCKED(fs_read(path, buf, size, off, fi));
+}
+
+static int locked_write(const char *path, const char *buf, size_t size,
+			off_t off, struct fuse_file_info *fi)
+{
+	LOCKED(fs_write(path, buf, size, off, fi));
+}
+
+static int locked_truncate(const char *path, off_t size,
+			   struct fuse_file_info *fi)
+{
+	LOCKED(fs_truncate(path, size, fi));
+}
+
 static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	(void)conn;
@@ -474,13 +550,13 @@ static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 
 static const struct fuse_operations simfs_ops = {
 	.init = fs_init,
-	.getattr = fs_getattr,
-	.readlink = fs_readlink,
-	.readdir = fs_readdir,
-	.open = fs_open,
-	.read = fs_read,
-	.write = fs_write,
-	.truncate = fs_truncate,
+	.getattr = locked_getattr,
+	.readlink = locked_readlink,
+	.readdir = locked_readdir,
+	.open = locked_open,
+	.read = locked_read,
+	.write = locked_write,
+	.truncate = locked_truncate,
 	.create = fs_no_create,
 	.mkdir = fs_no_mkdir,
 	.unlink = fs_no_unlink,
@@ -523,23 +599,29 @@ int simfs_loop(struct simfs *fs, bool handle_signals)
 
 	if (handle_signals && fuse_set_signal_handlers(se) != 0)
 		return -EIO;
-	r = fuse_loop(fs->fuse);
+	/* FUSE_USE_VERSION 31: fuse_loop_mt_31, the same call from libfuse 3.0 to 3.17 */
+	r = fuse_loop_mt(fs->fuse, 0);
 	if (handle_signals)
 		fuse_remove_signal_handlers(se);
 	return r < 0 ? r : 0;
 }
 
-void simfs_exit(struct simfs *fs)
+void simfs_stop(struct simfs *fs)
 {
-	if (fs->fuse)
-		fuse_exit(fs->fuse);
+	if (!fs->fuse || !fs->mountpoint)
+		return;
+	fuse_exit(fs->fuse);
+	fuse_unmount(fs->fuse);
+	free(fs->mountpoint);
+	fs->mountpoint = NULL;
 }
 
 void simfs_unmount(struct simfs *fs)
 {
 	if (!fs->fuse)
 		return;
-	fuse_unmount(fs->fuse);
+	if (fs->mountpoint)
+		fuse_unmount(fs->fuse);
 	fuse_destroy(fs->fuse);
 	fs->fuse = NULL;
 	free(fs->mountpoint);

@@ -38,8 +38,13 @@ int fault_rules_parse(struct fault_rules *fr, const char *text,
 		      struct vm_error *err);
 /* Re-read the file if it changed. */
 void fault_rules_refresh(struct fault_rules *fr);
-/* Count a write to path (sleeping the delay of a delay rule it is the Nth of); the errno to fail it with, or 0. */
-int fault_rules_check(struct fault_rules *fr, const char *path);
+/*
+ * Count a write to path in every rule that matches it: the errno of the first
+ * errno rule it is the Nth write of, or 0; *delay_ms: how long the write takes
+ * first, the sum of the delay rules it is the Nth write of. The caller sleeps.
+ */
+int fault_rules_check(struct fault_rules *fr, const char *path,
+		      unsigned long *delay_ms);
 void fault_rules_clear(struct fault_rules *fr);
 
 struct simfs {
@@ -53,9 +58,15 @@ struct simfs {
 
 /* Mount the model at dir (FUSE); serve with simfs_loop. */
 int simfs_mount(struct simfs *fs, const char *dir, struct vm_error *err);
-/* Serve requests until unmounted or simfs_exit; single-threaded. */
+/*
+ * Serve requests until unmounted or simfs_stop, on several threads (one
+ * request at a time touches the model; a delayed write waits without holding
+ * the others up).
+ */
 int simfs_loop(struct simfs *fs, bool handle_signals);
-void simfs_exit(struct simfs *fs);
+/* End simfs_loop from another thread: unmount; simfs_unmount after the loop has returned. */
+void simfs_stop(struct simfs *fs);
+/* Unmount if still mounted, and free the FUSE state (no loop may still run). */
 void simfs_unmount(struct simfs *fs);
 
 /* Write the model as a static tree under dir (which must not exist or be empty). */

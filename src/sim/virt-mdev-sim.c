@@ -638,10 +638,10 @@ static int run_serving(struct simfs *fs, const char *tmp, const char *realsys,
 	run_unbind_around();
 	if (bound)
 		umount2("/sys", MNT_DETACH);
-	simfs_exit(fs);
-	simfs_unmount(fs);
+	simfs_stop(fs);
 	if (serving)
 		pthread_join(thread, NULL);
+	simfs_unmount(fs);
 	fs->proc_through = NULL;
 	return r;
 }

@@ -369,6 +369,14 @@ static void test_css_writes(void)
 	model_destroy(&m);
 }
 
+/* fault_rules_check, its delay kept in last_delay */
+static unsigned long last_delay;
+
+static int check(struct fault_rules *fr, const char *path)
+{
+	return fault_rules_check(fr, path, &last_delay);
+}
+
 static void test_fault_rules(void)
 {
 	struct fault_rules fr = { 0 };
@@ -381,20 +389,17 @@ static void test_fault_rules(void)
 		       &err),
 	       0, "two rules parse");
 	is_int(fr.n, 2, "comments and blank lines are skipped");
-	is_int(fault_rules_check(&fr, "bus/css/drivers/vfio_ccw/bind"), 0,
+	is_int(check(&fr, "bus/css/drivers/vfio_ccw/bind"), 0,
 	       "the first write passes");
-	is_int(fault_rules_check(&fr, "bus/css/drivers/io_subchannel/bind"), 0,
+	is_int(check(&fr, "bus/css/drivers/io_subchannel/bind"), 0,
 	       "another path does not count");
-	is_int(fault_rules_check(&fr, "/sys/bus/css/drivers/vfio_ccw/bind"),
-	       EBUSY, "the second write fails with EBUSY");
-	is_int(fault_rules_check(&fr, "bus/css/drivers/vfio_ccw/bind"), 0,
-	       "once");
-	is_int(fault_rules_check(&fr,
-				 "devices/vfio_ap/matrix/" U1 "/assign_domain"),
+	is_int(check(&fr, "/sys/bus/css/drivers/vfio_ccw/bind"), EBUSY,
+	       "the second write fails with EBUSY");
+	is_int(check(&fr, "bus/css/drivers/vfio_ccw/bind"), 0, "once");
+	is_int(check(&fr, "devices/vfio_ap/matrix/" U1 "/assign_domain"),
 	       ENOSPC, "wildcards match, errno numbers work");
-	is_int(fault_rules_check(&fr, "devices/vfio_ap/matrix/" U1
-				      "/x/assign_domain"),
-	       0, "a wildcard does not cross a /");
+	is_int(check(&fr, "devices/vfio_ap/matrix/" U1 "/x/assign_domain"), 0,
+	       "a wildcard does not cross a /");
 	ok(fault_rules_parse(&fr, "bus/ap/apmask 0 EBUSY\n", &err) < 0,
 	   "N must be 1 or more");
 	is_str(err.msg,
@@ -408,6 +413,23 @@ static void test_fault_rules(void)
 	ok(fault_rules_parse(&fr, "bus/ap/apmask 1 EWHATEVER\n", &err) < 0,
 	   "an unknown errno is refused");
 	is_int(fr.n, 2, "a refused file keeps the old rules");
+
+	/* a delay is the caller's to sleep (simfs_write, without the model's lock) */
+	is_int(fault_rules_parse(&fr,
+				 "delay bus/ap/apmask 1 500\n"
+				 "delay bus/ap/* 2 250\n"
+				 "bus/ap/apmask 2 EBUSY\n"
+				 "delay bus/ap/apmask 2 100\n",
+				 &err),
+	       0, "delay rules parse");
+	is_int(check(&fr, "bus/ap/apmask"), 0, "a delayed write does not fail");
+	is_int((int)last_delay, 500, "the first write takes 500 ms");
+	is_int(check(&fr, "bus/ap/apmask"), EBUSY,
+	       "the second write fails with EBUSY");
+	is_int((int)last_delay, 350,
+	       "after the delays of both rules it is the second write of");
+	is_int(check(&fr, "bus/ap/apmask"), 0, "the third passes");
+	is_int((int)last_delay, 0, "at once");
 	fault_rules_clear(&fr);
 }
 
