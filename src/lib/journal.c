@@ -1068,8 +1068,7 @@ bool journal_owner_alive(const struct journal_doc *d)
 	return proc_starttime(d->pid, &start) == 0 && start == d->starttime;
 }
 
-/* "virt-mdev ccw bind 0.0.2b09" (argv[0] as the name) */
-static void argv_line(const struct journal_doc *d, char *buf, size_t size)
+void journal_doc_argv_line(const struct journal_doc *d, char *buf, size_t size)
 {
 	size_t len = 0;
 
@@ -1079,6 +1078,23 @@ static void argv_line(const struct journal_doc *d, char *buf, size_t size)
 			 i ? d->argv.v[i] : "virt-mdev");
 		len = strlen(buf);
 	}
+}
+
+bool journal_doc_rolling_back(const struct journal_doc *d)
+{
+	size_t n = d->steps ? json_object_array_length(d->steps) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *status = str_member(
+			json_object_array_get_idx(d->steps, i), "status");
+
+		if (status &&
+		    (strcmp(status, step_status_to_string(STEP_UNDONE)) == 0 ||
+		     strcmp(status, step_status_to_string(STEP_UNDO_FAILED)) ==
+			     0))
+			return true;
+	}
+	return false;
 }
 
 int journal_refuse_unfinished(const struct sysfs *s, struct vm_error *err)
@@ -1096,11 +1112,16 @@ int journal_refuse_unfinished(const struct sysfs *s, struct vm_error *err)
 		snprintf(msg, sizeof(msg), "%s", err->msg);
 		return vm_error_set(err, VM_EXIT_REFUSED, EBUSY, "%s", msg);
 	}
-	argv_line(&d, line, sizeof(line));
+	journal_doc_argv_line(&d, line, sizeof(line));
 	if (journal_owner_alive(&d))
 		r = vm_error_set(
 			err, VM_EXIT_REFUSED, EBUSY,
 			"cannot change the host: the run of '%s' (PID %ld) is still changing it (journal %s); wait for it to end",
+			line, d.pid, path);
+	else if (journal_doc_rolling_back(&d))
+		r = vm_error_set(
+			err, VM_EXIT_REFUSED, EBUSY,
+			"cannot change the host: the run of '%s' (PID %ld) began a rollback it did not end, and left the journal %s with what is still to undo; 'virt-mdev recover' finishes the rollback",
 			line, d.pid, path);
 	else
 		r = vm_error_set(

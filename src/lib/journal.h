@@ -159,6 +159,11 @@ void journal_doc_clear(struct journal_doc *d);
 int journal_parse_progress(struct journal_doc *d, const char *text, size_t len,
 			   struct vm_error *err);
 
+/* d's command line, "virt-mdev ccw bind 0.0.2b09" (argv[0] as the name), cut to size. */
+void journal_doc_argv_line(const struct journal_doc *d, char *buf, size_t size);
+/* Whether d's run had begun its rollback: a step is undone, or its undo failed (recover --complete refuses it). */
+bool journal_doc_rolling_back(const struct journal_doc *d);
+
 /* The journal of s's root (its progress applied): 0 with *out, -ENOENT when there is none, else -errno with err. path: its path (caller frees), may be NULL. */
 int journal_read(const struct sysfs *s, struct journal_doc *out, char **path,
 		 struct vm_error *err);

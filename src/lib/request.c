@@ -73,19 +73,6 @@ int request_lock_host(const struct request_env *env, struct outcome *o,
 	return journal_refuse_unfinished(env->sysfs, err);
 }
 
-/* the journal's command line, as the admin typed it (argv[0] as virt-mdev) */
-static void journal_line(const struct journal_doc *d, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < d->argv.n && len < size; i++) {
-		snprintf(buf + len, size - len, "%s%s", i ? " " : "",
-			 i ? d->argv.v[i] : "virt-mdev");
-		len = strlen(buf);
-	}
-}
-
 int request_recover(const struct request_env *env, bool complete,
 		    FILE *progress, struct outcome *o,
 		    struct recover_result *res, struct vm_error *err)
@@ -116,13 +103,22 @@ int request_recover(const struct request_env *env, bool complete,
 	if (r < 0)
 		return vm_error_errno(err);
 	snprintf(res->path, sizeof(res->path), "%s", path);
-	journal_line(&d, res->line, sizeof(res->line));
+	journal_doc_argv_line(&d, res->line, sizeof(res->line));
 	res->pid = d.pid;
 	if (journal_owner_alive(&d)) {
 		r = vm_error_set(
 			err, VM_EXIT_REFUSED, EBUSY,
 			"cannot recover the journal %s: its run of '%s' (PID %ld) is still running; wait for it to end",
 			path, res->line, d.pid);
+		journal_doc_clear(&d);
+		return r;
+	}
+	/* nothing to finish forward: the plan failed, and what is left is to undo */
+	if (complete && journal_doc_rolling_back(&d)) {
+		r = vm_error_set(
+			err, VM_EXIT_REFUSED, EINVAL,
+			"cannot complete the run of '%s' (PID %ld): it began a rollback it did not end, and the journal %s holds what is still to undo; 'virt-mdev recover' (without --complete) finishes the rollback",
+			res->line, d.pid, path);
 		journal_doc_clear(&d);
 		return r;
 	}

@@ -272,8 +272,16 @@ is "$(printf '%s\n' "$lost" | grep '^virt-mdev: note: ')" "virt-mdev: note: the 
 	"and a note says the journal stays for recover"
 [ "$rc" = 5 ] || printf '%s\n' "$lost" | sed 's/^/# /'
 run vm apply "$tmp/l1.yaml"
-ok "$([ "$rc" = 4 ] && [ -e "$JL" ] && [[ $err == *"virt-mdev recover"* ]]; echo $?)" \
-	"until then another apply refuses (exit 4, naming recover; rc=$rc)"
+like "$rc $err" "4 virt-mdev: cannot change the host: the run of 'virt-mdev --backend libvirt apply --timeout 60 $(ere "$tmp/l1.yaml")' \(PID [0-9]+\) began a rollback it did not end, and left the journal $(ere "$JL") with what is still to undo; 'virt-mdev recover' finishes the rollback" \
+	"until then another apply refuses (exit 4), naming recover only"
+# recover --complete cannot finish a plan that failed: refused before it reconnects, nothing changed
+cp "$JL" "$tmp/kept.json"
+snapshot kept
+run vm recover --complete
+snapshot kept-after
+like "$rc $err" "4 virt-mdev: cannot complete the run of 'virt-mdev --backend libvirt apply --timeout 60 $(ere "$tmp/l1.yaml")' \(PID [0-9]+\): it began a rollback it did not end, and the journal $(ere "$JL") holds what is still to undo; 'virt-mdev recover' \(without --complete\) finishes the rollback" \
+	"recover --complete refuses it (exit 4), naming recover"
+ok "$(cmp -s "$JL" "$tmp/kept.json" && same kept kept-after; echo $?)" "and changes neither the journal nor the host"
 # the mdevctl runs the killed libvirtd began; then libvirtd again
 held_done
 libvirtd_launch || echo "Bail out! libvirtd did not come back"

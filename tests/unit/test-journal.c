@@ -107,6 +107,45 @@ static void test_roundtrip(const struct sysfs *s)
 	is_int(journal_refuse_unfinished(s, &err), -EBUSY,
 	       "an unfinished journal refuses a change");
 	is_int(err.exit, VM_EXIT_REFUSED, "exit 4");
+	ok(strstr(err.msg,
+		  ") ended before its plan did, and left the journal ") &&
+		   strstr(err.msg,
+			  "; 'virt-mdev recover' rolls it back, 'virt-mdev recover --complete' finishes it"),
+	   "a run that ended mid-plan: recover rolls it back, recover --complete finishes it (%s)",
+	   err.msg);
+	ok(!journal_doc_rolling_back(&d), "its rollback had not begun");
+	{
+		struct journal_doc rb = { 0 };
+
+		/* the run failed at step 1 and undid step 0, then ended (killed, or its undo of a third failed) */
+		p.steps[0].status = STEP_UNDONE;
+		p.steps[1].status = STEP_FAILED;
+		p.changed_known = false;
+		is_int(j.recorder.record(j.recorder.opaque, &p, -1, &err), 0,
+		       "the undo is recorded");
+		is_int(journal_read(s, &rb, NULL, &err), 0, "and read back");
+		ok(journal_doc_rolling_back(&rb), "now its rollback had begun");
+		is_int(journal_refuse_unfinished(s, &err), -EBUSY,
+		       "it refuses a change");
+		is_int(err.exit, VM_EXIT_REFUSED, "exit 4");
+		ok(strstr(err.msg,
+			  ") began a rollback it did not end, and left the journal ") &&
+			   strstr(err.msg,
+				  " with what is still to undo; 'virt-mdev recover' finishes the rollback") &&
+			   !strstr(err.msg, "--complete"),
+		   "naming recover only, which finishes the rollback (%s)",
+		   err.msg);
+		p.steps[1].status = STEP_UNDO_FAILED;
+		p.steps[0].status = STEP_DONE;
+		p.changed_known = false;
+		journal_doc_clear(&rb);
+		is_int(j.recorder.record(j.recorder.opaque, &p, -1, &err), 0,
+		       "an undo that failed is recorded");
+		is_int(journal_read(s, &rb, NULL, &err), 0, "and read back");
+		ok(journal_doc_rolling_back(&rb),
+		   "an undo that failed: its rollback had begun too");
+		journal_doc_clear(&rb);
+	}
 	journal_finish(&j);
 	is_int(journal_refuse_unfinished(s, &err), 0,
 	       "once the run finished, nothing is refused");
