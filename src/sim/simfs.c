@@ -1,7 +1,8 @@
 /* virt-mdev-sim's filesystems: FUSE glue over the model, fault injection, static render. */
 #include "config.h"
 
-#define FUSE_USE_VERSION 31
+/* 3.12: fuse_loop_mt with a fuse_loop_config (its thread limit); libfuse 3.14 to 3.17 */
+#define FUSE_USE_VERSION 312
 #include <fuse.h>
 
 #include <dirent.h>
@@ -9,6 +10,7 @@
 #include <fnmatch.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -441,10 +443,17 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 		pthread_mutex_unlock(&sim_lock);
 		sleep_ms(delay_ms);
 		pthread_mutex_lock(&sim_lock);
+		/*
+		 * what n was may be gone: removed meanwhile (the kernel's
+		 * kernfs_drain would have made the removal wait for this
+		 * write), a write to the removed attribute fails as kernfs
+		 * fails it (kernfs_fop_write_iter: -ENODEV)
+		 */
+		if (!vfs_resolve(&fs->model->vfs, canon))
+			return -ENODEV;
 	}
 	if (r)
 		return -r;
-	/* by its path: what n was may be gone after a delay */
 	r = model_write(fs->model, canon, buf, size);
 	return r < 0 ? r : (int)size;
 }
@@ -595,14 +604,21 @@ int simfs_mount(struct simfs *fs, const char *dir, struct vm_error *err)
 int simfs_loop(struct simfs *fs, bool handle_signals)
 {
 	struct fuse_session *se = fuse_get_session(fs->fuse);
+	struct fuse_loop_config *cfg = fuse_loop_cfg_create();
 	int r;
 
-	if (handle_signals && fuse_set_signal_handlers(se) != 0)
+	if (!cfg)
+		return -ENOMEM;
+	/* libfuse's default, 10, would let ten held writes hold up every other request again */
+	fuse_loop_cfg_set_max_threads(cfg, SIMFS_MAX_THREADS);
+	if (handle_signals && fuse_set_signal_handlers(se) != 0) {
+		fuse_loop_cfg_destroy(cfg);
 		return -EIO;
-	/* FUSE_USE_VERSION 31: fuse_loop_mt_31, the same call from libfuse 3.0 to 3.17 */
-	r = fuse_loop_mt(fs->fuse, 0);
+	}
+	r = fuse_loop_mt(fs->fuse, cfg);
 	if (handle_signals)
 		fuse_remove_signal_handlers(se);
+	fuse_loop_cfg_destroy(cfg);
 	return r < 0 ? r : 0;
 }
 
@@ -611,9 +627,18 @@ void simfs_stop(struct simfs *fs)
 	if (!fs->fuse || !fs->mountpoint)
 		return;
 	fuse_exit(fs->fuse);
-	fuse_unmount(fs->fuse);
-	free(fs->mountpoint);
-	fs->mountpoint = NULL;
+	/*
+	 * Detach the mount only: the kernel ends the connection once nothing
+	 * uses it, and each worker's read of /dev/fuse returns ENODEV.
+	 * fuse_unmount would close that fd under the workers' reads (libfuse
+	 * wants fuse_session_unmount after the loop): simfs_unmount calls it
+	 * once the loop has returned. Without root (fusermount3), as before.
+	 */
+	if (umount2(fs->mountpoint, MNT_DETACH) < 0) {
+		fuse_unmount(fs->fuse);
+		free(fs->mountpoint);
+		fs->mountpoint = NULL;
+	}
 }
 
 void simfs_unmount(struct simfs *fs)

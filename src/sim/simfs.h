@@ -58,10 +58,13 @@ struct simfs {
 
 /* Mount the model at dir (FUSE); serve with simfs_loop. */
 int simfs_mount(struct simfs *fs, const char *dir, struct vm_error *err);
+/* the FUSE loop's threads: requests in userspace at once (held writes among them) */
+#define SIMFS_MAX_THREADS 64
+
 /*
- * Serve requests until unmounted or simfs_stop, on several threads (one
- * request at a time touches the model; a delayed write waits without holding
- * the others up).
+ * Serve requests until unmounted or simfs_stop, on up to SIMFS_MAX_THREADS
+ * threads (one request at a time touches the model; a delayed write waits
+ * without holding the others up).
  */
 int simfs_loop(struct simfs *fs, bool handle_signals);
 /* End simfs_loop from another thread: unmount; simfs_unmount after the loop has returned. */

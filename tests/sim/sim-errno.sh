@@ -171,8 +171,48 @@ is "$(cat $M4/matrix)" "05.00a6" "an injected failure changes nothing"
 : >"$tmp/faults"
 is "$(w $M4/assign_domain 0xa7)" ok "an emptied control file removes the rules"
 
+# ---- an attribute removed under its held write: the write fails as kernfs fails it ----
+echo "delay devices/css0/0.0.0315/mdev_supported_types/vfio_ccw-io/create 1 2000" >"$tmp/faults"
+w $S/bus/css/devices/0.0.0315/mdev_supported_types/vfio_ccw-io/create "$U2" >"$tmp/held.create" &
+pid=$!
+sleep 0.3
+r0=$(date +%s%N)
+is "$(w $S/bus/css/drivers/vfio_ccw/unbind 0.0.0315)" ok "the unbind of 0.0.0315 from vfio_ccw during a held create goes first"
+wait "$pid"
+: >"$tmp/faults"
+is "$(cat "$tmp/held.create")" ENODEV "the create, its attribute gone, fails with ENODEV"
+ok "$([ ! -e $S/bus/css/devices/0.0.0315/$U2 ] && [ ! -e $S/bus/css/devices/0.0.0315/mdev_supported_types ]; echo $?)" "and makes nothing"
+is "$(w $S/bus/css/drivers/vfio_ccw/bind 0.0.0315)" ok "0.0.0315 binds to vfio_ccw again"
+
 sim_umount
 ok "$(grep -q " $S fuse" /proc/mounts; [ $? = 1 ]; echo $?)" "the mount is gone after stopping the simulator"
+
+# ---- a held write holds its own writer only: more at once than libfuse's 10 threads ----
+: >"$tmp/faults"
+sim_mount "$tmp/gen" --generate 16 --faults "$tmp/faults"
+G=$tmp/gen
+held=("$G"/bus/css/devices/*/driver_override)
+# each write is the Kth of one rule (every rule counts every write)
+for k in $(seq ${#held[@]}); do echo "delay devices/css0/*/driver_override $k 3000"; done >"$tmp/faults"
+t0=$(date +%s%N)
+pids=()
+for o in "${held[@]}"; do
+	w "$o" $'\n' >"$tmp/gen-held.${#pids[@]}" &
+	pids+=($!)
+done
+sleep 0.5
+r0=$(date +%s%N)
+mask=$(cat "$G/bus/ap/apmask")
+read_ms=$((($(date +%s%N) - r0) / 1000000))
+for p in "${pids[@]}"; do wait "$p"; done
+all_ms=$((($(date +%s%N) - t0) / 1000000))
+: >"$tmp/faults"
+ok "$([ "${#held[@]}" -ge 11 ] && [ "$(cat "$tmp"/gen-held.* | sort -u)" = ok ]; echo $?)" \
+	"${#held[@]} writes held 3 s each at once all succeed"
+ok "$([ -n "$mask" ] && [ "$read_ms" -lt 1500 ]; echo $?)" \
+	"meanwhile a read answers at once ($read_ms ms): nothing else waits for them"
+ok "$([ "$all_ms" -lt 5400 ]; echo $?)" "and they end together ($all_ms ms for ${#held[@]} writes of 3 s)"
+sim_umount
 
 # ---- kernel 5.15: no ap_config, no guest_matrix, no queue status; EADDRNOTAVAIL by binding ----
 sim_mount "$tmp/old" --host "$DEMO_HOST" --kernel 5.15
