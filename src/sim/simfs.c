@@ -155,7 +155,6 @@ int fault_rules_check(struct fault_rules *fr, const char *path,
 		      unsigned long *delay_ms)
 {
 	const char *rel = below_sys(path);
-
 	int errnum = 0;
 
 	*delay_ms = 0;
