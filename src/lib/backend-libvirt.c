@@ -90,6 +90,14 @@ static bool in_sysfs(const struct nd_call *c)
 	return sysfs_exists(c->b.sysfs, "bus/mdev/devices/%s", c->spec.uuid);
 }
 
+/* what mdevctl left in this host's sysfs, removed there (libvirt could not, or did not); not for a remote libvirt */
+static bool nd_sysfs_remove(const struct nd_call *c)
+{
+	return !virt_uri_is_remote(c->b.uri) &&
+	       sysfs_write(c->b.sysfs, "1", "bus/mdev/devices/%s/remove",
+			   c->spec.uuid) == 0;
+}
+
 /*
  * libvirt reports a started mdev active only once udev told it: wait,
  * bounded, asking after 1, 2, 4, 8 ms and then every 16 ms: each start of
@@ -116,10 +124,7 @@ static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
 	}
 	if (lost) {
 		/* what mdevctl made must not stay: libvirt cannot remove it now, sysfs can */
-		bool removed = in_sysfs(c) && !virt_uri_is_remote(c->b.uri) &&
-			       sysfs_write(c->b.sysfs, "1",
-					   "bus/mdev/devices/%s/remove",
-					   c->spec.uuid) == 0;
+		bool removed = in_sysfs(c) && nd_sysfs_remove(c);
 
 		if (asprintf(
 			    why,
@@ -138,11 +143,8 @@ static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
 		if (was_there) {
 			removed = virt_nodedev_destroy(dev) == 0 &&
 				  !in_sysfs(c);
-			if (!removed && !virt_uri_is_remote(c->b.uri))
-				removed = sysfs_write(
-						  c->b.sysfs, "1",
-						  "bus/mdev/devices/%s/remove",
-						  c->spec.uuid) == 0;
+			if (!removed)
+				removed = nd_sysfs_remove(c);
 		}
 		if (asprintf(
 			    why,
@@ -169,14 +171,14 @@ static int nd_wait_active(const struct nd_call *c, virNodeDevicePtr dev,
  * define, under load), and nodedev-autostart with "cannot set autostart for
  * transient device" (VIR_ERR_OPERATION_INVALID, 8 vfio-ap devices defined in
  * a row). Such an answer is retried, with a new lookup, for the same bounded
- * time as a lookup; any other fails at once. On success the device is
- * returned; on failure NULL, with *why naming WHAT and libvirt's message
- * and *r -EIO, or -ENOTCONN when the connection is closed.
+ * time as a lookup; any other fails at once. 0 on success, the device in
+ * *out (the caller frees it; out NULL: freed); else -EIO, or -ENOTCONN when
+ * the connection is closed, with *why naming WHAT and libvirt's message.
  */
-static virNodeDevicePtr nd_retry(const struct nd_call *c,
-				 int (*op)(virNodeDevicePtr, const void *),
-				 const void *arg, int also_retried,
-				 const char *what, char **why, int *r)
+static int nd_retry(const struct nd_call *c,
+		    int (*op)(virNodeDevicePtr, const void *), const void *arg,
+		    int also_retried, const char *what, char **why,
+		    virNodeDevicePtr *out)
 {
 	struct timespec step = { 0, 20 * 1000 * 1000 };
 	unsigned bound = c->b.wait_ms < ND_LOOKUP_WAIT_MS ? c->b.wait_ms :
@@ -186,19 +188,23 @@ static virNodeDevicePtr nd_retry(const struct nd_call *c,
 		virNodeDevicePtr dev = nd_lookup(c);
 		int code;
 
-		if (!dev) {
-			*r = nd_fail(c, why, "cannot find the node device");
-			return NULL;
+		if (!dev)
+			return nd_fail(c, why, "cannot find the node device");
+		if (op(dev, arg) == 0) {
+			if (out)
+				*out = dev;
+			else
+				virt_nodedev_free(dev);
+			return 0;
 		}
-		if (op(dev, arg) == 0)
-			return dev;
 		code = virt_last_error_code();
 		if ((code != VIR_ERR_NO_NODE_DEVICE && code != also_retried) ||
 		    waited >= bound) {
 			/* libvirt's message, before the free resets it */
-			*r = nd_fail(c, why, what);
+			int r = nd_fail(c, why, what);
+
 			virt_nodedev_free(dev);
-			return NULL;
+			return r;
 		}
 		virt_nodedev_free(dev);
 		nanosleep(&step, NULL);
@@ -233,11 +239,8 @@ static int op_autostart(virNodeDevicePtr dev, const void *arg)
 
 static int nd_destroy(void *data, char **why)
 {
-	int r = -EIO;
-	_cleanup_nodedev_ virNodeDevicePtr dev = nd_retry(
-		data, op_destroy, NULL, VIR_ERR_OK, "nodedev-destroy", why, &r);
-
-	return dev ? 0 : r;
+	return nd_retry(data, op_destroy, NULL, VIR_ERR_OK, "nodedev-destroy",
+			why, NULL);
 }
 
 static int nd_create_transient(void *data, char **why)
@@ -249,10 +252,7 @@ static int nd_create_transient(void *data, char **why)
 		int r = nd_fail(c, why, "nodedev-create");
 
 		/* libvirt gave up waiting; what mdevctl made must not stay */
-		if (in_sysfs(c) && !virt_uri_is_remote(c->b.uri) &&
-		    sysfs_write(c->b.sysfs, "1", "bus/mdev/devices/%s/remove",
-				c->spec.uuid) == 0 &&
-		    *why) {
+		if (in_sysfs(c) && nd_sysfs_remove(c) && *why) {
 			char *more = NULL;
 
 			if (asprintf(
@@ -270,12 +270,8 @@ static int nd_create_transient(void *data, char **why)
 
 static int nd_undefine(void *data, char **why)
 {
-	int r = -EIO;
-	_cleanup_nodedev_ virNodeDevicePtr dev =
-		nd_retry(data, op_undefine, data, VIR_ERR_OK,
-			 "nodedev-undefine", why, &r);
-
-	return dev ? 0 : r;
+	return nd_retry(data, op_undefine, data, VIR_ERR_OK, "nodedev-undefine",
+			why, NULL);
 }
 
 static int nd_define(void *data, char **why)
@@ -305,22 +301,18 @@ static int nd_redefine(void *data, char **why)
 static int nd_start(void *data, char **why)
 {
 	struct nd_call *c = data;
-	int r = -EIO;
-	_cleanup_nodedev_ virNodeDevicePtr dev = nd_retry(
-		c, op_start, NULL, VIR_ERR_OK, "nodedev-start", why, &r);
+	_cleanup_nodedev_ virNodeDevicePtr dev = NULL;
+	int r = nd_retry(c, op_start, NULL, VIR_ERR_OK, "nodedev-start", why,
+			 &dev);
 
-	return dev ? nd_wait_active(c, dev, why) : r;
+	return r < 0 ? r : nd_wait_active(c, dev, why);
 }
 
 /* nodedev-autostart: a rescan may list a just-defined device as transient (nd_retry) */
 static int nd_autostart(void *data, char **why, bool on)
 {
-	int r = -EIO;
-	_cleanup_nodedev_ virNodeDevicePtr dev =
-		nd_retry(data, op_autostart, &on, VIR_ERR_OPERATION_INVALID,
-			 "nodedev-autostart", why, &r);
-
-	return dev ? 0 : r;
+	return nd_retry(data, op_autostart, &on, VIR_ERR_OPERATION_INVALID,
+			"nodedev-autostart", why, NULL);
 }
 
 static int nd_autostart_run(void *data, char **why)
